@@ -1,0 +1,102 @@
+import { DefinitionError } from '../errors/definition-error.js';
+import type { EventClass, PayloadOf } from '../events/domain-event.js';
+import { eventDefinitionOf } from '../events/event.decorator.js';
+import { MetadataKey } from '../metadata/metadata-keys.js';
+import { defineMemberMetadata } from '../metadata/metadata-store.js';
+import {
+  describeDefinition,
+  isDtoClass,
+  isStandardSchema,
+  type InferOutput,
+  type InputDefinition,
+} from '../schema/input-definition.js';
+import { Aggregate } from './aggregate.js';
+
+/** What a command method may return: one event, several, or none — possibly asynchronously. */
+export type CommandReturn<E> = E | readonly E[] | void | undefined;
+
+/** Options of `@Command`. */
+export interface CommandOptions<E extends readonly EventClass[]> {
+  /**
+   * The events this command may emit. When given, the method's return type
+   * is checked against them at compile time, the registry checks that each
+   * has an `@EventHandler`, and emitting anything else is an error.
+   */
+  readonly emits?: E;
+}
+
+/** What `@Command` records about a method. */
+export interface CommandMetadata {
+  readonly name: string;
+  readonly input: InputDefinition;
+  readonly emits: readonly EventClass[] | undefined;
+}
+
+/**
+ * Marks a method of an {@link Aggregate} as a command. `input` defines and
+ * validates what callers pass: a Standard Schema (e.g. zod) or a
+ * class-validator DTO class. The method receives the validated input, reads
+ * `this.state`, and returns the events that happen (or throws a
+ * `DomainError`). The command's name is the method's name.
+ *
+ * @example
+ * ```ts
+ * @Command(CreateUser, { emits: [UserCreated, UserEmailVerificationIssued] })
+ * async create(input: CreateUser) { … }
+ * ```
+ */
+export function Command<D extends InputDefinition, const E extends readonly EventClass[] = readonly EventClass[]>(
+  input: D,
+  options: CommandOptions<E> = {},
+) {
+  return <M extends (input: InferOutput<D>) => CommandReturn<PayloadOf<E[number]>> | Promise<CommandReturn<PayloadOf<E[number]>>>>(
+    target: Aggregate<any>,
+    member: string,
+    descriptor: TypedPropertyDescriptor<M>,
+  ): void => {
+    const where = memberName(target, member);
+    assertAggregateMethod(target, member, descriptor, '@Command');
+    if (!isStandardSchema(input) && !isDtoClass(input)) {
+      throw new DefinitionError(
+        `@Command on ${where}: the input definition must be a Standard Schema (e.g. z.object({…})) or a class-validator DTO class, got ${describeDefinition(input)}. A command without input takes z.object({}).`,
+      );
+    }
+    for (const [index, event] of (options.emits ?? []).entries()) {
+      if (!eventDefinitionOf(event)) {
+        throw new DefinitionError(
+          `@Command on ${where}: emits[${index}] (${describeDefinition(event)}) is not an event. Declare it with @Event('Name') or defineEvent('Name', schema).`,
+        );
+      }
+    }
+    const recorded = defineMemberMetadata(target, MetadataKey.Command, member, {
+      name: member,
+      input,
+      emits: options.emits,
+    } satisfies CommandMetadata);
+    if (!recorded) throw new DefinitionError(`${where} has @Command twice; a method is one command.`);
+  };
+}
+
+/** `ClassName.member`, for error messages. */
+export function memberName(target: object, member: string | symbol): string {
+  const owner = typeof target === 'function' ? target : target.constructor;
+  return `${(owner as { name?: string }).name || '(anonymous class)'}.${String(member)}`;
+}
+
+export function assertAggregateMethod(
+  target: object,
+  member: string | symbol,
+  descriptor: PropertyDescriptor | undefined,
+  decorator: string,
+): void {
+  const where = memberName(target, member);
+  if (typeof target === 'function') {
+    throw new DefinitionError(`${decorator} on ${where}: it must decorate an instance method, not a static member.`);
+  }
+  if (!(target instanceof Aggregate)) {
+    throw new DefinitionError(`${decorator} on ${where}: the class must extend Aggregate.`);
+  }
+  if (!descriptor || typeof descriptor.value !== 'function') {
+    throw new DefinitionError(`${decorator} on ${where}: it must decorate a method, not a property or accessor.`);
+  }
+}

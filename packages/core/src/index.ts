@@ -1,0 +1,50 @@
+/**
+ * @escf/core — the runtime-independent heart of ESCF: aggregates, commands,
+ * events, the metadata registry and the pure command engine. Imports nothing
+ * from Cloudflare; domain code that imports only this package runs in Node.
+ *
+ * @packageDocumentation
+ */
+export { Aggregate, type AggregateClass, type StateOf } from './aggregate/aggregate.js';
+export { Command, type CommandOptions, type CommandReturn } from './aggregate/command.decorator.js';
+export { EventHandler, type EventHandlerDecorator } from './aggregate/event-handler.decorator.js';
+
+export { DomainEvent, type EventClass, type EventProps, type PayloadOf } from './events/domain-event.js';
+export { Event, eventDefinitionOf } from './events/event.decorator.js';
+export { defineEvent, type SchemaEvent, type SchemaEventClass } from './events/define-event.js';
+export type { EventDefinition, EventOptions } from './events/event-definition.js';
+export type { Envelope, EventEnvelope, EventMetadata } from './events/envelope.js';
+export { newId } from './events/event-id.js';
+
+export type { DtoClass, InferInputOf, InferOutput, InputDefinition } from './schema/input-definition.js';
+export { validateAgainst, type ValidationOutcome } from './schema/validate.js';
+
+export { CommandEngine, engineFor, type ApplicableEvent, type CommandContext, type Decision } from './engine/command-engine.js';
+export { createRegistry, type Registry, type SystemDefinition } from './registry/registry.js';
+export { describeAggregate } from './registry/describe-aggregate.js';
+export type { AggregateDescriptor, CommandDescriptor, ReducerDescriptor } from './registry/aggregate-descriptor.js';
+
+export type {
+  AggregateClient,
+  CommandInput,
+  CommandNames,
+  CommandResult,
+  ExecuteOptions,
+} from './client/command-types.js';
+export {
+  streamKey,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StreamId,
+} from './store/event-store.js';
+
+export { EscfError, type SerializedError } from './errors/escf-error.js';
+export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
+export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
+export { ConcurrencyError } from './errors/concurrency-error.js';
+export { InternalError, InvalidEventError, StateMutationError, UnknownCommandError } from './errors/runtime-errors.js';
+export { DefinitionError } from './errors/definition-error.js';
+export { deserializeError, isSerializedError, serializeError } from './errors/serialize-error.js';

@@ -1,0 +1,88 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError as ClassValidationError } from 'class-validator';
+import type { ValidationIssue } from '../errors/validation-error.js';
+import { isStandardSchema, type DtoClass, type InputDefinition } from './input-definition.js';
+
+/** The outcome of validating a value: the (possibly transformed) value, or the issues. */
+export type ValidationOutcome<T = unknown> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
+/** Keys that must never reach a class instance: they can rewrite prototypes. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Validates `value` against a Standard Schema or a class-validator DTO class.
+ * Synchronous whenever the schema is (zod, class-validator); returns a
+ * promise only for schemas that validate asynchronously.
+ */
+export function validateAgainst(
+  definition: InputDefinition,
+  value: unknown,
+): ValidationOutcome | Promise<ValidationOutcome> {
+  if (isStandardSchema(definition)) {
+    const result = definition['~standard'].validate(value);
+    return result instanceof Promise ? result.then(fromStandardResult) : fromStandardResult(result);
+  }
+  return validateDto(definition, value);
+}
+
+function fromStandardResult(result: StandardSchemaV1.Result<unknown>): ValidationOutcome {
+  if (result.issues === undefined) return { ok: true, value: result.value };
+  return {
+    ok: false,
+    issues: result.issues.map((issue) => ({
+      path: (issue.path ?? [])
+        .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+        .join('.'),
+      message: issue.message,
+    })),
+  };
+}
+
+/**
+ * class-validator path: the input must be a plain object; it is turned into
+ * an instance with class-transformer, then validated with unknown properties
+ * rejected (so an extra field is an error, not silently stored).
+ */
+function validateDto(dtoClass: DtoClass, value: unknown): ValidationOutcome {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, issues: [{ path: '', message: `expected an object for ${dtoClass.name}` }] };
+  }
+  const dangerous = findForbiddenKey(value, '');
+  if (dangerous !== undefined) {
+    return { ok: false, issues: [{ path: dangerous, message: 'property name is not allowed' }] };
+  }
+  const instance = plainToInstance(dtoClass as new () => object, value);
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  if (errors.length === 0) return { ok: true, value: instance };
+  return { ok: false, issues: flattenClassValidatorErrors(errors, '') };
+}
+
+function findForbiddenKey(value: object, path: string): string | undefined {
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return here;
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) {
+      const found = findForbiddenKey(child, here);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function flattenClassValidatorErrors(errors: readonly ClassValidationError[], prefix: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) issues.push({ path, message });
+    if (error.children?.length) issues.push(...flattenClassValidatorErrors(error.children, path));
+  }
+  return issues;
+}

@@ -1,0 +1,70 @@
+import type { EventEnvelope } from '../events/envelope.js';
+
+/** Identifies one aggregate instance's stream of events. */
+export interface StreamId {
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  /** Part of the address in multi-tenant systems; `undefined` otherwise. */
+  readonly tenantId?: string;
+}
+
+/** Options of {@link EventStore.append}. */
+export interface AppendOptions {
+  /**
+   * The version the stream must be at before this append (0 for a new
+   * stream). Any other version → `ConcurrencyError`. Appending events that
+   * are already stored with the same ids at the same versions is a no-op,
+   * so redelivery is safe.
+   */
+  readonly expectedVersion: number;
+}
+
+/** What {@link EventStore.append} reports. */
+export interface AppendResult {
+  /** The stream's version after the append. */
+  readonly version: number;
+  /** How many of the given events were new (0 for a redelivery). */
+  readonly appended: number;
+}
+
+/** Options of {@link EventStore.readStream}. */
+export interface ReadStreamOptions {
+  /** First version to return (inclusive); defaults to 1. */
+  readonly fromVersion?: number;
+  /** Maximum number of events. */
+  readonly limit?: number;
+}
+
+/** Options of {@link EventStore.readAll}. */
+export interface ReadAllOptions {
+  /** Return events whose global position is greater than this; defaults to 0 (from the start). */
+  readonly after?: number;
+  /** Maximum number of events in this batch. */
+  readonly limit: number;
+}
+
+/**
+ * The shared, ordered log of every event: what projections rebuild from and
+ * fill gaps from. Each implementation must pass the conformance suite in
+ * `@escf/testing` (`describeEventStoreConformance`).
+ */
+export interface EventStore {
+  /**
+   * Appends events (already numbered: versions `expectedVersion + 1 …`) to
+   * their stream atomically, with optimistic concurrency and idempotent
+   * redelivery (see {@link AppendOptions.expectedVersion}).
+   */
+  append(stream: StreamId, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult>;
+  /** The events of one stream in version order. */
+  readStream(stream: StreamId, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+  /**
+   * One batch of the whole log in global-position order; each event carries
+   * its `position`. Call again with `after` = the last position to page.
+   */
+  readAll(options: ReadAllOptions): Promise<EventEnvelope[]>;
+}
+
+/** A stable string key for a stream, e.g. for maps and log messages. */
+export function streamKey(stream: StreamId): string {
+  return `${stream.tenantId ?? ''}/${stream.aggregateType}/${stream.aggregateId}`;
+}

@@ -1,0 +1,61 @@
+import {
+  ConcurrencyError,
+  streamKey,
+  type AppendOptions,
+  type AppendResult,
+  type EventEnvelope,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StreamId,
+} from '@escf/core';
+
+/**
+ * An {@link EventStore} in memory: for unit tests and as the reference the
+ * conformance suite is written against. Events are deep-copied in and out,
+ * as a real store would serialise them.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: EventEnvelope[] = [];
+  private readonly streams = new Map<string, EventEnvelope[]>();
+
+  async append(stream: StreamId, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
+    const key = streamKey(stream);
+    const existing = this.streams.get(key) ?? [];
+    assertNumbered(events, options.expectedVersion, key);
+    const alreadyStored = events.filter((event) => existing[event.version - 1]?.id === event.id);
+    if (alreadyStored.length === events.length) return { version: existing.length, appended: 0 };
+    if (existing.length !== options.expectedVersion) {
+      throw new ConcurrencyError(options.expectedVersion, existing.length, key);
+    }
+    for (const event of events) {
+      const stored = { ...structuredClone(event), position: this.log.length + 1 };
+      this.log.push(stored);
+      existing.push(stored);
+    }
+    this.streams.set(key, existing);
+    return { version: existing.length, appended: events.length };
+  }
+
+  async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    const from = Math.max(1, options.fromVersion ?? 1);
+    const events = (this.streams.get(streamKey(stream)) ?? []).slice(from - 1);
+    return structuredClone(options.limit === undefined ? events : events.slice(0, options.limit));
+  }
+
+  async readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
+    const after = options.after ?? 0;
+    return structuredClone(this.log.slice(after, after + options.limit));
+  }
+}
+
+/** Events handed to `append` must be one stream's next versions, in order. */
+export function assertNumbered(events: readonly EventEnvelope[], expectedVersion: number, stream: string): void {
+  events.forEach((event, index) => {
+    if (event.version !== expectedVersion + index + 1) {
+      throw new RangeError(
+        `Event ${event.id} for ${stream} has version ${event.version}; expected ${expectedVersion + index + 1} (expectedVersion ${expectedVersion} + ${index + 1}).`,
+      );
+    }
+  });
+}

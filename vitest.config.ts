@@ -1,0 +1,31 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test tiers: `*.unit.test.ts` run in Node (pure domain code), `*.int.test.ts`
+ * run inside workerd with real Durable Objects, D1 and Queues. Type tests
+ * (`*.test-d.ts`) are compiled by `npm run typecheck`.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      // Each package with workerd tests owns a vitest.config.ts of its own.
+      'packages/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['packages/*/src/**/*.unit.test.ts', 'examples/*/src/**/*.unit.test.ts', 'examples/*/test/**/*.unit.test.ts'],
+        },
+      },
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: './test/workerd/wrangler.jsonc' } })],
+        test: {
+          name: 'core-in-workerd',
+          include: ['test/workerd/**/*.int.test.ts'],
+        },
+      },
+    ],
+  },
+});
