@@ -41,10 +41,16 @@ export {
   type StreamId,
 } from './store/event-store.js';
 
+export { upcast, LensChain, type Lens } from './upcast/lens.js';
+export { Upcast } from './upcast/upcast.decorator.js';
+export { retiredEvent, type RetiredEventReader, type StoredEventReading } from './upcast/retired-event.js';
+export { Upcaster, type StoredEvent, type UpcastReading } from './upcast/upcaster.js';
+
 export { EscfError, type SerializedError } from './errors/escf-error.js';
 export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
 export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
 export { ConcurrencyError } from './errors/concurrency-error.js';
 export { InternalError, InvalidEventError, StateMutationError, UnknownCommandError } from './errors/runtime-errors.js';
 export { DefinitionError } from './errors/definition-error.js';
+export { UpcastError } from './errors/upcast-error.js';
 export { deserializeError, isSerializedError, serializeError } from './errors/serialize-error.js';

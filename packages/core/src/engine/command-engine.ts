@@ -32,9 +32,10 @@ export interface Decision<S = unknown> {
 /** The part of a stored event the engine needs to apply it. */
 export interface ApplicableEvent {
   readonly type: string;
+  /** The payload's schema version as stored; older ones are upcast. Defaults to the current one. */
+  readonly schemaVersion?: number;
   readonly payload: unknown;
   readonly id?: string;
-  readonly version?: number;
 }
 
 /**
@@ -81,13 +82,22 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
   }
 
   /**
-   * Applies stored events (already upcast to their current shape) in order,
-   * advancing the version by one per event. Used to rebuild state.
+   * Applies stored events in order, advancing the version by one per stored
+   * event. Each is first read through the upcaster, so events of older
+   * schema versions reach the handlers in their current shape. Used to
+   * rebuild state.
    */
   replay(instance: A, events: Iterable<ApplicableEvent>): void {
     const context = contextOf(instance);
+    const { upcaster, reducers } = this.descriptor;
     for (const event of events) {
-      context.state = this.reduce(instance, event.type, event.payload, event.id);
+      const stored =
+        event.schemaVersion === undefined
+          ? { ...event, schemaVersion: reducers.get(event.type)?.event.version ?? 1 }
+          : (event as ApplicableEvent & { schemaVersion: number });
+      for (const reading of upcaster.read(stored)) {
+        context.state = this.reduce(instance, reading.type, reading.payload, event.id);
+      }
       context.version += 1;
     }
   }

@@ -7,6 +7,7 @@ import {
   StateMutationError,
   UnknownCommandError,
 } from './runtime-errors.js';
+import { UpcastError } from './upcast-error.js';
 import { ValidationError, type ValidationIssue } from './validation-error.js';
 
 /**
@@ -39,6 +40,7 @@ const byCode: Record<string, (e: SerializedError) => EscfError> = {
   UNKNOWN_COMMAND: (e) => withMessage(new UnknownCommandError('', '', []), e),
   STATE_MUTATION: (e) => withMessage(new StateMutationError('', ''), e),
   INVALID_EVENT: (e) => new InvalidEventError(e.message, e.details),
+  UPCAST_FAILED: (e) => withMessage(new UpcastError('', { type: '', schemaVersion: 0 }), e),
 };
 
 function withMessage<E extends EscfError>(error: E, from: SerializedError): E {

@@ -3,6 +3,8 @@ import { DefinitionError } from '../errors/definition-error.js';
 import { isStandardSchema } from '../schema/input-definition.js';
 import { DomainEvent } from './domain-event.js';
 import type { EventOptions } from './event-definition.js';
+import type { LensChain } from '../upcast/lens.js';
+import { setLensChain } from '../upcast/upcast.decorator.js';
 import { attachDefinition, checkedTypeName, checkedVersion } from './event.decorator.js';
 
 /** An instance of a schema-based event: its payload fields plus the event brand. */
@@ -33,7 +35,10 @@ export interface SchemaEventClass<N extends string, S extends StandardSchemaV1> 
 export function defineEvent<const N extends string, S extends StandardSchemaV1<any, object>>(
   type: N,
   schema: S,
-  options: EventOptions = {},
+  options: EventOptions & {
+    /** The event's history: lenses from version 1 to `version` (see `upcast()`). */
+    readonly upcast?: LensChain<StandardSchemaV1.InferInput<S>, any>;
+  } = {},
 ): SchemaEventClass<N, S> {
   const where = `defineEvent('${String(type)}')`;
   checkedTypeName(type, where);
@@ -50,5 +55,6 @@ export function defineEvent<const N extends string, S extends StandardSchemaV1<a
     eventClass: SchemaEvent,
     schema,
   });
+  if (options.upcast) setLensChain(SchemaEvent, options.upcast as LensChain<unknown, unknown>);
   return SchemaEvent as unknown as SchemaEventClass<N, S>;
 }

@@ -1,6 +1,7 @@
 import type { AggregateClass } from '../aggregate/aggregate.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import type { InputDefinition } from '../schema/input-definition.js';
+import type { Upcaster } from '../upcast/upcaster.js';
 
 /** One command of an aggregate, as the engine runs it. */
 export interface CommandDescriptor {
@@ -34,4 +35,6 @@ export interface AggregateDescriptor {
    * under another fingerprint are discarded and state is rebuilt from events.
    */
   readonly fingerprint: string;
+  /** Reads this aggregate's stored events, of any schema version, as their current shape. */
+  readonly upcaster: Upcaster;
 }

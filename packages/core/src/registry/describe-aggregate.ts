@@ -8,6 +8,7 @@ import { MetadataKey } from '../metadata/metadata-keys.js';
 import { getMemberMetadata } from '../metadata/metadata-store.js';
 import type { AggregateDescriptor, CommandDescriptor, ReducerDescriptor } from './aggregate-descriptor.js';
 import { hashString } from './fingerprint.js';
+import { Upcaster } from '../upcast/upcaster.js';
 
 const cache = new WeakMap<AggregateClass, AggregateDescriptor>();
 
@@ -108,5 +109,6 @@ function buildDescriptor(aggregateClass: AggregateClass): AggregateDescriptor {
     ].join('\n'),
   );
 
-  return Object.freeze({ type, aggregateClass, commands, reducers, fingerprint });
+  const upcaster = new Upcaster([...reducers.values()].map((r) => r.event));
+  return Object.freeze({ type, aggregateClass, commands, reducers, fingerprint, upcaster });
 }

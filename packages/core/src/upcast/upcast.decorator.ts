@@ -1,0 +1,48 @@
+import { DefinitionError } from '../errors/definition-error.js';
+import type { DomainEvent, EventClass, EventProps } from '../events/domain-event.js';
+import type { LensChain } from './lens.js';
+
+/** Lens chains by event class (the class `@Event` returns, or the raw class below it). */
+const chains = new WeakMap<object, LensChain<unknown, unknown>>();
+
+/** The target `@Upcast(chain)` accepts: an event class whose payload is the chain's current shape. */
+type MatchingEventClass<T, Current> = T extends abstract new (payload: any) => infer I
+  ? [Current] extends [EventProps<I>]
+    ? [EventProps<I>] extends [Current]
+      ? T
+      : never
+    : never
+  : never;
+
+/**
+ * Declares the history of a class-based event: the lens chain from
+ * version 1 to the version the class emits (see `upcast()`). The chain's
+ * current shape must equal the class's payload, which the compiler checks.
+ * Stored events of older versions are read through the composed chain, so
+ * handlers only ever see the newest shape; stored events are never rewritten.
+ *
+ * @example
+ * ```ts
+ * @Upcast(upcast<UserCreatedV1>().lens<UserCreatedV2>(…).lens<EventProps<UserCreated>>(…))
+ * @Event('UserCreated', { version: 3 })
+ * export class UserCreated extends DomainEvent<UserCreated> { … }
+ * ```
+ */
+export function Upcast<Current>(chain: LensChain<Current, any>) {
+  return <T extends abstract new (payload: any) => DomainEvent<any>>(target: MatchingEventClass<T, Current>): T => {
+    if (typeof target !== 'function') throw new DefinitionError('@Upcast must decorate an event class.');
+    if (chains.has(target)) throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);
+    chains.set(target, chain as LensChain<unknown, unknown>);
+    return target as T;
+  };
+}
+
+/** Records the chain of a schema-based event (`defineEvent(…, { upcast })`). */
+export function setLensChain(eventClass: object, chain: LensChain<unknown, unknown>): void {
+  chains.set(eventClass, chain);
+}
+
+/** The lens chain of an event class, looking through `@Event`'s wrapper to the class it wraps. */
+export function lensChainOf(eventClass: object): LensChain<unknown, unknown> | undefined {
+  return chains.get(eventClass) ?? chains.get(Object.getPrototypeOf(eventClass) as object);
+}
