@@ -25,9 +25,11 @@ export function serializeError(error: unknown): SerializedError {
 const revivers: Record<string, (e: SerializedError) => EscfError> = {
   ValidationError: (e) => new ValidationError(e.message, (e.details?.issues as ValidationIssue[]) ?? []),
   ConcurrencyError: (e) =>
-    Object.assign(new ConcurrencyError(Number(e.details?.expectedVersion), Number(e.details?.actualVersion)), {
-      message: e.message,
-    }),
+    new ConcurrencyError(
+      Number(e.details?.expectedVersion),
+      Number(e.details?.actualVersion),
+      typeof e.details?.stream === 'string' ? e.details.stream : undefined,
+    ),
   NotFound: (e) => new NotFound(e.message, e.details),
   Conflict: (e) => new Conflict(e.message, e.details, e.code),
   Forbidden: (e) => new Forbidden(e.message, e.details),

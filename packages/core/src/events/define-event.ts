@@ -37,7 +37,7 @@ export function defineEvent<const N extends string, S extends StandardSchemaV1<a
   schema: S,
   options: EventOptions & {
     /** The event's history: lenses from version 1 to `version` (see `upcast()`). */
-    readonly upcast?: LensChain<StandardSchemaV1.InferInput<S>, any>;
+    readonly upcast?: LensChain<StandardSchemaV1.InferInput<S>, any, boolean>;
   } = {},
 ): SchemaEventClass<N, S> {
   const where = `defineEvent('${String(type)}')`;

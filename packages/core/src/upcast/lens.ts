@@ -17,7 +17,9 @@ export interface Lens<From, To> {
  * @typeParam Current - the shape this code emits (the last lens's output,
  *   unless `.current()` marked an earlier step).
  */
-export class LensChain<Current, Last = Current> {
+export class LensChain<Current, Last = Current, Pinned extends boolean = false> {
+  /** Type-level only: lets the compiler infer and compare the chain's shapes. */
+  declare readonly __shapes?: { readonly current: Current; readonly last: Last };
   /** Lens `i` turns version `i + 1` into version `i + 2`. */
   readonly lenses: ReadonlyArray<Lens<any, any>>;
   /** The version this code emits, when `.current()` marked it; otherwise the last one. */
@@ -37,13 +39,13 @@ export class LensChain<Current, Last = Current> {
   }
 
   /** Adds the next version: how `Last` becomes `Next` (a function is an up-only lens). */
-  lens<Next>(lens: Lens<Last, Next> | ((from: Last) => Next)): LensChain<Current extends Last ? Next : Current, Next> {
+  lens<Next>(lens: Lens<Last, Next> | ((from: Last) => Next)): LensChain<Pinned extends true ? Current : Next, Next, Pinned> {
     const step = typeof lens === 'function' ? { up: lens } : lens;
-    return new LensChain(
-      [...this.lenses, step],
-      this.currentVersion,
-      this.formerly,
-    ) as unknown as LensChain<Current extends Last ? Next : Current, Next>;
+    return new LensChain([...this.lenses, step], this.currentVersion, this.formerly) as unknown as LensChain<
+      Pinned extends true ? Current : Next,
+      Next,
+      Pinned
+    >;
   }
 
   /**
@@ -51,8 +53,8 @@ export class LensChain<Current, Last = Current> {
    * added after it describe *future* versions: they must have `down`, so
    * that this code can read events that newer code already writes.
    */
-  current(): LensChain<Last, Last> {
-    return new LensChain(this.lenses, this.lenses.length + 1, this.formerly) as unknown as LensChain<Last, Last>;
+  current(): LensChain<Last, Last, true> {
+    return new LensChain(this.lenses, this.lenses.length + 1, this.formerly) as unknown as LensChain<Last, Last, true>;
   }
 }
 

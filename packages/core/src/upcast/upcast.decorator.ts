@@ -1,18 +1,9 @@
 import { DefinitionError } from '../errors/definition-error.js';
-import type { DomainEvent, EventClass, EventProps } from '../events/domain-event.js';
+import type { DomainEvent, EventClass } from '../events/domain-event.js';
 import type { LensChain } from './lens.js';
 
 /** Lens chains by event class (the class `@Event` returns, or the raw class below it). */
 const chains = new WeakMap<object, LensChain<unknown, unknown>>();
-
-/** The target `@Upcast(chain)` accepts: an event class whose payload is the chain's current shape. */
-type MatchingEventClass<T, Current> = T extends abstract new (payload: any) => infer I
-  ? [Current] extends [EventProps<I>]
-    ? [EventProps<I>] extends [Current]
-      ? T
-      : never
-    : never
-  : never;
 
 /**
  * Declares the history of a class-based event: the lens chain from
@@ -28,8 +19,9 @@ type MatchingEventClass<T, Current> = T extends abstract new (payload: any) => i
  * export class UserCreated extends DomainEvent<UserCreated> { … }
  * ```
  */
-export function Upcast<Current>(chain: LensChain<Current, any>) {
-  return <T extends abstract new (payload: any) => DomainEvent<any>>(target: MatchingEventClass<T, Current>): T => {
+export function Upcast<Current>(chain: LensChain<Current, any, boolean>) {
+  // The constraint makes the compiler compare the class's payload with the chain's current shape.
+  return <T extends abstract new (payload: Current) => DomainEvent<any>>(target: T): T => {
     if (typeof target !== 'function') throw new DefinitionError('@Upcast must decorate an event class.');
     if (chains.has(target)) throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);
     chains.set(target, chain as LensChain<unknown, unknown>);
