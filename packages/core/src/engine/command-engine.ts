@@ -10,6 +10,7 @@ import type { AggregateDescriptor, CommandDescriptor } from '../registry/aggrega
 import { describeAggregate } from '../registry/describe-aggregate.js';
 import { validateAgainst } from '../schema/validate.js';
 import { deepFreeze, isFrozenWriteError } from './deep-freeze.js';
+import type { StoredEvent } from '../upcast/upcaster.js';
 
 /** Who is running a command and why; becomes each event's metadata. */
 export interface CommandContext {
@@ -91,12 +92,15 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
     const context = contextOf(instance);
     const { upcaster, reducers } = this.descriptor;
     for (const event of events) {
-      const stored =
-        event.schemaVersion === undefined
-          ? { ...event, schemaVersion: reducers.get(event.type)?.event.version ?? 1 }
-          : (event as ApplicableEvent & { schemaVersion: number });
-      for (const reading of upcaster.read(stored)) {
-        context.state = this.reduce(instance, reading.type, reading.payload, event.id);
+      const reducer = reducers.get(event.type);
+      if (reducer && (event.schemaVersion === undefined || event.schemaVersion === reducer.event.version)) {
+        // The common case: stored at the current version, nothing to read through.
+        context.state = this.reduce(instance, event.type, event.payload, event.id);
+      } else {
+        const stored = event.schemaVersion === undefined ? { ...event, schemaVersion: 1 } : (event as StoredEvent);
+        for (const reading of upcaster.read(stored)) {
+          context.state = this.reduce(instance, reading.type, reading.payload, event.id);
+        }
       }
       context.version += 1;
     }

@@ -170,20 +170,22 @@ function compile(definition: EventDefinition): CompiledEvent {
 }
 
 function composeUp(lenses: ReadonlyArray<Lens<any, any>>): PayloadReader {
-  const ups = lenses.map((lens) => lens.up.bind(lens));
-  if (ups.length === 1) return ups[0]!;
+  if (lenses.length === 1) {
+    const [only] = lenses;
+    return (payload) => only!.up(payload);
+  }
   return (payload) => {
     let value = payload;
-    for (const up of ups) value = up(value);
+    for (let i = 0; i < lenses.length; i++) value = lenses[i]!.up(value);
     return value;
   };
 }
 
 function composeDown(lenses: ReadonlyArray<Lens<any, any>>): PayloadReader {
-  const downs = lenses.map((lens) => lens.down!.bind(lens)).reverse();
+  const reversed = [...lenses].reverse();
   return (payload) => {
     let value = payload;
-    for (const down of downs) value = down(value);
+    for (let i = 0; i < reversed.length; i++) value = reversed[i]!.down!(value);
     return value;
   };
 }

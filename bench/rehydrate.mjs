@@ -1,0 +1,26 @@
+// Builds and runs bench/rehydrate.bench.ts (decorators need a compile step),
+// then merges its figures into bench/results.json. Run with `npm run bench`.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mergeResults } from './results.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outdir = join(here, '.tmp');
+mkdirSync(outdir, { recursive: true });
+const outfile = join(outdir, 'rehydrate.mjs');
+await build({
+  entryPoints: [join(here, 'rehydrate.bench.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  logLevel: 'warning',
+  tsconfig: join(here, '..', 'tsconfig.base.json'),
+});
+const figures = JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8' }).trim().split('\n').pop());
+mergeResults(figures);
+console.table(figures);
