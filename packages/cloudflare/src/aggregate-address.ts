@@ -1,0 +1,41 @@
+import { ValidationError } from '@escf/core';
+
+/** Which aggregate instance a request is for. */
+export interface AggregateAddress {
+  readonly aggregateId: string;
+  /** Set in multi-tenant systems: part of the Durable Object's name and of every event's metadata. */
+  readonly tenantId?: string;
+}
+
+const MAX_PART_LENGTH = 512;
+
+/**
+ * The Durable Object name of an aggregate instance, for `idFromName`. The
+ * tenant is part of the name, so each tenant's instance is a different
+ * object: a client scoped to one tenant cannot address another's. The host
+ * also checks the address it is called with against its own name.
+ */
+export function durableObjectName(address: AggregateAddress): string {
+  return address.tenantId === undefined
+    ? address.aggregateId
+    : `${encodeURIComponent(address.tenantId)}/${address.aggregateId}`;
+}
+
+/** Checks an address that arrived over RPC; throws `VALIDATION_FAILED` if it is unusable. */
+export function checkAddress(address: unknown): AggregateAddress {
+  const candidate = (address ?? {}) as Partial<AggregateAddress>;
+  const issues: Array<{ path: string; message: string }> = [];
+  if (typeof candidate.aggregateId !== 'string' || candidate.aggregateId.length === 0 || candidate.aggregateId.length > MAX_PART_LENGTH) {
+    issues.push({ path: 'aggregateId', message: `must be a non-empty string of at most ${MAX_PART_LENGTH} characters` });
+  }
+  if (
+    candidate.tenantId !== undefined &&
+    (typeof candidate.tenantId !== 'string' || candidate.tenantId.length === 0 || candidate.tenantId.length > MAX_PART_LENGTH)
+  ) {
+    issues.push({ path: 'tenantId', message: `must be a non-empty string of at most ${MAX_PART_LENGTH} characters when set` });
+  }
+  if (issues.length > 0) throw new ValidationError('Invalid aggregate address', issues);
+  return candidate.tenantId === undefined
+    ? { aggregateId: candidate.aggregateId! }
+    : { aggregateId: candidate.aggregateId!, tenantId: candidate.tenantId };
+}

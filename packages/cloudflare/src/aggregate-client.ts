@@ -1,0 +1,112 @@
+import type { Aggregate, AggregateClass, AggregateClient, CommandResult, ExecuteOptions, StateOf } from '@escf/core';
+import { durableObjectName, type AggregateAddress } from './aggregate-address.js';
+import type { AggregateState, CommandRequest } from './durable-object-host.js';
+import { unwrapReply, type RpcReply } from './error-encoding.js';
+
+/** Where one aggregate lives: its class (for types and its name) and its Durable Object binding. */
+export interface AggregateBinding<A extends Aggregate<any> = Aggregate<any>> {
+  readonly aggregate: AggregateClass<A>;
+  /** The Durable Object namespace binding, e.g. `USER_AGGREGATE`. */
+  readonly binding: string;
+}
+
+/** Options of a client set. */
+export interface AggregateClientOptions {
+  /** Scope every call to this tenant: it becomes part of each aggregate's address and events. */
+  readonly tenantId?: string;
+  /**
+   * Use `executeSync`: commands resolve once their events are in D1 and
+   * delivered to synchronous subscribers (read-your-writes), not just
+   * committed in the aggregate.
+   */
+  readonly sync?: boolean;
+}
+
+/** One aggregate type's entry in a client set: call it with an id for the typed command client. */
+export interface AggregateAccessor<A extends Aggregate<any>> {
+  (aggregateId: string): AggregateClient<A>;
+  /** The instance's current state and version. */
+  state(aggregateId: string): Promise<AggregateState<StateOf<A>>>;
+}
+
+/** The typed client set for a map of aggregate bindings. */
+export type AggregateClients<M extends Record<string, AggregateBinding<any>>> = {
+  readonly [K in keyof M]: M[K] extends AggregateBinding<infer A> ? AggregateAccessor<A> : never;
+};
+
+/** The RPC surface of an aggregate host, as seen through a stub. */
+interface HostStub {
+  execute(request: CommandRequest): Promise<RpcReply<CommandResult>>;
+  executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>>;
+  readState(address: AggregateAddress): Promise<RpcReply<AggregateState>>;
+}
+
+/**
+ * Declares typed clients for aggregates hosted by {@link durableObjectFor}.
+ * Call the result with a worker's `env` (and optionally a tenant, or
+ * `sync: true`) to get one accessor per aggregate. Inputs and results are
+ * typed from the aggregate classes: an unknown command or a wrong input does
+ * not compile. Errors come back as the same ESCF error classes, with codes
+ * and details.
+ *
+ * @example
+ * ```ts
+ * const aggregates = aggregateClients({ user: { aggregate: User, binding: 'USER_AGGREGATE' } });
+ * await aggregates(env).user('ada').create({ name: 'Ada', email: 'ada@example.com', password: 'correct horse' });
+ * await aggregates(env, { sync: true }).user('ada').update({ name: 'Ada L.' }); // after D1 + subscribers
+ * await aggregates(env, { tenantId: 'acme' }).user('ada').delete();           // another tenant's Ada
+ * ```
+ */
+export function aggregateClients<M extends Record<string, AggregateBinding<any>>>(
+  bindings: M,
+): (env: object, options?: AggregateClientOptions) => AggregateClients<M> {
+  for (const [key, entry] of Object.entries(bindings)) {
+    if (typeof entry?.aggregate?.type !== 'string' || typeof entry.binding !== 'string') {
+      throw new TypeError(`aggregateClients: '${key}' needs { aggregate: <Aggregate class with static type>, binding: '<DO binding name>' }`);
+    }
+  }
+  return (env, options = {}) => {
+    const clients: Record<string, AggregateAccessor<any>> = {};
+    for (const [key, entry] of Object.entries(bindings)) {
+      clients[key] = accessorFor(env, entry, options);
+    }
+    return clients as AggregateClients<M>;
+  };
+}
+
+function accessorFor(env: object, entry: AggregateBinding, options: AggregateClientOptions): AggregateAccessor<any> {
+  const stubFor = (aggregateId: string): { stub: HostStub; address: AggregateAddress } => {
+    const namespace = (env as Record<string, unknown>)[entry.binding] as DurableObjectNamespace | undefined;
+    if (!namespace || typeof namespace.idFromName !== 'function') {
+      throw new TypeError(`Durable Object binding '${entry.binding}' (aggregate ${entry.aggregate.type}) is missing from env`);
+    }
+    const address: AggregateAddress =
+      options.tenantId === undefined ? { aggregateId } : { aggregateId, tenantId: options.tenantId };
+    const stub = namespace.get(namespace.idFromName(durableObjectName(address))) as unknown as HostStub;
+    return { stub, address };
+  };
+
+  const accessor = ((aggregateId: string) => {
+    const { stub, address } = stubFor(aggregateId);
+    return new Proxy({} as AggregateClient<any>, {
+      get: (_, command) =>
+        // `then` must stay undefined, or `await client` would call a command.
+        typeof command !== 'string' || command === 'then'
+          ? undefined
+          : async (input?: unknown, executeOptions?: ExecuteOptions) => {
+              const request: CommandRequest = {
+                address,
+                command,
+                input: input ?? {},
+                ...(executeOptions === undefined ? {} : { options: executeOptions }),
+              };
+              return unwrapReply(await (options.sync ? stub.executeSync(request) : stub.execute(request)));
+            },
+    });
+  }) as AggregateAccessor<any>;
+  accessor.state = async (aggregateId: string) => {
+    const { stub, address } = stubFor(aggregateId);
+    return unwrapReply(await stub.readState(address));
+  };
+  return accessor;
+}

@@ -1,0 +1,213 @@
+import type { CommandResult, EventEnvelope, EventMetadata } from '@escf/core';
+import type { AggregateAddress } from './aggregate-address.js';
+
+/** The aggregate's own identity, stored with its first commit (the alarm needs it). */
+export interface StoredIdentity extends AggregateAddress {
+  readonly aggregateType: string;
+}
+
+/** A stored state snapshot. */
+export interface StoredSnapshot {
+  readonly version: number;
+  readonly state: string;
+  /** The aggregate descriptor's fingerprint when the snapshot was taken. */
+  readonly fingerprint: string;
+}
+
+/** Everything one command writes, in one transaction. */
+export interface CommitWrite {
+  readonly events: readonly EventEnvelope[];
+  readonly snapshot?: { readonly version: number; readonly state: unknown; readonly fingerprint: string };
+  readonly idempotency?: { readonly key: string; readonly result: CommandResult; readonly expiresAt: number };
+  readonly identity?: StoredIdentity;
+}
+
+type EventRow = {
+  version: number;
+  id: string;
+  type: string;
+  schema_version: number;
+  payload: string;
+  metadata: string;
+  timestamp: number;
+  position: number | null;
+};
+
+/**
+ * The aggregate's tables in its Durable Object's SQLite database, and every
+ * statement the host runs against them. Events are the outbox: a cursor per
+ * delivery target (D1, each queue, each service) says how far it got, so a
+ * command writes no extra outbox rows.
+ */
+export class AggregateStorage {
+  private readonly sql: SqlStorage;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS escf_events (
+        version INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        position INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS escf_snapshot (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        fingerprint TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS escf_identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        aggregate_type TEXT NOT NULL,
+        aggregate_id TEXT NOT NULL,
+        tenant_id TEXT
+      );
+      CREATE TABLE IF NOT EXISTS escf_outbox_cursors (
+        target TEXT PRIMARY KEY,
+        delivered_version INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS escf_idempotency (
+        key TEXT PRIMARY KEY,
+        result TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `);
+  }
+
+  readIdentity(): StoredIdentity | null {
+    const row = this.sql
+      .exec<{ aggregate_type: string; aggregate_id: string; tenant_id: string | null }>(
+        'SELECT aggregate_type, aggregate_id, tenant_id FROM escf_identity WHERE id = 1',
+      )
+      .toArray()[0];
+    if (!row) return null;
+    return {
+      aggregateType: row.aggregate_type,
+      aggregateId: row.aggregate_id,
+      ...(row.tenant_id === null ? {} : { tenantId: row.tenant_id }),
+    };
+  }
+
+  readSnapshot(): StoredSnapshot | null {
+    return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
+  }
+
+  /** The highest stored version (0 without events). */
+  headVersion(): number {
+    return (this.sql.exec<{ head: number | null }>('SELECT MAX(version) AS head FROM escf_events').one().head ?? 0);
+  }
+
+  /** Events with `after < version ≤ upTo`, in order, as full envelopes. */
+  readEvents(identity: StoredIdentity, after: number, options: { limit?: number; upTo?: number } = {}): EventEnvelope[] {
+    const rows = this.sql
+      .exec<EventRow>(
+        'SELECT version, id, type, schema_version, payload, metadata, timestamp, position FROM escf_events WHERE version > ? AND version <= ? ORDER BY version LIMIT ?',
+        after,
+        options.upTo ?? Number.MAX_SAFE_INTEGER,
+        options.limit ?? -1,
+      )
+      .toArray();
+    return rows.map((row) => ({
+      id: row.id,
+      aggregateType: identity.aggregateType,
+      aggregateId: identity.aggregateId,
+      version: row.version,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      payload: JSON.parse(row.payload) as unknown,
+      timestamp: row.timestamp,
+      metadata: JSON.parse(row.metadata) as EventMetadata,
+      ...(row.position === null ? {} : { position: row.position }),
+    }));
+  }
+
+  /**
+   * Writes a command's events, snapshot, identity and idempotency record in
+   * one synchronous transaction: all of it or nothing.
+   */
+  commit(write: CommitWrite): void {
+    this.storage.transactionSync(() => {
+      if (write.identity) {
+        this.sql.exec(
+          'INSERT OR IGNORE INTO escf_identity (id, aggregate_type, aggregate_id, tenant_id) VALUES (1, ?, ?, ?)',
+          write.identity.aggregateType,
+          write.identity.aggregateId,
+          write.identity.tenantId ?? null,
+        );
+      }
+      for (const event of write.events) {
+        this.sql.exec(
+          'INSERT INTO escf_events (version, id, type, schema_version, payload, metadata, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          event.version,
+          event.id,
+          event.type,
+          event.schemaVersion,
+          JSON.stringify(event.payload),
+          JSON.stringify(event.metadata),
+          event.timestamp,
+        );
+      }
+      if (write.snapshot) {
+        this.sql.exec(
+          'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',
+          write.snapshot.version,
+          JSON.stringify(write.snapshot.state),
+          write.snapshot.fingerprint,
+        );
+      }
+      if (write.idempotency) {
+        this.sql.exec(
+          'INSERT OR REPLACE INTO escf_idempotency (key, result, expires_at) VALUES (?, ?, ?)',
+          write.idempotency.key,
+          JSON.stringify(write.idempotency.result),
+          write.idempotency.expiresAt,
+        );
+      }
+    });
+  }
+
+  /** The result stored for an idempotency key, unless it expired. */
+  findIdempotentResult(key: string, now: number): CommandResult | null {
+    const row = this.sql
+      .exec<{ result: string }>('SELECT result FROM escf_idempotency WHERE key = ? AND expires_at > ?', key, now)
+      .toArray()[0];
+    return row ? (JSON.parse(row.result) as CommandResult) : null;
+  }
+
+  purgeExpiredIdempotencyKeys(now: number): void {
+    this.sql.exec('DELETE FROM escf_idempotency WHERE expires_at <= ?', now);
+  }
+
+  /** Delivery cursors by target name (`d1`, `queue:NAME`, `service:NAME`). */
+  readCursors(): Map<string, number> {
+    const rows = this.sql.exec<{ target: string; delivered_version: number }>('SELECT target, delivered_version FROM escf_outbox_cursors').toArray();
+    return new Map(rows.map((row) => [row.target, row.delivered_version]));
+  }
+
+  setCursor(target: string, version: number): void {
+    this.sql.exec(
+      'INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES (?, ?) ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)',
+      target,
+      version,
+    );
+  }
+
+  /** Records the D1 positions of stored events and advances the D1 cursor, atomically. */
+  recordStored(target: string, events: readonly EventEnvelope[], positions: readonly number[]): void {
+    this.storage.transactionSync(() => {
+      events.forEach((event, index) => {
+        this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', positions[index]!, event.version);
+      });
+      this.setCursor(target, events.at(-1)!.version);
+    });
+  }
+}

@@ -1,0 +1,215 @@
+import { DurableObject } from 'cloudflare:workers';
+import {
+  ConcurrencyError,
+  engineFor,
+  Forbidden,
+  type Aggregate,
+  type AggregateClass,
+  type CommandEngine,
+  type CommandResult,
+  type ExecuteOptions,
+  type StateOf,
+} from '@escf/core';
+import { checkAddress, durableObjectName, type AggregateAddress } from './aggregate-address.js';
+import { AggregateStorage } from './aggregate-storage.js';
+import { CommandMutex } from './command-mutex.js';
+import { deliveryPending } from './delivery-pending-error.js';
+import { replyFrom, type RpcReply } from './error-encoding.js';
+import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions } from './host-options.js';
+import { Outbox, type OutboxReport } from './outbox.js';
+
+/** One command sent to an aggregate host over RPC. */
+export interface CommandRequest {
+  readonly address: AggregateAddress;
+  readonly command: string;
+  readonly input: unknown;
+  readonly options?: ExecuteOptions;
+}
+
+/** The state of an aggregate instance, as {@link AggregateHost.readState} returns it. */
+export interface AggregateState<S = unknown> {
+  readonly version: number;
+  readonly state: S;
+}
+
+/**
+ * The Durable Object that hosts one aggregate instance. Do not subclass it
+ * directly: {@link durableObjectFor} derives one per aggregate class.
+ *
+ * Its RPC methods never throw ESCF errors: they return an {@link RpcReply}
+ * (workerd would strip codes and details from a thrown error); the typed
+ * client from {@link aggregateClients} unwraps it.
+ */
+export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unknown> extends DurableObject<Env> {
+  readonly #engine: CommandEngine<A>;
+  readonly #options: ResolvedHostOptions;
+  readonly #storage: AggregateStorage;
+  readonly #outbox: Outbox;
+  readonly #mutex = new CommandMutex();
+  /** Warm state: the instance at its latest committed version, after the first load. */
+  #instance: A | null = null;
+  #address: AggregateAddress | null = null;
+  #identityStored = false;
+  #snapshotVersion = 0;
+
+  constructor(ctx: DurableObjectState, env: Env, aggregateClass: AggregateClass<A>, options: ResolvedHostOptions) {
+    super(ctx, env);
+    this.#engine = engineFor(aggregateClass);
+    this.#options = options;
+    this.#storage = new AggregateStorage(ctx.storage);
+    // Read env lazily: bindings may be swapped (tests inject faults this way).
+    this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options);
+  }
+
+  /** Runs a command; resolves once its events are committed in this object's storage. */
+  execute(request: CommandRequest): Promise<RpcReply<CommandResult>> {
+    return replyFrom(() => this.#mutex.run(() => this.#runCommand(request)));
+  }
+
+  /**
+   * Runs a command and resolves once its events are also in D1 and delivered
+   * to every synchronous subscriber (read-your-writes). If delivery fails
+   * the command stays committed and the reply is `DELIVERY_PENDING`.
+   */
+  executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>> {
+    return replyFrom(async () => {
+      const result = await this.#mutex.run(() => this.#runCommand(request));
+      const failures = await this.#outbox.drainThrough(result.version);
+      if (failures.length > 0) throw deliveryPending(result.version, failures.join('; '));
+      return result;
+    });
+  }
+
+  /** The instance's current state and version (a read; stores nothing). */
+  readState(address: AggregateAddress): Promise<RpcReply<AggregateState<StateOf<A>>>> {
+    return replyFrom(() =>
+      this.#mutex.run(async () => {
+        const instance = await this.#load(checkAddress(address));
+        const { state, version } = this.#engine.stateOf(instance);
+        return { state: state as StateOf<A>, version };
+      }),
+    );
+  }
+
+  /** Drains the outbox now (normally the alarm does) and reports what happened. */
+  flushOutbox(): Promise<OutboxReport> {
+    return this.#outbox.drain();
+  }
+
+  override async alarm(): Promise<void> {
+    await this.#outbox.onAlarm();
+  }
+
+  async #runCommand(request: CommandRequest): Promise<CommandResult> {
+    const address = checkAddress(request?.address);
+    const instance = await this.#load(address);
+    const options: ExecuteOptions = request.options ?? {};
+    const now = Date.now();
+    if (options.idempotencyKey !== undefined) {
+      const earlier = this.#storage.findIdempotentResult(options.idempotencyKey, now);
+      if (earlier) return earlier;
+    }
+    const { version } = this.#engine.stateOf(instance);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+      throw new ConcurrencyError(options.expectedVersion, version, `${this.#engine.type} ${address.aggregateId}`);
+    }
+    const decision = await this.#engine.decide(instance, request.command, request.input, {
+      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+      ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+      now,
+    });
+    const result: CommandResult = {
+      aggregateType: this.#engine.type,
+      aggregateId: address.aggregateId,
+      version: decision.version,
+      events: decision.events,
+    };
+    const hasEvents = decision.events.length > 0;
+    const snapshot = hasEvents && decision.version - this.#snapshotVersion >= this.#options.snapshotEvery;
+    this.#storage.commit({
+      events: decision.events,
+      ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
+      ...(options.idempotencyKey === undefined
+        ? {}
+        : { idempotency: { key: options.idempotencyKey, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
+      ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
+    });
+    this.#engine.accept(instance, decision);
+    if (snapshot) this.#snapshotVersion = decision.version;
+    if (hasEvents) {
+      this.#identityStored = true;
+      this.#outbox.afterCommit();
+    }
+    return result;
+  }
+
+  /** The warm instance, loading it on first use: snapshot (if its fingerprint matches) + tail of events. */
+  async #load(address: AggregateAddress): Promise<A> {
+    if (this.#instance && this.#address) {
+      this.#assertSameAddress(this.#address, address);
+      return this.#instance;
+    }
+    // The object's own name, when known, must be this address: a caller
+    // cannot reach another tenant's aggregate by passing a forged address.
+    const name = this.ctx.id.name;
+    if (name !== undefined && name !== durableObjectName(address)) {
+      throw new Forbidden(`This ${this.#engine.type} object does not host that address`, { aggregateId: address.aggregateId });
+    }
+    const identity = this.#storage.readIdentity();
+    if (identity) this.#assertSameAddress(identity, address);
+
+    const instance = this.#engine.create(address.aggregateId, address.tenantId);
+    const snapshot = this.#storage.readSnapshot();
+    let from = 0;
+    if (snapshot && snapshot.fingerprint === this.#engine.descriptor.fingerprint) {
+      this.#engine.restore(instance, JSON.parse(snapshot.state), snapshot.version);
+      from = snapshot.version;
+    }
+    // Stale snapshot (other code version) or none: rebuild from our own events.
+    const identityForRead = identity ?? { aggregateType: this.#engine.type, ...address };
+    this.#engine.replay(instance, this.#storage.readEvents(identityForRead, from));
+    this.#instance = instance;
+    this.#address = address;
+    this.#identityStored = identity !== null;
+    this.#snapshotVersion = from;
+    await this.#outbox.recover();
+    return instance;
+  }
+
+  #assertSameAddress(known: AggregateAddress, address: AggregateAddress): void {
+    if (known.aggregateId !== address.aggregateId || known.tenantId !== address.tenantId) {
+      throw new Forbidden(`This ${this.#engine.type} object does not host that address`, { aggregateId: address.aggregateId });
+    }
+  }
+}
+
+/** The class {@link durableObjectFor} returns: a Durable Object hosting aggregate `A`. */
+export type AggregateHostClass<A extends Aggregate<any>> = new (ctx: DurableObjectState, env: any) => AggregateHost<A>;
+
+/**
+ * Derives the Durable Object class that hosts every instance of an aggregate
+ * (one object per instance, SQLite storage). Export it from your worker and
+ * declare it under `new_sqlite_classes`; `escf generate` writes both.
+ *
+ * @example
+ * ```ts
+ * // worker.ts
+ * export const UserAggregate = durableObjectFor(User, { queues: ['ESCF_EVENTS_QUEUE'], services: ['SESSIONS'] });
+ * // wrangler.jsonc: durable_objects.bindings [{ name: 'USER_AGGREGATE', class_name: 'UserAggregate' }],
+ * //                 d1_databases [{ binding: 'ESCF_EVENTS', … }]
+ * ```
+ */
+export function durableObjectFor<A extends Aggregate<any>>(
+  aggregateClass: AggregateClass<A>,
+  options: AggregateHostOptions = {},
+): AggregateHostClass<A> {
+  const resolved = resolveHostOptions(options);
+  engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
+  return class extends AggregateHost<A> {
+    constructor(ctx: DurableObjectState, env: unknown) {
+      super(ctx, env, aggregateClass, resolved);
+    }
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Options of {@link durableObjectFor}. Binding names are looked up on the
+ * Durable Object's `env` when needed, so one class works in every
+ * environment whose wrangler config declares those bindings.
+ */
+export interface AggregateHostOptions {
+  /** The D1 event store. Defaults to binding `ESCF_EVENTS`, table `escf_events`. */
+  readonly eventStore?: { readonly binding?: string; readonly table?: string };
+  /** Queue producer bindings every event is sent to (one JSON `EventEnvelope` per message). */
+  readonly queues?: readonly string[];
+  /**
+   * Service bindings to WorkerEntrypoints with a `deliver(events)` method:
+   * synchronous subscribers, awaited by `executeSync`.
+   */
+  readonly services?: readonly string[];
+  /** Write a state snapshot once this many events were applied since the last one. Defaults to 1 (every command). */
+  readonly snapshotEvery?: number;
+  /** How long an idempotency key is remembered, in ms. Defaults to 24 hours. */
+  readonly idempotencyTtlMs?: number;
+  readonly outbox?: {
+    /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
+    readonly delayMs?: number;
+    /** First retry delay after a failed delivery, in ms; doubles per failure. Defaults to 1,000. */
+    readonly retryBaseMs?: number;
+    /** Longest retry delay, in ms. Defaults to 5 minutes. */
+    readonly retryMaxMs?: number;
+    /** Most events read from the outbox per D1 write. Defaults to 500. */
+    readonly batchSize?: number;
+  };
+}
+
+/** {@link AggregateHostOptions} with every default filled in. */
+export interface ResolvedHostOptions {
+  readonly eventStoreBinding: string;
+  readonly eventStoreTable: string;
+  readonly queues: readonly string[];
+  readonly services: readonly string[];
+  readonly snapshotEvery: number;
+  readonly idempotencyTtlMs: number;
+  readonly outboxDelayMs: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly batchSize: number;
+}
+
+/** Fills in defaults and rejects nonsense early, at class definition time. */
+export function resolveHostOptions(options: AggregateHostOptions = {}): ResolvedHostOptions {
+  const resolved: ResolvedHostOptions = {
+    eventStoreBinding: options.eventStore?.binding ?? 'ESCF_EVENTS',
+    eventStoreTable: options.eventStore?.table ?? 'escf_events',
+    queues: [...(options.queues ?? [])],
+    services: [...(options.services ?? [])],
+    snapshotEvery: options.snapshotEvery ?? 1,
+    idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
+    outboxDelayMs: options.outbox?.delayMs ?? 0,
+    retryBaseMs: options.outbox?.retryBaseMs ?? 1_000,
+    retryMaxMs: options.outbox?.retryMaxMs ?? 5 * 60 * 1000,
+    batchSize: options.outbox?.batchSize ?? 500,
+  };
+  for (const key of ['snapshotEvery', 'batchSize'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);
+  }
+  for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {
+    if (!(resolved[key] >= 0)) throw new RangeError(`durableObjectFor: ${key} must be a non-negative number`);
+  }
+  return resolved;
+}

@@ -1,0 +1,24 @@
+/**
+ * @escf/cloudflare — the ESCF runtime for Cloudflare Workers: one Durable
+ * Object per aggregate instance (commits in its own SQLite), an outbox that
+ * delivers events to the D1 event store, queues and synchronous subscribers,
+ * and typed clients that keep error codes across RPC.
+ *
+ * @packageDocumentation
+ */
+export { durableObjectFor, AggregateHost, type AggregateHostClass, type AggregateState, type CommandRequest } from './durable-object-host.js';
+export type { AggregateHostOptions } from './host-options.js';
+export {
+  aggregateClients,
+  type AggregateAccessor,
+  type AggregateBinding,
+  type AggregateClientOptions,
+  type AggregateClients,
+} from './aggregate-client.js';
+export { durableObjectName, type AggregateAddress } from './aggregate-address.js';
+export { replyFrom, unwrapReply, type RpcReply } from './error-encoding.js';
+export { DELIVERY_PENDING } from './delivery-pending-error.js';
+export type { EventSubscriber, OutboxReport } from './outbox.js';
+export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './d1-event-store.js';
+export { D1_EVENT_STORE_MIGRATION, applyD1EventStoreSchema, d1EventStoreMigration } from './d1-migration.js';
+export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './queue-batches.js';

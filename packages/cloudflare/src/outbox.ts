@@ -1,0 +1,235 @@
+import { InternalError, type EventEnvelope, type StreamId } from '@escf/core';
+import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
+import { D1EventStore } from './d1-event-store.js';
+import type { ResolvedHostOptions } from './host-options.js';
+import { splitIntoQueueBatches } from './queue-batches.js';
+
+/** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
+const D1_TARGET = 'd1';
+/** Most events per `deliver` call to a service subscriber. */
+const SERVICE_BATCH_SIZE = 100;
+
+/** A synchronous subscriber's RPC surface. */
+export interface EventSubscriber {
+  deliver(events: EventEnvelope[]): Promise<unknown>;
+}
+
+/** What one drain pass did. */
+export interface OutboxReport {
+  /** Events newly written to D1. */
+  readonly storedInD1: number;
+  /** D1 rows written (from D1's `meta.rows_written`). */
+  readonly d1RowsWritten: number;
+  /** Messages or events handed to queues and services. */
+  readonly published: number;
+  /** Why delivery to some target failed; empty on success. */
+  readonly failures: readonly string[];
+  /** Events not yet delivered to every target after the pass. */
+  readonly pending: number;
+}
+
+/**
+ * Delivers committed events from the aggregate's SQLite to D1, then to queues
+ * and synchronous subscribers, at least once. Progress per target is a cursor
+ * (the last delivered version), advanced only after the target accepted the
+ * events, so a failing target is retried with backoff and never loses or
+ * skips events; other targets are not held back by it (except that queues
+ * and services only get events already in D1, which gives them positions).
+ */
+export class Outbox {
+  private alarmPending = false;
+  private recovered = false;
+  private failedAttempts = 0;
+  private running: Promise<OutboxReport> | null = null;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly storage: AggregateStorage,
+    private readonly env: () => Record<string, unknown>,
+    private readonly options: ResolvedHostOptions,
+  ) {}
+
+  /** After a commit with events: make sure an alarm will drain them. No storage write if one is pending. */
+  afterCommit(): void {
+    if (this.alarmPending) return;
+    this.alarmPending = true;
+    void this.ctx.storage.setAlarm(Date.now() + this.options.outboxDelayMs);
+  }
+
+  /**
+   * On an instance's first request: the in-memory "alarm pending" flag is
+   * gone, so look at storage once, and re-arm if events wait undelivered.
+   */
+  async recover(): Promise<void> {
+    if (this.recovered) return;
+    this.recovered = true;
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm !== null) {
+      this.alarmPending = true;
+      return;
+    }
+    if (this.pendingCount() > 0) {
+      this.alarmPending = true;
+      await this.ctx.storage.setAlarm(Date.now() + this.options.outboxDelayMs);
+    }
+  }
+
+  /** The alarm handler: drain until empty, or re-arm with exponential backoff. */
+  async onAlarm(): Promise<void> {
+    this.recovered = true;
+    this.alarmPending = true; // the alarm is running: commits need not set another
+    this.storage.purgeExpiredIdempotencyKeys(Date.now());
+    for (;;) {
+      const report = await this.drain();
+      if (report.failures.length > 0) {
+        this.failedAttempts += 1;
+        const delay = Math.min(this.options.retryBaseMs * 2 ** (this.failedAttempts - 1), this.options.retryMaxMs);
+        console.warn(`[escf] outbox delivery failed (attempt ${this.failedAttempts}, retry in ${delay} ms): ${report.failures.join('; ')}`);
+        await this.ctx.storage.setAlarm(Date.now() + delay);
+        return;
+      }
+      this.failedAttempts = 0;
+      // Checked and cleared synchronously: a commit after this sets a new alarm.
+      if (this.pendingCount() === 0) {
+        this.alarmPending = false;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Drains until every target has every event up to `version` (for
+   * `executeSync`). Returns the failures that stopped it, or `[]`.
+   */
+  async drainThrough(version: number): Promise<readonly string[]> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (this.deliveredThrough() >= version) return [];
+      const report = await this.drain();
+      if (report.failures.length > 0 && this.deliveredThrough() < version) return report.failures;
+    }
+    return this.deliveredThrough() >= version ? [] : ['the outbox did not catch up'];
+  }
+
+  /** One drain pass; concurrent callers share the pass in progress. */
+  drain(): Promise<OutboxReport> {
+    this.running ??= this.drainPass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Events not yet delivered to every target. */
+  pendingCount(): number {
+    return Math.max(0, this.storage.headVersion() - this.deliveredThrough());
+  }
+
+  private targets(): string[] {
+    return [D1_TARGET, ...this.options.queues.map((b) => `queue:${b}`), ...this.options.services.map((b) => `service:${b}`)];
+  }
+
+  /** The lowest cursor over all targets: every event up to it is delivered everywhere. */
+  private deliveredThrough(): number {
+    const cursors = this.storage.readCursors();
+    return Math.min(...this.targets().map((target) => cursors.get(target) ?? 0));
+  }
+
+  private async drainPass(): Promise<OutboxReport> {
+    const identity = this.storage.readIdentity();
+    const failures: string[] = [];
+    let storedInD1 = 0;
+    let d1RowsWritten = 0;
+    let published = 0;
+    if (identity === null) return { storedInD1, d1RowsWritten, published, failures, pending: 0 };
+
+    // A target added to an existing aggregate starts at what D1 has, not at
+    // the beginning of history (projections rebuild history from D1).
+    const initial = this.storage.readCursors();
+    for (const target of this.targets()) {
+      if (!initial.has(target)) this.storage.setCursor(target, target === D1_TARGET ? 0 : (initial.get(D1_TARGET) ?? 0));
+    }
+
+    // 1. D1: the global log, which assigns positions.
+    try {
+      const store = this.eventStore();
+      const stream: StreamId = {
+        aggregateType: identity.aggregateType,
+        aggregateId: identity.aggregateId,
+        ...(identity.tenantId === undefined ? {} : { tenantId: identity.tenantId }),
+      };
+      for (;;) {
+        const cursor = this.storage.readCursors().get(D1_TARGET) ?? 0;
+        const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize });
+        if (events.length === 0) break;
+        const before = store.stats.rowsWritten;
+        const positions = await store.appendIdempotently(stream, events);
+        d1RowsWritten += store.stats.rowsWritten - before;
+        this.storage.recordStored(D1_TARGET, events, positions);
+        storedInD1 += events.length;
+      }
+    } catch (error) {
+      failures.push(`D1 (${this.options.eventStoreBinding}): ${messageOf(error)}`);
+    }
+
+    // 2. Queues and 3. services, each from its own cursor up to what D1 has.
+    for (const binding of this.options.queues) {
+      try {
+        published += await this.publish(identity, `queue:${binding}`, async (events) => {
+          const queue = this.binding<Queue>(binding, 'sendBatch');
+          for (const batch of splitIntoQueueBatches(events)) {
+            await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
+          }
+        });
+      } catch (error) {
+        failures.push(`queue ${binding}: ${messageOf(error)}`);
+      }
+    }
+    for (const binding of this.options.services) {
+      try {
+        published += await this.publish(identity, `service:${binding}`, async (events) => {
+          await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
+        }, SERVICE_BATCH_SIZE);
+      } catch (error) {
+        failures.push(`service ${binding}: ${messageOf(error)}`);
+      }
+    }
+    return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
+  }
+
+  /** Sends a target everything between its cursor and D1's, chunk by chunk, advancing its cursor. */
+  private async publish(
+    identity: StoredIdentity,
+    target: string,
+    send: (events: EventEnvelope[]) => Promise<void>,
+    chunkSize = this.options.batchSize,
+  ): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const cursors = this.storage.readCursors();
+      const events = this.storage.readEvents(identity, cursors.get(target) ?? 0, {
+        limit: chunkSize,
+        upTo: cursors.get(D1_TARGET) ?? 0,
+      });
+      if (events.length === 0) return sent;
+      await send(events);
+      this.storage.setCursor(target, events.at(-1)!.version);
+      sent += events.length;
+    }
+  }
+
+  private eventStore(): D1EventStore {
+    const db = this.binding<D1Database>(this.options.eventStoreBinding, 'batch');
+    return new D1EventStore(db, { table: this.options.eventStoreTable });
+  }
+
+  private binding<T>(name: string, method: string): T {
+    const value = this.env()[name] as Record<string, unknown> | undefined;
+    if (!value || typeof value[method] !== 'function') {
+      throw new InternalError(`Binding '${name}' is missing or has no ${method}(): declare it in wrangler.jsonc`, { binding: name });
+    }
+    return value as T;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,69 @@
+// Shared helpers for the integration tests.
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { aggregateClients } from '../src/index.js';
+import { User } from '../../../examples/users/src/domain/index.js';
+import type { Env } from './worker.js';
+
+export const testEnv = env as unknown as Env;
+
+export const aggregates = aggregateClients({
+  user: { aggregate: User, binding: 'USER_AGGREGATE' },
+  faultyUser: { aggregate: User, binding: 'FAULTY_USER_AGGREGATE' },
+  sparseUser: { aggregate: User, binding: 'SPARSE_USER_AGGREGATE' },
+});
+
+let counter = 0;
+/** A fresh aggregate id per test: storage is shared across the run. */
+export function uniqueId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct horse battery' } as const;
+
+type Row = Record<string, SqlStorageValue>;
+
+/** Runs SQL inside an aggregate's Durable Object and returns the rows. */
+export function doSql<T extends Row = Row>(stub: DurableObjectStub, query: string, ...params: SqlStorageValue[]): Promise<T[]> {
+  return inObject(stub, (state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
+}
+
+/** `runInDurableObject` with the object's state only (its overloads are too deep for tsc on generic stubs). */
+export function inObject<R>(stub: DurableObjectStub, callback: (state: DurableObjectState, instance: any) => R | Promise<R>): Promise<R> {
+  const run = runInDurableObject as unknown as (s: DurableObjectStub, cb: (instance: unknown, state: DurableObjectState) => R | Promise<R>) => Promise<R>;
+  return run(stub, (instance, state) => callback(state, instance));
+}
+
+/** The stub the client uses for an address. */
+export function stubOf(namespace: unknown, name: string): DurableObjectStub {
+  const plain = namespace as DurableObjectNamespace;
+  return plain.get(plain.idFromName(name));
+}
+
+/** Events of one aggregate in the D1 log (flattened from its batch rows). */
+export async function d1Events(aggregateId: string, table = 'escf_events'): Promise<Array<{ id: string; version: number; position: number }>> {
+  const { results } = await testEnv.ESCF_EVENTS.prepare(`SELECT position, events FROM ${table} WHERE aggregate_id = ? ORDER BY first_version`)
+    .bind(aggregateId)
+    .all<{ position: number; events: string }>();
+  return results.flatMap((row) =>
+    (JSON.parse(row.events) as Array<{ id: string; version: number }>).map((event, index) => ({ id: event.id, version: event.version, position: row.position + index })),
+  );
+}
+
+/** Messages the test worker's queue consumer received for an aggregate. */
+export async function queuedEvents(aggregateId: string): Promise<Array<{ event_id: string; version: number; position: number | null }>> {
+  const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT event_id, version, position FROM test_queue_log WHERE aggregate_id = ? ORDER BY version')
+    .bind(aggregateId)
+    .all<{ event_id: string; version: number; position: number | null }>();
+  return results;
+}
+
+/** Polls until `check` returns true (queues deliver asynchronously, ~1 s locally). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,27 @@
+// An auxiliary worker standing in for a projection: a WorkerEntrypoint with
+// `deliver(events)`, reached through a service binding (synchronous RPC).
+import { WorkerEntrypoint } from 'cloudflare:workers';
+
+const received: Array<{ id: string; version: number; aggregateId: string; position?: number }> = [];
+let failuresToInject = 0;
+
+export class Subscriber extends WorkerEntrypoint {
+  async deliver(events: Array<{ id: string; version: number; aggregateId: string; position?: number }>): Promise<{ received: number }> {
+    if (failuresToInject > 0) {
+      failuresToInject -= 1;
+      throw new Error('subscriber unavailable (injected)');
+    }
+    received.push(...events.map(({ id, version, aggregateId, position }) => ({ id, version, aggregateId, ...(position === undefined ? {} : { position }) })));
+    return { received: events.length };
+  }
+
+  async received(): Promise<typeof received> {
+    return received;
+  }
+
+  async failNext(times: number): Promise<void> {
+    failuresToInject = times;
+  }
+}
+
+export default Subscriber;

@@ -1,0 +1,60 @@
+// The worker the @escf/cloudflare integration tests run against: the User
+// aggregate from the example, hosted as Durable Objects, plus a queue
+// consumer that records every message it receives (in D1) so tests can see
+// what subscribers got.
+import type { D1Migration } from 'cloudflare:test';
+import { User } from '../../../examples/users/src/domain/index.js';
+import { durableObjectFor } from '../src/index.js';
+
+/** The User aggregate with every delivery target the tests observe. */
+export const UserAggregate = durableObjectFor(User, {
+  queues: ['EVENTS_QUEUE'],
+  services: ['SUBSCRIBER'],
+});
+
+/** Same aggregate on its own D1 table, so fault tests can break that table without disturbing others. */
+export const FaultyUserAggregate = durableObjectFor(User, {
+  eventStore: { table: 'escf_events_faults' },
+  queues: ['EVENTS_QUEUE'],
+  outbox: { retryBaseMs: 60_000 },
+});
+
+/** Snapshots only every 100 events: state after eviction must come from replaying events. */
+export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEvery: 100 });
+
+export interface Env {
+  USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof UserAggregate>>;
+  FAULTY_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FaultyUserAggregate>>;
+  SPARSE_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SparseSnapshotUserAggregate>>;
+  ESCF_EVENTS: D1Database;
+  EVENTS_QUEUE: Queue;
+  SUBSCRIBER: Fetcher & TestSubscriber;
+  TEST_MIGRATIONS: D1Migration[];
+}
+
+/** The auxiliary subscriber worker's RPC surface (see subscriber.ts). */
+export interface TestSubscriber {
+  deliver(events: Array<{ id: string }>): Promise<{ received: number }>;
+  received(): Promise<Array<{ id: string; version: number; aggregateId: string; position?: number }>>;
+  failNext(times: number): Promise<void>;
+}
+
+export default {
+  async fetch(): Promise<Response> {
+    return new Response('escf cloudflare test worker');
+  },
+  async queue(batch: MessageBatch<{ id: string; aggregateId: string; version: number; position?: number }>, env: Env): Promise<void> {
+    await env.ESCF_EVENTS.batch(
+      batch.messages.map((message) =>
+        env.ESCF_EVENTS.prepare('INSERT INTO test_queue_log (event_id, aggregate_id, version, position, body) VALUES (?, ?, ?, ?, ?)').bind(
+          message.body.id,
+          message.body.aggregateId,
+          message.body.version,
+          message.body.position ?? null,
+          JSON.stringify(message.body),
+        ),
+      ),
+    );
+    batch.ackAll();
+  },
+} satisfies ExportedHandler<Env, { id: string; aggregateId: string; version: number; position?: number }>;
