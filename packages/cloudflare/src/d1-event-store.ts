@@ -199,18 +199,30 @@ export class D1EventStore implements EventStore {
    */
   private async insert(stream: StreamId, events: readonly EventEnvelope[], expectedVersion: number): Promise<number[] | null> {
     const t = this.table;
-    const statement = this.db.prepare(
-      `INSERT INTO ${t} (position, tenant_id, aggregate_type, aggregate_id, first_version, event_count, events)
-       SELECT COALESCE((SELECT position + event_count FROM ${t} ORDER BY position DESC LIMIT 1), 1), ?1, ?2, ?3, ?4, ?5, ?6
-       WHERE COALESCE((SELECT first_version + event_count - 1 FROM ${t}
-         WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3 ORDER BY first_version DESC LIMIT 1), 0) = ?4 - 1
-       RETURNING position`,
+    const insertRow = (extraGuard: string) =>
+      this.db.prepare(
+        `INSERT INTO ${t} (position, tenant_id, aggregate_type, aggregate_id, first_version, event_count, events)
+         SELECT COALESCE((SELECT position + event_count FROM ${t} ORDER BY position DESC LIMIT 1), 1), ?1, ?2, ?3, ?4, ?5, ?6
+         WHERE COALESCE((SELECT first_version + event_count - 1 FROM ${t}
+           WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3 ORDER BY first_version DESC LIMIT 1), 0) = ?4 - 1
+         ${extraGuard}
+         RETURNING position`,
+      );
+    const first = insertRow('');
+    // Later rows also require that the previous row is this batch's: otherwise
+    // a stale batch could skip its first row and still land its second.
+    const next = insertRow(
+      `AND EXISTS (SELECT 1 FROM ${t} WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3
+         AND first_version = ?7 AND json_extract(events, '$[0].id') = ?8)`,
     );
     const rows = this.chunk(events);
     const results = await this.db.batch<{ position: number }>(
-      rows.map((row) =>
-        statement.bind(stream.tenantId ?? '', stream.aggregateType, stream.aggregateId, row.firstVersion, row.events.length, row.json),
-      ),
+      rows.map((row, index) => {
+        const values = [stream.tenantId ?? '', stream.aggregateType, stream.aggregateId, row.firstVersion, row.events.length, row.json];
+        if (index === 0) return first.bind(...values);
+        const previous = rows[index - 1]!;
+        return next.bind(...values, previous.firstVersion, previous.events[0]!.id);
+      }),
     );
     for (const result of results) {
       this.stats.rowsWritten += result.meta.rows_written ?? 0;
