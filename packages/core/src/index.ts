@@ -54,3 +54,19 @@ export { InternalError, InvalidEventError, StateMutationError, UnknownCommandErr
 export { DefinitionError } from './errors/definition-error.js';
 export { UpcastError } from './errors/upcast-error.js';
 export { deserializeError, isSerializedError, serializeError } from './errors/serialize-error.js';
+
+export { Projection, type ProjectionMetadata } from './projection/projection.decorator.js';
+export { describeProjection, type ProjectionDescriptor } from './projection/describe-projection.js';
+export type { ProjectionClass, ProjectionHandlerResult, ProjectionQueries, ProjectionStatement } from './projection/projection-types.js';
+export { bindingPrefix, type ReactorHandler } from './projection/reactor-handlers.js';
+export { Process, type ProcessMetadata } from './process/process.decorator.js';
+export { OnCron, OnHttp, OnQueue, type ProcessTrigger } from './process/process-triggers.js';
+export { describeProcess, type ProcessDescriptor } from './process/describe-process.js';
+export {
+  processCommandsFor,
+  type CommandSender,
+  type CommandTarget,
+  type ProcessCommands,
+  type ProcessHandlerContext,
+  type ProcessTriggerContext,
+} from './process/process-commands.js';

@@ -1,0 +1,119 @@
+import { Upcaster, type EventEnvelope, type EventStore, type ProjectionDescriptor } from '@escf/core';
+import { ProjectionGapError, ProjectionHandlerError } from './projection-errors.js';
+import { CHECKPOINT_CONFLICT, ensureProjectionSchema } from './projection-schema.js';
+import { toD1Statements } from './projection-statement.js';
+import { streamKeyOf, streamOf } from './stream-of-event.js';
+
+/** What applying one delivered event did. */
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+const upcasters = new WeakMap<ProjectionDescriptor, Upcaster>();
+
+/** One upcaster per projection class, built from the events it handles. */
+export function upcasterFor(descriptor: ProjectionDescriptor): Upcaster {
+  let upcaster = upcasters.get(descriptor);
+  if (!upcaster) upcasters.set(descriptor, (upcaster = new Upcaster(descriptor.events)));
+  return upcaster;
+}
+
+/**
+ * Applies events to one projection instance with exactly-once effect:
+ *
+ * - per stream, events apply in version order; an event ahead of the
+ *   checkpoint first pulls the missing versions from the event store;
+ * - an event at or below the checkpoint is a duplicate and is skipped;
+ * - the statements a handler returns commit in one D1 batch with the
+ *   checkpoint, whose triggers reject anything but the next version — so two
+ *   racing deliveries of one event (queue, RPC, rebuild) commit once.
+ *
+ * Lives for one invocation: the checkpoint cache is only a hint, the
+ * database decides.
+ */
+export class ProjectionApplier {
+  private readonly checkpoints = new Map<string, number>();
+  private readonly upcaster: Upcaster;
+
+  constructor(
+    private readonly descriptor: ProjectionDescriptor,
+    private readonly instance: object,
+    private readonly db: D1Database,
+    private readonly store: EventStore,
+  ) {
+    this.upcaster = upcasterFor(descriptor);
+  }
+
+  /** Applies `event`, after any versions of its stream the projection has not seen. */
+  async apply(event: EventEnvelope): Promise<ApplyOutcome> {
+    await ensureProjectionSchema(this.db);
+    const key = streamKeyOf(event);
+    for (let attempt = 0; ; attempt++) {
+      const checkpoint = await this.checkpoint(key);
+      if (event.version <= checkpoint) return 'duplicate';
+      try {
+        if (event.version > checkpoint + 1) await this.fillGap(event, key, checkpoint);
+        await this.applyNext(event, key);
+        return 'applied';
+      } catch (error) {
+        // Someone else advanced (or a rebuild reset) the checkpoint: re-read it.
+        if (!isCheckpointConflict(error) || attempt >= 8) throw error;
+        this.checkpoints.delete(key);
+      }
+    }
+  }
+
+  /** The stream's applied version (0 if none). */
+  async checkpoint(key: string): Promise<number> {
+    const cached = this.checkpoints.get(key);
+    if (cached !== undefined) return cached;
+    const row = await this.db
+      .prepare('SELECT version FROM escf_projection_streams WHERE projection = ?1 AND stream = ?2')
+      .bind(this.descriptor.name, key)
+      .first<{ version: number }>();
+    const version = row?.version ?? 0;
+    this.checkpoints.set(key, version);
+    return version;
+  }
+
+  private async fillGap(event: EventEnvelope, key: string, checkpoint: number): Promise<void> {
+    const needed = event.version - checkpoint - 1;
+    const missing = await this.store.readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
+    const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);
+    if (usable.length < needed) throw new ProjectionGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
+    for (const earlier of usable) await this.applyNext(earlier, key);
+  }
+
+  /** Runs the handlers for the stream's next event and commits their statements with the checkpoint. */
+  private async applyNext(event: EventEnvelope, key: string): Promise<void> {
+    const statements: D1PreparedStatement[] = [];
+    for (const reading of this.upcaster.read(event)) {
+      const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
+      if (!handler) continue; // an event this projection does not handle still advances the checkpoint
+      const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };
+      const where = `${(this.descriptor.projectionClass as { name?: string }).name ?? this.descriptor.name}.${String(handler.member)}`;
+      try {
+        const method = (this.instance as Record<string | symbol, (e: EventEnvelope) => unknown>)[handler.member]!;
+        statements.push(...toD1Statements(this.db, await method.call(this.instance, envelope), where));
+      } catch (error) {
+        throw new ProjectionHandlerError(this.descriptor.name, where, event, key, error);
+      }
+    }
+    const name = this.descriptor.name;
+    await this.db.batch([
+      // First, so that a stale delivery aborts before any read-model change.
+      this.db
+        .prepare(
+          `INSERT INTO escf_projection_streams (projection, stream, version, event_id, position) VALUES (?1, ?2, ?3, ?4, ?5)
+           ON CONFLICT (projection, stream) DO UPDATE SET version = excluded.version, event_id = excluded.event_id, position = excluded.position`,
+        )
+        .bind(name, key, event.version, event.id, event.position ?? null),
+      ...statements,
+      this.db.prepare('DELETE FROM escf_projection_failures WHERE projection = ?1 AND stream = ?2 AND version <= ?3').bind(name, key, event.version),
+    ]);
+    this.checkpoints.set(key, event.version);
+  }
+}
+
+/** True when D1 rejected a checkpoint write that was not the stream's next version. */
+export function isCheckpointConflict(error: unknown): boolean {
+  return String((error as Error)?.message ?? error).includes(CHECKPOINT_CONFLICT);
+}
