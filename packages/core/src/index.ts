@@ -16,7 +16,7 @@ export type { EventDefinition, EventOptions } from './events/event-definition.js
 export type { Envelope, EventEnvelope, EventMetadata } from './events/envelope.js';
 export { newId } from './events/event-id.js';
 
-export type { DtoClass, InferInputOf, InferOutput, InputDefinition } from './schema/input-definition.js';
+export { isDtoClass, isStandardSchema, type DtoClass, type InferInputOf, type InferOutput, type InputDefinition } from './schema/input-definition.js';
 export { validateAgainst, type ValidationOutcome } from './schema/validate.js';
 
 export { CommandEngine, engineFor, type ApplicableEvent, type CommandContext, type Decision } from './engine/command-engine.js';
