@@ -1,0 +1,24 @@
+import { EscfError } from '@escf/core';
+
+/** Codes for requests rejected before any command runs. */
+export type HttpInputErrorCode =
+  | 'MALFORMED_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'FORBIDDEN_KEY'
+  | 'INVALID_HEADER';
+
+/**
+ * The request itself is unusable: not JSON, too large, the wrong content
+ * type, a key that could pollute prototypes, or a malformed header. Nothing
+ * was run or stored.
+ */
+export class HttpInputError extends EscfError {
+  override readonly name = 'HttpInputError';
+  readonly code: HttpInputErrorCode;
+
+  constructor(code: HttpInputErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message, details);
+    this.code = code;
+  }
+}
