@@ -1,0 +1,125 @@
+import type { AggregateClass } from '@escf/core';
+
+/** Any class: projections, processes and workflows are only referenced, never constructed, by the CLI. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyClass = abstract new (...args: any[]) => unknown;
+
+/** Settings of a projection's or process's queue consumer; unset fields keep wrangler's defaults or the user's values. */
+export interface QueueConsumerOptions {
+  /** How often a failing batch is retried before it lands in the dead-letter queue. Default 3 (the runtime's default). */
+  readonly maxRetries?: number;
+  readonly maxBatchSize?: number;
+  /** Seconds. */
+  readonly maxBatchTimeout?: number;
+}
+
+/** What every worker of a system has. Paths are relative to the config file. */
+export interface WorkerConfigBase {
+  /** The worker's directory: it holds the worker's `wrangler.jsonc` and gets the generated files. */
+  readonly dir: string;
+  /** The module that exports every class this worker entry lists (e.g. `./src/domain/index.ts`). */
+  readonly from: string;
+  /**
+   * Your own module for this worker (e.g. a Hono app as default export). The
+   * generated entry re-exports all of it, so wrangler's `main` can point at
+   * the generated module.
+   */
+  readonly entry?: string;
+  /** The deployed worker name. Default: `<system name>-<worker key>`. */
+  readonly workerName?: string;
+  /** Names of projections this worker queries over RPC: each gets a service binding. */
+  readonly calls?: readonly string[];
+  /**
+   * Name of an object exported by `from` whose fields are passed to the
+   * generated `durableObjectFor` / `projectionEntrypoint` / `processEntrypoint`
+   * call (e.g. a process's effects); binding names are generated and win.
+   */
+  readonly options?: string;
+}
+
+/** A worker that hosts aggregates: one Durable Object class per aggregate, and the D1 event store. */
+export interface ApiWorkerConfig extends WorkerConfigBase {
+  readonly kind: 'api';
+  readonly aggregates: readonly AggregateClass[];
+  /**
+   * Aggregates whose type was renamed, by type name. Their Durable Objects
+   * keep their data under the new class (`renamed_classes`).
+   */
+  readonly renamed?: readonly { readonly from: string; readonly to: string }[];
+  /**
+   * Aggregate types removed on purpose, by type name. Their Durable Objects
+   * and all their data are deleted on the next deploy (`deleted_classes`).
+   */
+  readonly deleted?: readonly string[];
+}
+
+/** How events reach a projection or process: through its queue (default) or by direct RPC from the outbox. */
+export type Delivery = 'queue' | 'sync';
+
+/** A worker that runs one projection (`@Projection` class). */
+export interface ProjectionWorkerConfig extends WorkerConfigBase {
+  readonly kind: 'projection';
+  /** The `@Projection(name)` class; its name gives the bindings (`'sessions'` → `SESSIONS_QUEUE`, `SESSIONS_DB`, `SESSIONS`). */
+  readonly projection: AnyClass;
+  readonly delivery?: Delivery;
+  readonly queue?: QueueConsumerOptions;
+}
+
+/** A Cloudflare Workflow a process starts. */
+export interface WorkflowConfig {
+  /** The binding the process uses, e.g. `VERIFY_EMAIL`. */
+  readonly binding: string;
+  /** The `WorkflowEntrypoint` class, exported by the worker's `from` module. */
+  readonly workflow: AnyClass;
+  /** The workflow's name in Cloudflare. Default: the binding in kebab case. */
+  readonly name?: string;
+}
+
+/** A worker that runs one process (`@Process` class). */
+export interface ProcessWorkerConfig extends WorkerConfigBase {
+  readonly kind: 'process';
+  /** The `@Process(name)` class. `@OnCron` methods become `triggers.crons`, `@OnQueue` ones queue consumers. */
+  readonly process: AnyClass;
+  readonly delivery?: Delivery;
+  readonly queue?: QueueConsumerOptions;
+  readonly workflows?: readonly WorkflowConfig[];
+  /** Aggregates this process sends commands to: it gets their Durable Object bindings (hosted by the API worker). */
+  readonly commands?: readonly AggregateClass[];
+}
+
+/** One worker of the system. */
+export type WorkerConfig = ApiWorkerConfig | ProjectionWorkerConfig | ProcessWorkerConfig;
+
+/** A whole system: which aggregates live in which API worker, which projections and processes run as which workers. */
+export interface SystemConfig {
+  /** Prefix of worker and database names, e.g. `users` → `users-api`, `users-events`. */
+  readonly name: string;
+  /** `compatibility_date` written into a worker's wrangler.jsonc when it has none. */
+  readonly compatibilityDate?: string;
+  /** Keyed by worker key (`api`, `sessions`…). */
+  readonly workers: Readonly<Record<string, WorkerConfig>>;
+}
+
+/**
+ * Declares a system for `escf generate` and `escf check`. It returns its
+ * argument unchanged; its only job is to type-check `escf.config.ts`.
+ *
+ * @example
+ * ```ts
+ * // escf.config.ts
+ * import { defineSystem } from '@escf/cli/config';
+ * import { User } from './src/domain/index.js';
+ * import { Sessions } from './src/projections/sessions.js';
+ *
+ * export default defineSystem({
+ *   name: 'users',
+ *   workers: {
+ *     api: { kind: 'api', dir: 'workers/api', from: './src/domain/index.ts', entry: './workers/api/src/app.ts', aggregates: [User] },
+ *     sessions: { kind: 'projection', dir: 'workers/sessions', from: './src/projections/sessions.ts', projection: Sessions },
+ *   },
+ * });
+ * ```
+ */
+export function defineSystem<const C extends SystemConfig>(config: C): C {
+  return config;
+}

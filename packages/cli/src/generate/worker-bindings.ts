@@ -1,0 +1,123 @@
+import { EVENT_STORE_BINDING, GeneratedPaths, eventStoreDatabaseName } from '../model/naming.js';
+import type { ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
+
+/** A wrangler array entry ESCF manages: `enforced` fields are always written, `defaults` only when absent. */
+export interface ManagedEntry {
+  readonly key: string;
+  readonly enforced: Readonly<Record<string, unknown>>;
+  readonly defaults?: Readonly<Record<string, unknown>>;
+}
+
+/** The wrangler arrays ESCF manages, each identified by one field of its entries. */
+export const MANAGED_SECTIONS = {
+  durable_objects: { path: ['durable_objects', 'bindings'], keyField: 'name' },
+  d1_databases: { path: ['d1_databases'], keyField: 'binding' },
+  queue_producers: { path: ['queues', 'producers'], keyField: 'binding' },
+  queue_consumers: { path: ['queues', 'consumers'], keyField: 'queue' },
+  services: { path: ['services'], keyField: 'binding' },
+  workflows: { path: ['workflows'], keyField: 'binding' },
+} as const;
+
+export type SectionName = keyof typeof MANAGED_SECTIONS;
+
+/** Everything one worker's wrangler.jsonc must declare, computed from the system model. */
+export interface WorkerBindings {
+  readonly sections: Readonly<Record<SectionName, readonly ManagedEntry[]>>;
+  /** `triggers.crons` entries. */
+  readonly crons: readonly string[];
+  /** Durable Object options of the API worker's aggregates: who events are published to. */
+  readonly publishTo: { readonly queues: readonly string[]; readonly services: readonly string[] };
+}
+
+/** The runtime's default: the projection entrypoint must know the consumer's `max_retries`. */
+export const DEFAULT_MAX_RETRIES = 3;
+
+/** Computes the bindings of `worker` from the whole system (API workers publish to every subscriber). */
+export function workerBindings(system: SystemModel, worker: WorkerModel): WorkerBindings {
+  const sections: Record<SectionName, ManagedEntry[]> = {
+    durable_objects: [],
+    d1_databases: [],
+    queue_producers: [],
+    queue_consumers: [],
+    services: [],
+    workflows: [],
+  };
+  const add = (section: SectionName, entry: ManagedEntry) => {
+    if (!sections[section].some((e) => e.key === entry.key)) sections[section].push(entry);
+  };
+  const workerOf = (reactor: ReactorModel) => system.workers.find((w) => w.reactor === reactor)!;
+  const serviceEntry = (reactor: ReactorModel): ManagedEntry => ({
+    key: reactor.serviceBinding,
+    enforced: { binding: reactor.serviceBinding, service: workerOf(reactor).workerName },
+  });
+  const eventStore = (withMigrations: boolean): ManagedEntry => ({
+    key: EVENT_STORE_BINDING,
+    enforced: {
+      binding: EVENT_STORE_BINDING,
+      ...(withMigrations ? { migrations_dir: GeneratedPaths.eventStoreMigrations } : {}),
+    },
+    // The database name and id are the user's to change once the database exists.
+    defaults: { database_name: eventStoreDatabaseName(system.name) },
+  });
+
+  const publishTo = { queues: [] as string[], services: [] as string[] };
+  if (worker.kind === 'api') {
+    for (const aggregate of worker.aggregates) {
+      add('durable_objects', { key: aggregate.binding, enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass } });
+    }
+    add('d1_databases', eventStore(true));
+    for (const reactor of system.reactors) {
+      if (reactor.delivery === 'queue') {
+        add('queue_producers', { key: reactor.queueBinding, enforced: { binding: reactor.queueBinding, queue: reactor.queueName } });
+        publishTo.queues.push(reactor.queueBinding);
+      } else {
+        add('services', serviceEntry(reactor));
+        publishTo.services.push(reactor.serviceBinding);
+      }
+    }
+  }
+
+  const reactor = worker.reactor;
+  if (reactor) {
+    add('d1_databases', {
+      key: reactor.databaseBinding,
+      enforced: { binding: reactor.databaseBinding, migrations_dir: GeneratedPaths.databaseMigrations },
+      defaults: { database_name: reactor.databaseName },
+    });
+    // Projections rebuild and fill gaps from the shared log; its migrations belong to the API worker.
+    add('d1_databases', eventStore(false));
+    if (reactor.delivery === 'queue') {
+      // A projection also produces to its own queue: rebuilds carry themselves forward in steps.
+      if (reactor.kind === 'projection') {
+        add('queue_producers', { key: reactor.queueBinding, enforced: { binding: reactor.queueBinding, queue: reactor.queueName } });
+      }
+      const { maxRetries, maxBatchSize, maxBatchTimeout } = reactor.queueOptions;
+      add('queue_consumers', {
+        key: reactor.queueName,
+        enforced: {
+          queue: reactor.queueName,
+          dead_letter_queue: reactor.deadLetterQueue,
+          // Enforced: the generated entrypoint is told the same number.
+          max_retries: maxRetries ?? DEFAULT_MAX_RETRIES,
+          ...(maxBatchSize !== undefined ? { max_batch_size: maxBatchSize } : {}),
+          ...(maxBatchTimeout !== undefined ? { max_batch_timeout: maxBatchTimeout } : {}),
+        },
+      });
+      // Consuming its dead-letter queue lets the entrypoint mark those streams as stuck.
+      add('queue_consumers', { key: reactor.deadLetterQueue, enforced: { queue: reactor.deadLetterQueue } });
+    }
+    for (const queue of reactor.triggerQueues) add('queue_consumers', { key: queue, enforced: { queue } });
+    for (const workflow of reactor.workflows) {
+      add('workflows', { key: workflow.binding, enforced: { binding: workflow.binding, name: workflow.name, class_name: workflow.exportName } });
+    }
+  }
+  for (const { aggregate, scriptName } of worker.commands) {
+    add('durable_objects', {
+      key: aggregate.binding,
+      enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass, script_name: scriptName },
+    });
+  }
+  for (const called of worker.calls) add('services', serviceEntry(called));
+
+  return { sections, crons: reactor?.crons ?? [], publishTo };
+}

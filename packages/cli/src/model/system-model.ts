@@ -1,0 +1,64 @@
+import type { QueueConsumerOptions } from '../config/define-system.js';
+
+/** One aggregate hosted by an API worker, with everything generation needs. */
+export interface AggregateModel {
+  readonly type: string;
+  /** The aggregate class's export name in its worker's `from` module. */
+  readonly exportName: string;
+  /** `UserAggregate` */
+  readonly durableObjectClass: string;
+  /** `USER_AGGREGATE` */
+  readonly binding: string;
+}
+
+/** A projection or process and the resources named after it. */
+export interface ReactorModel {
+  readonly kind: 'projection' | 'process';
+  readonly name: string;
+  readonly exportName: string;
+  readonly delivery: 'queue' | 'sync';
+  readonly queueBinding: string;
+  readonly queueName: string;
+  readonly deadLetterQueue: string;
+  readonly queueOptions: QueueConsumerOptions;
+  readonly databaseBinding: string;
+  readonly databaseName: string;
+  readonly serviceBinding: string;
+  /** `@OnCron` schedules (processes). */
+  readonly crons: readonly string[];
+  /** Queues named by `@OnQueue` (processes). */
+  readonly triggerQueues: readonly string[];
+  readonly workflows: readonly { readonly binding: string; readonly name: string; readonly exportName: string }[];
+}
+
+/** One worker of the system, validated and resolved. */
+export interface WorkerModel {
+  readonly key: string;
+  readonly kind: 'api' | 'projection' | 'process';
+  readonly workerName: string;
+  /** Absolute paths. */
+  readonly dir: string;
+  readonly from: string;
+  readonly entry: string | undefined;
+  /** Export of `from` spread into the generated host/entrypoint options. */
+  readonly optionsExport: string | undefined;
+  readonly aggregates: readonly AggregateModel[];
+  /** Durable Object class names, derived from the config's aggregate type names. */
+  readonly renamed: readonly { readonly from: string; readonly to: string }[];
+  readonly deleted: readonly string[];
+  readonly reactor: ReactorModel | undefined;
+  /** Projections this worker calls over RPC. */
+  readonly calls: readonly ReactorModel[];
+  /** Aggregates of other workers this worker sends commands to. */
+  readonly commands: readonly { readonly aggregate: AggregateModel; readonly scriptName: string; readonly hostDir: string }[];
+}
+
+/** A whole system, resolved from `escf.config.ts`: what every generator reads. */
+export interface SystemModel {
+  readonly name: string;
+  readonly configPath: string;
+  readonly compatibilityDate: string;
+  readonly workers: readonly WorkerModel[];
+  /** Every projection and process, in config order. */
+  readonly reactors: readonly ReactorModel[];
+}
