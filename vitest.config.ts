@@ -11,6 +11,7 @@ export default defineConfig({
     projects: [
       // Each package with workerd tests owns a vitest.config.ts of its own.
       'packages/*/vitest.config.ts',
+      'packages/cloudflare/vitest.projections.config.ts',
       'examples/*/vitest.config.ts',
       {
         test: {

@@ -92,7 +92,7 @@ export class ProjectionApplier {
       const where = `${(this.descriptor.projectionClass as { name?: string }).name ?? this.descriptor.name}.${String(handler.member)}`;
       try {
         const method = (this.instance as Record<string | symbol, (e: EventEnvelope) => unknown>)[handler.member]!;
-        statements.push(...toD1Statements(this.db, await method.call(this.instance, envelope), where));
+        statements.push(...toD1Statements(this.db, await unlessQuery(method.call(this.instance, envelope)), where));
       } catch (error) {
         throw new ProjectionHandlerError(this.descriptor.name, where, event, key, error);
       }
@@ -111,6 +111,17 @@ export class ProjectionApplier {
     ]);
     this.checkpoints.set(key, event.version);
   }
+}
+
+/**
+ * Awaits a handler's promise, but never a Drizzle query: those are
+ * thenables, and awaiting one would run it outside the checkpoint's batch.
+ * (An `async` handler must therefore return queries in an array.)
+ */
+export async function unlessQuery(returned: unknown): Promise<unknown> {
+  // Wrapped in an array: returning a thenable from this async function would run it too.
+  if (returned && typeof (returned as { toSQL?: unknown }).toSQL === 'function') return [returned];
+  return returned instanceof Promise ? await returned : returned;
 }
 
 /** True when D1 rejected a checkpoint write that was not the stream's next version. */

@@ -1,5 +1,5 @@
 import { DefinitionError, type EventStore, type ProjectionDescriptor } from '@escf/core';
-import { ProjectionApplier } from './projection-applier.js';
+import { ProjectionApplier, unlessQuery } from './projection-applier.js';
 import { ensureProjectionSchema } from './projection-schema.js';
 import { rebuildStatusOf, type RebuildRow, type RebuildStatus } from './projection-status.js';
 import { toD1Statements } from './projection-statement.js';
@@ -49,7 +49,7 @@ export class ProjectionRebuild {
         `Projection '${this.descriptor.name}' cannot be rebuilt: add a resetReadModel() method returning the statements that empty its tables, e.g. [db.delete(users), db.delete(sessions)].`,
       );
     }
-    const statements = toD1Statements(this.db, await reset.call(this.instance), `${this.descriptor.name}.resetReadModel`);
+    const statements = toD1Statements(this.db, await unlessQuery(reset.call(this.instance)), `${this.descriptor.name}.resetReadModel`);
     const name = this.descriptor.name;
     const now = Date.now();
     const target = await this.logHead();

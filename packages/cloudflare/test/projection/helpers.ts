@@ -1,0 +1,80 @@
+// Helpers shared by the projection and process integration tests.
+import { env } from 'cloudflare:workers';
+import { newId, type EventEnvelope } from '@escf/core';
+import { D1EventStore, aggregateClients } from '../../src/index.js';
+import { Counter } from './counter-domain.js';
+import type { Env } from './worker.js';
+
+export const testEnv = env as unknown as Env;
+export const store = () => new D1EventStore(testEnv.ESCF_EVENTS);
+
+export const counters = aggregateClients({
+  counter: { aggregate: Counter, binding: 'COUNTER_AGGREGATE' },
+  syncCounter: { aggregate: Counter, binding: 'SYNC_COUNTER_AGGREGATE' },
+});
+
+let n = 0;
+/** Storage is shared across the run: every test uses fresh aggregate ids. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${++n}`;
+}
+
+/** A stored-shape envelope of the Counter aggregate. */
+export function envelope(aggregateId: string, version: number, type: string, payload: object, schemaVersion = 1): EventEnvelope {
+  const id = newId();
+  return {
+    id,
+    aggregateType: 'Counter',
+    aggregateId,
+    version,
+    type,
+    schemaVersion,
+    payload,
+    timestamp: Date.now(),
+    metadata: { correlationId: `corr-${aggregateId}`, causationId: id },
+  };
+}
+
+/** Appends events to the D1 log and returns them with their global positions. */
+export async function appendToLog(aggregateId: string, events: EventEnvelope[]): Promise<EventEnvelope[]> {
+  const stream = { aggregateType: 'Counter', aggregateId };
+  await store().append(stream, events, { expectedVersion: events[0]!.version - 1 });
+  return store().readStream(stream, { fromVersion: events[0]!.version });
+}
+
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** The read model computed straight from the log: what any correct projection must hold. */
+export async function modelFromLog(): Promise<Array<{ id: string; total: number; history: string }>> {
+  const rows = new Map<string, { id: string; total: number; history: string[] }>();
+  for (let after = 0; ; ) {
+    const batch = await store().readAll({ after, limit: 500 });
+    if (batch.length === 0) break;
+    for (const e of batch) {
+      if (e.type !== 'Counted' && e.type !== 'Poked') continue;
+      const row = rows.get(e.aggregateId) ?? { id: e.aggregateId, total: 0, history: [] };
+      if (e.type === 'Counted') {
+        const payload = e.payload as { by?: number; amount?: number };
+        row.total += payload.by ?? payload.amount ?? 0;
+        row.history.push(String(e.version));
+      } else row.history.push(`${e.version}p`);
+      rows.set(e.aggregateId, row);
+    }
+    after = batch.at(-1)!.position!;
+  }
+  return [...rows.values()].map((r) => ({ id: r.id, total: r.total, history: r.history.join(',') })).sort((a, b) => (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,40 @@
+// The worker the projection and process tests run in: the Counter aggregate
+// (as Durable Objects publishing to the tally queue, or delivering directly),
+// the Tally projection as default export (queue consumer + RPC), and the
+// Notifier process as a named entrypoint.
+import type { D1Migration } from 'cloudflare:test';
+import { aggregateCommandSender, durableObjectFor, processEntrypoint, projectionEntrypoint } from '../../src/index.js';
+import { Counter } from './counter-domain.js';
+import { Notifier, type NotifierEffects } from './notifier-process.js';
+import { Tally } from './tally-projection.js';
+
+export const CounterAggregate = durableObjectFor(Counter, { queues: ['TALLY_QUEUE'] });
+export const SyncCounterAggregate = durableObjectFor(Counter, { services: ['TALLY'] });
+
+export const TallyProjection = projectionEntrypoint(Tally, {
+  maxRetries: 2,
+  retryDelaySeconds: 0,
+  deadLetterQueue: 'tally-dlq',
+  rebuildBatchSize: 7,
+});
+export default TallyProjection;
+
+export const NotifierProcess = processEntrypoint(Notifier, {
+  effects: (env: Env): NotifierEffects => ({
+    async notify(target, detail) {
+      await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
+    },
+  }),
+  commands: (env) => aggregateCommandSender(env, [{ aggregate: Counter, binding: 'COUNTER_AGGREGATE' }]),
+});
+
+export interface Env {
+  COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof CounterAggregate>>;
+  SYNC_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SyncCounterAggregate>>;
+  ESCF_EVENTS: D1Database;
+  TALLY_DB: D1Database;
+  NOTIFIER_DB: D1Database;
+  TALLY_QUEUE: Queue;
+  TALLY: Service<InstanceType<typeof TallyProjection>>;
+  TEST_MIGRATIONS: D1Migration[];
+}
