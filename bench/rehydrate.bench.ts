@@ -5,7 +5,7 @@
  * Durable Object's SQLite, so parsing is part of the measured work.
  * Prints one JSON object of figures.
  */
-import { Aggregate, Command, EventHandler, defineEvent, engineFor, upcast, type ApplicableEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, EventHandler, defineEvent, engineFor, upcast, type AggregateClass, type ApplicableEvent, type PayloadOf } from '@escf/core';
 import { z } from 'zod';
 
 const EVENTS = 10_000;
@@ -61,7 +61,7 @@ function rows(rows: Row[]): ApplicableEvent[] {
   return rows.map((r) => ({ id: r.id, type: r.type, schemaVersion: r.schema_version, payload: JSON.parse(r.payload) }));
 }
 
-function timeReplay(aggregate: typeof Ledger | typeof PlainLedger, stored: Row[]): number {
+function timeReplay(aggregate: AggregateClass<Aggregate<LedgerState>>, stored: Row[]): number {
   const engine = engineFor(aggregate);
   const started = performance.now();
   const instance = engine.create('bench');
