@@ -14,11 +14,14 @@ const MAX_PART_LENGTH = 512;
  * tenant is part of the name, so each tenant's instance is a different
  * object: a client scoped to one tenant cannot address another's. The host
  * also checks the address it is called with against its own name.
+ *
+ * Names are unambiguous: `<encoded tenant>/<id>` with a tenant (the encoded
+ * tenant never contains or starts with `/`), the bare id without one, or
+ * `/<id>` if that id itself contains a `/`.
  */
 export function durableObjectName(address: AggregateAddress): string {
-  return address.tenantId === undefined
-    ? address.aggregateId
-    : `${encodeURIComponent(address.tenantId)}/${address.aggregateId}`;
+  if (address.tenantId !== undefined) return `${encodeURIComponent(address.tenantId)}/${address.aggregateId}`;
+  return address.aggregateId.includes('/') ? `/${address.aggregateId}` : address.aggregateId;
 }
 
 /** Checks an address that arrived over RPC; throws `VALIDATION_FAILED` if it is unusable. */

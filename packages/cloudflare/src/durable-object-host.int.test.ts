@@ -108,6 +108,9 @@ describe('durableObjectFor(User): the command path', () => {
     expect(await doSql(userStub(id), 'SELECT version FROM escf_events')).toHaveLength(2);
     // Without the key the same command is a real second attempt.
     await expect(user.create({ ...ada })).rejects.toMatchObject({ code: 'USER_EXISTS' });
+    // Keys expire: once past its TTL the key no longer answers.
+    await doSql(userStub(id), 'UPDATE escf_idempotency SET expires_at = 0');
+    await expect(user.create({ ...ada }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({ code: 'USER_EXISTS' });
   });
 
   it('answers bad input with VALIDATION_FAILED and stores nothing anywhere', async () => {
