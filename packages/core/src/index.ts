@@ -70,3 +70,16 @@ export {
   type ProcessHandlerContext,
   type ProcessTriggerContext,
 } from './process/process-commands.js';
+
+export {
+  archivesAnything,
+  daysToMs,
+  defineRetention,
+  policyFor,
+  prunesDurableObjects,
+  retention,
+  type ResolvedRetention,
+  type RetentionConfig,
+  type RetentionPolicy,
+} from './retention/retention-policy.js';
+export { batchStreamKey, planArchive, streamsNeedingSnapshots, type ArchivePlan, type ArchivePlanContext, type StoredBatch } from './retention/archive-plan.js';
