@@ -86,6 +86,18 @@ describe('durableObjectFor(User): the command path', () => {
     expect((await users().state(id)).version).toBe(52);
   });
 
+  it('serializes commands that await timers: 50 concurrent async commands, no interleaving, gapless', async () => {
+    const id = uniqueId('slow');
+    const counter = aggregates(testEnv).slowCounter(id);
+    const results = await Promise.all(Array.from({ length: 50 }, () => counter.increment()));
+    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // Each event was decided on the state its predecessor produced.
+    expect(results.map((r) => (r.events[0]!.payload as { from: number }).from).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
+    expect(await aggregates(testEnv).slowCounter.state(id)).toEqual({ version: 50, state: { count: 50 } });
+  });
+
   it('rejects a stale expected version with CONCURRENCY_CONFLICT and accepts the current one', async () => {
     const id = uniqueId('expected');
     const user = users()(id);

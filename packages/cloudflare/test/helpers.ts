@@ -3,6 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { aggregateClients } from '../src/index.js';
 import { User } from '../../../examples/users/src/domain/index.js';
+import { SlowCounter } from './slow-counter.js';
 import type { Env } from './worker.js';
 
 export const testEnv = env as unknown as Env;
@@ -11,6 +12,7 @@ export const aggregates = aggregateClients({
   user: { aggregate: User, binding: 'USER_AGGREGATE' },
   faultyUser: { aggregate: User, binding: 'FAULTY_USER_AGGREGATE' },
   sparseUser: { aggregate: User, binding: 'SPARSE_USER_AGGREGATE' },
+  slowCounter: { aggregate: SlowCounter, binding: 'SLOW_COUNTER_AGGREGATE' },
 });
 
 let counter = 0;

@@ -5,6 +5,7 @@
 import type { D1Migration } from 'cloudflare:test';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { durableObjectFor } from '../src/index.js';
+import { SlowCounter } from './slow-counter.js';
 
 /** The User aggregate with every delivery target the tests observe. */
 export const UserAggregate = durableObjectFor(User, {
@@ -22,7 +23,11 @@ export const FaultyUserAggregate = durableObjectFor(User, {
 /** Snapshots only every 100 events: state after eviction must come from replaying events. */
 export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEvery: 100 });
 
+/** An aggregate whose command awaits a timer: the serialization test's subject. */
+export const SlowCounterAggregate = durableObjectFor(SlowCounter);
+
 export interface Env {
+  SLOW_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SlowCounterAggregate>>;
   USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof UserAggregate>>;
   FAULTY_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FaultyUserAggregate>>;
   SPARSE_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SparseSnapshotUserAggregate>>;
