@@ -61,6 +61,21 @@ export class ProjectionApplier {
     }
   }
 
+  /** Loads the checkpoints of many streams in one query (a rebuild batch touches many). */
+  async preload(keys: readonly string[]): Promise<void> {
+    await ensureProjectionSchema(this.db);
+    const unique = [...new Set(keys)].filter((key) => !this.checkpoints.has(key));
+    for (let i = 0; i < unique.length; i += 90) {
+      const chunk = unique.slice(i, i + 90); // D1 allows 100 bound parameters
+      const { results } = await this.db
+        .prepare(`SELECT stream, version FROM escf_projection_streams WHERE projection = ? AND stream IN (${chunk.map(() => '?').join(',')})`)
+        .bind(this.descriptor.name, ...chunk)
+        .all<{ stream: string; version: number }>();
+      for (const key of chunk) this.checkpoints.set(key, 0);
+      for (const row of results) this.checkpoints.set(row.stream, row.version);
+    }
+  }
+
   /** The stream's applied version (0 if none). */
   async checkpoint(key: string): Promise<number> {
     const cached = this.checkpoints.get(key);

@@ -3,6 +3,7 @@ import { ProjectionApplier, unlessQuery } from './projection-applier.js';
 import { ensureProjectionSchema } from './projection-schema.js';
 import { rebuildStatusOf, type RebuildRow, type RebuildStatus } from './projection-status.js';
 import { toD1Statements } from './projection-statement.js';
+import { streamKeyOf } from './stream-of-event.js';
 
 /** The queue message that carries a rebuild forward, one batch at a time. */
 export interface RebuildContinuation {
@@ -86,6 +87,7 @@ export class ProjectionRebuild {
     if (expected && (expected.generation !== current.generation || expected.cursor !== current.cursor)) return { status: current, more: false };
     const events = await this.store.readAll({ after: current.cursor, limit: this.batchSize });
     const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
+    await applier.preload(events.map(streamKeyOf));
     for (const event of events) await applier.apply(event);
     const done = events.length < this.batchSize;
     const cursor = events.at(-1)?.position ?? current.cursor;

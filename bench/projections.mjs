@@ -1,0 +1,73 @@
+// Projection benchmark (local workerd, state on disk): lag from commit to
+// read model via the queue and via direct RPC delivery (executeSync), and
+// rebuild throughput. Merges its figures into bench/results.json.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mergeResults } from './results.mjs';
+
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+process.env.WRANGLER_SEND_METRICS ??= 'false';
+const here = dirname(fileURLToPath(import.meta.url));
+const { unstable_startWorker } = await import('wrangler');
+
+const LAG_SAMPLES = 200;
+const REBUILD_EVENTS = 5_000;
+
+const persist = mkdtempSync(join(tmpdir(), 'escf-projection-bench-'));
+const worker = await unstable_startWorker({
+  config: join(here, '../packages/cloudflare/test/projection/bench/wrangler.jsonc'),
+  dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: 'none', persist, watch: false },
+});
+const get = async (path) => {
+  const response = await worker.fetch(`http://bench${path}`);
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+};
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+async function lags(via) {
+  const run = `${via}-${Date.now()}`;
+  await get(`/lag?via=${via}&n=${LAG_SAMPLES}&run=${run}`);
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    const values = await get(`/lags?run=${run}`);
+    if (values.length === LAG_SAMPLES) return values;
+    await sleep(200);
+  }
+  throw new Error(`${via}: not every event reached the projection`);
+}
+
+try {
+  await worker.ready;
+  await get('/lag?via=direct&n=20&run=warmup'); // JIT, schema, objects
+  const direct = await lags('direct');
+  const queued = await lags('queue');
+
+  await get(`/seed?n=${REBUILD_EVENTS}&run=rebuild`);
+  const started = await get('/rebuild');
+  let status;
+  for (let waited = 0; waited < 120_000; waited += 100) {
+    status = (await get('/status')).rebuild;
+    if (status.status === 'done') break;
+    await sleep(100);
+  }
+  if (status.status !== 'done') throw new Error('rebuild did not finish');
+  const figures = {
+    projection_lag_ms_p50_queue: percentile(queued, 50),
+    projection_lag_ms_p99_queue: percentile(queued, 99),
+    projection_lag_ms_p50_direct: percentile(direct, 50),
+    projection_lag_ms_p99_direct: percentile(direct, 99),
+    rebuild_events_per_s: Math.round((status.applied / (status.finishedAt - started.startedAt)) * 1000),
+  };
+  mergeResults(figures);
+  console.log('\nESCF projections (local workerd)');
+  console.table(figures);
+} finally {
+  await worker.dispose();
+  rmSync(persist, { recursive: true, force: true });
+}
