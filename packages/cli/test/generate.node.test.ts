@@ -87,7 +87,8 @@ describe('escf generate', () => {
     expect(notify.triggers).toEqual({ crons: ['0 * * * *'] });
     expect(notify.services).toEqual([{ binding: 'SESSIONS', service: 'shop-sessions' }]);
     const entry = shop.read('workers/notify/src/escf.generated.ts');
-    expect(entry).toContain("export const NotifyEntrypoint = processEntrypoint(Notify, { database: 'NOTIFY_DB', maxRetries: 3 });");
+    expect(entry).toContain("export const NotifyEntrypoint = processEntrypoint(Notify, { database: 'NOTIFY_DB' });");
+    expect(shop.read('workers/notify/migrations/0000_escf_process_events.sql')).toContain('escf_process_events');
     expect(entry).toContain("export { Reminder } from '../../../src/notify.js';");
   });
 

@@ -27,8 +27,8 @@ export interface MigrationSources {
  * so the generated migrations always match the runtime that reads the
  * tables. Files named `*projection*`/`*checkpoint*` belong to projection
  * databases, `*process*` to process databases, the rest to the event store.
- * Until the runtime ships the projection schema as a file, its exported
- * `PROJECTION_SCHEMA` constant is used.
+ * Until the runtime ships the projection and process schemas as files,
+ * its `PROJECTION_SCHEMA` / `PROCESS_SCHEMA` constants are used.
  */
 export async function readMigrationSources(packageDir: string): Promise<MigrationSources> {
   const dir = join(packageDir, 'migrations');
@@ -36,14 +36,12 @@ export async function readMigrationSources(packageDir: string): Promise<Migratio
   const read = (name: string): SqlMigration => ({ name, sql: readFileSync(join(dir, name), 'utf8') });
   const eventStore = files.filter((f) => !/projection|checkpoint|process/.test(f)).map(read);
   let projection = files.filter((f) => /projection|checkpoint/.test(f)).map(read);
-  const process = files.filter((f) => /process/.test(f)).map(read);
+  let process = files.filter((f) => /process/.test(f)).map(read);
   if (eventStore.length === 0) {
     throw new ConfigError(`@escf/cloudflare ships no event store migration in ${dir}; reinstall it or check its version.`);
   }
-  if (projection.length === 0) {
-    const schemaFile = join(packageDir, 'src', 'projection', 'projection-schema.ts');
-    if (existsSync(schemaFile)) projection = [{ name: '0000_escf_projection_checkpoints.sql', sql: await readSqlConstant(schemaFile, 'PROJECTION_SCHEMA') }];
-  }
+  if (projection.length === 0) projection = await sqlConstant(packageDir, 'projection/projection-schema.ts', 'PROJECTION_SCHEMA', '0000_escf_projection_checkpoints.sql');
+  if (process.length === 0) process = await sqlConstant(packageDir, 'process/process-schema.ts', 'PROCESS_SCHEMA', '0000_escf_process_events.sql');
   return { eventStore, projection, process };
 }
 
@@ -72,6 +70,12 @@ export function cloudflarePackageDir(projectDir: string): string {
   } catch {
     throw new ConfigError(`Cannot find @escf/cloudflare from ${projectDir}: install it (npm i @escf/cloudflare).`);
   }
+}
+
+/** The schema a runtime module exports as a constant, as one migration (none if the module is absent). */
+async function sqlConstant(packageDir: string, module: string, name: string, fileName: string): Promise<SqlMigration[]> {
+  const file = join(packageDir, 'src', module);
+  return existsSync(file) ? [{ name: fileName, sql: await readSqlConstant(file, name) }] : [];
 }
 
 /** Evaluates one exported string constant of a self-contained TypeScript module. */
