@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       // Each package with workerd tests owns a vitest.config.ts of its own.
       'packages/*/vitest.config.ts',
