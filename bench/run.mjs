@@ -102,3 +102,4 @@ console.log(`runtime benchmark took ${((Date.now() - started) / 1000).toFixed(1)
 // Other benchmarks in this folder merge their own figures.
 if (existsSync(join(here, 'rehydrate.mjs'))) await import('./rehydrate.mjs');
 if (existsSync(join(here, 'projections.mjs'))) await import('./projections.mjs');
+if (existsSync(join(here, 'bundle-size.mjs'))) await import('./bundle-size.mjs');
