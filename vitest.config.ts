@@ -13,6 +13,7 @@ export default defineConfig({
       // Each package with workerd tests owns a vitest.config.ts of its own.
       'packages/*/vitest.config.ts',
       'packages/cloudflare/vitest.projections.config.ts',
+      'packages/cloudflare/vitest.archive.config.ts',
       'examples/*/vitest.config.ts',
       {
         test: {

@@ -1,0 +1,33 @@
+/** What one archive run did. */
+export interface ArchiveRunReport {
+  /** Events moved from D1 into committed segments by this run. */
+  readonly events: number;
+  /** D1 rows (batches) deleted by this run. */
+  readonly rows: number;
+  /** Segments committed by this run (including ones found already written by a crashed run). */
+  readonly segments: number;
+  /** Segments a crashed run had already written to R2, verified and reused. */
+  readonly reusedSegments: number;
+  /** Bytes of events (as stored in D1) moved. */
+  readonly d1Bytes: number;
+  /** Compressed bytes written to R2. */
+  readonly r2Bytes: number;
+  /** Durable Object events deleted after archiving (`pruneDurableObjects`). */
+  readonly prunedDurableObjectEvents: number;
+  /** Snapshots taken before pruning (`keepSinceSnapshot`). */
+  readonly snapshotsTaken: number;
+  /** True when the run stopped at its per-run budget and more is eligible: run again. */
+  readonly more: boolean;
+  /** Things an operator should know (e.g. a snapshot policy without a snapshot source). */
+  readonly warnings: readonly string[];
+  /** What D1 and the archive hold after the run. */
+  readonly status: ArchiveStatus;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** What the hot store and the archive hold. */
+export interface ArchiveStatus {
+  readonly d1: { readonly rows: number; readonly events: number; readonly bytes: number; readonly firstPosition: number | null; readonly lastPosition: number | null };
+  readonly archive: { readonly segments: number; readonly events: number; readonly ndjsonBytes: number; readonly gzipBytes: number; readonly lastPosition: number | null };
+}

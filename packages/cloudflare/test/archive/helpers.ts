@@ -1,0 +1,52 @@
+// Shared helpers of the archive tests.
+import { applyD1EventStoreSchema } from '../../src/index.js';
+import { env } from 'cloudflare:workers';
+import { makeEvents } from '@escf/testing';
+import type { EventEnvelope, EventStore, StreamId } from '@escf/core';
+import type { Env } from './worker.js';
+
+export const testEnv = env as unknown as Env;
+
+let tables = 0;
+/** A fresh event table per test (storage is shared across the run). */
+export async function freshTable(prefix = 'arch'): Promise<string> {
+  tables += 1;
+  const table = `${prefix}_${Date.now().toString(36)}_${tables}_${Math.random().toString(36).slice(2, 6)}`;
+  await applyD1EventStoreSchema(testEnv.ESCF_EVENTS, table);
+  return table;
+}
+
+export const DAY = 24 * 60 * 60 * 1000;
+
+/** Appends `count` one-event batches to a stream, each `timestamp` ms (or a function of the version). */
+export async function appendOneByOne(store: EventStore, stream: StreamId, count: number, timestamp: (version: number) => number, type = 'Tested'): Promise<EventEnvelope[]> {
+  const all: EventEnvelope[] = [];
+  for (let version = 1; version <= count; version++) {
+    const [event] = makeEvents(stream, version, 1, type).map((e) => ({ ...e, timestamp: timestamp(version) }));
+    await store.append(stream, [event!], { expectedVersion: version - 1 });
+    all.push(event!);
+  }
+  return all;
+}
+
+/** Every event of the log, paging readAll. */
+export async function readWholeLog(store: EventStore, pageSize = 7): Promise<EventEnvelope[]> {
+  const seen: EventEnvelope[] = [];
+  for (let after = 0; ; ) {
+    const page = await store.readAll({ after, limit: pageSize });
+    if (page.length === 0) return seen;
+    seen.push(...page);
+    after = page.at(-1)!.position!;
+  }
+}
+
+/** The segment objects in the bucket under a prefix. */
+export async function segmentKeys(prefix: string): Promise<string[]> {
+  const listing = await testEnv.ESCF_ARCHIVE.list({ prefix: `${prefix}segments/` });
+  return listing.objects.map((o) => o.key);
+}
+
+/** D1 rows of a table. */
+export async function d1RowCount(table: string): Promise<number> {
+  return (await testEnv.ESCF_EVENTS.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+}
