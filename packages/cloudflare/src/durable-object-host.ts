@@ -14,6 +14,7 @@ import { checkAddress, durableObjectName, type AggregateAddress } from './aggreg
 import { AggregateStorage } from './aggregate-storage.js';
 import { CommandMutex } from './command-mutex.js';
 import { deliveryPending } from './delivery-pending-error.js';
+import { assertEventsFit } from './event-size-limit.js';
 import { replyFrom, type RpcReply } from './error-encoding.js';
 import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions } from './host-options.js';
 import { Outbox, type OutboxReport } from './outbox.js';
@@ -120,6 +121,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
       now,
     });
+    assertEventsFit(decision.events, this.#options.maxEventBytes, this.#options.queues.length > 0);
     const result: CommandResult = {
       aggregateType: this.#engine.type,
       aggregateId: address.aggregateId,

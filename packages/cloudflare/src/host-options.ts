@@ -1,3 +1,5 @@
+import { maxEventBytes } from './event-size-limit.js';
+
 /**
  * Options of {@link durableObjectFor}. Binding names are looked up on the
  * Durable Object's `env` when needed, so one class works in every
@@ -17,6 +19,13 @@ export interface AggregateHostOptions {
   readonly snapshotEvery?: number;
   /** How long an idempotency key is remembered, in ms. Defaults to 24 hours. */
   readonly idempotencyTtlMs?: number;
+  /**
+   * Largest event (JSON envelope) a command may emit, in bytes; larger ones
+   * fail with `EVENT_TOO_LARGE` before anything is stored. Defaults to what
+   * the platform carries: just under 128 KB when events go to queues, 1 MiB
+   * otherwise; it can only be lowered.
+   */
+  readonly maxEventBytes?: number;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -37,6 +46,7 @@ export interface ResolvedHostOptions {
   readonly services: readonly string[];
   readonly snapshotEvery: number;
   readonly idempotencyTtlMs: number;
+  readonly maxEventBytes: number;
   readonly outboxDelayMs: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
@@ -52,12 +62,13 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     services: [...(options.services ?? [])],
     snapshotEvery: options.snapshotEvery ?? 1,
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
+    maxEventBytes: maxEventBytes({ queues: options.queues ?? [], maxEventBytes: options.maxEventBytes }),
     outboxDelayMs: options.outbox?.delayMs ?? 0,
     retryBaseMs: options.outbox?.retryBaseMs ?? 1_000,
     retryMaxMs: options.outbox?.retryMaxMs ?? 5 * 60 * 1000,
     batchSize: options.outbox?.batchSize ?? 500,
   };
-  for (const key of ['snapshotEvery', 'batchSize'] as const) {
+  for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);
   }
   for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {

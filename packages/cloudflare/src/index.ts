@@ -22,6 +22,7 @@ export type { EventSubscriber, OutboxReport } from './outbox.js';
 export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './d1-event-store.js';
 export { D1_EVENT_STORE_MIGRATION, applyD1EventStoreSchema, d1EventStoreMigration } from './d1-migration.js';
 export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './queue-batches.js';
+export { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './event-size-limit.js';
 export { projectionEntrypoint, type DeliveryReport, type ProjectionAdmin, type ProjectionEntrypointClass, type ProjectionEntrypointOptions } from './projection/projection-entrypoint.js';
 export type { ProjectionStatus, RebuildStatus, StuckStream } from './projection/projection-status.js';
 export { PROJECTION_SCHEMA } from './projection/projection-schema.js';

@@ -3,6 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { aggregateClients } from '../src/index.js';
 import { User } from '../../../examples/users/src/domain/index.js';
+import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
 import type { Env } from './worker.js';
 
@@ -13,6 +14,8 @@ export const aggregates = aggregateClients({
   faultyUser: { aggregate: User, binding: 'FAULTY_USER_AGGREGATE' },
   sparseUser: { aggregate: User, binding: 'SPARSE_USER_AGGREGATE' },
   slowCounter: { aggregate: SlowCounter, binding: 'SLOW_COUNTER_AGGREGATE' },
+  queuedNote: { aggregate: Note, binding: 'QUEUED_NOTE_AGGREGATE' },
+  localNote: { aggregate: Note, binding: 'LOCAL_NOTE_AGGREGATE' },
 });
 
 let counter = 0;

@@ -5,6 +5,7 @@
 import type { D1Migration } from 'cloudflare:test';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { durableObjectFor } from '../src/index.js';
+import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
 
 /** The User aggregate with every delivery target the tests observe. */
@@ -26,7 +27,13 @@ export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEver
 /** An aggregate whose command awaits a timer: the serialization test's subject. */
 export const SlowCounterAggregate = durableObjectFor(SlowCounter);
 
+/** Notes whose events go to a queue (128 KB per message) and notes that stay local (rows of 2 MB). */
+export const QueuedNoteAggregate = durableObjectFor(Note, { queues: ['EVENTS_QUEUE'] });
+export const LocalNoteAggregate = durableObjectFor(Note);
+
 export interface Env {
+  QUEUED_NOTE_AGGREGATE: DurableObjectNamespace<InstanceType<typeof QueuedNoteAggregate>>;
+  LOCAL_NOTE_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalNoteAggregate>>;
   SLOW_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SlowCounterAggregate>>;
   USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof UserAggregate>>;
   FAULTY_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FaultyUserAggregate>>;

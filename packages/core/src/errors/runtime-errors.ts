@@ -51,3 +51,17 @@ export class InternalError extends EscfError {
     super(message, details);
   }
 }
+
+/**
+ * A command produced an event larger than the platform can carry (a queue
+ * message holds 128 KB, a stored row 2 MB). Code `EVENT_TOO_LARGE` (HTTP
+ * 413). Raised before anything is stored, so it is never discovered later
+ * in the outbox; store large content elsewhere (e.g. R2) and reference it.
+ */
+export class EventTooLargeError extends EscfError {
+  override readonly name = 'EventTooLargeError';
+  readonly code = 'EVENT_TOO_LARGE';
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, details);
+  }
+}

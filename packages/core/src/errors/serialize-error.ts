@@ -2,6 +2,7 @@ import { ConcurrencyError } from './concurrency-error.js';
 import { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './domain-error.js';
 import { EscfError, type SerializedError } from './escf-error.js';
 import {
+  EventTooLargeError,
   InternalError,
   InvalidEventError,
   StateMutationError,
@@ -42,6 +43,7 @@ const byCode: Record<string, (e: SerializedError) => EscfError> = {
   UNKNOWN_COMMAND: (e) => withMessage(new UnknownCommandError('', '', []), e),
   STATE_MUTATION: (e) => withMessage(new StateMutationError('', ''), e),
   INVALID_EVENT: (e) => new InvalidEventError(e.message, e.details),
+  EVENT_TOO_LARGE: (e) => new EventTooLargeError(e.message, e.details),
   UPCAST_FAILED: (e) => withMessage(new UpcastError('', { type: '', schemaVersion: 0 }), e),
 };
 
