@@ -29,6 +29,13 @@ export async function appendOneByOne(store: EventStore, stream: StreamId, count:
   return all;
 }
 
+/** Appends the next one-event batch (version `version`) to a stream. */
+appendOneByOne.next = async (store: EventStore, stream: StreamId, version: number, timestamp = 1_700_000_000_000 + version): Promise<EventEnvelope> => {
+  const [event] = makeEvents(stream, version, 1).map((e) => ({ ...e, timestamp }));
+  await store.append(stream, [event!], { expectedVersion: version - 1 });
+  return event!;
+};
+
 /** Every event of the log, paging readAll. */
 export async function readWholeLog(store: EventStore, pageSize = 7): Promise<EventEnvelope[]> {
   const seen: EventEnvelope[] = [];
