@@ -11,6 +11,7 @@ import {
 } from '@escf/core';
 import { backoffSeconds } from '../projection/retry-backoff.js';
 import { groupByStream, isEnvelope } from '../projection/stream-of-event.js';
+import { claimEvent, ProcessEventBusyError } from './process-claim.js';
 import { ensureProcessSchema } from './process-schema.js';
 
 /** Options of {@link processEntrypoint}. */
@@ -27,6 +28,12 @@ export interface ProcessEntrypointOptions<Env = any, Effects = unknown> {
   readonly database?: string;
   /** First retry delay in seconds (doubled per attempt, up to 5 minutes); default 2. */
   readonly retryDelaySeconds?: number;
+  /**
+   * How long a delivery may hold an event before another may handle it, in
+   * ms; default 60 s. After a crash mid-handler, the event runs again once
+   * the lease expires, so effects are at least once across crashes.
+   */
+  readonly claimLeaseMs?: number;
 }
 
 /** What a process delivery did. */
@@ -74,6 +81,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
   const upcaster = new Upcaster(descriptor.events);
   const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
   const className = processClass.name || descriptor.name;
+  const claimLeaseMs = options.claimLeaseMs ?? 60_000;
 
   class Entrypoint extends WorkerEntrypoint<Env> {
     #instance: P | undefined;
@@ -102,7 +110,9 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       let duplicates = 0;
       for (const group of groupByStream(events, (e) => e).values()) {
         for (const event of group) {
-          if (await this.handle(event)) handled++;
+          const outcome = await this.handle(event);
+          if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, event.id);
+          if (outcome === 'handled') handled++;
           else duplicates++;
         }
       }
@@ -117,7 +127,8 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
             const id = message.id;
             await this.call(trigger.member, message.body, this.context({ id, metadata: { correlationId: id, causationId: id } }));
           } else if (isEnvelope(message.body)) {
-            await this.handle(message.body);
+            // Another delivery is handling this event right now: look again later.
+            if ((await this.handle(message.body)) === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
           }
           message.ack();
         } catch (error) {
@@ -150,27 +161,36 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       for (const job of jobs) await this.call(job.member, controller, this.context({ id, metadata: { correlationId: id, causationId: id } }));
     }
 
-    /** Runs the handlers of one event unless it was handled before; returns false for a duplicate. */
-    private async handle(event: EventEnvelope): Promise<boolean> {
+    /**
+     * Runs the handlers of one event unless it was handled before (`'duplicate'`)
+     * or another delivery is handling it right now (`'busy'`: try again later).
+     */
+    private async handle(event: EventEnvelope): Promise<'handled' | 'duplicate' | 'busy'> {
       const db = this.db;
       if (db) {
         await ensureProcessSchema(db);
-        const seen = await db.prepare('SELECT 1 AS seen FROM escf_process_events WHERE process = ?1 AND event_id = ?2').bind(descriptor.name, event.id).first();
-        if (seen) return false;
+        const claim = await claimEvent(db, descriptor.name, event.id, Date.now(), claimLeaseMs);
+        if (claim !== 'claimed') return claim;
       }
-      for (const reading of upcaster.read(event)) {
-        const handler = reading.definition ? descriptor.handlers.get(reading.type) : undefined;
-        if (!handler) continue;
-        const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };
-        await this.call(handler.member, envelope, this.context(event));
+      try {
+        for (const reading of upcaster.read(event)) {
+          const handler = reading.definition ? descriptor.handlers.get(reading.type) : undefined;
+          if (!handler) continue;
+          const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };
+          await this.call(handler.member, envelope, this.context(event));
+        }
+      } catch (error) {
+        // Release the claim so that the retry need not wait for the lease to run out.
+        if (db) await db.prepare('DELETE FROM escf_process_events WHERE process = ?1 AND event_id = ?2 AND handled_at = 0').bind(descriptor.name, event.id).run();
+        throw error;
       }
       if (db) {
         await db
-          .prepare('INSERT OR IGNORE INTO escf_process_events (process, event_id, handled_at) VALUES (?1, ?2, ?3)')
+          .prepare('UPDATE escf_process_events SET handled_at = ?3 WHERE process = ?1 AND event_id = ?2')
           .bind(descriptor.name, event.id, Date.now())
           .run();
       }
-      return true;
+      return 'handled';
     }
 
     private async call(member: string | symbol, input: unknown, context: ProcessHandlerContext<Effects, Env>): Promise<unknown> {

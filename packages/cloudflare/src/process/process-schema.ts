@@ -1,11 +1,16 @@
 /**
- * The table a process keeps in its own D1 database (optional): the ids of
- * the events it has handled, so a redelivered event runs no effect twice.
+ * The table a process keeps in its own D1 database (optional): one row per
+ * event it has started or finished handling. A delivery first *claims* the
+ * event (`claimed_until`, a lease), runs the handlers, then marks it handled
+ * (`handled_at`); a concurrent delivery of the same event finds the claim and
+ * backs off, and a claim left by a crashed delivery expires so the event is
+ * handled again.
  */
 export const PROCESS_SCHEMA = `CREATE TABLE IF NOT EXISTS escf_process_events (
   process TEXT NOT NULL,
   event_id TEXT NOT NULL,
   handled_at INTEGER NOT NULL,
+  claimed_until INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (process, event_id)
 ) WITHOUT ROWID`;
 

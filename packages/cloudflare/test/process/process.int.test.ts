@@ -20,6 +20,31 @@ describe('processEntrypoint', () => {
     expect(await effectsFor(id)).toEqual(['counted 3 at v1', 'counted 4 at v2']);
   });
 
+  it('runs an effect once when the same event is delivered concurrently', async () => {
+    const id = uniqueId('race');
+    const [event] = await appendToLog(id, [envelope(id, 1, 'Counted', { by: 5 }, 2)]);
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map(() => notifier().deliver([event!])));
+    expect(await effectsFor(id)).toEqual(['counted 5 at v1']);
+    // One delivery handled it; the others found it handled or in progress (and would be retried).
+    const handled = outcomes.filter((o) => o.status === 'fulfilled' && o.value.handled === 1);
+    expect(handled).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'EVENT_BUSY' });
+    }
+    expect(await notifier().deliver([event!])).toEqual({ handled: 0, duplicates: 1 });
+  });
+
+  it('handles an event again once the claim of a crashed delivery has expired', async () => {
+    const id = uniqueId('lease');
+    const [event] = await appendToLog(id, [envelope(id, 1, 'Counted', { by: 6 }, 2)]);
+    // A delivery claimed the event, then crashed before running its effects.
+    await testEnv.NOTIFIER_DB.prepare("INSERT INTO escf_process_events (process, event_id, handled_at, claimed_until) VALUES ('notifier', ?, 0, ?)")
+      .bind(event!.id, Date.now() - 1)
+      .run();
+    expect(await notifier().deliver([event!])).toEqual({ handled: 1, duplicates: 0 });
+    expect(await effectsFor(id)).toEqual(['counted 6 at v1']);
+  });
+
   it('issues a command with ids derived from the event, so a redelivery never issues it twice', async () => {
     const id = uniqueId('big');
     const [event] = await appendToLog(id, [envelope(id, 1, 'Counted', { by: 150 }, 2)]);
