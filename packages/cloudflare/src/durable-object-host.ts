@@ -18,6 +18,7 @@ import { assertEventsFit } from './event-size-limit.js';
 import { replyFrom, type RpcReply } from './error-encoding.js';
 import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions } from './host-options.js';
 import { Outbox, type OutboxReport } from './outbox.js';
+import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {
@@ -97,6 +98,20 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     return this.#outbox.drain();
   }
 
+  /**
+   * Retention (called by the archiver): snapshots the current state and, with
+   * `pruneThrough`, deletes archived local events. See `retainInStorage`.
+   */
+  retain(request: RetainRequest): Promise<RpcReply<RetainResult>> {
+    return replyFrom(() =>
+      this.#mutex.run(async () => {
+        const instance = await this.#load(checkAddress(request?.address));
+        const { state, version } = this.#engine.stateOf(instance);
+        return retainInStorage(this.ctx.storage, { version, state, fingerprint: this.#engine.descriptor.fingerprint }, request);
+      }),
+    );
+  }
+
   override async alarm(): Promise<void> {
     await this.#outbox.onAlarm();
   }
@@ -171,6 +186,8 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     }
     // Stale snapshot (other code version) or none: rebuild from our own events.
     const identityForRead = identity ?? { aggregateType: this.#engine.type, ...address };
+    // Events pruned by retention (archived to R2) are read back when the snapshot does not cover them.
+    this.#engine.replay(instance, await prunedHistory(this.ctx.storage, this.env, identityForRead, from));
     this.#engine.replay(instance, this.#storage.readEvents(identityForRead, from));
     this.#instance = instance;
     this.#address = address;

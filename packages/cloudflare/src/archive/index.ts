@@ -12,4 +12,5 @@ export type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 export { ArchiveManifest, type CommitOutcome, type SegmentRecord, type StreamSegment } from './archive-manifest.js';
 export { R2SegmentStore, type R2SegmentStoreOptions, type SegmentWriteOutcome } from './r2-segment-store.js';
 export { decodeSegment, encodeSegment, segmentKey, type ArchivedRow, type DecodedRow, type EncodedSegment } from './archive-segment.js';
+export { durableObjectRetention, prunedHistory, retainInStorage, type CurrentState, type DurableObjectRetentionOptions, type HistorySource, type RetainRequest, type RetainResult } from './aggregate-retention.js';
 export { archiveMigration, archiveTables, ensureArchiveSchema, type ArchiveTables } from './archive-schema.js';
