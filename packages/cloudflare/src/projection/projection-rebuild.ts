@@ -3,7 +3,31 @@ import { ProjectionApplier, unlessQuery } from './projection-applier.js';
 import { ensureProjectionSchema } from './projection-schema.js';
 import { rebuildStatusOf, type RebuildRow, type RebuildStatus } from './projection-status.js';
 import { toD1Statements } from './projection-statement.js';
-import { streamKeyOf } from './stream-of-event.js';
+import { groupByStream, streamKeyOf } from './stream-of-event.js';
+
+/** How many streams a rebuild step applies at once. */
+const REBUILD_STREAM_CONCURRENCY = 8;
+
+/**
+ * Runs `work` on every item, at most `limit` at a time; waits for all of
+ * them, then throws the first failure (so none is left running unobserved).
+ */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failures.length > 0) throw failures[0];
+}
 
 /** The queue message that carries a rebuild forward, one batch at a time. */
 export interface RebuildContinuation {
@@ -88,7 +112,12 @@ export class ProjectionRebuild {
     const events = await this.store.readAll({ after: current.cursor, limit: this.batchSize });
     const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
     await applier.preload(events.map(streamKeyOf));
-    for (const event of events) await applier.apply(event);
+    // Each stream's events apply in version order; streams are independent —
+    // live delivery through a queue is unordered across streams too — so
+    // several streams apply at once, overlapping their D1 round trips.
+    await forEachConcurrently([...groupByStream(events, (e) => e).values()], REBUILD_STREAM_CONCURRENCY, async (stream) => {
+      for (const event of stream) await applier.apply(event);
+    });
     const done = events.length < this.batchSize;
     const cursor = events.at(-1)?.position ?? current.cursor;
     const now = Date.now();
