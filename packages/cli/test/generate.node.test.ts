@@ -92,6 +92,17 @@ describe('escf generate', () => {
     expect(entry).toContain("export { Reminder } from '../../../src/notify.js';");
   });
 
+  it('gives a projection that sends commands the Durable Object bindings of those aggregates', async () => {
+    shop.edit('escf.config.ts', 'queue: { maxRetries: 4 },', 'queue: { maxRetries: 4 },\n      commands: [Account],');
+    await generate({ config: shop.config });
+    const sessions = wrangler('sessions');
+    expect(sessions.durable_objects.bindings).toEqual([{ name: 'ACCOUNT_AGGREGATE', class_name: 'AccountAggregate', script_name: 'shop-api' }]);
+    expect(sessions.migrations).toBeUndefined(); // the API worker owns the class
+    expect(shop.read('workers/sessions/src/escf-env.generated.ts')).toContain(
+      "readonly ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof import('../../api/src/escf.generated.js').AccountAggregate>>;",
+    );
+  });
+
   it('is idempotent: a second run writes nothing and leaves every byte as it was', async () => {
     const first = await generate({ config: shop.config });
     expect(first.written.length).toBeGreaterThan(10);

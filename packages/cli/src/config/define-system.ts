@@ -63,6 +63,12 @@ export interface ProjectionWorkerConfig extends WorkerConfigBase {
   readonly projection: AnyClass;
   readonly delivery?: Delivery;
   readonly queue?: QueueConsumerOptions;
+  /**
+   * Aggregates this projection's query methods send commands to (e.g. a
+   * session service whose `register` creates the user): it gets their
+   * Durable Object bindings (hosted by the API worker).
+   */
+  readonly commands?: readonly AggregateClass[];
 }
 
 /** A Cloudflare Workflow a process starts. */

@@ -147,8 +147,8 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
       if (target === model.reactor) fail(`${at}.calls[${i}]`, `a worker does not call itself.`);
       return target!;
     });
-    const commands = worker.kind === 'process'
-      ? ((worker as ProcessWorkerConfig).commands ?? []).map((cls, i) => {
+    const commands = worker.kind !== 'api'
+      ? (worker.commands ?? []).map((cls, i) => {
           const host = aggregateHosts.get(cls);
           if (!host) fail(`${at}.commands[${i}]`, `${(cls as Function)?.name ?? describeValue(cls)} is not hosted by any API worker of this system; add it to an api worker's \`aggregates\`.`);
           return { aggregate: host!.model, scriptName: host!.workerName, hostDir: host!.dir };
