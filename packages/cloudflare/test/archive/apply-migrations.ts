@@ -1,7 +1,9 @@
 // setupFile: the shipped D1 event-store migration.
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import type { Env } from './worker.js';
+import { applyD1EventStoreSchema } from '../../src/index.js';
+import { SCHEDULED_TABLE, type Env } from './worker.js';
 
 const testEnv = env as unknown as Env;
 await applyD1Migrations(testEnv.ESCF_EVENTS, testEnv.TEST_MIGRATIONS);
+await applyD1EventStoreSchema(testEnv.ESCF_EVENTS, SCHEDULED_TABLE);

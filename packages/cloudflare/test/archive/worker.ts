@@ -1,20 +1,42 @@
-// The worker the archive tests run in: Ledger aggregates, the D1 event store and the R2 archive.
+// The worker the archive tests run in: Ledger aggregates, the D1 event store,
+// the R2 archive, a cron-driven archiver and the admin entrypoint.
+import { retention } from '@escf/core';
 import type { D1Migration } from 'cloudflare:test';
 import { durableObjectFor } from '../../src/index.js';
+import { archiveAdminEntrypoint, archiveOnSchedule, EventArchiver, type ArchiveBatchesReport } from '../../src/archive/index.js';
 import { Ledger } from './ledger-domain.js';
 
 /** Drains to D1 right after each commit. */
 export const LedgerAggregate = durableObjectFor(Ledger);
 
+/** The table the scheduled archiver and the admin entrypoint work on. */
+export const SCHEDULED_TABLE = 'scheduled_events';
+
+const archiver = (env: Env) =>
+  new EventArchiver(env.ESCF_EVENTS, env.ESCF_ARCHIVE, {
+    table: SCHEDULED_TABLE,
+    retention: { default: retention.keepLastEvents(2) },
+    maxRowsPerRun: 4,
+  });
+
+/** Operators' entry: RPC and token-guarded HTTP. */
+export const ArchiveAdmin = archiveAdminEntrypoint({ archiver, tokenBinding: 'ADMIN_TOKEN', maxRuns: 2 });
+
 export interface Env {
   LEDGER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LedgerAggregate>>;
   ESCF_EVENTS: D1Database;
   ESCF_ARCHIVE: R2Bucket;
+  ARCHIVE_ADMIN: Service<InstanceType<typeof ArchiveAdmin>>;
+  ADMIN_TOKEN: string;
   TEST_MIGRATIONS: D1Migration[];
 }
+
+/** The last scheduled report, for the test to look at. */
+export const scheduledReports: ArchiveBatchesReport[] = [];
 
 export default {
   async fetch(): Promise<Response> {
     return new Response('escf archive test worker');
   },
-};
+  scheduled: archiveOnSchedule<Env>({ archiver, onReport: (report) => void scheduledReports.push(report) }),
+} satisfies ExportedHandler<Env>;
