@@ -103,3 +103,4 @@ console.log(`runtime benchmark took ${((Date.now() - started) / 1000).toFixed(1)
 if (existsSync(join(here, 'rehydrate.mjs'))) await import('./rehydrate.mjs');
 if (existsSync(join(here, 'projections.mjs'))) await import('./projections.mjs');
 if (existsSync(join(here, 'bundle-size.mjs'))) await import('./bundle-size.mjs');
+if (existsSync(join(here, 'archive.mjs'))) await import('./archive.mjs');
