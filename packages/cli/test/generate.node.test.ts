@@ -89,6 +89,10 @@ describe('escf generate', () => {
     const entry = shop.read('workers/notify/src/escf.generated.ts');
     expect(entry).toContain("export const NotifyEntrypoint = processEntrypoint(Notify, { database: 'NOTIFY_DB' });");
     expect(shop.read('workers/notify/migrations/0000_escf_process_events.sql')).toContain('escf_process_events');
+    // wrangler appends an INSERT to each migration: the last statement must be terminated.
+    for (const sql of ['workers/notify/migrations/0000_escf_process_events.sql', 'workers/sessions/migrations/0000_escf_projection_checkpoints.sql', 'workers/api/migrations/escf-events/0001_escf_events.sql']) {
+      expect(shop.read(sql), sql).toMatch(/;\n$/);
+    }
     expect(entry).toContain("export { Reminder } from '../../../src/notify.js';");
   });
 
