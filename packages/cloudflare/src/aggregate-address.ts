@@ -8,6 +8,7 @@ export interface AggregateAddress {
 }
 
 const MAX_PART_LENGTH = 512;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The Durable Object name of an aggregate instance, for `idFromName`. The
@@ -28,17 +29,23 @@ export function durableObjectName(address: AggregateAddress): string {
 export function checkAddress(address: unknown): AggregateAddress {
   const candidate = (address ?? {}) as Partial<AggregateAddress>;
   const issues: Array<{ path: string; message: string }> = [];
-  if (typeof candidate.aggregateId !== 'string' || candidate.aggregateId.length === 0 || candidate.aggregateId.length > MAX_PART_LENGTH) {
-    issues.push({ path: 'aggregateId', message: `must be a non-empty string of at most ${MAX_PART_LENGTH} characters` });
+  if (!isUsablePart(candidate.aggregateId)) {
+    issues.push({ path: 'aggregateId', message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters` });
   }
-  if (
-    candidate.tenantId !== undefined &&
-    (typeof candidate.tenantId !== 'string' || candidate.tenantId.length === 0 || candidate.tenantId.length > MAX_PART_LENGTH)
-  ) {
-    issues.push({ path: 'tenantId', message: `must be a non-empty string of at most ${MAX_PART_LENGTH} characters when set` });
+  if (candidate.tenantId !== undefined && !isUsablePart(candidate.tenantId)) {
+    issues.push({ path: 'tenantId', message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters when set` });
   }
   if (issues.length > 0) throw new ValidationError('Invalid aggregate address', issues);
   return candidate.tenantId === undefined
     ? { aggregateId: candidate.aggregateId! }
     : { aggregateId: candidate.aggregateId!, tenantId: candidate.tenantId };
+}
+
+/**
+ * Lone surrogates are refused: workerd turns an object name into UTF-8, so
+ * such an id would not match its own object's name (and could not be told
+ * apart from the same id with U+FFFD).
+ */
+function isUsablePart(part: unknown): part is string {
+  return typeof part === 'string' && part.length > 0 && part.length <= MAX_PART_LENGTH && !LONE_SURROGATE.test(part);
 }

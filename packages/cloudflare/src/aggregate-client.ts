@@ -2,6 +2,7 @@ import type { Aggregate, AggregateClass, AggregateClient, CommandResult, Execute
 import { durableObjectName, type AggregateAddress } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
 import { unwrapReply, type RpcReply } from './error-encoding.js';
+import { ValidationError } from '@escf/core';
 
 /** Where one aggregate lives: its class (for types and its name) and its Durable Object binding. */
 export interface AggregateBinding<A extends Aggregate<any> = Aggregate<any>> {
@@ -100,7 +101,7 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
                 input: input ?? {},
                 ...(executeOptions === undefined ? {} : { options: executeOptions }),
               };
-              return unwrapReply(await (options.sync ? stub.executeSync(request) : stub.execute(request)));
+              return unwrapReply(await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))));
             },
     });
   }) as AggregateAccessor<any>;
@@ -109,4 +110,21 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
     return unwrapReply(await stub.readState(address));
   };
   return accessor;
+}
+
+/**
+ * Runs an RPC call whose request may hold values RPC cannot carry (objects
+ * without a prototype, functions, symbols…): workerd throws a
+ * `DataCloneError`, which becomes `VALIDATION_FAILED` like any other bad
+ * input instead of an untyped exception.
+ */
+async function sendable<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as { name?: unknown } | null)?.name !== 'DataCloneError') throw error;
+    throw new ValidationError('The command input cannot be sent to the aggregate: use plain JSON-like values', [
+      { path: '', message: (error as Error).message },
+    ]);
+  }
 }
