@@ -1,0 +1,78 @@
+// The worker the reliability suite attacks: Account aggregates as Durable
+// Objects, an HTTP API built with @escf/hono's CommandApi in front of them,
+// and the Ledger projection (queue consumer, dead-letter consumer and RPC
+// queries) as the default entrypoint, which also serves the HTTP API.
+import type { D1Migration } from 'cloudflare:test';
+import { Hono, type Context } from 'hono';
+import { aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { CommandApi, readJson } from '@escf/hono';
+import { Account } from './account-domain.js';
+import { Ledger } from './ledger-projection.js';
+
+/** Publishes to the ledger's queue (events ≤ 128 KB); retries a failed drain quickly so crash tests converge. */
+export const AccountAggregate = durableObjectFor(Account, {
+  queues: ['LEDGER_QUEUE'],
+  outbox: { retryBaseMs: 50, retryMaxMs: 500 },
+});
+/** Publishes nowhere but D1 (events ≤ 1 MiB): the row-size limit. */
+export const LocalAccountAggregate = durableObjectFor(Account);
+
+export const LedgerProjection = projectionEntrypoint(Ledger, { maxRetries: 2, retryDelaySeconds: 0, deadLetterQueue: 'ledger-dlq' });
+
+export interface Env {
+  ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof AccountAggregate>>;
+  LOCAL_ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalAccountAggregate>>;
+  ESCF_EVENTS: D1Database;
+  LEDGER_DB: D1Database;
+  LEDGER_QUEUE: Queue;
+  LEDGER: Service<InstanceType<typeof LedgerProjection>>;
+  TEST_MIGRATIONS: D1Migration[];
+}
+
+export const accounts = aggregateClients({
+  account: { aggregate: Account, binding: 'ACCOUNT_AGGREGATE' },
+  localAccount: { aggregate: Account, binding: 'LOCAL_ACCOUNT_AGGREGATE' },
+});
+
+type App = { Bindings: Env };
+const tenantOf = (c: Context<App>) => c.req.param('tenant')!;
+const idOf = (c: Context<App>) => c.req.param('id')!;
+
+/** Every route carries the tenant; the client it uses is scoped to that tenant. */
+export function httpApi(): Hono<App> {
+  const app = new Hono<App>();
+  const api = new CommandApi(app);
+  const account = (c: Context<App>, id: string) => accounts(c.env, { tenantId: tenantOf(c) }).account(id);
+  api.command('post', '/t/:tenant/accounts/:id/open', { aggregate: Account, command: 'open', status: 201, id: idOf, client: account });
+  api.command('post', '/t/:tenant/accounts/:id/deposit', { aggregate: Account, command: 'deposit', id: idOf, client: account });
+  api.command('post', '/t/:tenant/accounts/:id/poke', { aggregate: Account, command: 'poke', id: idOf, client: account });
+  // Bodies up to 4 MiB reach the aggregate, so the event size limit (not the body limit) must answer.
+  api.command('post', '/t/:tenant/accounts/:id/note', { aggregate: Account, command: 'note', id: idOf, client: account, maxBodyBytes: 4 << 20 });
+  api.command('post', '/t/:tenant/local-accounts/:id/note', {
+    aggregate: Account,
+    command: 'note',
+    id: idOf,
+    client: (c, id) => accounts(c.env, { tenantId: tenantOf(c) }).localAccount(id),
+    maxBodyBytes: 4 << 20,
+  });
+  // Any command name from the path: unknown ones must be refused by the aggregate host.
+  app.post('/t/:tenant/accounts/:id/commands/:command', async (c) => {
+    const input = await readJson(c);
+    const address = { tenantId: tenantOf(c), aggregateId: idOf(c) };
+    const stub = c.env.ACCOUNT_AGGREGATE.get(c.env.ACCOUNT_AGGREGATE.idFromName(durableObjectName(address)));
+    const result = unwrapReply(await stub.execute({ address, command: c.req.param('command')!, input })) as { version: number };
+    return c.json({ version: result.version });
+  });
+  app.get('/t/:tenant/accounts/:id', async (c) => c.json(await accounts(c.env, { tenantId: tenantOf(c) }).account.state(idOf(c))));
+  app.get('/t/:tenant/ledger/:id', async (c) => c.json(await c.env.LEDGER.account(tenantOf(c), idOf(c))));
+  return app;
+}
+
+const app = httpApi();
+
+/** The ledger projection, also answering HTTP with the API above. */
+export default class ReliabilityWorker extends LedgerProjection {
+  override async fetch(request: Request): Promise<Response> {
+    return app.fetch(request, this.env as Env, this.ctx);
+  }
+}
