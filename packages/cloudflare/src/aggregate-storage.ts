@@ -1,5 +1,6 @@
 import type { CommandResult, EventEnvelope, EventMetadata } from '@escf/core';
 import type { AggregateAddress } from './aggregate-address.js';
+import { faultPoint } from './fault-points.js';
 
 /** The aggregate's own identity, stored with its first commit (the alarm needs it). */
 export interface StoredIdentity extends AggregateAddress {
@@ -156,6 +157,7 @@ export class AggregateStorage {
           event.timestamp,
         );
       }
+      faultPoint('command:events-written');
       if (write.snapshot) {
         this.sql.exec(
           'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',

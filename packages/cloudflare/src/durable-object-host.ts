@@ -18,6 +18,7 @@ import { assertEventsFit } from './event-size-limit.js';
 import { replyFrom, type RpcReply } from './error-encoding.js';
 import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions } from './host-options.js';
 import { Outbox, type OutboxReport } from './outbox.js';
+import { faultPoint } from './fault-points.js';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 
 /** One command sent to an aggregate host over RPC. */
@@ -144,6 +145,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       events: decision.events,
     };
     const hasEvents = decision.events.length > 0;
+    faultPoint('command:decided');
     const snapshot = hasEvents && decision.version - this.#snapshotVersion >= this.#options.snapshotEvery;
     this.#storage.commit({
       events: decision.events,
@@ -153,12 +155,19 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         : { idempotency: { key: options.idempotencyKey, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
       ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
     });
-    this.#engine.accept(instance, decision);
-    if (snapshot) this.#snapshotVersion = decision.version;
-    if (hasEvents) {
-      this.#identityStored = true;
-      this.#outbox.afterCommit();
+    // Committed: make sure the alarm will deliver the events before anything else can fail.
+    if (hasEvents) this.#outbox.afterCommit();
+    try {
+      faultPoint('command:committed');
+      this.#engine.accept(instance, decision);
+    } catch (error) {
+      // The warm state is behind storage now: reload it on the next request instead of deciding on it.
+      this.#instance = null;
+      this.#address = null;
+      throw error;
     }
+    if (snapshot) this.#snapshotVersion = decision.version;
+    if (hasEvents) this.#identityStored = true;
     return result;
   }
 

@@ -3,6 +3,7 @@ import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
 import type { ResolvedHostOptions } from './host-options.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
+import { faultPoint } from './fault-points.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
 const D1_TARGET = 'd1';
@@ -163,7 +164,9 @@ export class Outbox {
         const before = store.stats.rowsWritten;
         const positions = await store.appendIdempotently(stream, events);
         d1RowsWritten += store.stats.rowsWritten - before;
+        faultPoint('outbox:d1-appended');
         this.storage.recordStored(D1_TARGET, events, positions);
+        faultPoint('outbox:d1-recorded');
         storedInD1 += events.length;
       }
     } catch (error) {
@@ -211,6 +214,7 @@ export class Outbox {
       });
       if (events.length === 0) return sent;
       await send(events);
+      faultPoint('outbox:published', { target });
       this.storage.setCursor(target, events.at(-1)!.version);
       sent += events.length;
     }
