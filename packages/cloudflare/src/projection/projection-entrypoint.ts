@@ -183,7 +183,8 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       const events: EventEnvelope[] = [];
       for (const stuck of status.stuck) {
         const [tenantId, aggregateType, ...rest] = stuck.stream.split('/');
-        const stream = { aggregateType: aggregateType!, aggregateId: rest.join('/'), ...(tenantId ? { tenantId } : {}) };
+        // The key's tenant is URI-encoded (see core's streamKey); the id may contain '/'.
+        const stream = { aggregateType: aggregateType!, aggregateId: rest.join('/'), ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}) };
         events.push(...(await store.readStream(stream, { fromVersion: stuck.version })));
       }
       return deliverAll(descriptor, this.applier(), this.db, events);

@@ -64,7 +64,12 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<EventEnvelope[]>;
 }
 
-/** A stable string key for a stream, e.g. for maps and log messages. */
+/**
+ * A stable string key for a stream, e.g. for maps, checkpoints and log
+ * messages: `<tenant>/<type>/<id>`. The tenant is URI-encoded so that it
+ * never contains `/`: tenant `a/Account` with id `x` and tenant `a` with id
+ * `Account/x` are different streams and must not share a key.
+ */
 export function streamKey(stream: StreamId): string {
-  return `${stream.tenantId ?? ''}/${stream.aggregateType}/${stream.aggregateId}`;
+  return `${encodeURIComponent(stream.tenantId ?? '')}/${stream.aggregateType}/${stream.aggregateId}`;
 }
