@@ -17,8 +17,13 @@ import { readJson } from './read-json.js';
 export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends CommandNames<A>> {
   readonly aggregate: AggregateClass<A>;
   readonly command: K;
-  /** The aggregate id: from the path (`c.req.param('id')`) or a new one for creations. */
-  readonly id: (c: Context<E>) => string;
+  /**
+   * The aggregate id: from the path (`c.req.param('id')`) or a new one for
+   * creations. May be async, e.g. to derive a creation's id from its
+   * `Idempotency-Key` (a hash), so that a retried POST reaches the same
+   * aggregate and gets the first result instead of creating a second one.
+   */
+  readonly id: (c: Context<E>) => string | Promise<string>;
   /** A typed client for that aggregate instance, e.g. `(c, id) => aggregates(c.env).user(id)`. */
   readonly client: (c: Context<E>, id: string) => AggregateClient<A>;
   /** 201 for creations (adds `Location`), 200 otherwise. Defaults to 200. */
@@ -85,7 +90,7 @@ export class CommandApi<E extends Env> {
     this.app.on(method.toUpperCase(), path, async (c) => {
       const input = await readJson(c, route.maxBodyBytes === undefined ? {} : { maxBytes: route.maxBodyBytes });
       const options = commandOptions(c);
-      const id = route.id(c);
+      const id = await route.id(c);
       const client = route.client(c, id) as unknown as Record<string, (input: unknown, options: unknown) => Promise<CommandResult>>;
       const result = await client[route.command]!(input, options);
       c.header('ETag', etagOf(result.version));

@@ -118,6 +118,31 @@ describe('CommandApi', () => {
     expect(await stored()).toBe(3);
   });
 
+  it('lets a creation derive its id asynchronously from the Idempotency-Key, so a retried POST creates once', async () => {
+    const host = new InMemoryAggregates();
+    const app = new Hono();
+    new CommandApi(app, { onServerError: () => {} }).command('post', '/users', {
+      aggregate: User,
+      command: 'create',
+      status: 201,
+      id: async (c) => {
+        const key = c.req.header('idempotency-key');
+        if (key === undefined) return crypto.randomUUID();
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
+        return Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+      },
+      client: (_c, id) => host.client(User, id),
+    });
+    const post = () =>
+      app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' }, body: JSON.stringify(ada) });
+    const first = await post();
+    const again = await post();
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(await again.json()).toEqual(await first.json());
+    expect((await host.store.readAll({ limit: 100 })).length).toBe(2);
+  });
+
   it('hides internals of unexpected errors behind 500 INTERNAL', async () => {
     const { app } = usersApi();
     const response = await app.request('/boom');
