@@ -3,6 +3,7 @@ import type { CommandApi } from '@escf/hono';
 import { aggregates } from '../../../src/aggregates.js';
 import { User } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
+import { creationId } from './creation-id.js';
 
 /**
  * The User aggregate's commands as REST routes, and the users projection's
@@ -17,10 +18,18 @@ export function userRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
       aggregate: User,
       command: 'create',
       status: 201,
-      id: () => crypto.randomUUID(),
+      id: creationId,
       client: (c, id) => user(c.env, id),
       location: (id) => `/users/${id}`,
       summary: 'Create a user (and issue an email verification token)',
+    })
+    .command('put', '/users/:id', {
+      aggregate: User,
+      command: 'create',
+      status: 201,
+      ...byPath,
+      location: (id) => `/users/${id}`,
+      summary: 'Create a user under an id of your choice (409 if it exists)',
     })
     .command('patch', '/users/:id', { aggregate: User, command: 'update', ...byPath, summary: 'Change name and/or email' })
     .command('delete', '/users/:id', { aggregate: User, command: 'delete', ...byPath, summary: 'Delete a user' })

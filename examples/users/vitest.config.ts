@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The users example end to end, from Node: `*.e2e.test.ts` start all four
+ * workers in workerd and drive them over HTTP; `*.node.test.ts` run the CLI
+ * (`escf check`). The domain's `*.unit.test.ts` run in the root `unit` project.
+ */
+export default defineProject({
+  test: {
+    name: 'example-users',
+    environment: 'node',
+    include: [here('./test/**/*.e2e.test.ts'), here('./test/**/*.node.test.ts')],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
