@@ -8,7 +8,7 @@ import {
 } from '@escf/core';
 import type { Context, Env, Hono } from 'hono';
 import { commandOptions, etagOf } from './command-headers.js';
-import { escfErrors, type EscfErrorsOptions } from './error-response.js';
+import { escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';
 import { inputJsonSchema } from './input-json-schema.js';
 import { openApiDocument, type OpenApiInfo, type RouteDoc } from './openapi-document.js';
 import { readJson } from './read-json.js';
@@ -66,6 +66,10 @@ export class CommandApi<E extends Env> {
     options: EscfErrorsOptions = {},
   ) {
     app.onError(escfErrors(options));
+    // Unknown routes answer like every other error: JSON with a stable code.
+    app.notFound((c) =>
+      c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } } satisfies ErrorBody, 404),
+    );
   }
 
   /** Adds a route that runs one command. */

@@ -11,6 +11,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   FORBIDDEN: 403,
   TENANT_MISMATCH: 403,
   NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
   CONFLICT: 409,
   CONCURRENCY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -143,6 +143,13 @@ describe('CommandApi', () => {
     expect((await host.store.readAll({ limit: 100 })).length).toBe(2);
   });
 
+  it('answers unknown routes with a JSON 404 and a code', async () => {
+    const { app } = usersApi();
+    const response = await app.request('/nowhere', { method: 'POST' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: 'No route for POST /nowhere' } });
+  });
+
   it('hides internals of unexpected errors behind 500 INTERNAL', async () => {
     const { app } = usersApi();
     const response = await app.request('/boom');

@@ -1,3 +1,4 @@
+import { streamKey } from '../store/event-store.js';
 import { daysToMs, policyFor, type ResolvedRetention } from './retention-policy.js';
 
 /**
@@ -49,7 +50,8 @@ export interface ArchivePlan {
 
 /** The key the planner uses for a batch's stream (same shape as core's `streamKey`). */
 export function batchStreamKey(batch: Pick<StoredBatch, 'tenantId' | 'aggregateType' | 'aggregateId'>): string {
-  return `${batch.tenantId}/${batch.aggregateType}/${batch.aggregateId}`;
+  // The one stream key of the system: tenants are encoded, so ids with '/' cannot collide.
+  return streamKey({ aggregateType: batch.aggregateType, aggregateId: batch.aggregateId, ...(batch.tenantId ? { tenantId: batch.tenantId } : {}) });
 }
 
 /**
