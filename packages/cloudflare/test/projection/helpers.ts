@@ -65,12 +65,16 @@ export async function modelFromLog(): Promise<Array<{ id: string; total: number;
     const batch = await store().readAll({ after, limit: 500 });
     if (batch.length === 0) break;
     for (const e of batch) {
-      if (e.type !== 'Counted' && e.type !== 'Poked') continue;
+      if (e.type !== 'Counted' && e.type !== 'Poked' && e.type !== 'Measured') continue;
       const row = rows.get(e.aggregateId) ?? { id: e.aggregateId, total: 0, history: [] };
       if (e.type === 'Counted') {
         const payload = e.payload as { by?: number; amount?: number };
         row.total += payload.by ?? payload.amount ?? 0;
         row.history.push(String(e.version));
+      } else if (e.type === 'Measured') {
+        const payload = e.payload as { value?: number; amount?: number };
+        row.total += payload.amount ?? payload.value ?? 0;
+        row.history.push(`${e.version}m`);
       } else row.history.push(`${e.version}p`);
       rows.set(e.aggregateId, row);
     }

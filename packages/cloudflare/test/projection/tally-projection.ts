@@ -4,7 +4,7 @@ import { EventHandler, Projection, type Envelope } from '@escf/core';
 import { asc, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { Counted, Poked, type Counted as CountedPayload } from './counter-domain.js';
+import { Counted, Measured, Poked, type Counted as CountedPayload, type Measured as MeasuredPayload } from './counter-domain.js';
 
 export const tallies = sqliteTable('tally', {
   id: text('id').primaryKey(),
@@ -38,6 +38,19 @@ export class Tally {
       .onConflictDoUpdate({
         target: tallies.id,
         set: { total: sql`${tallies.total} + ${e.payload.by}`, history: sql`${tallies.history} || ',' || ${String(e.version)}` },
+      });
+  }
+
+  @EventHandler(Measured)
+  onMeasured(e: Envelope<MeasuredPayload>) {
+    // Only ever sees version 3, whatever version the event was stored at.
+    if (e.schemaVersion !== 3 || e.payload.unit !== 'm') throw new Error(`not read as v3: ${JSON.stringify(e.payload)}`);
+    return this.db
+      .insert(tallies)
+      .values({ id: e.aggregateId, total: e.payload.amount, history: `${e.version}m` })
+      .onConflictDoUpdate({
+        target: tallies.id,
+        set: { total: sql`${tallies.total} + ${e.payload.amount}`, history: sql`${tallies.history} || ',' || ${`${e.version}m`}` },
       });
   }
 
