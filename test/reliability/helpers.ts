@@ -5,6 +5,7 @@ import { env, exports } from 'cloudflare:workers';
 import { durableObjectName, type AggregateAddress } from '@escf/cloudflare';
 import type { LedgerRow } from './ledger-projection.js';
 import { accounts, type Env } from './worker.js';
+import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 export { accounts };
@@ -84,17 +85,6 @@ export function versions(n: number): string {
 }
 
 /** Polls until `check` returns a truthy value, or fails after `timeoutMs` naming `what`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+export function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(check, { timeoutMs, what });
 }

@@ -6,6 +6,7 @@ import { User } from '../../../examples/users/src/domain/index.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
 import type { Env } from './worker.js';
+import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 
@@ -66,9 +67,5 @@ export async function queuedEvents(aggregateId: string): Promise<Array<{ event_i
 
 /** Polls until `check` returns true (queues deliver asynchronously, ~1 s locally). */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await pollUntil(check, { timeoutMs });
 }

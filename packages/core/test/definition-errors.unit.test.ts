@@ -8,6 +8,7 @@ import {
   DomainEvent,
   Event,
   EventHandler,
+  Projection,
   createRegistry,
   defineEvent,
   describeAggregate,
@@ -139,6 +140,16 @@ describe('definition-time errors name the class and member and say how to fix it
       class Loose { @IsString() x!: string; }
       return Loose;
     }).toThrow(/@Event\('Loose'\) on Loose: an event class must extend DomainEvent/);
+  });
+
+  it('decorators compiled as standard (TC39) decorators, i.e. without experimentalDecorators', () => {
+    const context = { kind: 'method', name: 'go' };
+    const asStandard = (decorator: unknown, ...args: unknown[]) => () => (decorator as (...a: unknown[]) => unknown)(...args);
+    const hint = /applied as a standard \(TC39\) decorator.*"experimentalDecorators": true/;
+    expect(asStandard(Command(z.object({})), () => [], context)).toThrow(hint);
+    expect(asStandard(EventHandler(Pinged), () => ({}), context)).toThrow(hint);
+    expect(asStandard(Event('Standard'), class extends DomainEvent<object> {}, { kind: 'class', name: 'Standard' })).toThrow(hint);
+    expect(asStandard(Projection('standard'), class {}, { kind: 'class', name: 'Standard' })).toThrow(hint);
   });
 
   it('bad event names and versions', () => {

@@ -9,3 +9,4 @@ export { scenario, When, type ExpectedEvent, type ScenarioOutcome } from './aggr
 export { InMemoryEventStore } from './in-memory-event-store.js';
 export { InMemoryAggregates } from './in-memory-aggregates.js';
 export { describeEventStoreConformance, makeEvents } from './event-store-conformance.js';
+export { eventually, type EventuallyOptions } from './eventually.js';

@@ -4,6 +4,7 @@ import { newId, type EventEnvelope } from '@escf/core';
 import { D1EventStore, aggregateClients } from '../../src/index.js';
 import { Counter } from './counter-domain.js';
 import type { Env } from './worker.js';
+import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 export const store = () => new D1EventStore(testEnv.ESCF_EVENTS);
@@ -42,20 +43,9 @@ export async function appendToLog(aggregateId: string, events: EventEnvelope[]):
   return store().readStream(stream, { fromVersion: events[0]!.version });
 }
 
-/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs` (see @escf/testing's `eventually`). */
+export function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  return pollUntil(check, { timeoutMs, what });
 }
 
 /** The read model computed straight from the log: what any correct projection must hold. */

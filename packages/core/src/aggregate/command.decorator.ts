@@ -2,6 +2,7 @@ import { DefinitionError } from '../errors/definition-error.js';
 import type { EventClass, PayloadOf } from '../events/domain-event.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
+import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
 import { defineMemberMetadata } from '../metadata/metadata-store.js';
 import {
   describeDefinition,
@@ -54,6 +55,7 @@ export function Command<D extends InputDefinition, const E extends readonly Even
     member: string,
     descriptor: TypedPropertyDescriptor<M>,
   ): void => {
+    assertExperimentalDecorators('@Command', member);
     const where = memberName(target, member);
     assertAggregateMethod(target, member, descriptor, '@Command');
     if (!isStandardSchema(input) && !isDtoClass(input)) {

@@ -3,6 +3,7 @@ import type { EventClass, PayloadOf } from '../events/domain-event.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
+import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
 import { defineMemberMetadata } from '../metadata/metadata-store.js';
 import { describeDefinition } from '../schema/input-definition.js';
 import type { Aggregate } from './aggregate.js';
@@ -49,6 +50,7 @@ export interface EventHandlerDecorator<E extends EventClass> {
  */
 export function EventHandler<E extends EventClass>(event: E): EventHandlerDecorator<E> {
   return ((target: object, member: string | symbol, descriptor: PropertyDescriptor | undefined) => {
+    assertExperimentalDecorators('@EventHandler', member);
     const where = memberName(target, member);
     if (typeof target === 'function') {
       throw new DefinitionError(`@EventHandler on ${where}: it must decorate an instance method, not a static member.`);

@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error.js';
+import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
 import { DomainEvent, EVENT_DEFINITION, type EventClass } from './domain-event.js';
 import type { EventDefinition, EventOptions } from './event-definition.js';
 
@@ -20,7 +21,8 @@ import type { EventDefinition, EventOptions } from './event-definition.js';
  * ```
  */
 export function Event(type: string, options: EventOptions = {}) {
-  return <C extends EventClass>(target: C): C => {
+  return <C extends EventClass>(target: C, context?: unknown): C => {
+    assertExperimentalDecorators(`@Event('${type}')`, context);
     const className = target.name || '(anonymous class)';
     if (!(target.prototype instanceof DomainEvent)) {
       throw new DefinitionError(

@@ -1,5 +1,6 @@
 import { memberName } from '../aggregate/command.decorator.js';
 import { DefinitionError } from '../errors/definition-error.js';
+import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
 import { defineMemberMetadata } from '../metadata/metadata-store.js';
 
@@ -11,6 +12,7 @@ export type ProcessTrigger =
 
 function trigger(trigger: ProcessTrigger, label: string) {
   return (target: object, member: string | symbol, descriptor: PropertyDescriptor | undefined): void => {
+    assertExperimentalDecorators(label, member);
     const where = memberName(target, member);
     if (typeof target === 'function' || !descriptor || typeof descriptor.value !== 'function') {
       throw new DefinitionError(`${label} on ${where}: it must decorate an instance method.`);

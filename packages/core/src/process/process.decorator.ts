@@ -1,7 +1,5 @@
-import { DefinitionError } from '../errors/definition-error.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { defineClassMetadata } from '../metadata/metadata-store.js';
-import { checkedReactorName } from '../projection/reactor-handlers.js';
+import { reactorClassDecorator } from '../projection/reactor-handlers.js';
 
 /** What `@Process` records on a class. */
 export interface ProcessMetadata {
@@ -33,11 +31,5 @@ export interface ProcessMetadata {
  * ```
  */
 export function Process(name: string) {
-  return <C extends abstract new (...args: any[]) => object>(target: C): C => {
-    if (typeof target !== 'function') throw new DefinitionError('@Process decorates a class.');
-    defineClassMetadata(target, MetadataKey.Process, {
-      name: checkedReactorName(name, `@Process on ${target.name || '(anonymous class)'}`),
-    } satisfies ProcessMetadata);
-    return target;
-  };
+  return reactorClassDecorator('@Process', MetadataKey.Process, name);
 }

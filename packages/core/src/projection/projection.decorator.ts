@@ -1,7 +1,5 @@
-import { DefinitionError } from '../errors/definition-error.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { defineClassMetadata } from '../metadata/metadata-store.js';
-import { checkedReactorName } from './reactor-handlers.js';
+import { reactorClassDecorator } from './reactor-handlers.js';
 
 /** What `@Projection` records on a class. */
 export interface ProjectionMetadata {
@@ -41,11 +39,5 @@ export interface ProjectionMetadata {
  * ```
  */
 export function Projection(name: string) {
-  return <C extends abstract new (...args: any[]) => object>(target: C): C => {
-    if (typeof target !== 'function') throw new DefinitionError('@Projection decorates a class.');
-    defineClassMetadata(target, MetadataKey.Projection, {
-      name: checkedReactorName(name, `@Projection on ${target.name || '(anonymous class)'}`),
-    } satisfies ProjectionMetadata);
-    return target;
-  };
+  return reactorClassDecorator('@Projection', MetadataKey.Projection, name);
 }

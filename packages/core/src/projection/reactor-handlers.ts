@@ -3,7 +3,8 @@ import { DefinitionError } from '../errors/definition-error.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { getMemberMetadata } from '../metadata/metadata-store.js';
+import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
+import { defineClassMetadata, getMemberMetadata } from '../metadata/metadata-store.js';
 
 /** One `@EventHandler` method of a projection or process. */
 export interface ReactorHandler {
@@ -48,4 +49,17 @@ export function checkedReactorName(name: unknown, where: string): string {
  */
 export function bindingPrefix(name: string): string {
   return name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+/**
+ * The class decorator behind `@Projection(name)` and `@Process(name)`: checks
+ * the name and records `{ name }` under the reactor's metadata key.
+ */
+export function reactorClassDecorator(decorator: '@Projection' | '@Process', key: MetadataKey, name: string) {
+  return <C extends abstract new (...args: any[]) => object>(target: C, context?: unknown): C => {
+    assertExperimentalDecorators(`${decorator}('${String(name)}')`, context);
+    if (typeof target !== 'function') throw new DefinitionError(`${decorator} decorates a class.`);
+    defineClassMetadata(target, key, { name: checkedReactorName(name, `${decorator} on ${target.name || '(anonymous class)'}`) });
+    return target;
+  };
 }
