@@ -123,7 +123,8 @@ describe('bad input at the HTTP API', () => {
       { numRuns: 8 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 30 }).filter((s) => !/^\s*(?:W\/)?"?\d{1,15}"?\s*$/.test(s)), async (ifMatch) => {
+      fc.asyncProperty(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== '' && !/^\s*(?:W\/)?"?\d{1,15}"?\s*$/.test(s)), async (ifMatch) => {
+        // (A value of only spaces is trimmed away by HTTP: the request has no If-Match at all.)
         const outcome = await tally.send(`/t/${tenantId}/accounts/${aggregateId}/deposit`, json('{"amount":1}', { 'if-match': ifMatch }));
         expect(outcome).toMatchObject({ status: 400, code: 'INVALID_HEADER' });
       }),

@@ -24,7 +24,10 @@ export function maxEventBytes(options: { readonly queues: readonly string[]; rea
  */
 export function assertEventsFit(events: readonly EventEnvelope[], maxBytes: number, publishesToQueues: boolean): void {
   for (const event of events) {
-    const bytes = encoder.encode(JSON.stringify(event)).byteLength;
+    const json = JSON.stringify(event);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: most events fit without encoding them.
+    if (json.length * 3 <= maxBytes) continue;
+    const bytes = encoder.encode(json).byteLength;
     if (bytes > maxBytes) {
       throw new EventTooLargeError(
         `Event '${event.type}' of ${event.aggregateType} ${event.aggregateId} is ${bytes} bytes; the limit is ${maxBytes} bytes${publishesToQueues ? ' because its events are sent through Queues (128 KB per message)' : ''}. Store large content elsewhere (e.g. R2) and put a reference in the event.`,
