@@ -9,6 +9,7 @@ import {
   type ProjectionQueries,
 } from '@escf/core';
 import { D1EventStore } from '../d1-event-store.js';
+import { beginRebuild, readActiveDatabase, switchActiveDatabase, type DatabaseRole } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
 import { ProjectionRebuild, isRebuildContinuation, type RebuildContinuation } from './projection-rebuild.js';
 import { markDeadLettered, readStatus, recordFailure, type ProjectionStatus, type RebuildStatus } from './projection-status.js';
@@ -33,6 +34,21 @@ export interface ProjectionEntrypointOptions<Env = any> {
   readonly deadLetterQueue?: string;
   /** Events per rebuild step (default 200). */
   readonly rebuildBatchSize?: number;
+  /**
+   * Opt-in blue/green rebuilds: a second D1 binding with the same read-model
+   * schema, e.g. `'SESSIONS_DB_NEXT'`. A rebuild then fills whichever of the
+   * two databases is inactive while queries and live deliveries keep using
+   * the complete active one, and switches them over once it has caught up
+   * with the log. The projection class is constructed a second time for it,
+   * with an `env` whose `database` binding is the standby database.
+   */
+  readonly standbyDatabase?: string;
+}
+
+/** The database and projection instance of one side of a blue/green projection (or the only one). */
+interface Side {
+  readonly db: D1Database;
+  readonly projection: object;
 }
 
 /** What a delivery did. */
@@ -60,6 +76,8 @@ export type ProjectionEntrypointClass<P extends object, Env> = new (
   ctx: ExecutionContext,
   env: Env,
 ) => WorkerEntrypoint<Env> & ProjectionQueries<P> & ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> };
+
+const QUERY_ACTIVE = Symbol('escf.queryActive');
 
 const ADMIN = ['deliver', 'status', 'rebuild', 'rebuildStep', 'retryStuck', 'queue', 'fetch', 'scheduled', 'resetReadModel'];
 
@@ -93,9 +111,15 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   const queueBinding = options.queue ?? `${descriptor.bindingPrefix}_QUEUE`;
   const maxRetries = options.maxRetries ?? 3;
   const batchSize = options.rebuildBatchSize ?? 200;
+  const standbyBinding = options.standbyDatabase;
+  if (standbyBinding === databaseBinding) {
+    throw new DefinitionError(`Projection '${descriptor.name}': standbyDatabase must name a second D1 binding, not '${databaseBinding}' again.`);
+  }
+  const bindingOf = (role: DatabaseRole): string => (role === 'standby' ? standbyBinding! : databaseBinding);
 
   class Entrypoint extends WorkerEntrypoint<Env> {
     #instance: P | undefined;
+    #standbyInstance: P | undefined;
 
     protected get projection(): P {
       return (this.#instance ??= new projectionClass(this.env));
@@ -114,23 +138,75 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       return new D1EventStore(events);
     }
 
-    protected applier(): ProjectionApplier {
-      return new ProjectionApplier(descriptor, this.projection, this.db, this.store);
+    protected applier(side: Side = this.#side('primary')): ProjectionApplier {
+      return new ProjectionApplier(descriptor, side.projection, side.db, this.store);
     }
 
-    protected rebuilder(): ProjectionRebuild {
+    protected rebuilder(role: DatabaseRole = 'primary'): ProjectionRebuild {
       const logHead = options.logHead ? () => options.logHead!(this.env) : () => defaultLogHead(this.env);
-      return new ProjectionRebuild(descriptor, this.projection, this.db, this.store, batchSize, logHead);
+      const side = this.#side(role);
+      // Blue/green: once caught up, the rebuild makes its database the active one.
+      const beforeDone = standbyBinding ? (generation: number) => switchActiveDatabase(this.db, descriptor.name, role, generation) : undefined;
+      return new ProjectionRebuild(descriptor, side.projection, side.db, this.store, batchSize, logHead, beforeDone);
+    }
+
+    /** One side; the standby's projection instance gets an `env` whose database binding is the standby database. */
+    #side(role: DatabaseRole): Side {
+      if (role === 'primary') {
+        const self = this;
+        return {
+          db: this.db,
+          get projection() {
+            return self.projection; // constructed only if used, as before
+          },
+        };
+      }
+      const db = (this.env as Record<string, unknown>)[standbyBinding!] as D1Database | undefined;
+      if (!db) throw new DefinitionError(`Projection '${descriptor.name}' needs the D1 binding '${standbyBinding}' (its standbyDatabase).`);
+      this.#standbyInstance ??= new projectionClass({ ...this.env, [databaseBinding]: db } as Env);
+      return { db, projection: this.#standbyInstance };
+    }
+
+    /**
+     * The side queries and live deliveries use. Blue/green projections read
+     * the record from the primary database on every call, never from a
+     * per-isolate cache: a rebuild switches the active side and then reads
+     * the log once more into the new side, which covers every delivery that
+     * decided on the old side before the switch (its events were in the log
+     * before it was delivered, so before the switch). A delivery that read a
+     * cached record after that last read would apply to the old side only,
+     * and the new model would miss its events.
+     */
+    async #activeSide(): Promise<Side> {
+      if (!standbyBinding) return this.#side('primary');
+      return this.#side((await readActiveDatabase(this.db, descriptor.name)).active);
+    }
+
+    /** The role whose rebuild a step continues: the one being rebuilt, else the active one (to finish a switched rebuild). */
+    async #rebuildingRole(): Promise<DatabaseRole> {
+      if (!standbyBinding) return 'primary';
+      const record = await readActiveDatabase(this.db, descriptor.name);
+      return record.rebuilding ?? record.active;
+    }
+
+    /** Runs a query method of the projection on the active side (symbol-keyed: not callable over RPC). */
+    async [QUERY_ACTIVE](query: string, args: unknown[]): Promise<unknown> {
+      const projection = (await this.#activeSide()).projection as Record<string, (...a: unknown[]) => unknown>;
+      return projection[query]!.apply(projection, args);
     }
 
     async deliver(events: readonly EventEnvelope[]): Promise<DeliveryReport> {
-      return deliverAll(descriptor, this.applier(), this.db, events);
+      const side = await this.#activeSide();
+      return deliverAll(descriptor, this.applier(side), side.db, events);
     }
 
     override async queue(batch: MessageBatch<unknown>): Promise<void> {
+      // Read once per batch: its events were in the log before the batch began, so a switch
+      // during the batch is still followed by a log read that brings them to the new side.
+      const side = await this.#activeSide();
       if (options.deadLetterQueue !== undefined && batch.queue === options.deadLetterQueue) {
         for (const message of batch.messages) {
-          if (isEnvelope(message.body)) await markDeadLettered(this.db, descriptor.name, message.body);
+          if (isEnvelope(message.body)) await markDeadLettered(side.db, descriptor.name, message.body);
           message.ack();
         }
         return;
@@ -141,7 +217,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         else if (isEnvelope(message.body)) events.push(message as Message<EventEnvelope>);
         else message.ack(); // not ours: retrying would not make it readable
       }
-      const applier = this.applier();
+      const applier = this.applier(side);
       for (const group of groupByStream(events, (m) => m.body).values()) {
         let stuck = false;
         for (const message of group) {
@@ -155,7 +231,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
             message.ack();
           } catch (error) {
             stuck = true;
-            await recordFailure(this.db, descriptor.name, message.body, error, message.attempts, message.attempts > maxRetries);
+            await recordFailure(side.db, descriptor.name, message.body, error, message.attempts, message.attempts > maxRetries);
             message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
           }
         }
@@ -163,22 +239,37 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
     }
 
     async status(): Promise<ProjectionStatus> {
-      return readStatus(this.db, descriptor.name);
+      if (!standbyBinding) return readStatus(this.db, descriptor.name);
+      const record = await readActiveDatabase(this.db, descriptor.name);
+      const status = await readStatus(this.#side(record.active).db, descriptor.name);
+      return {
+        ...status,
+        rebuild: record.rebuilding ? await this.rebuilder(record.rebuilding).status() : status.rebuild,
+        databases: { active: bindingOf(record.active), rebuilding: record.rebuilding && bindingOf(record.rebuilding) },
+      };
     }
 
     async rebuild(): Promise<RebuildStatus> {
-      const status = await this.rebuilder().start();
+      let status: RebuildStatus;
+      if (standbyBinding) {
+        // Blue/green: empty and refill the inactive side; its generation is the ticket that may switch.
+        const { target, ticket } = await beginRebuild(this.db, descriptor.name);
+        status = await this.rebuilder(target).start(ticket);
+      } else {
+        status = await this.rebuilder().start();
+      }
       const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation> | undefined;
       if (queue) await queue.send(continuation(descriptor, status));
       return status;
     }
 
     async rebuildStep(): Promise<RebuildStatus | null> {
-      return (await this.rebuilder().step()).status;
+      return (await this.rebuilder(await this.#rebuildingRole()).step()).status;
     }
 
     async retryStuck(): Promise<DeliveryReport> {
-      const status = await this.status();
+      const side = await this.#activeSide();
+      const status = await readStatus(side.db, descriptor.name);
       const store = this.store;
       const events: EventEnvelope[] = [];
       for (const stuck of status.stuck) {
@@ -187,13 +278,13 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         const stream = { aggregateType: aggregateType!, aggregateId: rest.join('/'), ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}) };
         events.push(...(await store.readStream(stream, { fromVersion: stuck.version })));
       }
-      return deliverAll(descriptor, this.applier(), this.db, events);
+      return deliverAll(descriptor, this.applier(side), side.db, events);
     }
 
     private async continueRebuild(message: Message<RebuildContinuation>): Promise<void> {
       try {
         const { generation, cursor } = message.body.escfRebuild;
-        const { status, more } = await this.rebuilder().step({ generation, cursor });
+        const { status, more } = await this.rebuilder(await this.#rebuildingRole()).step({ generation, cursor });
         if (more && status) {
           const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
           await queue.send(continuation(descriptor, status));
@@ -210,10 +301,14 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   for (const query of descriptor.queries) {
     if (query === 'resetReadModel') continue;
     Object.defineProperty(Entrypoint.prototype, query, {
-      value: function (this: Entrypoint, ...args: unknown[]) {
-        const projection = this.projection as Record<string, (...a: unknown[]) => unknown>;
-        return projection[query]!.apply(projection, args);
-      },
+      value: standbyBinding
+        ? function (this: Entrypoint, ...args: unknown[]) {
+            return this[QUERY_ACTIVE](query, args);
+          }
+        : function (this: Entrypoint, ...args: unknown[]) {
+            const projection = this.projection as Record<string, (...a: unknown[]) => unknown>;
+            return projection[query]!.apply(projection, args);
+          },
       writable: true,
       configurable: true,
     });

@@ -63,10 +63,22 @@ export class ProjectionRebuild {
     private readonly store: EventStore,
     private readonly batchSize: number,
     private readonly logHead: () => Promise<number | null>,
+    /**
+     * Called once the rebuild has read up to the head of the log, before it
+     * is marked done (a blue/green rebuild switches the active database
+     * here). Returning false means the rebuild was superseded: it stops.
+     * After it returns true, the step reads the log once more, up to the
+     * head, for events that were delivered only to the other database.
+     */
+    private readonly beforeDone?: (generation: number) => Promise<boolean>,
   ) {}
 
-  /** Empties the read model and checkpoints in one D1 batch and starts a new generation at position 0. */
-  async start(): Promise<RebuildStatus> {
+  /**
+   * Empties the read model and checkpoints in one D1 batch and starts a new
+   * generation at position 0: the next one, or `generation` when given (a
+   * blue/green rebuild's ticket).
+   */
+  async start(generation?: number): Promise<RebuildStatus> {
     await ensureProjectionSchema(this.db);
     const reset = (this.instance as Partial<ResettableProjection>).resetReadModel;
     if (typeof reset !== 'function') {
@@ -85,11 +97,11 @@ export class ProjectionRebuild {
       this.db
         .prepare(
           `INSERT INTO escf_projection_rebuilds (projection, generation, status, cursor, applied, target, started_at, updated_at, finished_at)
-           VALUES (?1, 1, 'running', 0, 0, ?2, ?3, ?3, NULL)
-           ON CONFLICT (projection) DO UPDATE SET generation = generation + 1, status = 'running', cursor = 0, applied = 0,
+           VALUES (?1, COALESCE(?4, 1), 'running', 0, 0, ?2, ?3, ?3, NULL)
+           ON CONFLICT (projection) DO UPDATE SET generation = COALESCE(?4, generation + 1), status = 'running', cursor = 0, applied = 0,
              target = excluded.target, started_at = excluded.started_at, updated_at = excluded.updated_at, finished_at = NULL`,
         )
-        .bind(name, target, now),
+        .bind(name, target, now, generation ?? null),
     ]);
     return (await this.status())!;
   }
@@ -109,7 +121,33 @@ export class ProjectionRebuild {
     const current = await this.status();
     if (!current || current.status !== 'running') return { status: current, more: false };
     if (expected && (expected.generation !== current.generation || expected.cursor !== current.cursor)) return { status: current, more: false };
-    const events = await this.store.readAll({ after: current.cursor, limit: this.batchSize });
+    let read = await this.applyAfter(current.cursor);
+    let cursor = read.cursor;
+    let applied = read.count;
+    const done = read.count < this.batchSize;
+    if (done && this.beforeDone) {
+      if (!(await this.beforeDone(current.generation))) return { status: current, more: false };
+      // Events committed to the log before the switch may have been delivered to the old database only.
+      do {
+        read = await this.applyAfter(cursor);
+        cursor = read.cursor;
+        applied += read.count;
+      } while (read.count >= this.batchSize);
+    }
+    const now = Date.now();
+    await this.db
+      .prepare(
+        `UPDATE escf_projection_rebuilds SET cursor = ?1, applied = applied + ?2, status = ?3, updated_at = ?4, finished_at = ?5
+         WHERE projection = ?6 AND generation = ?7 AND cursor = ?8`,
+      )
+      .bind(cursor, applied, done ? 'done' : 'running', now, done ? now : null, this.descriptor.name, current.generation, current.cursor)
+      .run();
+    return { status: await this.status(), more: !done };
+  }
+
+  /** Applies up to one batch of the log after `after`; returns the new cursor and how many events it read. */
+  private async applyAfter(after: number): Promise<{ cursor: number; count: number }> {
+    const events = await this.store.readAll({ after, limit: this.batchSize });
     const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
     await applier.preload(events.map(streamKeyOf));
     // Each stream's events apply in version order; streams are independent —
@@ -118,16 +156,6 @@ export class ProjectionRebuild {
     await forEachConcurrently([...groupByStream(events, (e) => e).values()], REBUILD_STREAM_CONCURRENCY, async (stream) => {
       for (const event of stream) await applier.apply(event);
     });
-    const done = events.length < this.batchSize;
-    const cursor = events.at(-1)?.position ?? current.cursor;
-    const now = Date.now();
-    await this.db
-      .prepare(
-        `UPDATE escf_projection_rebuilds SET cursor = ?1, applied = applied + ?2, status = ?3, updated_at = ?4, finished_at = ?5
-         WHERE projection = ?6 AND generation = ?7 AND cursor = ?8`,
-      )
-      .bind(cursor, events.length, done ? 'done' : 'running', now, done ? now : null, this.descriptor.name, current.generation, current.cursor)
-      .run();
-    return { status: await this.status(), more: !done };
+    return { cursor: events.at(-1)?.position ?? after, count: events.length };
   }
 }

@@ -38,7 +38,10 @@ export interface ProjectionStatus {
   /** How many aggregate streams it has applied events of. */
   readonly streams: number;
   readonly stuck: readonly StuckStream[];
+  /** The rebuild running now, else the last one (for a blue/green projection: of the active database). */
   readonly rebuild: RebuildStatus | null;
+  /** Only for a blue/green projection (`standbyDatabase`): the binding queries read, and the one a running rebuild fills. */
+  readonly databases?: { readonly active: string; readonly rebuilding: string | null };
 }
 
 /**

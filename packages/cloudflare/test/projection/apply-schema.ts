@@ -1,10 +1,12 @@
-// setupFile: the event store migration, the tally read model and the notifier's effect log.
+// setupFile: the event store migration, the tally read models (also both blue/green databases) and the notifier's effect log.
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { LATE_EVENTS_SCHEMA } from './late-event-store.js';
 import { TALLY_SCHEMA } from './tally-projection.js';
 import type { Env } from './worker.js';
 
 const testEnv = env as unknown as Env;
 await applyD1Migrations(testEnv.ESCF_EVENTS, testEnv.TEST_MIGRATIONS);
-await testEnv.TALLY_DB.batch(TALLY_SCHEMA.map((sql) => testEnv.TALLY_DB.prepare(sql)));
+for (const db of [testEnv.TALLY_DB, testEnv.TALLY_BG_DB, testEnv.TALLY_BG_DB_NEXT]) await db.batch(TALLY_SCHEMA.map((sql) => db.prepare(sql)));
+await testEnv.TALLY_BG_DB.prepare(LATE_EVENTS_SCHEMA).run();
 await testEnv.NOTIFIER_DB.prepare('CREATE TABLE IF NOT EXISTS effects (n INTEGER PRIMARY KEY, target TEXT NOT NULL, detail TEXT NOT NULL)').run();

@@ -12,6 +12,7 @@ export const store = () => new D1EventStore(testEnv.ESCF_EVENTS);
 export const counters = aggregateClients({
   counter: { aggregate: Counter, binding: 'COUNTER_AGGREGATE' },
   syncCounter: { aggregate: Counter, binding: 'SYNC_COUNTER_AGGREGATE' },
+  blueGreenCounter: { aggregate: Counter, binding: 'BLUE_GREEN_COUNTER_AGGREGATE' },
 });
 
 let n = 0;

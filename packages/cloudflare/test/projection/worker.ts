@@ -1,15 +1,19 @@
 // The worker the projection and process tests run in: the Counter aggregate
 // (as Durable Objects publishing to the tally queue, or delivering directly),
 // the Tally projection as default export (queue consumer + RPC), and the
-// Notifier process as a named entrypoint.
+// Notifier process as a named entrypoint. BlueGreenTally rebuilds blue/green
+// (TALLY_BG_DB and TALLY_BG_DB_NEXT); its aggregate delivers to it directly.
 import type { D1Migration } from 'cloudflare:test';
 import { aggregateCommandSender, durableObjectFor, processEntrypoint, projectionEntrypoint } from '../../src/index.js';
 import { Counter } from './counter-domain.js';
+import { LateEventStore } from './late-event-store.js';
 import { Notifier, type NotifierEffects } from './notifier-process.js';
+import { BlueGreenTally } from './blue-green-tally-projection.js';
 import { Tally } from './tally-projection.js';
 
 export const CounterAggregate = durableObjectFor(Counter, { queues: ['TALLY_QUEUE'] });
 export const SyncCounterAggregate = durableObjectFor(Counter, { services: ['TALLY'] });
+export const BlueGreenCounterAggregate = durableObjectFor(Counter, { services: ['TALLY_BG'] });
 
 export const TallyProjection = projectionEntrypoint(Tally, {
   maxRetries: 2,
@@ -18,6 +22,13 @@ export const TallyProjection = projectionEntrypoint(Tally, {
   rebuildBatchSize: 7,
 });
 export default TallyProjection;
+
+// No TALLY_BG_QUEUE: the tests drive its rebuild with rebuildStep(), one step at a time.
+export const BlueGreenTallyProjection = projectionEntrypoint(BlueGreenTally, {
+  standbyDatabase: 'TALLY_BG_DB_NEXT',
+  rebuildBatchSize: 7,
+  eventStore: (env: Env) => new LateEventStore(env),
+});
 
 export const NotifierProcess = processEntrypoint(Notifier, {
   effects: (env: Env): NotifierEffects => ({
@@ -31,10 +42,14 @@ export const NotifierProcess = processEntrypoint(Notifier, {
 export interface Env {
   COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof CounterAggregate>>;
   SYNC_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SyncCounterAggregate>>;
+  BLUE_GREEN_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof BlueGreenCounterAggregate>>;
   ESCF_EVENTS: D1Database;
   TALLY_DB: D1Database;
+  TALLY_BG_DB: D1Database;
+  TALLY_BG_DB_NEXT: D1Database;
   NOTIFIER_DB: D1Database;
   TALLY_QUEUE: Queue;
   TALLY: Service<InstanceType<typeof TallyProjection>>;
+  TALLY_BG: Service<InstanceType<typeof BlueGreenTallyProjection>>;
   TEST_MIGRATIONS: D1Migration[];
 }
