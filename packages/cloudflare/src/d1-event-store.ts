@@ -1,4 +1,5 @@
 import {
+  assertStreamNumbering,
   ConcurrencyError,
   InternalError,
   streamKey,
@@ -78,7 +79,7 @@ export class D1EventStore implements EventStore {
   }
 
   async append(stream: StreamId, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
-    assertNumbered(events, options.expectedVersion, stream);
+    assertStreamNumbering(events, options.expectedVersion, stream);
     if (events.length === 0) return { version: await this.headVersion(stream), appended: 0 };
     const positions = await this.insert(stream, events, options.expectedVersion);
     if (positions) return { version: options.expectedVersion + events.length, appended: events.length };
@@ -103,7 +104,7 @@ export class D1EventStore implements EventStore {
   async appendIdempotently(stream: StreamId, events: readonly EventEnvelope[]): Promise<number[]> {
     if (events.length === 0) return [];
     const expected = events[0]!.version - 1;
-    assertNumbered(events, expected, stream);
+    assertStreamNumbering(events, expected, stream);
     const inserted = await this.insert(stream, events, expected);
     if (inserted) return inserted;
 
@@ -268,16 +269,6 @@ export class D1EventStore implements EventStore {
 function eventsOfRow(row: EventRow): EventEnvelope[] {
   const events = JSON.parse(row.events) as EventEnvelope[];
   return events.map((event, index) => ({ ...event, position: row.position + index }));
-}
-
-function assertNumbered(events: readonly EventEnvelope[], expectedVersion: number, stream: StreamId): void {
-  events.forEach((event, index) => {
-    if (event.version !== expectedVersion + index + 1) {
-      throw new RangeError(
-        `Event ${event.id} for ${streamKey(stream)} has version ${event.version}; expected ${expectedVersion + index + 1}.`,
-      );
-    }
-  });
 }
 
 const encoder = new TextEncoder();

@@ -32,6 +32,7 @@ export type {
   ExecuteOptions,
 } from './client/command-types.js';
 export {
+  assertStreamNumbering,
   streamKey,
   type AppendOptions,
   type AppendResult,

@@ -1,4 +1,5 @@
 import {
+  assertStreamNumbering,
   ConcurrencyError,
   streamKey,
   type AppendOptions,
@@ -22,7 +23,7 @@ export class InMemoryEventStore implements EventStore {
   async append(stream: StreamId, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     const key = streamKey(stream);
     const existing = this.streams.get(key) ?? [];
-    assertNumbered(events, options.expectedVersion, key);
+    assertStreamNumbering(events, options.expectedVersion, stream);
     const alreadyStored = events.filter((event) => existing[event.version - 1]?.id === event.id);
     if (alreadyStored.length === events.length) return { version: existing.length, appended: 0 };
     if (existing.length !== options.expectedVersion) {
@@ -47,15 +48,4 @@ export class InMemoryEventStore implements EventStore {
     const after = options.after ?? 0;
     return structuredClone(this.log.slice(after, after + options.limit));
   }
-}
-
-/** Events handed to `append` must be one stream's next versions, in order. */
-export function assertNumbered(events: readonly EventEnvelope[], expectedVersion: number, stream: string): void {
-  events.forEach((event, index) => {
-    if (event.version !== expectedVersion + index + 1) {
-      throw new RangeError(
-        `Event ${event.id} for ${stream} has version ${event.version}; expected ${expectedVersion + index + 1} (expectedVersion ${expectedVersion} + ${index + 1}).`,
-      );
-    }
-  });
 }

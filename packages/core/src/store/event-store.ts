@@ -73,3 +73,18 @@ export interface EventStore {
 export function streamKey(stream: StreamId): string {
   return `${encodeURIComponent(stream.tenantId ?? '')}/${stream.aggregateType}/${stream.aggregateId}`;
 }
+
+/**
+ * Checks that events handed to {@link EventStore.append} are one stream's
+ * next versions, in order (`expectedVersion + 1`, `+ 2`, …); throws a
+ * `RangeError` naming the first one that is not. Every store calls it.
+ */
+export function assertStreamNumbering(events: readonly EventEnvelope[], expectedVersion: number, stream: StreamId): void {
+  events.forEach((event, index) => {
+    if (event.version !== expectedVersion + index + 1) {
+      throw new RangeError(
+        `Event ${event.id} for ${streamKey(stream)} has version ${event.version}; expected ${expectedVersion + index + 1} (expectedVersion ${expectedVersion} + ${index + 1}).`,
+      );
+    }
+  });
+}
