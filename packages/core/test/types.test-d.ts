@@ -132,3 +132,8 @@ defineEvent('Evolved', z.object({ first: z.string(), last: z.string() }), { vers
 defineEvent('Devolved', z.object({ full: z.string() }), { version: 2, upcast: chain });
 
 expectTypeOf<EventProps<Named>>().toEqualTypeOf<{ first: string; last: string }>();
+
+// Sensitive fields are checked against the payload of a schema event.
+defineEvent('TypeSensitiveOk', z.object({ token: z.string() }), { sensitive: ['token'] });
+// @ts-expect-error 'tokne' is not a payload field
+defineEvent('TypeSensitiveTypo', z.object({ token: z.string() }), { sensitive: ['tokne'] });

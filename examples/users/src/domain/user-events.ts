@@ -4,8 +4,8 @@ import { z } from 'zod';
 
 // Class-based events: fields validated with class-validator.
 
-/** A user signed up. */
-@Event('UserCreated')
+/** A user signed up. The password hash is sensitive: masked by inspectors, kept out of logs. */
+@Event('UserCreated', { sensitive: ['passwordHash'] })
 export class UserCreated extends DomainEvent<UserCreated> {
   @IsString() @MinLength(1) name!: string;
   @IsEmail() email!: string;
@@ -38,6 +38,7 @@ export const UserEmailVerificationIssued = defineEvent(
     oldEmail: z.email().nullable(),
     expiresAt: z.number().int().nullable(),
   }),
+  { sensitive: ['token'] },
 );
 export type UserEmailVerificationIssued = PayloadOf<typeof UserEmailVerificationIssued>;
 

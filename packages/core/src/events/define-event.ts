@@ -5,7 +5,7 @@ import { DomainEvent } from './domain-event.js';
 import type { EventOptions } from './event-definition.js';
 import type { LensChain } from '../upcast/lens.js';
 import { setLensChain } from '../upcast/upcast.decorator.js';
-import { attachDefinition, checkedTypeName, checkedVersion } from './event.decorator.js';
+import { attachDefinition, checkedSensitive, checkedTypeName, checkedVersion } from './event.decorator.js';
 
 /** An instance of a schema-based event: its payload fields plus the event brand. */
 export type SchemaEvent<P> = DomainEvent<P> & Readonly<P>;
@@ -35,7 +35,7 @@ export interface SchemaEventClass<N extends string, S extends StandardSchemaV1> 
 export function defineEvent<const N extends string, S extends StandardSchemaV1<any, object>>(
   type: N,
   schema: S,
-  options: EventOptions & {
+  options: EventOptions<StandardSchemaV1.InferOutput<S>> & {
     /** The event's history: lenses from version 1 to `version` (see `upcast()`). */
     readonly upcast?: LensChain<StandardSchemaV1.InferInput<S>, any, boolean>;
   } = {},
@@ -54,6 +54,7 @@ export function defineEvent<const N extends string, S extends StandardSchemaV1<a
     version: checkedVersion(options.version, where),
     eventClass: SchemaEvent,
     schema,
+    sensitive: checkedSensitive(options.sensitive, where),
   });
   if (options.upcast) setLensChain(SchemaEvent, options.upcast as LensChain<unknown, unknown>);
   return SchemaEvent as unknown as SchemaEventClass<N, S>;

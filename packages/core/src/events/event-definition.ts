@@ -15,10 +15,21 @@ export interface EventDefinition {
   readonly eventClass: EventClass;
   /** How the payload is validated: the class itself (class-validator) or a Standard Schema. */
   readonly schema: InputDefinition;
+  /**
+   * Top-level payload fields that hold secrets or personal data (a password
+   * hash, a token). Inspectors mask them and runtimes keep them out of logs
+   * and away from subscribers that do not ask for them. Empty when none.
+   */
+  readonly sensitive: readonly string[];
 }
 
 /** Options shared by `@Event` and `defineEvent`. */
-export interface EventOptions {
+export interface EventOptions<Payload = object> {
   /** The current schema version; defaults to 1. Raise it when the payload shape changes. */
   readonly version?: number;
+  /**
+   * Payload fields that are sensitive (secrets, personal data), e.g.
+   * `{ sensitive: ['passwordHash'] }`. See {@link EventDefinition.sensitive}.
+   */
+  readonly sensitive?: readonly (keyof Payload & string)[];
 }

@@ -12,15 +12,18 @@ import type { EventDefinition, EventOptions } from './event-definition.js';
  * bundlers may minify). Raise `version` when the payload shape changes and
  * declare an `@Upcast` from the previous version.
  *
+ * Mark fields that hold secrets or personal data with `sensitive`.
+ *
  * @example
  * ```ts
- * @Event('UserCreated', { version: 1 })
+ * @Event('UserCreated', { version: 1, sensitive: ['passwordHash'] })
  * export class UserCreated extends DomainEvent<UserCreated> {
  *   @IsString() name!: string;
+ *   @IsString() passwordHash!: string;
  * }
  * ```
  */
-export function Event(type: string, options: EventOptions = {}) {
+export function Event(type: string, options: EventOptions<any> = {}) {
   return <C extends EventClass>(target: C, context?: unknown): C => {
     assertExperimentalDecorators(`@Event('${type}')`, context);
     const className = target.name || '(anonymous class)';
@@ -43,6 +46,7 @@ export function Event(type: string, options: EventOptions = {}) {
       version: checkedVersion(options.version, `@Event('${type}') on ${className}`),
       eventClass: Defined as unknown as EventClass,
       schema: Defined as unknown as new () => object,
+      sensitive: checkedSensitive(options.sensitive, `@Event('${type}') on ${className}`),
     });
     return Defined as unknown as C;
   };
@@ -83,4 +87,12 @@ export function checkedVersion(version: unknown, where: string): number {
     throw new DefinitionError(`${where}: version must be a whole number ≥ 1 (got ${JSON.stringify(version)}).`);
   }
   return version;
+}
+
+export function checkedSensitive(fields: unknown, where: string): readonly string[] {
+  if (fields === undefined) return Object.freeze([]);
+  if (!Array.isArray(fields) || fields.some((field) => typeof field !== 'string' || field === '')) {
+    throw new DefinitionError(`${where}: sensitive must be a list of payload field names (got ${JSON.stringify(fields)}).`);
+  }
+  return Object.freeze([...new Set(fields as string[])]);
 }
