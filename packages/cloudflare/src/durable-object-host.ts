@@ -78,7 +78,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     return replyFrom(async () => {
       const result = await this.#mutex.run(() => this.#runCommand(request));
       const failures = await this.#outbox.drainThrough(result.version);
-      if (failures.length > 0) throw deliveryPending(result.version, failures.join('; '));
+      if (failures.length > 0) throw deliveryPending(result, failures.join('; '));
       return result;
     });
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '@escf/core';
+import { DeliveryPendingError } from '@escf/core';
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ada, aggregates, d1Events, doSql, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../test/helpers.js';
@@ -32,7 +32,7 @@ describe('the outbox', () => {
     try {
       ids = await commitSome(user);
       const sync = await aggregates(testEnv, { sync: true }).faultyUser(id).authenticate({ password: ada.password }).catch((e: unknown) => e);
-      expect(sync).toBeInstanceOf(DomainError);
+      expect(sync).toBeInstanceOf(DeliveryPendingError);
       expect(sync).toMatchObject({ code: DELIVERY_PENDING, details: { version: 5 } });
       ids.push(...(await doSql<{ id: string }>(stub, 'SELECT id FROM escf_events WHERE version = 5')).map((r) => r.id));
       // The alarm fails and re-arms itself; the outbox still holds all five events.
@@ -100,7 +100,9 @@ describe('the outbox', () => {
     const stub = stubOf(testEnv.USER_AGGREGATE, id);
     await testEnv.SUBSCRIBER.failNext(1);
     const error = await aggregates(testEnv, { sync: true }).user(id).create({ ...ada }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryPendingError); // its own class across RPC, not a business-rule DomainError
     expect(error).toMatchObject({ code: DELIVERY_PENDING, details: { version: 2 } });
+    expect((error as DeliveryPendingError).result).toMatchObject({ aggregateId: id, version: 2 });
     expect((await aggregates(testEnv).user.state(id)).version).toBe(2); // committed all the same
     await runDurableObjectAlarm(stub);
     await eventually(async () => (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id).length === 2);

@@ -51,6 +51,7 @@ export { EscfError, type SerializedError } from './errors/escf-error.js';
 export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
 export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
 export { ConcurrencyError } from './errors/concurrency-error.js';
+export { DeliveryPendingError } from './errors/delivery-pending-error.js';
 export { EventTooLargeError, InternalError, InvalidEventError, StateMutationError, UnknownCommandError } from './errors/runtime-errors.js';
 export { DefinitionError } from './errors/definition-error.js';
 export { UpcastError } from './errors/upcast-error.js';

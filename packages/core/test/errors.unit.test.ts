@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConcurrencyError,
   Conflict,
+  DeliveryPendingError,
   DomainError,
   Forbidden,
   InternalError,
@@ -27,6 +28,11 @@ describe('errors survive serialisation with class, code, message and details', (
     [new ConcurrencyError(3, 5, 'User/1'), ConcurrencyError, 'CONCURRENCY_CONFLICT'],
     [new UnknownCommandError('User', 'explode', ['create']), UnknownCommandError, 'UNKNOWN_COMMAND'],
     [new UpcastError('lens threw', { id: 'e1', type: 'T', schemaVersion: 1 }), UpcastError, 'UPCAST_FAILED'],
+    [
+      new DeliveryPendingError('pending', { version: 2, reason: 'D1 down', result: { aggregateType: 'User', aggregateId: 'u', version: 2, events: [] } }),
+      DeliveryPendingError,
+      'DELIVERY_PENDING',
+    ],
   ] as const)('%s', (error, errorClass, code) => {
     const revived = roundTrip(error);
     expect(revived).toBeInstanceOf(errorClass);

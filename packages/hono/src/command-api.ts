@@ -1,4 +1,5 @@
 import {
+  DeliveryPendingError,
   describeAggregate,
   type Aggregate,
   type AggregateClass,
@@ -41,7 +42,9 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
  * Maps HTTP routes to aggregate commands with the semantics clients expect:
  * a safe JSON body, `If-Match` → expected version, `Idempotency-Key`,
  * `ETag` with the new version, 201 + `Location` for creations, and every
- * error as JSON with a stable code (400, 401, 404, 409, 413, 415, 422…). It
+ * error as JSON with a stable code (400, 401, 404, 409, 413, 415, 422…), and
+ * 202 Accepted with the committed result when a synchronous command is
+ * committed but not yet delivered (`DELIVERY_PENDING`). It
  * also records each route so that {@link CommandApi.serveOpenApi} can
  * describe the API from the command definitions.
  *
@@ -96,13 +99,24 @@ export class CommandApi<E extends Env> {
       const options = commandOptions(c);
       const id = await route.id(c);
       const client = route.client(c, id) as unknown as Record<string, (input: unknown, options: unknown) => Promise<CommandResult>>;
-      const result = await client[route.command]!(input, options);
+      let result: CommandResult;
+      let answer: 200 | 201 | 202 = status;
+      try {
+        result = await client[route.command]!(input, options);
+      } catch (error) {
+        // Committed but not yet delivered (sync clients): 202 with the committed result, so
+        // the client knows it must not send the command again.
+        if (!(error instanceof DeliveryPendingError) || !error.result) throw error;
+        result = error.result;
+        answer = 202;
+        c.header('ESCF-Delivery', 'pending');
+      }
       c.header('ETag', etagOf(result.version));
       if (status === 201 && route.location) c.header('Location', route.location(id));
       const body = route.respond
         ? route.respond(result, c)
         : { id: result.aggregateId, version: result.version, events: result.events.map((e) => e.type) };
-      return c.json(body as object, status);
+      return c.json(body as object, answer);
     });
     return this;
   }

@@ -19,6 +19,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   PRECONDITION_REQUIRED: 428,
   OVERLOADED: 503,
+  // Committed, not yet visible everywhere: accepted, never a refusal a client would retry.
+  DELIVERY_PENDING: 202,
 };
 
 /** Codes that mean a bug or an outage: answered as 500 without details. */

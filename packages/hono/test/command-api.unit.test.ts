@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../../examples/users/src/domain/index.js';
-import { CommandApi } from '../src/index.js';
+import { DeliveryPendingError } from '@escf/core';
+import { CommandApi, escfErrors } from '../src/index.js';
 
 /** The users API on an in-memory host: same HTTP layer as the deployed worker. */
 function usersApi() {
@@ -141,6 +142,35 @@ describe('CommandApi', () => {
     expect(again.status).toBe(201);
     expect(await again.json()).toEqual(await first.json());
     expect((await host.store.readAll({ limit: 100 })).length).toBe(2);
+  });
+
+  it('answers a committed command whose delivery is pending with 202 and its result, not an error', async () => {
+    const app = new Hono();
+    const committed = { aggregateType: 'User', aggregateId: 'u-1', version: 2, events: [] };
+    new CommandApi(app).command('post', '/users', {
+      aggregate: User,
+      command: 'create',
+      status: 201,
+      id: () => 'u-1',
+      // A sync client whose delivery failed after the commit (what executeSync answers).
+      client: () => ({ create: async () => Promise.reject(new DeliveryPendingError('pending', { version: 2, reason: 'D1 down', result: committed })) }) as never,
+      location: (id) => `/users/${id}`,
+    });
+    const response = await app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ada) });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('escf-delivery')).toBe('pending');
+    expect(response.headers.get('etag')).toBe('"2"');
+    expect(response.headers.get('location')).toBe('/users/u-1');
+    expect(await response.json()).toEqual({ id: 'u-1', version: 2, events: [] });
+    // Outside CommandApi, the error handler answers it with 202 too, never 422.
+    const plain = new Hono();
+    plain.onError(escfErrors());
+    plain.get('/x', () => {
+      throw new DeliveryPendingError('pending', { version: 2, reason: 'D1 down' });
+    });
+    const fallback = await plain.request('/x');
+    expect(fallback.status).toBe(202);
+    expect(((await fallback.json()) as { error: { code: string } }).error.code).toBe('DELIVERY_PENDING');
   });
 
   it('answers unknown routes with a JSON 404 and a code', async () => {

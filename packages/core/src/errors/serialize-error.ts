@@ -1,4 +1,5 @@
 import { ConcurrencyError } from './concurrency-error.js';
+import { DeliveryPendingError } from './delivery-pending-error.js';
 import { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './domain-error.js';
 import { EscfError, type SerializedError } from './escf-error.js';
 import {
@@ -36,6 +37,8 @@ const revivers: Record<string, (e: SerializedError) => EscfError> = {
   Forbidden: (e) => new Forbidden(e.message, e.details),
   Unauthorized: (e) => new Unauthorized(e.message, e.details),
   InternalError: (e) => new InternalError(e.message, e.details),
+  DeliveryPendingError: (e) =>
+    new DeliveryPendingError(e.message, e.details as unknown as ConstructorParameters<typeof DeliveryPendingError>[1]),
 };
 
 /** Error classes whose constructors do not take (code, message, details). */
