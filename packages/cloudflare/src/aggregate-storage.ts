@@ -19,7 +19,7 @@ export interface StoredSnapshot {
 export interface CommitWrite {
   readonly events: readonly EventEnvelope[];
   readonly snapshot?: { readonly version: number; readonly state: unknown; readonly fingerprint: string };
-  readonly idempotency?: { readonly key: string; readonly result: CommandResult; readonly expiresAt: number };
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string; readonly result: CommandResult; readonly expiresAt: number };
   readonly identity?: StoredIdentity;
 }
 
@@ -79,9 +79,15 @@ export class AggregateStorage {
       CREATE TABLE IF NOT EXISTS escf_idempotency (
         key TEXT PRIMARY KEY,
         result TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
+        expires_at INTEGER NOT NULL,
+        fingerprint TEXT
       );
     `);
+    // Objects created before keys carried a fingerprint get the column; their old keys match any request.
+    const hasFingerprint = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM pragma_table_info('escf_idempotency') WHERE name = 'fingerprint'")
+      .one().n;
+    if (hasFingerprint === 0) this.sql.exec('ALTER TABLE escf_idempotency ADD COLUMN fingerprint TEXT');
   }
 
   readIdentity(): StoredIdentity | null {
@@ -168,21 +174,26 @@ export class AggregateStorage {
       }
       if (write.idempotency) {
         this.sql.exec(
-          'INSERT OR REPLACE INTO escf_idempotency (key, result, expires_at) VALUES (?, ?, ?)',
+          'INSERT OR REPLACE INTO escf_idempotency (key, result, expires_at, fingerprint) VALUES (?, ?, ?, ?)',
           write.idempotency.key,
           JSON.stringify(write.idempotency.result),
           write.idempotency.expiresAt,
+          write.idempotency.fingerprint,
         );
       }
     });
   }
 
-  /** The result stored for an idempotency key, unless it expired. */
-  findIdempotentResult(key: string, now: number): CommandResult | null {
+  /** The result stored for an idempotency key and the request's fingerprint (null for old keys), unless it expired. */
+  findIdempotentResult(key: string, now: number): { result: CommandResult; fingerprint: string | null } | null {
     const row = this.sql
-      .exec<{ result: string }>('SELECT result FROM escf_idempotency WHERE key = ? AND expires_at > ?', key, now)
+      .exec<{ result: string; fingerprint: string | null }>(
+        'SELECT result, fingerprint FROM escf_idempotency WHERE key = ? AND expires_at > ?',
+        key,
+        now,
+      )
       .toArray()[0];
-    return row ? (JSON.parse(row.result) as CommandResult) : null;
+    return row ? { result: JSON.parse(row.result) as CommandResult, fingerprint: row.fingerprint } : null;
   }
 
   purgeExpiredIdempotencyKeys(now: number): void {

@@ -1,4 +1,5 @@
 import {
+  IdempotencyKeyReusedError,
   ConcurrencyError,
   Conflict,
   DomainError,
@@ -123,6 +124,22 @@ describe('durableObjectFor(User): the command path', () => {
     // Keys expire: once past its TTL the key no longer answers.
     await doSql(userStub(id), 'UPDATE escf_idempotency SET expires_at = 0');
     await expect(user.create({ ...ada }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({ code: 'USER_EXISTS' });
+  });
+
+  it('refuses an idempotency key reused for another command or input with IDEMPOTENCY_KEY_REUSED', async () => {
+    const id = uniqueId('key-reused');
+    const user = users()(id);
+    await user.create({ ...ada }, { idempotencyKey: 'signup-1' });
+    // Same command, another input; another command: the earlier result would be silently wrong.
+    const reused = await user.create({ ...ada, name: 'Eve' }, { idempotencyKey: 'signup-1' }).catch((e: unknown) => e);
+    expect(reused).toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    // The same input in another field order is the same request.
+    await expect(user.create({ password: ada.password, email: ada.email, name: ada.name }, { idempotencyKey: 'signup-1' })).resolves.toMatchObject({ version: 2 });
+    expect(await doSql(userStub(id), 'SELECT version FROM escf_events')).toHaveLength(2);
+    // Keys stored before fingerprints existed (NULL) still answer with their result.
+    await doSql(userStub(id), 'UPDATE escf_idempotency SET fingerprint = NULL');
+    await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).resolves.toMatchObject({ version: 2 });
   });
 
   it('answers bad input with VALIDATION_FAILED and stores nothing anywhere', async () => {

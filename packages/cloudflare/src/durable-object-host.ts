@@ -3,6 +3,8 @@ import {
   ConcurrencyError,
   engineFor,
   Forbidden,
+  IdempotencyKeyReusedError,
+  idempotencyFingerprint,
   type Aggregate,
   type AggregateClass,
   type CommandEngine,
@@ -122,9 +124,13 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const instance = await this.#load(address);
     const options: ExecuteOptions = request.options ?? {};
     const now = Date.now();
+    const fingerprint = options.idempotencyKey === undefined ? undefined : await idempotencyFingerprint(request.command, request.input);
     if (options.idempotencyKey !== undefined) {
       const earlier = this.#storage.findIdempotentResult(options.idempotencyKey, now);
-      if (earlier) return earlier;
+      if (earlier) {
+        if (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint) throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
+        return earlier.result;
+      }
     }
     const { version } = this.#engine.stateOf(instance);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -152,7 +158,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
       ...(options.idempotencyKey === undefined
         ? {}
-        : { idempotency: { key: options.idempotencyKey, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
+        : { idempotency: { key: options.idempotencyKey, fingerprint: fingerprint!, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
       ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
     });
     // Committed: make sure the alarm will deliver the events before anything else can fail.

@@ -19,6 +19,7 @@ export { newId } from './events/event-id.js';
 export { isDtoClass, isStandardSchema, type DtoClass, type InferInputOf, type InferOutput, type InputDefinition } from './schema/input-definition.js';
 export { validateAgainst, type ValidationOutcome } from './schema/validate.js';
 
+export { idempotencyFingerprint } from './engine/idempotency-fingerprint.js';
 export { CommandEngine, engineFor, type ApplicableEvent, type CommandContext, type Decision } from './engine/command-engine.js';
 export { createRegistry, type Registry, type SystemDefinition } from './registry/registry.js';
 export { describeAggregate } from './registry/describe-aggregate.js';
@@ -52,6 +53,7 @@ export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './erro
 export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
 export { ConcurrencyError } from './errors/concurrency-error.js';
 export { DeliveryPendingError } from './errors/delivery-pending-error.js';
+export { IdempotencyKeyReusedError } from './errors/idempotency-key-reused-error.js';
 export { EventTooLargeError, InternalError, InvalidEventError, StateMutationError, UnknownCommandError } from './errors/runtime-errors.js';
 export { DefinitionError } from './errors/definition-error.js';
 export { UpcastError } from './errors/upcast-error.js';

@@ -17,6 +17,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   EVENT_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
   PRECONDITION_REQUIRED: 428,
   OVERLOADED: 503,
   // Committed, not yet visible everywhere: accepted, never a refusal a client would retry.

@@ -173,6 +173,17 @@ describe('CommandApi', () => {
     expect(((await fallback.json()) as { error: { code: string } }).error.code).toBe('DELIVERY_PENDING');
   });
 
+  it('answers an Idempotency-Key reused with another body with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const { send, stored } = usersApi();
+    expect((await send('POST', '/users', ada)).status).toBe(201);
+    expect((await send('PATCH', '/users/user-1', { name: 'Eve' }, { 'idempotency-key': 'rename-1' })).status).toBe(200);
+    expect((await send('PATCH', '/users/user-1', { name: 'Eve' }, { 'idempotency-key': 'rename-1' })).status).toBe(200);
+    const reused = await send('PATCH', '/users/user-1', { name: 'Mallory' }, { 'idempotency-key': 'rename-1' });
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await stored()).toBe(3);
+  });
+
   it('answers unknown routes with a JSON 404 and a code', async () => {
     const { app } = usersApi();
     const response = await app.request('/nowhere', { method: 'POST' });

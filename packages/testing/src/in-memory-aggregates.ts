@@ -1,6 +1,9 @@
 import {
   ConcurrencyError,
   engineFor,
+  IdempotencyKeyReusedError,
+  idempotencyFingerprint,
+  streamKey,
   type Aggregate,
   type AggregateClass,
   type AggregateClient,
@@ -23,7 +26,7 @@ import { InMemoryEventStore } from './in-memory-event-store.js';
  * ```
  */
 export class InMemoryAggregates {
-  private readonly idempotency = new Map<string, CommandResult>();
+  private readonly idempotency = new Map<string, { readonly fingerprint: string; readonly result: CommandResult }>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(readonly store: EventStore = new InMemoryEventStore()) {}
@@ -49,11 +52,14 @@ export class InMemoryAggregates {
   ): Promise<CommandResult> {
     const engine = engineFor(aggregateClass);
     const stream = { aggregateType: engine.type, aggregateId: id, ...(tenantId === undefined ? {} : { tenantId }) };
-    const key = `${tenantId ?? ''}/${engine.type}/${id}`;
+    // The same tenant-safe key as every store, so two tenants never share results or a command queue.
+    const key = streamKey(stream);
     const run = async (): Promise<CommandResult> => {
+      const fingerprint = options.idempotencyKey === undefined ? '' : await idempotencyFingerprint(command, input);
       if (options.idempotencyKey !== undefined) {
         const earlier = this.idempotency.get(`${key}#${options.idempotencyKey}`);
-        if (earlier) return structuredClone(earlier);
+        if (earlier && earlier.fingerprint !== fingerprint) throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
+        if (earlier) return structuredClone(earlier.result);
       }
       const instance = engine.create(id, tenantId);
       engine.replay(instance, await this.store.readStream(stream));
@@ -64,7 +70,7 @@ export class InMemoryAggregates {
       const decision = await engine.decide(instance, command, input, options);
       if (decision.events.length > 0) await this.store.append(stream, decision.events, { expectedVersion: version });
       const result: CommandResult = { aggregateType: engine.type, aggregateId: id, version: decision.version, events: decision.events };
-      if (options.idempotencyKey !== undefined) this.idempotency.set(`${key}#${options.idempotencyKey}`, structuredClone(result));
+      if (options.idempotencyKey !== undefined) this.idempotency.set(`${key}#${options.idempotencyKey}`, { fingerprint, result: structuredClone(result) });
       return result;
     };
     const previous = this.queues.get(key) ?? Promise.resolve();

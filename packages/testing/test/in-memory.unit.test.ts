@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '@escf/core';
+import { ConcurrencyError, IdempotencyKeyReusedError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { InMemoryAggregates, InMemoryEventStore, describeEventStoreConformance } from '../src/index.js';
@@ -33,6 +33,29 @@ describe('InMemoryAggregates', () => {
     const retry = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1' });
     expect(retry).toEqual(first);
     expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'ada' })).toHaveLength(3);
+  });
+
+  it('refuses an idempotency key reused for another command or input, and matches the same input in any key order', async () => {
+    const host = new InMemoryAggregates();
+    const ada = host.client(User, 'ada');
+    await ada.create(signUp);
+    const first = await ada.update({ name: 'Y', email: 'y@example.com' }, { idempotencyKey: 'k1' });
+    expect(await ada.update({ email: 'y@example.com', name: 'Y' }, { idempotencyKey: 'k1' })).toEqual(first);
+    await expect(ada.update({ name: 'Z' }, { idempotencyKey: 'k1' })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(ada.authenticate({ password: signUp.password }, { idempotencyKey: 'k1' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    // Sign-up (2 events) and the first update (2: new name, and a verification for the new email); nothing more.
+    expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'ada' })).toHaveLength(first.version);
+    expect(first.version).toBe(4);
+  });
+
+  it('never lets two tenants share idempotency results, even when tenant and id contain slashes', async () => {
+    const host = new InMemoryAggregates();
+    // With a key of `${tenant}/${type}/${id}` both of these were "a/User/User/b".
+    const first = await host.client(User, 'User/b', 'a').create(signUp, { idempotencyKey: 'k' });
+    const second = await host.client(User, 'b', 'a/User').create(signUp, { idempotencyKey: 'k' });
+    expect(first.aggregateId).toBe('User/b');
+    expect(second.aggregateId).toBe('b');
+    expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'b', tenantId: 'a/User' })).toHaveLength(2);
   });
 
   it('keeps tenants apart', async () => {

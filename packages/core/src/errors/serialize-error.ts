@@ -1,5 +1,6 @@
 import { ConcurrencyError } from './concurrency-error.js';
 import { DeliveryPendingError } from './delivery-pending-error.js';
+import { IdempotencyKeyReusedError } from './idempotency-key-reused-error.js';
 import { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './domain-error.js';
 import { EscfError, type SerializedError } from './escf-error.js';
 import {
@@ -37,6 +38,7 @@ const revivers: Record<string, (e: SerializedError) => EscfError> = {
   Forbidden: (e) => new Forbidden(e.message, e.details),
   Unauthorized: (e) => new Unauthorized(e.message, e.details),
   InternalError: (e) => new InternalError(e.message, e.details),
+  IdempotencyKeyReusedError: (e) => new IdempotencyKeyReusedError(e.message, e.details),
   DeliveryPendingError: (e) =>
     new DeliveryPendingError(e.message, e.details as unknown as ConstructorParameters<typeof DeliveryPendingError>[1]),
 };
