@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import type { EventArchiver } from './event-archiver.js';
+import { bearerTokenMatches } from '../security/bearer-token.js';
 
 /** What {@link runArchiveBatches} did over several bounded runs. */
 export interface ArchiveBatchesReport {
@@ -122,14 +123,23 @@ export function archiveAdminEntrypoint<Env>(options: ArchiveRunnerOptions<Env> &
 
     override async fetch(request: Request): Promise<Response> {
       const token = options.tokenBinding ? (this.env as Record<string, unknown>)[options.tokenBinding] : undefined;
-      if (typeof token !== 'string' || token.length === 0 || request.headers.get('authorization') !== `Bearer ${token}`) {
-        return Response.json({ error: 'unauthorized' }, { status: 401 });
+      if (!(await bearerTokenMatches(request, token))) {
+        return Response.json({ error: { code: 'UNAUTHORIZED', message: 'Send Authorization: Bearer <admin token>; HTTP is closed unless the token secret is set.' } }, { status: 401 });
       }
       const { pathname } = new URL(request.url);
       if (request.method === 'GET' && pathname === '/archive/status') return Response.json(await this.archiveStatus());
       if (request.method === 'POST' && pathname === '/archive/run') return Response.json(await this.runArchive());
       if (request.method === 'POST' && pathname === '/archive/sweep') return Response.json(await this.sweepOrphans());
-      return Response.json({ error: 'not found', routes: ['GET /archive/status', 'POST /archive/run', 'POST /archive/sweep'] }, { status: 404 });
+      return Response.json(
+        {
+          error: {
+            code: 'ROUTE_NOT_FOUND',
+            message: `No route for ${request.method} ${pathname}`,
+            details: { routes: ['GET /archive/status', 'POST /archive/run', 'POST /archive/sweep'] },
+          },
+        },
+        { status: 404 },
+      );
     }
   };
 }

@@ -36,7 +36,12 @@ describe('archiving on a schedule and on demand', () => {
     expect(await testEnv.ARCHIVE_ADMIN.archiveStatus()).toMatchObject({ d1: { events: 7 }, archive: { events: 20 } });
 
     // CLI-friendly HTTP: refused without the token, answered with it.
-    expect((await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/status')).status).toBe(401);
+    const refused = await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/status');
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    for (const wrong of ['Bearer test-admin-toke', 'Bearer test-admin-tokeN', 'test-admin-token', 'Bearer ']) {
+      expect((await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/status', { headers: { authorization: wrong } })).status).toBe(401);
+    }
     const auth = { authorization: 'Bearer test-admin-token' };
     const run = await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/run', { method: 'POST', headers: auth });
     expect(await run.json()).toMatchObject({ events: 1, more: false });
