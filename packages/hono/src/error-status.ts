@@ -9,7 +9,6 @@ const statusByCode: Readonly<Record<string, number>> = {
   UNKNOWN_COMMAND: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
-  TENANT_MISMATCH: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   CONFLICT: 409,
@@ -18,8 +17,6 @@ const statusByCode: Readonly<Record<string, number>> = {
   EVENT_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
-  PRECONDITION_REQUIRED: 428,
-  OVERLOADED: 503,
   // Committed, not yet visible everywhere: accepted, never a refusal a client would retry.
   DELIVERY_PENDING: 202,
 };

@@ -69,7 +69,7 @@ export type ProcessEntrypointClass<Env> = new (
  * ```ts
  * export default processEntrypoint(SendEmailVerification, {
  *   effects: (env) => ({ sendEmailVerification: (to, token) => env.EMAIL.send(…) }),
- *   commands: (env) => aggregateSender(env),
+ *   commands: (env) => aggregateCommandSender(env, [{ aggregate: User, binding: 'USER_AGGREGATE' }]),
  * });
  * ```
  */
