@@ -1,4 +1,4 @@
-import { InternalError, type EventEnvelope, type StreamId } from '@escf/core';
+import { InternalError, log, type EventEnvelope, type StreamId } from '@escf/core';
 import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
 import type { ResolvedHostOptions } from './host-options.js';
@@ -85,7 +85,16 @@ export class Outbox {
       if (report.failures.length > 0) {
         this.failedAttempts += 1;
         const delay = Math.min(this.options.retryBaseMs * 2 ** (this.failedAttempts - 1), this.options.retryMaxMs);
-        console.warn(`[escf] outbox delivery failed (attempt ${this.failedAttempts}, retry in ${delay} ms): ${report.failures.join('; ')}`);
+        const identity = this.storage.readIdentity();
+        log({
+          level: 'warn',
+          message: 'outbox delivery failed; retrying',
+          code: 'DELIVERY_FAILED',
+          ...(identity === null ? {} : { aggregateType: identity.aggregateType, aggregateId: identity.aggregateId, tenantId: identity.tenantId }),
+          attempt: this.failedAttempts,
+          retryDelayMs: delay,
+          failures: report.failures,
+        });
         await this.ctx.storage.setAlarm(Date.now() + delay);
         return;
       }

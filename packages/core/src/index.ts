@@ -48,6 +48,8 @@ export { Upcast } from './upcast/upcast.decorator.js';
 export { retiredEvent, type RetiredEventReader, type StoredEventReading } from './upcast/retired-event.js';
 export { Upcaster, type StoredEvent, type UpcastReading } from './upcast/upcaster.js';
 
+export { jsonConsoleLogger, log, setLogger, type LogLevel, type LogRecord, type Logger } from './observability/logger.js';
+
 export { EscfError, type SerializedError } from './errors/escf-error.js';
 export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
 export { ValidationError, type ValidationIssue } from './errors/validation-error.js';

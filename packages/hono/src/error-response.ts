@@ -1,4 +1,4 @@
-import { serializeError } from '@escf/core';
+import { log, serializeError } from '@escf/core';
 import type { Context, ErrorHandler } from 'hono';
 import { httpStatusOf } from './error-status.js';
 
@@ -11,7 +11,7 @@ export interface ErrorBody {
 export interface EscfErrorsOptions {
   /** Override the status for some errors; return undefined to keep the default. */
   readonly statusOf?: (error: unknown) => number | undefined;
-  /** Called for every 5xx, e.g. to log it. Defaults to `console.error`. */
+  /** Called for every 5xx, e.g. to log it. Defaults to an `error` record through ESCF's logger (`setLogger`). */
   readonly onServerError?: (error: unknown, c: Context) => void;
 }
 
@@ -33,7 +33,7 @@ export function escfErrors(options: EscfErrorsOptions = {}): ErrorHandler {
 export function errorResponse(c: Context, error: unknown, options: EscfErrorsOptions = {}): Response {
   const status = options.statusOf?.(error) ?? httpStatusOf(error);
   if (status >= 500) {
-    (options.onServerError ?? ((e: unknown) => console.error('ESCF request failed', e)))(error, c);
+    (options.onServerError ?? ((e: unknown) => log({ level: 'error', message: 'request failed', code: serializeError(e).code, method: c.req.method, error: e })))(error, c);
     const code = serializeError(error).code;
     return c.json({ error: { code, message: 'Internal error' } } satisfies ErrorBody, status as 500);
   }

@@ -1,3 +1,4 @@
+import { log } from '@escf/core';
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import type { EventArchiver } from './event-archiver.js';
@@ -58,7 +59,7 @@ export async function runArchiveBatches(archiver: EventArchiver, budget: Archive
 export interface ArchiveRunnerOptions<Env> extends ArchiveBudget {
   /** Builds the archiver from the worker's bindings. */
   readonly archiver: (env: Env) => EventArchiver;
-  /** Called with each scheduled invocation's report (defaults to one `console.log` line of JSON). */
+  /** Called with each scheduled invocation's report (defaults to one `info` record through ESCF's logger). */
   readonly onReport?: (report: ArchiveBatchesReport, env: Env) => void | Promise<void>;
 }
 
@@ -78,7 +79,7 @@ export function archiveOnSchedule<Env>(options: ArchiveRunnerOptions<Env>): (con
   return async (_controller, env) => {
     const report = await runArchiveBatches(options.archiver(env), options);
     if (options.onReport) await options.onReport(report, env);
-    else console.log(JSON.stringify({ escf: 'archive', ...report }));
+    else log({ level: 'info', message: 'archive run', ...report });
   };
 }
 

@@ -1,6 +1,8 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import {
   DefinitionError,
+  log,
+  serializeError,
   Upcaster,
   describeProcess,
   newId,
@@ -132,7 +134,15 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           }
           message.ack();
         } catch (error) {
-          console.error(`Process '${descriptor.name}' failed on a message of ${batch.queue}; retrying`, error);
+          log({
+            level: 'warn',
+            message: 'process failed on a message; retrying',
+            code: serializeError(error).code,
+            process: descriptor.name,
+            queue: batch.queue,
+            attempt: message.attempts,
+            error,
+          });
           message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
         }
       }

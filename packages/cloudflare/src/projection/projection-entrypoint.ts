@@ -1,6 +1,8 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import {
   DefinitionError,
+  log,
+  serializeError,
   describeProjection,
   type EventEnvelope,
   type EventStore,
@@ -291,7 +293,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         }
         message.ack();
       } catch (error) {
-        console.error(`Projection '${descriptor.name}': rebuild step failed, will retry`, error);
+        log({ level: 'warn', message: 'projection rebuild step failed; retrying', code: serializeError(error).code, projection: descriptor.name, attempt: message.attempts, error });
         message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
       }
     }
