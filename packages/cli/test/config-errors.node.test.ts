@@ -52,6 +52,28 @@ describe('bad config', () => {
     expect(err).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('two API workers hosting one aggregate type with different classes', async () => {
+    shop.write(
+      'src/account-twin.ts',
+      [
+        "import { Aggregate, Command, EventHandler, defineEvent } from '@escf/core';",
+        "import { z } from 'zod';",
+        "export const TwinOpened = defineEvent('TwinOpened', z.object({}));",
+        'export class AccountTwin extends Aggregate<{ open: boolean }> {',
+        "  static readonly type = 'Account';",
+        '  protected initialState() { return { open: false }; }',
+        '  @Command(z.object({}), { emits: [TwinOpened] }) open() { return new TwinOpened({}); }',
+        '  @EventHandler(TwinOpened) protected opened() { return { open: true }; }',
+        '}',
+      ].join('\n'),
+    );
+    shop.edit('escf.config.ts', "import { Sessions } from './src/sessions.js';", "import { Sessions } from './src/sessions.js';\nimport { AccountTwin } from './src/account-twin.js';");
+    shop.edit('escf.config.ts', '    sessions: {', "    twin: { kind: 'api', dir: 'workers/twin', from: './src/account-twin.ts', aggregates: [AccountTwin] },\n    sessions: {");
+    const { code, err } = await run('generate', '--config', shop.config);
+    expect(code).toBe(1);
+    expect(err).toMatch(/workers\.twin\.aggregates\[0\]: AccountTwin uses the aggregate type 'Account', which Account in workers\.api already uses/);
+  });
+
   it('a decorator mistake in a domain class is reported by class and member, without a stack', async () => {
     shop.edit('src/domain.ts', '@EventHandler(AccountOpened)\n  protected opened', '@EventHandler(AccountOpened)\n  @EventHandler(AccountOpened)\n  protected opened');
     const { code, err } = await run('generate', '--config', shop.config);

@@ -34,6 +34,8 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
   }
 
   const classOwner = new Map<Function, string>();
+  // One aggregate type, one Durable Object class: two would write conflicting versions into one D1 stream.
+  const typeOwner = new Map<string, { at: string; name: string }>();
   const exportNameOf = (cls: unknown, field: string, from: string, fromPath: string, what: string): string => {
     if (typeof cls !== 'function') fail(field, `expected ${what} class, got ${describeValue(cls)}. Check the import.`);
     const namespace = loaded.modules.get(fromPath) ?? {};
@@ -85,6 +87,14 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
         const previous = classOwner.get(cls);
         if (previous) fail(field, `${cls.name} (type '${cls.type}') is already hosted by ${previous}; an aggregate lives in exactly one API worker.`);
         classOwner.set(cls, at);
+        const sameType = typeOwner.get(cls.type);
+        if (sameType && sameType.at !== at) {
+          fail(
+            field,
+            `${cls.name} uses the aggregate type '${cls.type}', which ${sameType.name} in ${sameType.at} already uses; two Durable Object classes would write conflicting events into one stream. Give one of them its own type name, or host one class in one worker.`,
+          );
+        }
+        typeOwner.set(cls.type, { at, name: cls.name });
         if (!/^[A-Z][A-Za-z0-9]*$/.test(cls.type)) {
           fail(field, `${cls.name}'s type '${cls.type}' must be PascalCase letters and digits: it names the generated Durable Object class (${cls.type}Aggregate).`);
         }
