@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from './test/source-conditions.js';
 
 /**
  * Test tiers: `*.unit.test.ts` run in Node (pure domain code), `*.int.test.ts`
@@ -17,6 +18,7 @@ export default defineConfig({
       'test/reliability/vitest.config.ts',
       'examples/*/vitest.config.ts',
       {
+        plugins: [escfSources()],
         test: {
           name: 'unit',
           environment: 'node',
@@ -24,10 +26,20 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './test/workerd/wrangler.jsonc' } })],
+        plugins: [escfSources(), cloudflareTest({ wrangler: { configPath: './test/workerd/wrangler.jsonc' } })],
         test: {
           name: 'core-in-workerd',
           include: ['test/workerd/**/*.int.test.ts'],
+        },
+      },
+      {
+        // What npm would publish: packs every public package, then publint, attw and npm publish --dry-run.
+        test: {
+          name: 'packages',
+          environment: 'node',
+          include: ['test/packages/**/*.node.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
     ],

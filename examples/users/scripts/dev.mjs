@@ -3,6 +3,7 @@
 // bindings, RPC and queues work between them). State lives in .wrangler/state.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { useEscfSources } from '../../../scripts/source-conditions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const persist = ['--persist-to', '.wrangler/state'];
@@ -14,6 +15,7 @@ const databases = [
   ['SESSIONS_DB', 'sessions'],
   ['SEND_EMAIL_VERIFICATION_DB', 'email'],
 ];
+useEscfSources(); // wrangler bundles this repository's @escf/* packages from source
 // Offline-friendly: no Request.cf download, no telemetry.
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 const port = process.env.PORT ?? '8787';
