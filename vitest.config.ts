@@ -16,6 +16,7 @@ export default defineConfig({
       'packages/cloudflare/vitest.archive.config.ts',
       'test/reliability/vitest.config.ts',
       'examples/*/vitest.config.ts',
+      'test/outside/vitest.config.ts',
       {
         test: {
           name: 'unit',

@@ -76,7 +76,7 @@ const api = new CommandApi(counterRoutes);
 api.command('post', '/counters/:id/increment', {
   aggregate: Counter,
   command: 'increment',
-  id: (c) => c.req.param('id'),
+  id: (c: { req: { param(name: 'id'): string } }) => c.req.param('id'),
   client: (c, id) => aggregates(c.env).counter(id),
   summary: 'Add to a counter',
 });
