@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from './test/source-conditions.js';
 
 /**
  * Test tiers: `*.unit.test.ts` run in Node (pure domain code), `*.int.test.ts`
@@ -18,6 +19,7 @@ export default defineConfig({
       'examples/*/vitest.config.ts',
       'test/outside/vitest.config.ts',
       {
+        plugins: [escfSources()],
         test: {
           name: 'unit',
           environment: 'node',
@@ -25,10 +27,20 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './test/workerd/wrangler.jsonc' } })],
+        plugins: [escfSources(), cloudflareTest({ wrangler: { configPath: './test/workerd/wrangler.jsonc' } })],
         test: {
           name: 'core-in-workerd',
           include: ['test/workerd/**/*.int.test.ts'],
+        },
+      },
+      {
+        // What npm would publish: packs every public package, then publint, attw and npm publish --dry-run.
+        test: {
+          name: 'packages',
+          environment: 'node',
+          include: ['test/packages/**/*.node.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
     ],

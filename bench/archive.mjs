@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mergeResults } from './results.mjs';
+import { useEscfSources } from '../scripts/source-conditions.mjs';
+
+useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
 process.env.WRANGLER_SEND_METRICS ??= 'false';

@@ -15,6 +15,9 @@ import { build } from 'esbuild';
 import { parse } from 'jsonc-parser';
 import { readFileSync } from 'node:fs';
 import { mergeResults } from './results.mjs';
+import { useEscfSources } from '../scripts/source-conditions.mjs';
+
+useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = {

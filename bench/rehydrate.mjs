@@ -6,6 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mergeResults } from './results.mjs';
+import { SOURCE_CONDITION, useEscfSources } from '../scripts/source-conditions.mjs';
+
+useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, '.tmp');
@@ -20,6 +23,7 @@ await build({
   target: 'node22',
   logLevel: 'warning',
   tsconfig: join(here, '..', 'tsconfig.base.json'),
+  conditions: [SOURCE_CONDITION],
 });
 const figures = JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8' }).trim().split('\n').pop());
 mergeResults(figures);

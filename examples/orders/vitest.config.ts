@@ -1,12 +1,14 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // The orders saga inside workerd: Durable Objects, D1, a queue and Workflows.
 export default defineConfig(async () => ({
   plugins: [
+    escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./wrangler.jsonc') },
       miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(here('../../packages/cloudflare/migrations')) } },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -9,6 +10,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * (`escf check`). The domain's `*.unit.test.ts` run in the root `unit` project.
  */
 export default defineProject({
+  plugins: [escfSources()],
   test: {
     name: 'example-users',
     environment: 'node',

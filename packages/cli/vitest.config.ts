@@ -1,7 +1,9 @@
 import { defineProject } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 /** The CLI runs in Node: its tests generate into temp copies of fixtures and run wrangler. */
 export default defineProject({
+  plugins: [escfSources()],
   test: {
     name: 'cli',
     environment: 'node',

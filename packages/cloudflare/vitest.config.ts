@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -17,10 +18,12 @@ export default defineConfig(async () => {
     platform: 'neutral',
     target: 'es2022',
     external: ['cloudflare:*', 'node:*'],
+    conditions: ['escf-source', 'workerd', 'worker', 'browser'],
     logLevel: 'warning',
   });
   return {
   plugins: [
+    escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./test/wrangler.jsonc') },
       miniflare: {

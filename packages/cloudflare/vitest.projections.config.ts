@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -8,6 +9,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // Queues (with retries and a dead-letter queue).
 export default defineConfig(async () => ({
   plugins: [
+    escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./test/projection/wrangler.jsonc') },
       miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./migrations')) } },

@@ -39,6 +39,9 @@ export function projectEnv(cwd) {
     if (/^npm_(package|lifecycle)_|^npm_config_(workspace|workspaces|include_workspace_root|prefix|local_prefix)$/.test(key)) delete env[key];
   }
   delete env.INIT_CWD;
+  // This repository's tests resolve @escf/* to their sources (scripts/source-conditions.mjs); the project must use what it installed.
+  delete env.WRANGLER_BUILD_CONDITIONS;
+  delete env.ESCF_BUILD_CONDITIONS;
   if (cwd) env.PATH = [join(cwd, 'node_modules', '.bin'), env.PATH].join(delimiter);
   return env;
 }

@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from '../source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -9,6 +10,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // against real Durable Objects, D1 and Queues in workerd.
 export default defineConfig(async () => ({
   plugins: [
+    escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./wrangler.jsonc') },
       miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(here('../../packages/cloudflare/migrations')) } },

@@ -85,6 +85,7 @@ async function importBundle(configPath: string, fromModules: readonly string[]):
         // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
         banner: { js: "import { createRequire as __escfRequire } from 'node:module'; const require = __escfRequire(import.meta.url);" },
         plugins: [workersRuntimeShim],
+        conditions: extraBuildConditions(),
       });
       code = result.outputFiles[0]!.text;
     } catch (error) {
@@ -130,4 +131,13 @@ function formatMessages(messages: readonly Message[], fallback: unknown): string
   return messages
     .map((m) => (m.location ? `  ${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : `  ${m.text}`))
     .join('\n');
+}
+
+/**
+ * Extra package export conditions for bundling the config, from
+ * `ESCF_BUILD_CONDITIONS` (comma-separated). ESCF's own repository sets
+ * `escf-source` to load its packages from source; projects need none.
+ */
+function extraBuildConditions(): string[] {
+  return (process.env.ESCF_BUILD_CONDITIONS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
 }

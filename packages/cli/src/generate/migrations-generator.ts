@@ -75,8 +75,7 @@ function terminated(sql: string): string {
 export function cloudflarePackageDir(projectDir: string): string {
   const require = createRequire(join(projectDir, 'escf.config.ts'));
   try {
-    // `exports` maps "." to src/index.ts: two levels up is the package.
-    return dirname(dirname(require.resolve('@escf/cloudflare')));
+    return dirname(require.resolve('@escf/cloudflare/package.json'));
   } catch {
     throw new ConfigError(`Cannot find @escf/cloudflare from ${projectDir}: install it (npm i @escf/cloudflare).`);
   }

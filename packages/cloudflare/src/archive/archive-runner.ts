@@ -91,6 +91,9 @@ export interface ArchiveAdmin {
   sweepOrphans(olderThanMs?: number): Promise<{ deleted: string[] }>;
 }
 
+/** The class {@link archiveAdminEntrypoint} returns: export it from a worker. */
+export type ArchiveAdminEntrypointClass<Env> = new (ctx: ExecutionContext, env: Env) => WorkerEntrypoint<Env> & ArchiveAdmin;
+
 /**
  * A `WorkerEntrypoint` for operators: RPC methods `runArchive`, `archiveStatus`
  * and `sweepOrphans` for other workers (service binding with `entrypoint`),
@@ -106,7 +109,7 @@ export interface ArchiveAdmin {
  * const report = await env.ARCHIVE.runArchive();
  * ```
  */
-export function archiveAdminEntrypoint<Env>(options: ArchiveRunnerOptions<Env> & { readonly tokenBinding?: string }) {
+export function archiveAdminEntrypoint<Env>(options: ArchiveRunnerOptions<Env> & { readonly tokenBinding?: string }): ArchiveAdminEntrypointClass<Env> {
   return class extends WorkerEntrypoint<Env> implements ArchiveAdmin {
     runArchive(budget: ArchiveBudget = {}): Promise<ArchiveBatchesReport> {
       return runArchiveBatches(options.archiver(this.env), { ...options, ...budget });

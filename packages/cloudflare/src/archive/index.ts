@@ -13,5 +13,5 @@ export { ArchiveManifest, type CommitOutcome, type SegmentRecord, type StreamSeg
 export { R2SegmentStore, type R2SegmentStoreOptions, type SegmentWriteOutcome } from './r2-segment-store.js';
 export { decodeSegment, encodeSegment, segmentKey, type ArchivedRow, type DecodedRow, type EncodedSegment } from './archive-segment.js';
 export { durableObjectRetention, prunedHistory, retainInStorage, type CurrentState, type DurableObjectRetentionOptions, type HistorySource, type RetainRequest, type RetainResult } from './aggregate-retention.js';
-export { archiveAdminEntrypoint, archiveOnSchedule, runArchiveBatches, type ArchiveAdmin, type ArchiveBatchesReport, type ArchiveBudget, type ArchiveRunnerOptions } from './archive-runner.js';
+export { archiveAdminEntrypoint, archiveOnSchedule, runArchiveBatches, type ArchiveAdmin, type ArchiveAdminEntrypointClass, type ArchiveBatchesReport, type ArchiveBudget, type ArchiveRunnerOptions } from './archive-runner.js';
 export { archiveMigration, archiveTables, ensureArchiveSchema, type ArchiveTables } from './archive-schema.js';
