@@ -17,6 +17,7 @@ export default defineConfig({
       'packages/cloudflare/vitest.archive.config.ts',
       'test/reliability/vitest.config.ts',
       'examples/*/vitest.config.ts',
+      'test/outside/vitest.config.ts',
       {
         plugins: [escfSources()],
         test: {

@@ -28,3 +28,6 @@ export { generate, type GenerateResult } from './commands/generate.js';
 export { check, type CheckResult, type StaleFile } from './commands/check.js';
 export type { CommandOptions } from './commands/load-system.js';
 export { main } from './main.js';
+export { dev, devPlan, type DevOptions, type DevPlan } from './commands/dev.js';
+export { deploy, deployPlan, type DeployOptions, type DeployResult, type DeployFailure } from './commands/deploy.js';
+export { init, type InitOptions, type InitResult } from './commands/init.js';

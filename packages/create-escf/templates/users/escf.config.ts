@@ -1,0 +1,48 @@
+import { defineSystem } from '@escf/cli/config';
+import { User } from './src/domain/index.js';
+import { SendEmailVerificationProcess } from './workers/email/src/send-email-verification-process.js';
+import { SessionService } from './workers/sessions/src/session-service.js';
+import { UsersProjection } from './workers/users/src/users-projection.js';
+
+// The seed 000 system: `npx escf generate` turns this into each worker's entry
+// module, Env type, D1 migrations and wrangler.jsonc bindings.
+export default defineSystem({
+  name: 'escf-app',
+  compatibilityDate: '2026-11-01',
+  workers: {
+    // The REST API; it hosts the User aggregate's Durable Objects.
+    api: {
+      kind: 'api',
+      dir: 'workers/api',
+      from: './src/domain/index.ts',
+      entry: './workers/api/src/app.ts',
+      aggregates: [User],
+    },
+    // Read model of users. Direct delivery: the API's commands wait for it (read-your-writes).
+    users: {
+      kind: 'projection',
+      dir: 'workers/users',
+      from: './workers/users/src/users-projection.ts',
+      projection: UsersProjection,
+      delivery: 'sync',
+      commands: [User],
+    },
+    // Sessions (seed 000's SessionService); it registers and authenticates through the users projection.
+    sessions: {
+      kind: 'projection',
+      dir: 'workers/sessions',
+      from: './workers/sessions/src/session-service.ts',
+      projection: SessionService,
+      delivery: 'sync',
+      calls: ['users'],
+    },
+    // Sends the verification email; fed by its own queue.
+    email: {
+      kind: 'process',
+      dir: 'workers/email',
+      from: './workers/email/src/send-email-verification-process.ts',
+      process: SendEmailVerificationProcess,
+      options: 'sendEmailVerificationOptions',
+    },
+  },
+});

@@ -1,0 +1,46 @@
+import { DomainEvent, Event, defineEvent, type PayloadOf } from '@escf/core';
+import { IsEmail, IsString, MinLength } from 'class-validator';
+import { z } from 'zod';
+
+// Class-based events: fields validated with class-validator.
+
+/** A user signed up. */
+@Event('UserCreated')
+export class UserCreated extends DomainEvent<UserCreated> {
+  @IsString() @MinLength(1) name!: string;
+  @IsEmail() email!: string;
+  @IsString() passwordHash!: string;
+}
+
+// Schema-based events: any Standard Schema, here zod 4.
+
+/** Name and/or email changed. */
+export const UserUpdated = defineEvent(
+  'UserUpdated',
+  z.object({ name: z.string().min(1).optional(), email: z.email().optional() }),
+);
+export type UserUpdated = PayloadOf<typeof UserUpdated>;
+
+/** The user was deleted; nothing can happen to it afterwards. */
+export const UserDeleted = defineEvent('UserDeleted', z.object({}));
+export type UserDeleted = PayloadOf<typeof UserDeleted>;
+
+/** The user proved their password. */
+export const UserAuthenticated = defineEvent('UserAuthenticated', z.object({}));
+export type UserAuthenticated = PayloadOf<typeof UserAuthenticated>;
+
+/** A token was issued to verify a (new) email address. */
+export const UserEmailVerificationIssued = defineEvent(
+  'UserEmailVerificationIssued',
+  z.object({
+    token: z.string().min(16),
+    newEmail: z.email(),
+    oldEmail: z.email().nullable(),
+    expiresAt: z.number().int().nullable(),
+  }),
+);
+export type UserEmailVerificationIssued = PayloadOf<typeof UserEmailVerificationIssued>;
+
+/** The user proved they own the email address. */
+export const UserEmailVerificationFulfilled = defineEvent('UserEmailVerificationFulfilled', z.object({}));
+export type UserEmailVerificationFulfilled = PayloadOf<typeof UserEmailVerificationFulfilled>;
