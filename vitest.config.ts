@@ -14,6 +14,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'packages/cloudflare/vitest.projections.config.ts',
       'packages/cloudflare/vitest.archive.config.ts',
+      'packages/cloudflare/vitest.admin.config.ts',
       'test/reliability/vitest.config.ts',
       'examples/*/vitest.config.ts',
       {
