@@ -17,6 +17,7 @@ export default defineConfig({
       'packages/cloudflare/vitest.admin.config.ts',
       'test/reliability/vitest.config.ts',
       'examples/*/vitest.config.ts',
+      'examples/users/vitest.console.config.ts',
       {
         test: {
           name: 'unit',

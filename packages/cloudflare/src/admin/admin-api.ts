@@ -122,6 +122,8 @@ export class AdminApi<Env = unknown> {
     private readonly env: Env,
     private readonly scope: AdminScope,
     private readonly actor: string,
+    /** Keeps work running after the reply (the entrypoint's `ctx.waitUntil`). */
+    private readonly background: (work: Promise<unknown>) => void = () => undefined,
   ) {}
 
   systemMap(): SystemMap {
@@ -241,7 +243,11 @@ export class AdminApi<Env = unknown> {
     requireWrite(this.scope, 'rebuild');
     const reactor = this.reactorNamed('projection', params?.projection);
     this.log('rebuild', { projection: reactor.name });
-    return this.requireService<ProjectionAdmin>(reactor).rebuild();
+    const service = this.requireService<ProjectionAdmin>(reactor);
+    const status = await service.rebuild();
+    // A queue-fed projection carries its rebuild forward on its queue; a directly delivered one has none, so drive its steps here.
+    if (reactor.delivery === 'sync') this.background(driveRebuild(service, status.generation));
+    return status;
   }
 
   async processes(): Promise<{ processes: ProcessHealth[] }> {
@@ -404,6 +410,19 @@ export class AdminApi<Env = unknown> {
 
   private log(action: string, target: object): void {
     console.log(JSON.stringify({ escf: 'admin-action', actor: this.actor, scope: this.scope, action, target, at: new Date().toISOString() }));
+  }
+}
+
+/** Runs rebuild steps until the rebuild of `generation` is done (bounded: the next rebuild or a manual step resumes it). */
+async function driveRebuild(service: ProjectionAdmin, generation: number, budgetMs = 25_000): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  try {
+    while (Date.now() < deadline) {
+      const status = await service.rebuildStep();
+      if (!status || status.status !== 'running' || status.generation !== generation) return;
+    }
+  } catch (error) {
+    console.warn(JSON.stringify({ escf: 'admin-rebuild-step-failed', error: messageOf(error) }));
   }
 }
 

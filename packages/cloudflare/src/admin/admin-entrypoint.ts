@@ -87,7 +87,7 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>) {
     async #api(credentials: AdminCredentials | undefined): Promise<AdminApi<Env>> {
       const scope = await scopeOf(this.env as object, options, credentials?.token);
       const actor = typeof credentials?.actor === 'string' && credentials.actor.length > 0 ? credentials.actor.slice(0, 200) : `${scope}-token`;
-      return new AdminApi(catalogOf(), this.env, scope, actor);
+      return new AdminApi(catalogOf(), this.env, scope, actor, (work) => this.ctx.waitUntil(work));
     }
 
     #call<T>(credentials: AdminCredentials, run: (api: AdminApi<Env>) => T | Promise<T>): Promise<RpcReply<T>> {
