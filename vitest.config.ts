@@ -15,9 +15,11 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'packages/cloudflare/vitest.projections.config.ts',
       'packages/cloudflare/vitest.archive.config.ts',
+      'packages/cloudflare/vitest.admin.config.ts',
       'test/reliability/vitest.config.ts',
       'examples/*/vitest.config.ts',
       'test/outside/vitest.config.ts',
+      'examples/users/vitest.console.config.ts',
       {
         plugins: [escfSources()],
         test: {

@@ -45,4 +45,6 @@ export default defineSystem({
       options: 'sendEmailVerificationOptions',
     },
   },
+  // The ESCF console (its own worker, http://localhost:8788 under `npm run dev`), bound to the API worker's admin entrypoint.
+  console: { dir: 'workers/console' },
 });

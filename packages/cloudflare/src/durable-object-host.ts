@@ -22,6 +22,7 @@ import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions
 import { Outbox, type OutboxReport } from './outbox.js';
 import { faultPoint } from './fault-points.js';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
+import { outboxBacklogOf, type OutboxBacklog } from './admin/outbox-backlog.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {
@@ -99,6 +100,11 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   /** Drains the outbox now (normally the alarm does) and reports what happened. */
   flushOutbox(): Promise<OutboxReport> {
     return this.#outbox.drain();
+  }
+
+  /** What each delivery target has not received yet (for the admin entrypoint); reads only. */
+  outboxBacklog(): OutboxBacklog {
+    return outboxBacklogOf(this.#storage.headVersion(), this.#storage.readCursors(), this.#options.queues, this.#options.services);
   }
 
   /**

@@ -18,6 +18,8 @@ export { newId } from './events/event-id.js';
 
 export { isDtoClass, isStandardSchema, type DtoClass, type InferInputOf, type InferOutput, type InputDefinition } from './schema/input-definition.js';
 export { validateAgainst, type ValidationOutcome } from './schema/validate.js';
+export { inputJsonSchema } from './schema/input-json-schema.js';
+export { dtoJsonSchema } from './schema/dto-json-schema.js';
 
 export { idempotencyFingerprint } from './engine/idempotency-fingerprint.js';
 export { CommandEngine, engineFor, type ApplicableEvent, type CommandContext, type Decision } from './engine/command-engine.js';
@@ -44,7 +46,7 @@ export {
 } from './store/event-store.js';
 
 export { upcast, LensChain, type Lens } from './upcast/lens.js';
-export { Upcast } from './upcast/upcast.decorator.js';
+export { Upcast, lensChainOf } from './upcast/upcast.decorator.js';
 export { retiredEvent, type RetiredEventReader, type StoredEventReading } from './upcast/retired-event.js';
 export { Upcaster, type StoredEvent, type UpcastReading } from './upcast/upcaster.js';
 

@@ -19,11 +19,12 @@ const { Miniflare, convertV4MiniflareOptions } = (await import(wranglerRequire.r
 /** The part of Miniflare this harness uses. */
 interface MiniflareInstance {
   readonly ready: Promise<URL>;
+  unsafeGetDirectURL(workerName: string): Promise<URL>;
   getD1Database(binding: string, workerName: string): Promise<D1Like>;
   dispose(): Promise<void>;
 }
 interface D1Like {
-  prepare(query: string): unknown;
+  prepare(query: string): { run(): Promise<unknown> };
   batch(statements: unknown[]): Promise<unknown>;
 }
 type WorkerOptions = Record<string, unknown>;
@@ -39,10 +40,21 @@ const WORKERS = [
   { dir: 'email', databases: ['SEND_EMAIL_VERIFICATION_DB'] },
 ] as const;
 
+/** Secrets of the console and of the API's admin entrypoint, when the console is started too. */
+export interface ConsoleSecrets {
+  readonly password: string;
+  readonly adminReadToken: string;
+  readonly adminWriteToken: string;
+}
+
 /** The whole users system, running in workerd. */
 export interface UsersSystem {
   /** The API's base URL. */
   readonly url: URL;
+  /** The console's base URL (when started with `console`). */
+  readonly consoleUrl: URL | null;
+  /** A D1 database of one worker, e.g. `('USERS_DB', 'users-users')`. */
+  d1(binding: string, workerName: string): Promise<D1Like>;
   /** Every line the workers logged so far. */
   readonly logs: readonly string[];
   /** Resolves with the first log line matching `pattern` (the README reads the token from the log the same way). */
@@ -57,16 +69,22 @@ export interface UsersSystem {
  * bindings, cross-worker Durable Objects and queues. State is in memory; the
  * D1 migrations are applied as `wrangler d1 migrations apply` would.
  */
-export async function startUsersSystem(): Promise<UsersSystem> {
+export async function startUsersSystem(options: { readonly console?: ConsoleSecrets } = {}): Promise<UsersSystem> {
   const outDir = mkdtempSync(join(tmpdir(), 'escf-users-e2e-'));
   const workers: WorkerOptions[] = [];
+  const secrets = options.console;
+  const started = secrets ? [...WORKERS, { dir: 'console', databases: [] as string[] }] : WORKERS;
   // Bundled by wrangler itself (`deploy --dry-run`): exactly what a deploy would upload.
-  const bundles = await Promise.all(WORKERS.map(({ dir }) => bundle(dir, join(outDir, dir))));
-  for (const [i, { dir }] of WORKERS.entries()) {
+  const bundles = await Promise.all(started.map(({ dir }) => bundle(dir, join(outDir, dir))));
+  for (const [i, { dir }] of started.entries()) {
     const { workerOptions } = unstable_getMiniflareWorkerOptions(join(example, 'workers', dir, 'wrangler.jsonc'));
     const { modulesRules: _ignored, ...options } = workerOptions as WorkerOptions & { modulesRules?: unknown };
+    const extra: WorkerOptions = {};
+    if (secrets && dir === 'api') extra.bindings = { ...(options.bindings as object), ESCF_ADMIN_READ_TOKEN: secrets.adminReadToken, ESCF_ADMIN_WRITE_TOKEN: secrets.adminWriteToken };
+    // The console gets its own socket: the browser talks to it, not to the API.
+    if (secrets && dir === 'console') Object.assign(extra, { bindings: { ESCF_ADMIN_TOKEN: secrets.adminWriteToken, ESCF_CONSOLE_PASSWORD: secrets.password }, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] });
     // Named as in its wrangler.jsonc, so that service bindings and script_name find it.
-    workers.push({ ...options, name: `users-${dir}`, modules: true, modulesRoot: join(outDir, dir), scriptPath: bundles[i]! } as WorkerOptions);
+    workers.push({ ...options, ...extra, name: `users-${dir}`, modules: true, modulesRoot: join(outDir, dir), scriptPath: bundles[i]! } as WorkerOptions);
   }
 
   const logs: string[] = [];
@@ -94,6 +112,8 @@ export async function startUsersSystem(): Promise<UsersSystem> {
 
   return {
     url,
+    consoleUrl: secrets ? await mf.unsafeGetDirectURL('users-console') : null,
+    d1: (binding, workerName) => mf.getD1Database(binding, workerName),
     logs,
     waitForLog(pattern, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

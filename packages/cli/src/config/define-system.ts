@@ -96,6 +96,22 @@ export interface ProcessWorkerConfig extends WorkerConfigBase {
 /** One worker of the system. */
 export type WorkerConfig = ApiWorkerConfig | ProjectionWorkerConfig | ProcessWorkerConfig;
 
+/**
+ * The ESCF console (`@escf/console`): a worker serving the web inspector,
+ * bound to the admin entrypoint (`EscfAdmin`) that `escf generate` then adds
+ * to the API worker. Its secrets (`ESCF_CONSOLE_PASSWORD`, `ESCF_ADMIN_TOKEN`)
+ * and the API worker's (`ESCF_ADMIN_READ_TOKEN`, `ESCF_ADMIN_WRITE_TOKEN`) are
+ * set with `wrangler secret put` (locally in `.dev.vars`).
+ */
+export interface ConsoleConfig {
+  /** The console worker's directory, e.g. `workers/console`. */
+  readonly dir: string;
+  /** The deployed worker name. Default: `<system name>-console`. */
+  readonly workerName?: string;
+  /** Key of the API worker whose admin entrypoint it uses (the one with the event store). Default: the first API worker. */
+  readonly admin?: string;
+}
+
 /** A whole system: which aggregates live in which API worker, which projections and processes run as which workers. */
 export interface SystemConfig {
   /** Prefix of worker and database names, e.g. `users` → `users-api`, `users-events`. */
@@ -104,6 +120,8 @@ export interface SystemConfig {
   readonly compatibilityDate?: string;
   /** Keyed by worker key (`api`, `sessions`…). */
   readonly workers: Readonly<Record<string, WorkerConfig>>;
+  /** Adds the ESCF console worker and the admin entrypoint it uses. */
+  readonly console?: ConsoleConfig;
 }
 
 /**

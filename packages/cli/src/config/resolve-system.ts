@@ -3,8 +3,8 @@ import { dirname, relative, resolve } from 'node:path';
 import type { AggregateClass } from '@escf/core';
 import type { LoadedConfig } from './config-loader.js';
 import { ConfigError } from './config-error.js';
-import type { ApiWorkerConfig, ProcessWorkerConfig, ProjectionWorkerConfig, QueueConsumerOptions, WorkerConfig } from './define-system.js';
-import type { AggregateModel, ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
+import type { ApiWorkerConfig, ProcessWorkerConfig, ProjectionWorkerConfig, QueueConsumerOptions, SystemConfig, WorkerConfig } from './define-system.js';
+import type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
 import { durableObjectBinding, durableObjectClassName, kebabCase, reactorResources } from '../model/naming.js';
 
 const DEFAULT_COMPATIBILITY_DATE = '2026-11-01';
@@ -173,7 +173,26 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
     compatibilityDate: config.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
     workers,
     reactors: [...reactorsByName.values()],
+    console: resolveConsole(config.console, config.name, baseDir, workers, fail),
   };
+}
+
+function resolveConsole(
+  config: SystemConfig['console'],
+  systemName: string,
+  baseDir: string,
+  workers: readonly WorkerModel[],
+  fail: (field: string, message: string) => never,
+): ConsoleModel | undefined {
+  if (config === undefined) return undefined;
+  if (typeof config?.dir !== 'string' || config.dir === '') fail('console.dir', "the console worker's directory, relative to the config file, e.g. 'workers/console'.");
+  const dir = resolve(baseDir, config.dir);
+  const clash = workers.find((w) => w.dir === dir);
+  if (clash) fail('console.dir', `workers.${clash.key} uses the same directory; the console needs its own.`);
+  const apis = workers.filter((w) => w.kind === 'api');
+  const admin = config.admin === undefined ? apis[0] : apis.find((w) => w.key === config.admin);
+  if (!admin) fail('console.admin', config.admin === undefined ? 'the console needs an api worker (it hosts the admin entrypoint).' : `no api worker '${config.admin}' (api workers: ${apis.map((w) => w.key).join(', ') || 'none'}).`);
+  return { workerName: config.workerName ?? `${systemName}-console`, dir, adminWorkerKey: admin!.key };
 }
 
 function resolveReactor(
@@ -191,14 +210,18 @@ function resolveReactor(
   const exportName = exportNameOf(cls, field, worker.from, fromPath, `a @${isProjection ? 'Projection' : 'Process'}`);
   let name: string;
   let prefix: string;
+  let events: string[] = [];
   const crons: string[] = [];
   const triggerQueues: string[] = [];
   try {
     if (isProjection) {
-      ({ name, bindingPrefix: prefix } = loaded.core.describeProjection(cls));
+      const descriptor = loaded.core.describeProjection(cls);
+      ({ name, bindingPrefix: prefix } = descriptor);
+      events = descriptor.events.map((e) => e.type);
     } else {
       const descriptor = loaded.core.describeProcess(cls);
       ({ name, bindingPrefix: prefix } = descriptor);
+      events = descriptor.events.map((e) => e.type);
       for (const { trigger } of descriptor.triggers) {
         if (trigger.kind === 'cron' && !crons.includes(trigger.cron)) crons.push(trigger.cron);
         if (trigger.kind === 'queue' && !triggerQueues.includes(trigger.queue)) triggerQueues.push(trigger.queue);
@@ -232,6 +255,7 @@ function resolveReactor(
     crons,
     triggerQueues,
     workflows,
+    events,
     ...reactorResources(name!, prefix!, systemName),
   };
 }

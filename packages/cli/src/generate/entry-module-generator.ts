@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { GeneratedPaths } from '../model/naming.js';
 import type { SystemModel, WorkerModel } from '../model/system-model.js';
 import { displayPath, importSpecifier } from './module-paths.js';
+import { ADMIN_ENTRYPOINT_EXPORT, systemTopology } from './console-generator.js';
 import { DEFAULT_MAX_RETRIES, type WorkerBindings } from './worker-bindings.js';
 
 /** The banner of every generated TypeScript file. */
@@ -35,6 +36,19 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     body.push(
       `/** Durable Object of aggregate '${aggregate.type}': binding ${aggregate.binding}. */`,
       `export const ${aggregate.durableObjectClass} = durableObjectFor(${aggregate.exportName}, ${options});`,
+      '',
+    );
+  }
+
+  if (system.console?.adminWorkerKey === worker.key) {
+    use('@escf/cloudflare/admin', 'adminEntrypoint');
+    const topology = JSON.stringify(systemTopology(system, worker), null, 2).replace(/\n/g, '\n  ');
+    body.push(
+      `/** The admin entrypoint the ESCF console calls (tokens: ESCF_ADMIN_READ_TOKEN, ESCF_ADMIN_WRITE_TOKEN secrets). */`,
+      `export const ${ADMIN_ENTRYPOINT_EXPORT} = adminEntrypoint({`,
+      `  aggregates: [${worker.aggregates.map((a) => a.exportName).join(', ')}],`,
+      `  topology: ${topology},`,
+      `});`,
       '',
     );
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { GeneratedPaths } from '../model/naming.js';
 import type { SystemModel } from '../model/system-model.js';
+import { planConsoleWorker } from './console-generator.js';
 import { generateEntryModule } from './entry-module-generator.js';
 import { generateEnvType } from './env-type-generator.js';
 import type { MigrationSources } from './migrations-generator.js';
@@ -51,6 +52,7 @@ export function planSystem(system: SystemModel, sources: MigrationSources): Plan
     files.push({ path: at(GeneratedPaths.env), content: generateEnvType(system, worker, bindings) });
     for (const [path, content] of workerMigrationFiles(worker, sources)) files.push({ path: at(path), content });
   }
+  if (system.console) files.push(...planConsoleWorker(system, system.console));
   return files;
 }
 

@@ -66,6 +66,10 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
       add('durable_objects', { key: aggregate.binding, enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass } });
     }
     add('d1_databases', eventStore(true));
+    // The admin entrypoint (console configured) reaches every projection and process for status and actions.
+    if (system.console?.adminWorkerKey === worker.key) {
+      for (const reactor of system.reactors) add('services', serviceEntry(reactor));
+    }
     for (const reactor of system.reactors) {
       if (reactor.delivery === 'queue') {
         add('queue_producers', { key: reactor.queueBinding, enforced: { binding: reactor.queueBinding, queue: reactor.queueName } });

@@ -29,6 +29,8 @@ export interface ReactorModel {
   /** Queues named by `@OnQueue` (processes). */
   readonly triggerQueues: readonly string[];
   readonly workflows: readonly { readonly binding: string; readonly name: string; readonly exportName: string }[];
+  /** Event types it handles (for the console's system map). */
+  readonly events: readonly string[];
 }
 
 /** One worker of the system, validated and resolved. */
@@ -61,4 +63,15 @@ export interface SystemModel {
   readonly workers: readonly WorkerModel[];
   /** Every projection and process, in config order. */
   readonly reactors: readonly ReactorModel[];
+  /** The console worker, when configured. */
+  readonly console: ConsoleModel | undefined;
+}
+
+/** The console worker and the API worker whose admin entrypoint it calls. */
+export interface ConsoleModel {
+  readonly workerName: string;
+  /** Absolute path. */
+  readonly dir: string;
+  /** Key of the API worker that exports `EscfAdmin`. */
+  readonly adminWorkerKey: string;
 }

@@ -2,10 +2,70 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { durableObjectFor } from '@escf/cloudflare';
+import { adminEntrypoint } from '@escf/cloudflare/admin';
 import { User } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'User': binding USER_AGGREGATE. */
 export const UserAggregate = durableObjectFor(User, { queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
+
+/** The admin entrypoint the ESCF console calls (tokens: ESCF_ADMIN_READ_TOKEN, ESCF_ADMIN_WRITE_TOKEN secrets). */
+export const EscfAdmin = adminEntrypoint({
+  aggregates: [User],
+  topology: {
+    "name": "users",
+    "aggregates": [
+      {
+        "type": "User",
+        "binding": "USER_AGGREGATE",
+        "worker": "users-api"
+      }
+    ],
+    "reactors": [
+      {
+        "kind": "projection",
+        "name": "users",
+        "worker": "users-users",
+        "delivery": "sync",
+        "events": [
+          "UserCreated",
+          "UserUpdated",
+          "UserEmailVerificationFulfilled",
+          "UserDeleted"
+        ],
+        "adminBinding": "USERS",
+        "commands": [
+          "User"
+        ]
+      },
+      {
+        "kind": "projection",
+        "name": "sessions",
+        "worker": "users-sessions",
+        "delivery": "sync",
+        "events": [
+          "UserCreated",
+          "UserUpdated",
+          "UserDeleted"
+        ],
+        "adminBinding": "SESSIONS",
+        "commands": []
+      },
+      {
+        "kind": "process",
+        "name": "send-email-verification",
+        "worker": "users-email",
+        "delivery": "queue",
+        "queue": "send-email-verification",
+        "deadLetterQueue": "send-email-verification-dlq",
+        "events": [
+          "UserEmailVerificationIssued"
+        ],
+        "adminBinding": "SEND_EMAIL_VERIFICATION",
+        "commands": []
+      }
+    ]
+  },
+});
 
 // Your own module: its handlers and exports.
 export * from './app.js';

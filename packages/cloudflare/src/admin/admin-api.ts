@@ -1,0 +1,461 @@
+import {
+  createRegistry,
+  engineFor,
+  inputJsonSchema,
+  lensChainOf,
+  NotFound,
+  serializeError,
+  ValidationError,
+  type AggregateClass,
+  type AggregateDescriptor,
+  type EventEnvelope,
+  type EventStore,
+  type Registry,
+} from '@escf/core';
+import { durableObjectName } from '../aggregate-address.js';
+import type { CommandRequest } from '../durable-object-host.js';
+import { D1EventStore } from '../d1-event-store.js';
+import type { RpcReply } from '../error-encoding.js';
+import type { EventArchiver } from '../archive/event-archiver.js';
+import type { ProjectionAdmin, DeliveryReport } from '../projection/projection-entrypoint.js';
+import type { RebuildStatus } from '../projection/projection-status.js';
+import type {
+  ArchiveOverview,
+  InspectedEvent,
+  InstanceQuery,
+  InstanceSummary,
+  ProcessHealth,
+  ProjectionHealth,
+  SendCommandOutcome,
+  SendCommandRequest,
+  StateAtVersion,
+  StateDiff,
+  StreamAddress,
+  StreamPage,
+  StreamQuery,
+  SystemMap,
+  TailPage,
+} from './admin-types.js';
+import { requireWrite, type AdminScope } from './admin-token.js';
+import type { OutboxBacklog } from './outbox-backlog.js';
+import { maskFields } from './sensitive-fields.js';
+import { diffStates } from './state-diff.js';
+import type { ReactorTopology, SystemTopology } from './system-topology.js';
+import type { CommandResult } from '@escf/core';
+
+/** What the admin methods are built from (see `adminEntrypoint`). */
+export interface AdminSystem<Env> {
+  readonly aggregates: readonly AggregateClass[];
+  readonly topology: SystemTopology;
+  /** The log to read streams from; default `new D1EventStore(env.ESCF_EVENTS)` (pass an `ArchivingEventStore` to read across the archive). */
+  readonly eventStore?: (env: Env) => EventStore;
+  /** The archiver, when the system archives. */
+  readonly archiver?: (env: Env) => EventArchiver;
+}
+
+interface HostStub {
+  executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>>;
+  outboxBacklog(): Promise<OutboxBacklog>;
+}
+
+/** The system-wide facts derived once per system definition. */
+export class AdminCatalog {
+  readonly registry: Registry;
+  /** Per aggregate type: every sensitive field name of its events (state fields of the same name are masked too). */
+  readonly sensitiveByAggregate = new Map<string, Set<string>>();
+
+  constructor(readonly system: AdminSystem<any>) {
+    this.registry = createRegistry({ aggregates: system.aggregates });
+    for (const [, event] of this.registry.events) {
+      const names = this.sensitiveByAggregate.get(event.aggregateType) ?? new Set<string>();
+      for (const field of event.sensitive) names.add(field);
+      this.sensitiveByAggregate.set(event.aggregateType, names);
+    }
+  }
+
+  systemMap(): SystemMap {
+    const { topology } = this.system;
+    const consumersOf = (type: string) => topology.reactors.filter((r) => r.events.includes(type)).map((r) => r.name);
+    return {
+      name: topology.name,
+      aggregates: [...this.registry.aggregates.values()].map((descriptor) => ({
+        type: descriptor.type,
+        worker: topology.aggregates.find((a) => a.type === descriptor.type)?.worker ?? '',
+        commands: [...descriptor.commands.values()].map((command) => ({
+          name: command.name,
+          inputSchema: inputJsonSchema(command.input),
+          emits: command.emits ? [...command.emits] : null,
+        })),
+        events: [...descriptor.reducers.values()].map(({ event }) => ({
+          type: event.type,
+          version: event.version,
+          upcastFrom: Array.from({ length: event.version - 1 }, (_, i) => i + 1),
+          formerly: [...(lensChainOf(event.eventClass)?.formerly ?? [])],
+          sensitive: [...event.sensitive],
+          consumers: consumersOf(event.type),
+        })),
+      })),
+      projections: topology.reactors.filter((r) => r.kind === 'projection'),
+      processes: topology.reactors.filter((r) => r.kind === 'process'),
+      queues: topology.reactors
+        .filter((r) => r.delivery === 'queue' && r.queue)
+        .map((r) => ({ name: r.queue!, consumer: r.name, deadLetterQueue: r.deadLetterQueue ?? null })),
+    };
+  }
+
+  aggregate(type: unknown): AggregateDescriptor {
+    if (typeof type !== 'string' || !this.registry.aggregates.has(type)) {
+      throw new NotFound(`No aggregate type '${String(type)}' in this system`, { known: [...this.registry.aggregates.keys()] });
+    }
+    return this.registry.aggregates.get(type)!;
+  }
+}
+
+/**
+ * The admin methods for one caller: reads for every scope, actions and
+ * revealing sensitive fields only with the write scope. Every action is
+ * logged with who did what.
+ */
+export class AdminApi<Env = unknown> {
+  constructor(
+    private readonly catalog: AdminCatalog,
+    private readonly env: Env,
+    private readonly scope: AdminScope,
+    private readonly actor: string,
+    /** Keeps work running after the reply (the entrypoint's `ctx.waitUntil`). */
+    private readonly background: (work: Promise<unknown>) => void = () => undefined,
+  ) {}
+
+  systemMap(): SystemMap {
+    return this.catalog.systemMap();
+  }
+
+  async instances(query: InstanceQuery = {}): Promise<{ instances: InstanceSummary[] }> {
+    const limit = clamp(query.limit, 50, 200);
+    const type = optionalString(query.aggregateType, 'aggregateType');
+    const id = optionalString(query.aggregateId, 'aggregateId');
+    const tenant = optionalString(query.tenantId, 'tenantId');
+    const idPattern = id === undefined ? null : id.endsWith('*') ? `${escapeLike(id.slice(0, -1))}%` : escapeLike(id);
+    const { results } = await this.db
+      .prepare(
+        `SELECT e.tenant_id, e.aggregate_type, e.aggregate_id, e.first_version + e.event_count - 1 AS version,
+                e.position + e.event_count - 1 AS last_position, json_extract(e.events, '$[#-1].timestamp') AS last_at
+         FROM escf_events e
+         WHERE e.position = (SELECT MAX(x.position) FROM escf_events x
+                             WHERE x.tenant_id = e.tenant_id AND x.aggregate_type = e.aggregate_type AND x.aggregate_id = e.aggregate_id)
+           AND (?1 IS NULL OR e.aggregate_type = ?1) AND (?2 IS NULL OR e.aggregate_id LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR e.tenant_id = ?3)
+         ORDER BY e.position DESC LIMIT ?4`,
+      )
+      .bind(type ?? null, idPattern, tenant ?? null, limit)
+      .all<{ tenant_id: string; aggregate_type: string; aggregate_id: string; version: number; last_position: number; last_at: number | null }>();
+    const instances: InstanceSummary[] = results.map((row) => ({
+      aggregateType: row.aggregate_type,
+      aggregateId: row.aggregate_id,
+      ...(row.tenant_id === '' ? {} : { tenantId: row.tenant_id }),
+      version: row.version,
+      lastPosition: row.last_position,
+      lastEventAt: row.last_at,
+    }));
+    if (!query.withBacklog) return { instances };
+    return {
+      instances: await Promise.all(
+        instances.map(async (instance) => {
+          try {
+            return { ...instance, outbox: await this.outbox(instance) };
+          } catch (error) {
+            return { ...instance, outbox: { error: messageOf(error) } };
+          }
+        }),
+      ),
+    };
+  }
+
+  /** The instance's outbox backlog, asked from its Durable Object. */
+  async outbox(address: StreamAddress): Promise<OutboxBacklog> {
+    const stream = this.address(address);
+    return this.host(stream).outboxBacklog();
+  }
+
+  async stream(query: StreamQuery): Promise<StreamPage> {
+    const stream = this.address(query);
+    const reveal = this.reveal(query.reveal, 'stream', stream);
+    const from = Math.max(1, Math.floor(Number(query.fromVersion ?? 1)) || 1);
+    const limit = clamp(query.limit, 100, 500);
+    const events = await this.store.readStream(toStreamId(stream), { fromVersion: from, limit: limit + 1 });
+    const head = await this.headOf(stream, events);
+    return {
+      ...stream,
+      head,
+      events: events.slice(0, limit).map((event) => this.inspect(event, reveal)),
+      nextVersion: events.length > limit ? events[limit]!.version : null,
+    };
+  }
+
+  async stateAt(query: StreamAddress & { readonly version?: number; readonly reveal?: boolean }): Promise<StateAtVersion> {
+    const stream = this.address(query);
+    const reveal = this.reveal(query.reveal, 'stateAt', stream);
+    const { state, version, head } = await this.replay(stream, query.version);
+    return { ...stream, version, head, state: reveal ? state : maskFields(state, this.catalog.sensitiveByAggregate.get(stream.aggregateType) ?? []) };
+  }
+
+  async diff(query: StreamAddress & { readonly from: number; readonly to: number; readonly reveal?: boolean }): Promise<StateDiff> {
+    const stream = this.address(query);
+    const reveal = this.reveal(query.reveal, 'diff', stream);
+    const sensitive = this.catalog.sensitiveByAggregate.get(stream.aggregateType) ?? [];
+    const before = await this.replay(stream, requireVersion(query.from, 'from'));
+    const after = await this.replay(stream, requireVersion(query.to, 'to'));
+    const mask = (state: unknown) => (reveal ? state : maskFields(state, sensitive));
+    return { ...stream, from: before.version, to: after.version, changes: diffStates(mask(before.state), mask(after.state)) };
+  }
+
+  async projections(): Promise<{ logHead: number; projections: ProjectionHealth[] }> {
+    const logHead = await this.logHead();
+    const projections = await Promise.all(
+      this.reactors('projection').map(async (reactor): Promise<ProjectionHealth> => {
+        const base = { name: reactor.name, worker: reactor.worker, delivery: reactor.delivery, logHead };
+        const service = this.service<ProjectionAdmin>(reactor);
+        if (!service) return { ...base, status: null, lagEvents: null, lagMs: null, error: 'no service binding to this projection in the admin worker' };
+        try {
+          const status = await service.status();
+          const pending = (await this.store.readAll({ after: status.position, limit: 1000 })).filter((e) => reactor.events.includes(e.type));
+          return { ...base, status, lagEvents: pending.length, lagMs: pending.length === 0 ? 0 : Math.max(0, Date.now() - pending[0]!.timestamp) };
+        } catch (error) {
+          return { ...base, status: null, lagEvents: null, lagMs: null, error: messageOf(error) };
+        }
+      }),
+    );
+    return { logHead, projections };
+  }
+
+  async retryStuck(params: { readonly projection: string }): Promise<DeliveryReport> {
+    requireWrite(this.scope, 'retryStuck');
+    const reactor = this.reactorNamed('projection', params?.projection);
+    this.log('retryStuck', { projection: reactor.name });
+    try {
+      return await this.requireService<ProjectionAdmin>(reactor).retryStuck();
+    } catch (error) {
+      // A stream still failing stays stuck: report it, the status shows the new error.
+      return { applied: 0, duplicates: 0, error: messageOf(error) } as DeliveryReport & { error: string };
+    }
+  }
+
+  async rebuild(params: { readonly projection: string }): Promise<RebuildStatus> {
+    requireWrite(this.scope, 'rebuild');
+    const reactor = this.reactorNamed('projection', params?.projection);
+    this.log('rebuild', { projection: reactor.name });
+    const service = this.requireService<ProjectionAdmin>(reactor);
+    const status = await service.rebuild();
+    // A queue-fed projection carries its rebuild forward on its queue; a directly delivered one has none, so drive its steps here.
+    if (reactor.delivery === 'sync') this.background(driveRebuild(service, status.generation));
+    return status;
+  }
+
+  async processes(): Promise<{ processes: ProcessHealth[] }> {
+    return {
+      processes: await Promise.all(
+        this.reactors('process').map(async (reactor): Promise<ProcessHealth> => {
+          const base = { name: reactor.name, worker: reactor.worker, delivery: reactor.delivery, deadLetterQueue: reactor.deadLetterQueue ?? null };
+          const service = this.service<{ status?: () => Promise<unknown> }>(reactor);
+          if (!service) return { ...base, status: null, error: 'no service binding to this process in the admin worker' };
+          try {
+            return { ...base, status: await service.status!() };
+          } catch (error) {
+            return { ...base, status: null, error: `this process reports no status: ${messageOf(error)}` };
+          }
+        }),
+      ),
+    };
+  }
+
+  async archive(): Promise<ArchiveOverview> {
+    const archiver = this.catalog.system.archiver?.(this.env);
+    if (!archiver) return { configured: false, status: null, lastRun: null };
+    return { configured: true, status: await archiver.status(), lastRun: null };
+  }
+
+  /** Events committed to the log after `after` (omit it to learn the head and start tailing from there). */
+  async tailEvents(params: { readonly after?: number; readonly limit?: number; readonly reveal?: boolean } = {}): Promise<TailPage> {
+    const reveal = this.reveal(params.reveal, 'tailEvents', {});
+    const head = await this.logHead();
+    if (params.after === undefined || params.after === null) return { head, events: [] };
+    const after = Math.max(0, Math.floor(Number(params.after)) || 0);
+    if (after >= head) return { head, events: [] };
+    const events = await this.store.readAll({ after, limit: clamp(params.limit, 100, 500) });
+    return { head, events: events.map((event) => this.inspect(event, reveal)) };
+  }
+
+  async sendCommand(request: SendCommandRequest): Promise<SendCommandOutcome> {
+    requireWrite(this.scope, 'sendCommand');
+    const stream = this.address(request);
+    const descriptor = this.catalog.aggregate(stream.aggregateType);
+    const command = requireString(request.command, 'command');
+    this.log('sendCommand', { ...stream, command });
+    const reply = await this.host(stream).executeSync({
+      address: { aggregateId: stream.aggregateId, ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }) },
+      command,
+      input: request.input ?? {},
+      options: { metadata: { actor: this.actor, via: 'escf-admin' } },
+    });
+    if (!reply.ok) return { ok: false, error: reply.error };
+    void descriptor;
+    return { ok: true, version: reply.value.version, events: reply.value.events.map((event) => this.inspect(event, false)) };
+  }
+
+  // ---- internals
+
+  private get db(): D1Database {
+    const db = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
+    if (!db) throw new NotFound("The admin worker has no D1 binding 'ESCF_EVENTS' (the event store)");
+    return db;
+  }
+
+  private get store(): EventStore {
+    return this.catalog.system.eventStore?.(this.env) ?? new D1EventStore(this.db);
+  }
+
+  private async logHead(): Promise<number> {
+    const row = await this.db.prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events').first<{ head: number | null }>();
+    return row?.head ?? 0;
+  }
+
+  private async headOf(stream: StreamAddress, page: readonly EventEnvelope[]): Promise<number> {
+    const store = this.store as EventStore & { headVersion?: (s: unknown) => Promise<number> };
+    if (typeof store.headVersion === 'function') return store.headVersion(toStreamId(stream));
+    return page.at(-1)?.version ?? 0;
+  }
+
+  private async replay(stream: StreamAddress, version: number | undefined): Promise<{ state: unknown; version: number; head: number }> {
+    const descriptor = this.catalog.aggregate(stream.aggregateType);
+    const engine = engineFor(descriptor.aggregateClass);
+    const events = await this.store.readStream(toStreamId(stream));
+    if (events.length === 0) throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { ...stream });
+    const target = version === undefined ? events.length : Math.min(Math.max(0, Math.floor(version)), events.length);
+    const instance = engine.create(stream.aggregateId, stream.tenantId);
+    engine.replay(instance, events.slice(0, target));
+    return { state: engine.stateOf(instance).state, version: target, head: events.at(-1)!.version };
+  }
+
+  private inspect(event: EventEnvelope, reveal: boolean): InspectedEvent {
+    const descriptor = this.catalog.registry.aggregates.get(event.aggregateType);
+    let payload = event.payload;
+    let readSchemaVersion = event.schemaVersion;
+    let readError: InspectedEvent['readError'];
+    if (descriptor) {
+      try {
+        const readings = descriptor.upcaster.read({ id: event.id, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload });
+        if (readings.length === 1) {
+          payload = readings[0]!.payload;
+          readSchemaVersion = readings[0]!.schemaVersion;
+        }
+      } catch (error) {
+        readError = serializeError(error);
+      }
+    }
+    const sensitive = this.catalog.registry.events.get(event.type)?.sensitive ?? [];
+    return {
+      id: event.id,
+      version: event.version,
+      position: event.position ?? null,
+      type: event.type,
+      timestamp: event.timestamp,
+      storedSchemaVersion: event.schemaVersion,
+      readSchemaVersion,
+      payload: reveal ? payload : maskFields(payload, sensitive),
+      metadata: event.metadata,
+      ...(readError ? { readError } : {}),
+    };
+  }
+
+  private reveal(asked: unknown, action: string, target: object): boolean {
+    if (asked !== true) return false;
+    requireWrite(this.scope, `${action} with reveal`);
+    this.log(`${action}:reveal`, target);
+    return true;
+  }
+
+  private address(value: unknown): StreamAddress {
+    const v = (value ?? {}) as Partial<StreamAddress>;
+    const aggregateType = this.catalog.aggregate(v.aggregateType).type;
+    const aggregateId = requireString(v.aggregateId, 'aggregateId');
+    const tenantId = optionalString(v.tenantId, 'tenantId');
+    return { aggregateType, aggregateId, ...(tenantId === undefined ? {} : { tenantId }) };
+  }
+
+  private host(stream: StreamAddress): HostStub {
+    const binding = this.catalog.system.topology.aggregates.find((a) => a.type === stream.aggregateType)?.binding;
+    const namespace = binding ? ((this.env as Record<string, unknown>)[binding] as DurableObjectNamespace | undefined) : undefined;
+    if (!namespace) throw new NotFound(`The admin worker has no Durable Object binding for aggregate '${stream.aggregateType}'`);
+    return namespace.get(namespace.idFromName(durableObjectName({ aggregateId: stream.aggregateId, ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }) }))) as unknown as HostStub;
+  }
+
+  private reactors(kind: ReactorTopology['kind']): ReactorTopology[] {
+    return this.catalog.system.topology.reactors.filter((r) => r.kind === kind);
+  }
+
+  private reactorNamed(kind: ReactorTopology['kind'], name: unknown): ReactorTopology {
+    const found = this.reactors(kind).find((r) => r.name === name);
+    if (!found) throw new NotFound(`No ${kind} named '${String(name)}'`, { known: this.reactors(kind).map((r) => r.name) });
+    return found;
+  }
+
+  private service<T>(reactor: ReactorTopology): T | undefined {
+    return reactor.adminBinding ? ((this.env as Record<string, unknown>)[reactor.adminBinding] as T | undefined) : undefined;
+  }
+
+  private requireService<T>(reactor: ReactorTopology): T {
+    const service = this.service<T>(reactor);
+    if (!service) throw new NotFound(`The admin worker has no service binding to ${reactor.kind} '${reactor.name}'`);
+    return service;
+  }
+
+  private log(action: string, target: object): void {
+    console.log(JSON.stringify({ escf: 'admin-action', actor: this.actor, scope: this.scope, action, target, at: new Date().toISOString() }));
+  }
+}
+
+/** Runs rebuild steps until the rebuild of `generation` is done (bounded: the next rebuild or a manual step resumes it). */
+async function driveRebuild(service: ProjectionAdmin, generation: number, budgetMs = 25_000): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  try {
+    while (Date.now() < deadline) {
+      const status = await service.rebuildStep();
+      if (!status || status.status !== 'running' || status.generation !== generation) return;
+    }
+  } catch (error) {
+    console.warn(JSON.stringify({ escf: 'admin-rebuild-step-failed', error: messageOf(error) }));
+  }
+}
+
+function toStreamId(stream: StreamAddress) {
+  return { aggregateType: stream.aggregateType, aggregateId: stream.aggregateId, ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }) };
+}
+
+function clamp(value: unknown, fallback: number, max: number): number {
+  const n = Math.floor(Number(value ?? fallback));
+  return Number.isFinite(n) && n > 0 ? Math.min(n, max) : fallback;
+}
+
+function requireString(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
+    throw new ValidationError(`'${path}' must be a non-empty string`, [{ path, message: 'must be a non-empty string of at most 512 characters' }]);
+  }
+  return value;
+}
+
+function optionalString(value: unknown, path: string): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : requireString(value, path);
+}
+
+function requireVersion(value: unknown, path: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, [{ path, message: 'must be an integer ≥ 0' }]);
+  return n;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

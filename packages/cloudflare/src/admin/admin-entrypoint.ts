@@ -1,0 +1,185 @@
+import { WorkerEntrypoint } from 'cloudflare:workers';
+import { serializeError, ValidationError } from '@escf/core';
+import { errorStatusOf } from './admin-http-status.js';
+import { replyFrom, type RpcReply } from '../error-encoding.js';
+import type { DeliveryReport } from '../projection/projection-entrypoint.js';
+import type { RebuildStatus } from '../projection/projection-status.js';
+import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';
+import { scopeOf, type AdminCredentials, type AdminTokenBindings } from './admin-token.js';
+import type {
+  ArchiveOverview,
+  InstanceQuery,
+  InstanceSummary,
+  ProcessHealth,
+  ProjectionHealth,
+  SendCommandOutcome,
+  SendCommandRequest,
+  StateAtVersion,
+  StateDiff,
+  StreamAddress,
+  StreamPage,
+  StreamQuery,
+  SystemMap,
+  TailPage,
+} from './admin-types.js';
+import { liveTailResponse } from './live-tail.js';
+import type { OutboxBacklog } from './outbox-backlog.js';
+
+/** Options of {@link adminEntrypoint}. */
+export interface AdminEntrypointOptions<Env> extends AdminSystem<Env>, AdminTokenBindings {}
+
+/** The admin methods callable over RPC (each takes the caller's credentials first) and over HTTP. */
+export interface AdminRpc {
+  systemMap(credentials: AdminCredentials): Promise<RpcReply<SystemMap>>;
+  instances(credentials: AdminCredentials, query?: InstanceQuery): Promise<RpcReply<{ instances: InstanceSummary[] }>>;
+  outbox(credentials: AdminCredentials, address: StreamAddress): Promise<RpcReply<OutboxBacklog>>;
+  stream(credentials: AdminCredentials, query: StreamQuery): Promise<RpcReply<StreamPage>>;
+  stateAt(credentials: AdminCredentials, query: StreamAddress & { version?: number; reveal?: boolean }): Promise<RpcReply<StateAtVersion>>;
+  diff(credentials: AdminCredentials, query: StreamAddress & { from: number; to: number; reveal?: boolean }): Promise<RpcReply<StateDiff>>;
+  projections(credentials: AdminCredentials): Promise<RpcReply<{ logHead: number; projections: ProjectionHealth[] }>>;
+  retryStuck(credentials: AdminCredentials, params: { projection: string }): Promise<RpcReply<DeliveryReport>>;
+  rebuild(credentials: AdminCredentials, params: { projection: string }): Promise<RpcReply<RebuildStatus>>;
+  processes(credentials: AdminCredentials): Promise<RpcReply<{ processes: ProcessHealth[] }>>;
+  archive(credentials: AdminCredentials): Promise<RpcReply<ArchiveOverview>>;
+  tailEvents(credentials: AdminCredentials, params?: { after?: number; limit?: number; reveal?: boolean }): Promise<RpcReply<TailPage>>;
+  sendCommand(credentials: AdminCredentials, request: SendCommandRequest): Promise<RpcReply<SendCommandOutcome>>;
+}
+
+/** The names of the admin methods, as routed over HTTP (`POST /<name>`). */
+export const ADMIN_METHODS = [
+  'systemMap',
+  'instances',
+  'outbox',
+  'stream',
+  'stateAt',
+  'diff',
+  'projections',
+  'retryStuck',
+  'rebuild',
+  'processes',
+  'archive',
+  'tailEvents',
+  'sendCommand',
+] as const satisfies readonly (keyof AdminRpc)[];
+
+type AdminMethod = (typeof ADMIN_METHODS)[number];
+
+/**
+ * The standard admin entrypoint of an ESCF system, added by `escf generate`
+ * to the worker that owns the event store (export name `EscfAdmin`). It
+ * answers over RPC (`env.ESCF_ADMIN.stream(credentials, …)`, for the
+ * console) and over HTTP (`POST /<method>` with a JSON body of parameters,
+ * `GET /tail/stream` for server-sent events), always with
+ * `Authorization: Bearer <token>` or the credentials argument:
+ *
+ * - no token secret configured → every call is refused (`UNAUTHORIZED`);
+ * - the read token sees everything, sensitive event fields masked;
+ * - the write token may also act (`retryStuck`, `rebuild`, `sendCommand`)
+ *   and reveal sensitive fields; every action is logged with its actor.
+ *
+ * Tokens are compared in constant time and never read from URLs.
+ */
+export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>) {
+  let catalog: AdminCatalog | undefined;
+  const catalogOf = () => (catalog ??= new AdminCatalog(options));
+
+  class EscfAdmin extends WorkerEntrypoint<Env> implements AdminRpc {
+    async #api(credentials: AdminCredentials | undefined): Promise<AdminApi<Env>> {
+      const scope = await scopeOf(this.env as object, options, credentials?.token);
+      const actor = typeof credentials?.actor === 'string' && credentials.actor.length > 0 ? credentials.actor.slice(0, 200) : `${scope}-token`;
+      return new AdminApi(catalogOf(), this.env, scope, actor, (work) => this.ctx.waitUntil(work));
+    }
+
+    #call<T>(credentials: AdminCredentials, run: (api: AdminApi<Env>) => T | Promise<T>): Promise<RpcReply<T>> {
+      return replyFrom(async () => run(await this.#api(credentials)));
+    }
+
+    systemMap(c: AdminCredentials) {
+      return this.#call(c, (api) => api.systemMap());
+    }
+    instances(c: AdminCredentials, query?: InstanceQuery) {
+      return this.#call(c, (api) => api.instances(query));
+    }
+    outbox(c: AdminCredentials, address: StreamAddress) {
+      return this.#call(c, (api) => api.outbox(address));
+    }
+    stream(c: AdminCredentials, query: StreamQuery) {
+      return this.#call(c, (api) => api.stream(query));
+    }
+    stateAt(c: AdminCredentials, query: StreamAddress & { version?: number; reveal?: boolean }) {
+      return this.#call(c, (api) => api.stateAt(query));
+    }
+    diff(c: AdminCredentials, query: StreamAddress & { from: number; to: number; reveal?: boolean }) {
+      return this.#call(c, (api) => api.diff(query));
+    }
+    projections(c: AdminCredentials) {
+      return this.#call(c, (api) => api.projections());
+    }
+    retryStuck(c: AdminCredentials, params: { projection: string }) {
+      return this.#call(c, (api) => api.retryStuck(params));
+    }
+    rebuild(c: AdminCredentials, params: { projection: string }) {
+      return this.#call(c, (api) => api.rebuild(params));
+    }
+    processes(c: AdminCredentials) {
+      return this.#call(c, (api) => api.processes());
+    }
+    archive(c: AdminCredentials) {
+      return this.#call(c, (api) => api.archive());
+    }
+    tailEvents(c: AdminCredentials, params?: { after?: number; limit?: number; reveal?: boolean }) {
+      return this.#call(c, (api) => api.tailEvents(params));
+    }
+    sendCommand(c: AdminCredentials, request: SendCommandRequest) {
+      return this.#call(c, (api) => api.sendCommand(request));
+    }
+
+    override async fetch(request: Request): Promise<Response> {
+      const header = request.headers.get('authorization') ?? '';
+      const credentials: AdminCredentials = {
+        token: header.startsWith('Bearer ') ? header.slice(7).trim() : '',
+        ...(request.headers.get('x-escf-actor') ? { actor: request.headers.get('x-escf-actor')! } : {}),
+      };
+      const { pathname, searchParams } = new URL(request.url);
+      const name = pathname.replace(/^\/+|\/+$/g, '');
+      if (request.method === 'GET' && name === 'tail/stream') {
+        let api: AdminApi<Env>;
+        try {
+          api = await this.#api(credentials);
+        } catch (error) {
+          return errorResponse(error);
+        }
+        const after = searchParams.get('after') ?? request.headers.get('last-event-id');
+        return liveTailResponse({
+          read: (position) => api.tailEvents({ ...(position === undefined ? {} : { after: position }) }),
+          ...(after !== null && after !== '' && Number.isFinite(Number(after)) ? { after: Number(after) } : {}),
+          signal: request.signal,
+        });
+      }
+      if (!(ADMIN_METHODS as readonly string[]).includes(name)) {
+        return Response.json({ ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${name}'`, methods: ADMIN_METHODS } }, { status: 404 });
+      }
+      if (request.method !== 'POST' && request.method !== 'GET') {
+        return Response.json({ ok: false, error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST (or GET without parameters)' } }, { status: 405 });
+      }
+      let params: unknown = undefined;
+      if (request.method === 'POST') {
+        const text = await request.text();
+        try {
+          params = text.trim() === '' ? undefined : JSON.parse(text);
+        } catch {
+          return errorResponse(new ValidationError('The request body is not valid JSON', [{ path: '', message: 'must be a JSON object of parameters' }]));
+        }
+      }
+      const method = (this as unknown as Record<AdminMethod, (c: AdminCredentials, p: unknown) => Promise<RpcReply<unknown>>>)[name as AdminMethod];
+      const reply = await method.call(this, credentials, params);
+      return Response.json(reply, { status: reply.ok ? 200 : errorStatusOf(reply.error.code) });
+    }
+  }
+  return EscfAdmin;
+}
+
+function errorResponse(error: unknown): Response {
+  const serialized = serializeError(error);
+  return Response.json({ ok: false, error: serialized }, { status: errorStatusOf(serialized.code) });
+}

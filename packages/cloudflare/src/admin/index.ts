@@ -1,0 +1,17 @@
+/**
+ * @escf/cloudflare/admin — the standard admin entrypoint of an ESCF system
+ * (`EscfAdmin`): the system map, instances, streams with time travel,
+ * projection and process health, the archive, a live tail and explicit
+ * actions, over token-guarded RPC and HTTP. The ESCF console is its UI.
+ *
+ * @packageDocumentation
+ */
+export { adminEntrypoint, ADMIN_METHODS, type AdminEntrypointOptions, type AdminRpc } from './admin-entrypoint.js';
+export type { AdminSystem } from './admin-api.js';
+export { sameSecret, type AdminCredentials, type AdminScope, type AdminTokenBindings } from './admin-token.js';
+export { liveTailResponse, type LiveTailOptions } from './live-tail.js';
+export { MASKED } from './sensitive-fields.js';
+export type { StateChange } from './state-diff.js';
+export type { AggregateTopology, ReactorTopology, SystemTopology } from './system-topology.js';
+export type { OutboxBacklog, OutboxTargetBacklog } from './outbox-backlog.js';
+export type * from './admin-types.js';

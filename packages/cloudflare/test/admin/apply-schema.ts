@@ -1,0 +1,9 @@
+// setupFile: the event store migration and the tally read model.
+import { applyD1Migrations } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { TALLY_SCHEMA } from '../projection/tally-projection.js';
+import type { Env } from './worker.js';
+
+const testEnv = env as unknown as Env;
+await applyD1Migrations(testEnv.ESCF_EVENTS, testEnv.TEST_MIGRATIONS);
+await testEnv.TALLY_DB.batch(TALLY_SCHEMA.map((sql) => testEnv.TALLY_DB.prepare(sql)));

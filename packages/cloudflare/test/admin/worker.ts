@@ -1,0 +1,43 @@
+// The worker the admin entrypoint tests run in: the Counter and Vault
+// aggregates (delivering directly to the Tally projection), the projection
+// itself, and two admin entrypoints — one with tokens, one without.
+import { durableObjectFor, projectionEntrypoint } from '../../src/index.js';
+import { adminEntrypoint, type SystemTopology } from '../../src/admin/index.js';
+import { Counter } from '../projection/counter-domain.js';
+import { Tally } from '../projection/tally-projection.js';
+import { Vault } from './vault-domain.js';
+
+export const CounterAggregate = durableObjectFor(Counter, { services: ['TALLY'] });
+export const VaultAggregate = durableObjectFor(Vault, {});
+
+export const TallyProjection = projectionEntrypoint(Tally, { rebuildBatchSize: 5 });
+export default TallyProjection;
+
+export const topology: SystemTopology = {
+  name: 'admin-test',
+  aggregates: [
+    { type: 'Counter', binding: 'COUNTER_AGGREGATE', worker: 'escf-admin-test' },
+    { type: 'Vault', binding: 'VAULT_AGGREGATE', worker: 'escf-admin-test' },
+  ],
+  reactors: [
+    { kind: 'projection', name: 'tally', worker: 'escf-admin-test', delivery: 'sync', events: ['Counted', 'Measured', 'Poked'], adminBinding: 'TALLY' },
+    { kind: 'process', name: 'notifier', worker: 'escf-admin-test', delivery: 'queue', queue: 'notifier-events', deadLetterQueue: 'notifier-dlq', events: ['Recorded'] },
+  ],
+};
+
+export const EscfAdmin = adminEntrypoint({ aggregates: [Counter, Vault], topology });
+/** Reads tokens from bindings that are not set: must refuse everything. */
+export const UnconfiguredAdmin = adminEntrypoint({ aggregates: [Counter, Vault], topology, readToken: 'NO_SUCH_READ', writeToken: 'NO_SUCH_WRITE' });
+
+export interface Env {
+  COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof CounterAggregate>>;
+  VAULT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof VaultAggregate>>;
+  ESCF_EVENTS: D1Database;
+  TALLY_DB: D1Database;
+  TALLY: Service<InstanceType<typeof TallyProjection>>;
+  ADMIN: Service<InstanceType<typeof EscfAdmin>>;
+  UNCONFIGURED_ADMIN: Service<InstanceType<typeof UnconfiguredAdmin>> & import('../../src/admin/index.js').AdminRpc;
+  ESCF_ADMIN_READ_TOKEN: string;
+  ESCF_ADMIN_WRITE_TOKEN: string;
+  TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+}
