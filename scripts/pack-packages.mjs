@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The public (not private) packages under packages/, in dependency order. */
-export const PUBLIC_PACKAGES = ['@escf/core', '@escf/testing', '@escf/cloudflare', '@escf/hono', '@escf/cli'];
+export const PUBLIC_PACKAGES = ['@escf/core', '@escf/testing', '@escf/cloudflare', '@escf/hono', '@escf/cli', '@escf/console'];
 
 /**
  * Runs `npm pack` for the public packages into `destination` and returns

@@ -79,7 +79,7 @@ type AdminMethod = (typeof ADMIN_METHODS)[number];
  *
  * Tokens are compared in constant time and never read from URLs.
  */
-export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>) {
+export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): AdminEntrypointClass<Env> {
   let catalog: AdminCatalog | undefined;
   const catalogOf = () => (catalog ??= new AdminCatalog(options));
 
@@ -178,6 +178,9 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>) {
   }
   return EscfAdmin;
 }
+
+/** The class {@link adminEntrypoint} returns: export it from the worker that owns the event store. */
+export type AdminEntrypointClass<Env> = new (ctx: ExecutionContext, env: Env) => WorkerEntrypoint<Env> & AdminRpc & { fetch(request: Request): Promise<Response> };
 
 function errorResponse(error: unknown): Response {
   const serialized = serializeError(error);

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { adminEntrypoint, ADMIN_METHODS, type AdminEntrypointOptions, type AdminRpc } from './admin-entrypoint.js';
+export { adminEntrypoint, ADMIN_METHODS, type AdminEntrypointClass, type AdminEntrypointOptions, type AdminRpc } from './admin-entrypoint.js';
 export type { AdminSystem } from './admin-api.js';
 export { sameSecret, type AdminCredentials, type AdminScope, type AdminTokenBindings } from './admin-token.js';
 export { liveTailResponse, type LiveTailOptions } from './live-tail.js';

@@ -1,15 +1,13 @@
+import { sha256Hex } from '../platform/web-globals.js';
+
 /**
  * A fingerprint of what an idempotency key stands for: the command name and
  * its input, as SHA-256 over canonical JSON (object keys sorted, so the same
  * input sent with its fields in another order matches). Hosts store it with
  * the key and refuse a key that comes back with another fingerprint.
  */
-export async function idempotencyFingerprint(command: string, input: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson([command, input ?? {}]));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+export function idempotencyFingerprint(command: string, input: unknown): Promise<string> {
+  return sha256Hex(canonicalJson([command, input ?? {}]));
 }
 
 function canonicalJson(value: unknown): string {

@@ -1,3 +1,5 @@
+import { platformConsole } from '../platform/web-globals.js';
+
 /** How serious a log record is. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -27,6 +29,7 @@ export type Logger = (record: LogRecord) => void;
  */
 export const jsonConsoleLogger: Logger = (record) => {
   const line = JSON.stringify({ ...record, escf: true, ...(record.error === undefined ? {} : { error: errorFields(record.error) }) });
+  const console = platformConsole();
   if (record.level === 'error') console.error(line);
   else if (record.level === 'warn') console.warn(line);
   else console.log(line);
