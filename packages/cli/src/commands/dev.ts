@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { loadConfig } from '../config/config-loader.js';
 import { resolveSystem } from '../config/resolve-system.js';
+import { ensureConsoleSecrets } from '../dev/local-secrets.js';
 import type { SystemModel } from '../model/system-model.js';
 import { migratedDatabases, workerConfigFile } from '../wrangler/worker-databases.js';
 import { runWrangler, spawnWrangler } from '../wrangler/wrangler-process.js';
@@ -29,6 +30,8 @@ export interface DevPlan {
   readonly dev: readonly string[];
   /** Deployed names of the workers, in the order wrangler starts them. */
   readonly workers: readonly string[];
+  /** A second `wrangler dev` for the ESCF console (its own port), when the system has one. */
+  readonly console?: { readonly dev: readonly string[]; readonly port: number };
 }
 
 /** The migrations and the `wrangler dev` arguments for a system. */
@@ -47,7 +50,15 @@ export function devPlan(system: SystemModel, options: Pick<DevOptions, 'port' | 
       ...(options.inspectorPort === undefined ? [] : ['--inspector-port', String(options.inspectorPort)]),
     ],
     workers: workers.map((w) => w.workerName),
+    ...(system.console === undefined ? {} : { console: consoleDev(system, options) }),
   };
+}
+
+/** The console runs in its own wrangler dev on the next port; its service binding reaches the API's admin entrypoint through wrangler's dev registry. */
+function consoleDev(system: SystemModel, options: Pick<DevOptions, 'port' | 'inspectorPort'>): { dev: string[]; port: number } {
+  const port = (options.port ?? 8787) + 1;
+  const configFile = relative(join(system.configPath, '..'), join(system.console!.dir, 'wrangler.jsonc'));
+  return { port, dev: ['dev', '-c', configFile, '--port', String(port), '--inspector-port', String((options.inspectorPort ?? 9229) + 1)] };
 }
 
 /**
@@ -78,11 +89,21 @@ export async function dev(options: DevOptions = {}): Promise<number> {
   log(`escf dev: starting ${plan.workers.join(', ')} in one wrangler dev`);
   log(`escf dev: the API (${plan.workers[0]}) listens on http://localhost:${port} — the other workers are reached through their bindings`);
   const wrangler = spawnWrangler(root, plan.dev);
-  const stop = (signal: NodeJS.Signals) => wrangler.kill(signal);
+  let consoleProcess: ReturnType<typeof spawnWrangler> | undefined;
+  if (plan.console && system.console) {
+    const { file } = ensureConsoleSecrets(system, system.console);
+    consoleProcess = spawnWrangler(root, plan.console.dev);
+    log(`escf dev: the ESCF console listens on http://localhost:${plan.console.port} — sign in with ESCF_CONSOLE_PASSWORD from ${relative(root, file)}`);
+  }
+  const stop = (signal: NodeJS.Signals) => {
+    wrangler.kill(signal);
+    consoleProcess?.kill(signal);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return new Promise((done) => {
     wrangler.on('exit', (code, signal) => {
+      consoleProcess?.kill('SIGTERM');
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       // Stopped by a signal (Ctrl-C, or its pid killed): a normal end, not a failure.
