@@ -121,7 +121,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const address = checkAddress(request?.address);
     const instance = await this.#load(address);
     const options: ExecuteOptions = request.options ?? {};
-    const now = Date.now();
+    const now = this.#options.clock.now();
     if (options.idempotencyKey !== undefined) {
       const earlier = this.#storage.findIdempotentResult(options.idempotencyKey, now);
       if (earlier) return earlier;

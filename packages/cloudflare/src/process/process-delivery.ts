@@ -5,10 +5,10 @@ import { claimEvent, ProcessEventBusyError } from './process-claim.js';
 import { ProcessGapError, ProcessHandlerError } from './process-errors.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
 
-/** What handing one event to a process did. */
-export type HandleOutcome = 'handled' | 'duplicate' | 'busy';
+/** What handing one event to a process did; `ignored`: no handler of the process wants it. */
+export type HandleOutcome = 'handled' | 'duplicate' | 'busy' | 'ignored';
 
-/** What a process delivery did. */
+/** What a process delivery did: events its handlers ran for, and events they had run for before (events no handler wants are in neither). */
 export interface ProcessDeliveryReport {
   readonly handled: number;
   readonly duplicates: number;
@@ -77,7 +77,7 @@ export class ProcessDelivery {
           const outcome = await this.handle(event);
           if (outcome === 'busy') throw new ProcessEventBusyError(this.descriptor.name, event.id);
           if (outcome === 'handled') handled++;
-          else duplicates++;
+          else if (outcome === 'duplicate') duplicates++;
         } catch (error) {
           if (!(error instanceof ProcessEventBusyError)) await this.recordFailure(event, error, 0, false);
           failures.push(error);
@@ -117,9 +117,9 @@ export class ProcessDelivery {
     } catch (error) {
       throw new ProcessHandlerError(this.descriptor.name, where, event, streamKeyOf(event), error);
     }
+    if (db) await ensureProcessSchema(db);
     // An event no handler wants only advances an ordered stream's checkpoint.
     if (calls.length > 0 && db) {
-      await ensureProcessSchema(db);
       const claim = await claimEvent(db, this.descriptor.name, event.id, this.now(), this.claimLeaseMs);
       if (claim === 'busy') return 'busy';
       if (claim === 'duplicate') {
@@ -138,7 +138,7 @@ export class ProcessDelivery {
       }
     }
     if (db) await this.markHandled(event, calls.length > 0);
-    return 'handled';
+    return calls.length > 0 ? 'handled' : 'ignored';
   }
 
   /** The handlers an event reaches, each with its upcast reading. */

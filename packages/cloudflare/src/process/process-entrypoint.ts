@@ -5,6 +5,8 @@ import {
   describeProcess,
   newId,
   processCommandsFor,
+  systemClock,
+  type Clock,
   type CommandSender,
   type EventEnvelope,
   type EventStore,
@@ -56,8 +58,8 @@ export interface ProcessEntrypointOptions<Env = any, Effects = unknown> {
   readonly maxRetries?: number;
   /** Name of the dead-letter queue, when this worker also consumes it: its messages mark the stream as dead-lettered. */
   readonly deadLetterQueue?: string;
-  /** The clock claims, leases and failures are stamped with; default `Date.now`. */
-  readonly now?: () => number;
+  /** The clock claims, leases and failures are stamped with; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** The range of the log {@link ProcessAdmin.redrive} reads: global positions, both inclusive. */
@@ -134,7 +136,8 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
   const claimLeaseMs = options.claimLeaseMs ?? 60_000;
   const ordering = options.ordering ?? 'none';
   const maxRetries = options.maxRetries ?? 3;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
 
   class Entrypoint extends WorkerEntrypoint<Env> {
     #instance: P | undefined;
@@ -263,7 +266,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
             const outcome = await delivery.handle(event);
             if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, event.id);
             if (outcome === 'handled') handled++;
-            else duplicates++;
+            else if (outcome === 'duplicate') duplicates++;
           } catch (error) {
             failed++;
             if (!(error instanceof ProcessEventBusyError)) await delivery.recordFailure(event, error, 0, false);
