@@ -129,7 +129,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const address = checkAddress(request?.address);
     const instance = await this.#load(address);
     const options: ExecuteOptions = request.options ?? {};
-    const now = Date.now();
+    const now = this.#options.clock.now();
     const fingerprint = options.idempotencyKey === undefined ? undefined : await idempotencyFingerprint(request.command, request.input);
     if (options.idempotencyKey !== undefined) {
       const earlier = this.#storage.findIdempotentResult(options.idempotencyKey, now);

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@escf/core';
 import { maxEventBytes } from './event-size-limit.js';
 
 /**
@@ -19,6 +20,8 @@ export interface AggregateHostOptions {
   readonly snapshotEvery?: number;
   /** How long an idempotency key is remembered, in ms. Defaults to 24 hours. */
   readonly idempotencyTtlMs?: number;
+  /** The time commands run at (`this.now()`, event timestamps, idempotency-key expiry); default the system clock. */
+  readonly clock?: Clock;
   /**
    * Largest event (JSON envelope) a command may emit, in bytes; larger ones
    * fail with `EVENT_TOO_LARGE` before anything is stored. Defaults to what
@@ -46,6 +49,7 @@ export interface ResolvedHostOptions {
   readonly services: readonly string[];
   readonly snapshotEvery: number;
   readonly idempotencyTtlMs: number;
+  readonly clock: Clock;
   readonly maxEventBytes: number;
   readonly outboxDelayMs: number;
   readonly retryBaseMs: number;
@@ -62,6 +66,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     services: [...(options.services ?? [])],
     snapshotEvery: options.snapshotEvery ?? 1,
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
+    clock: options.clock ?? systemClock,
     maxEventBytes: maxEventBytes({ queues: options.queues ?? [], maxEventBytes: options.maxEventBytes }),
     outboxDelayMs: options.outbox?.delayMs ?? 0,
     retryBaseMs: options.outbox?.retryBaseMs ?? 1_000,

@@ -27,7 +27,18 @@ export { projectionEntrypoint, type DeliveryReport, type ProjectionAdmin, type P
 export type { ProjectionStatus, RebuildStatus, StuckStream } from './projection/projection-status.js';
 export { PROJECTION_SCHEMA } from './projection/projection-schema.js';
 export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
-export { processEntrypoint, type ProcessDeliveryReport, type ProcessEntrypointClass, type ProcessEntrypointOptions } from './process/process-entrypoint.js';
+export {
+  processEntrypoint,
+  type ProcessAdmin,
+  type ProcessDeliveryReport,
+  type ProcessEntrypointClass,
+  type ProcessEntrypointOptions,
+  type ProcessOrdering,
+  type RedriveRange,
+  type RedriveReport,
+} from './process/process-entrypoint.js';
+export type { ProcessStatus } from './process/process-status.js';
+export { ProcessGapError, ProcessHandlerError } from './process/process-errors.js';
 export { PROCESS_SCHEMA } from './process/process-schema.js';
 export { aggregateCommandSender } from './process/aggregate-command-sender.js';
 export { Saga, runSaga, sagaInstanceId, startWorkflowOnce, type SagaOutcome } from './process/saga-workflow.js';

@@ -4,6 +4,8 @@ import {
   eventDefinitionOf,
   type Aggregate,
   type AggregateClass,
+  type ApplicableEvent,
+  type Clock,
   type CommandInput,
   type CommandNames,
   type DomainEvent,
@@ -33,18 +35,43 @@ export interface ScenarioOutcome<S> {
  * await user.given().when('delete', {}).thenError('NOT_FOUND');
  * ```
  */
-export function scenario<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id = 'test-id', tenantId?: string) {
+export function scenario<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id = 'test-id', tenantId?: string, clock?: Clock) {
+  const whenOn = (history: readonly ApplicableEvent[]) => ({
+    /** The command under test. */
+    when<K extends CommandNames<A>>(command: K, input: CommandInput<A, K>, options: ExecuteOptions = {}) {
+      return new When<A>(aggregateClass, id, tenantId, history, command, input, options, clock);
+    },
+  });
   return {
     /** The events that already happened to the aggregate, oldest first. */
     given(...history: DomainEvent<any>[]) {
-      return {
-        /** The command under test. */
-        when<K extends CommandNames<A>>(command: K, input: CommandInput<A, K>, options: ExecuteOptions = {}) {
-          return new When<A>(aggregateClass, id, tenantId, history, command, input, options);
-        },
-      };
+      return whenOn(history.map(toStored));
+    },
+    /**
+     * History as it is stored, at any schema version: `{ type, schemaVersion,
+     * payload }` (or event instances), read through the events' `@Upcast`
+     * lenses like a host reads its storage.
+     *
+     * @example
+     * ```ts
+     * await account.givenStored({ type: 'AccountOpened', schemaVersion: 1, payload: { owner: 'Ada' } })
+     *   .when('deposit', { amount: 5 }).thenState((s) => expect(s.currency).toBe('EUR'));
+     * ```
+     */
+    givenStored(...history: Array<ApplicableEvent | DomainEvent<any>>) {
+      return whenOn(history.map((event) => (eventDefinitionOf((event as object).constructor) ? toStored(event as DomainEvent<any>) : (event as ApplicableEvent))));
+    },
+    /** The same scenario with commands running at a controllable time (`this.now()`, event timestamps). */
+    withClock(testClock: Clock) {
+      return scenario(aggregateClass, id, tenantId, testClock);
     },
   };
+}
+
+function toStored(event: DomainEvent<any>): ApplicableEvent {
+  const definition = eventDefinitionOf(event.constructor);
+  if (!definition) throw new TypeError(`given(): ${String(event)} is not an event instance`);
+  return { type: definition.type, payload: JSON.parse(JSON.stringify({ ...event })) };
 }
 
 /** The assertions of a scenario. Each runs the command afresh. */
@@ -53,10 +80,11 @@ export class When<A extends Aggregate<any>> {
     private readonly aggregateClass: AggregateClass<A>,
     private readonly id: string,
     private readonly tenantId: string | undefined,
-    private readonly history: readonly DomainEvent<any>[],
+    private readonly history: readonly ApplicableEvent[],
     private readonly command: string,
     private readonly input: unknown,
     private readonly options: ExecuteOptions,
+    private readonly clock?: Clock,
   ) {}
 
   /** Expects exactly these events, in order (payloads compared with `toEqual`, so matchers work). */
@@ -96,15 +124,8 @@ export class When<A extends Aggregate<any>> {
   private async run(): Promise<ScenarioOutcome<StateOf<A>>> {
     const engine = engineFor(this.aggregateClass);
     const instance = engine.create(this.id, this.tenantId);
-    engine.replay(
-      instance,
-      this.history.map((event) => {
-        const definition = eventDefinitionOf(event.constructor);
-        if (!definition) throw new TypeError(`given(): ${String(event)} is not an event instance`);
-        return { type: definition.type, payload: JSON.parse(JSON.stringify({ ...event })) };
-      }),
-    );
-    const decision = await engine.decide(instance, this.command, this.input, this.options);
+    engine.replay(instance, this.history);
+    const decision = await engine.decide(instance, this.command, this.input, { ...this.options, ...(this.clock ? { now: this.clock.now() } : {}) });
     // State must survive storage unchanged: a Map, Date or class instance would not.
     expect(JSON.parse(JSON.stringify(decision.state)), 'aggregate state must be plain JSON').toEqual(decision.state);
     return { events: decision.events, state: decision.state as StateOf<A>, version: decision.version };

@@ -4,6 +4,9 @@ import {
   IdempotencyKeyReusedError,
   idempotencyFingerprint,
   streamKey,
+  systemClock,
+  type Clock,
+  type StateOf,
   type Aggregate,
   type AggregateClass,
   type AggregateClient,
@@ -29,7 +32,31 @@ export class InMemoryAggregates {
   private readonly idempotency = new Map<string, { readonly fingerprint: string; readonly result: CommandResult }>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(readonly store: EventStore = new InMemoryEventStore()) {}
+  private readonly clock: Clock;
+
+  constructor(
+    readonly store: EventStore = new InMemoryEventStore(),
+    options: { readonly clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * The current state and version of one aggregate instance, rebuilt from
+   * the store (version 0 and the initial state if it has no events).
+   *
+   * @example
+   * ```ts
+   * expect(await host.state(Account, 'acc-1')).toEqual({ version: 2, state: { status: 'open', balance: 50 } });
+   * ```
+   */
+  async state<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id: string, tenantId?: string): Promise<{ version: number; state: StateOf<A> }> {
+    const engine = engineFor(aggregateClass);
+    const instance = engine.create(id, tenantId);
+    engine.replay(instance, await this.store.readStream({ aggregateType: engine.type, aggregateId: id, ...(tenantId === undefined ? {} : { tenantId }) }));
+    const { state, version } = engine.stateOf(instance);
+    return { version, state: state as StateOf<A> };
+  }
 
   /** A typed client for one aggregate instance. */
   client<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id: string, tenantId?: string): AggregateClient<A> {
@@ -67,7 +94,7 @@ export class InMemoryAggregates {
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
         throw new ConcurrencyError(options.expectedVersion, version, key);
       }
-      const decision = await engine.decide(instance, command, input, options);
+      const decision = await engine.decide(instance, command, input, { ...options, now: this.clock.now() });
       if (decision.events.length > 0) await this.store.append(stream, decision.events, { expectedVersion: version });
       const result: CommandResult = { aggregateType: engine.type, aggregateId: id, version: decision.version, events: decision.events };
       if (options.idempotencyKey !== undefined) this.idempotency.set(`${key}#${options.idempotencyKey}`, { fingerprint, result: structuredClone(result) });

@@ -1,7 +1,8 @@
 /**
- * @escf/testing — given/when/then for aggregates, an in-memory event store,
- * an in-memory aggregate host and the conformance suite every `EventStore`
- * must pass.
+ * @escf/testing — given/when/then for aggregates, projections, processes
+ * and sagas, an in-memory event store, an in-memory aggregate host, a test
+ * clock, a SQLite-backed D1 for Node, and the conformance suite every
+ * `EventStore` must pass. (Workerd-only helpers: `@escf/testing/workerd`.)
  *
  * @packageDocumentation
  */
@@ -10,3 +11,9 @@ export { InMemoryEventStore } from './in-memory-event-store.js';
 export { InMemoryAggregates } from './in-memory-aggregates.js';
 export { describeEventStoreConformance, makeEvents } from './event-store-conformance.js';
 export { eventually, type EventuallyOptions } from './eventually.js';
+export { projectionScenario, ProjectionThen, type ProjectionScenarioOptions, type ProjectionScenarioResult } from './projection-scenario.js';
+export { processScenario, ProcessThen, type CalledEffect, type ProcessScenarioOptions, type ProcessScenarioResult, type SentCommand } from './process-scenario.js';
+export { inStream, type GivenEvent, type StoredEventInput, type StreamEvents } from './given-events.js';
+export { sqliteD1Database } from './sqlite-d1-database.js';
+export { TestClock } from './test-clock.js';
+export { TestWorkflowStep, type RecordedStep } from './test-workflow-step.js';

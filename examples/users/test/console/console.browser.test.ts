@@ -102,7 +102,7 @@ describe('the ESCF console in a browser', () => {
   });
 
   it('shows a poisoned projection stream as stuck, and recovers it after retry', async () => {
-    const usersDb = await system.d1('USERS_DB', 'users-users');
+    const usersDb = await system.d1('USERS_DB', 'users');
     await page.goto(`${base}#/command?aggregate=User&command=create`);
     await page.waitForSelector('#field-email', WAIT);
     const userId = await page.inputValue('#command-id');

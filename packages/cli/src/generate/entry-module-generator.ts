@@ -63,9 +63,9 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     const options = [
       `database: '${reactor.databaseBinding}'`,
       ...(bindings.sections.queue_producers.some((p) => p.key === reactor.queueBinding) ? [`queue: '${reactor.queueBinding}'`] : []),
-      // The projection runtime reports the last attempt as dead-lettered, so it must know max_retries.
-      ...(reactor.kind === 'projection' ? [`maxRetries: ${maxRetries}`] : []),
-      ...(reactor.kind === 'projection' && reactor.delivery === 'queue' ? [`deadLetterQueue: '${reactor.deadLetterQueue}'`] : []),
+      // The runtime reports the last attempt as dead-lettered, so it must know max_retries.
+      ...(reactor.kind === 'projection' || reactor.delivery === 'queue' ? [`maxRetries: ${maxRetries}`] : []),
+      ...(reactor.delivery === 'queue' ? [`deadLetterQueue: '${reactor.deadLetterQueue}'`] : []),
     ];
     const name = `${reactor.exportName}Entrypoint`;
     body.push(

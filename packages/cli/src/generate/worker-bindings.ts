@@ -107,8 +107,8 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
           ...(maxBatchTimeout !== undefined ? { max_batch_timeout: maxBatchTimeout } : {}),
         },
       });
-      // Consuming its dead-letter queue lets a projection entrypoint mark those streams as stuck.
-      if (reactor.kind === 'projection') add('queue_consumers', { key: reactor.deadLetterQueue, enforced: { queue: reactor.deadLetterQueue } });
+      // Consuming its dead-letter queue lets the entrypoint mark those streams as stuck (projections and processes).
+      add('queue_consumers', { key: reactor.deadLetterQueue, enforced: { queue: reactor.deadLetterQueue } });
     }
     for (const queue of reactor.triggerQueues) add('queue_consumers', { key: queue, enforced: { queue } });
     for (const workflow of reactor.workflows) {

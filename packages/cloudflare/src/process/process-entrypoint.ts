@@ -7,14 +7,23 @@ import {
   describeProcess,
   newId,
   processCommandsFor,
+  systemClock,
+  type Clock,
   type CommandSender,
   type EventEnvelope,
+  type EventStore,
   type ProcessHandlerContext,
 } from '@escf/core';
-import { backoffSeconds } from '../projection/retry-backoff.js';
-import { groupByStream, isEnvelope } from '../projection/stream-of-event.js';
-import { claimEvent, ProcessEventBusyError } from './process-claim.js';
-import { ensureProcessSchema } from './process-schema.js';
+import { D1EventStore } from '../d1-event-store.js';
+import { backoffSeconds } from '../delivery/retry-backoff.js';
+import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
+import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
+import { ProcessEventBusyError } from './process-claim.js';
+import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
+import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
+import { readProcessStatus, type ProcessStatus } from './process-status.js';
+
+export type { ProcessDeliveryReport, ProcessOrdering } from './process-delivery.js';
 
 /** Options of {@link processEntrypoint}. */
 export interface ProcessEntrypointOptions<Env = any, Effects = unknown> {
@@ -36,21 +45,64 @@ export interface ProcessEntrypointOptions<Env = any, Effects = unknown> {
    * the lease expires, so effects are at least once across crashes.
    */
   readonly claimLeaseMs?: number;
+  /**
+   * `'stream'`: events of one aggregate stream are handled in version order,
+   * with a checkpoint per stream (needs the database): an event ahead of it
+   * first pulls the missing versions from the event store, so an event whose
+   * queue message was lost is still handled (once), and a failing event stops
+   * its stream until it succeeds (later versions wait), as in projections.
+   * Default `'none'`: events are handled as they arrive, each once by id.
+   */
+  readonly ordering?: ProcessOrdering;
+  /** Where missing events, retries and re-drives are read from; default `new D1EventStore(env.ESCF_EVENTS)`. */
+  readonly eventStore?: (env: Env) => EventStore;
+  /** Must equal the consumer's `max_retries` in wrangler config (default 3): the last attempt is reported as dead-lettered. */
+  readonly maxRetries?: number;
+  /** Name of the dead-letter queue, when this worker also consumes it: its messages mark the stream as dead-lettered. */
+  readonly deadLetterQueue?: string;
+  /** The clock claims, leases and failures are stamped with; default the system clock. */
+  readonly clock?: Clock;
 }
 
-/** What a process delivery did. */
-export interface ProcessDeliveryReport {
-  readonly handled: number;
-  readonly duplicates: number;
+/** The range of the log {@link ProcessAdmin.redrive} reads: global positions, both inclusive. */
+export interface RedriveRange {
+  readonly fromPosition: number;
+  /** Default: the head of the log. */
+  readonly toPosition?: number;
+}
+
+/** What a re-drive did: events read from the log, handled now, already handled, failed (then stuck). */
+export interface RedriveReport extends ProcessDeliveryReport {
+  readonly read: number;
+  readonly failed: number;
+  /** The last position read; call again from the next one while `more` is true. */
+  readonly lastPosition: number;
+  readonly more: boolean;
+}
+
+/** The delivery and operator surface of a process entrypoint (the projection vocabulary). */
+export interface ProcessAdmin {
+  /** Direct RPC delivery of events. Throws the first failure; other streams are handled. */
+  deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport>;
+  /** Checkpoints (ordered processes) and stuck streams. */
+  status(): Promise<ProcessStatus>;
+  /** Hands every stuck stream's events, from its failing version to the head of its stream, to the process again (after fixing the cause). */
+  retryStuck(): Promise<ProcessDeliveryReport>;
+  /**
+   * Re-drives the process over a range of the D1 log: every event in it is
+   * handed to the process, and those it already handled are skipped by event
+   * id, so effects run once. Heals events whose delivery was lost. Reads at
+   * most `limit` events (default 500) per call.
+   */
+  redrive(range: RedriveRange, limit?: number): Promise<RedriveReport>;
 }
 
 /** The class {@link processEntrypoint} returns. */
 export type ProcessEntrypointClass<Env> = new (
   ctx: ExecutionContext,
   env: Env,
-) => WorkerEntrypoint<Env> & {
-  /** Direct RPC delivery of events. */
-  deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport>;
+) => WorkerEntrypoint<Env> &
+  ProcessAdmin & {
   queue(batch: MessageBatch<unknown>): Promise<void>;
   fetch(request: Request): Promise<Response>;
   scheduled(controller: ScheduledController): Promise<void>;
@@ -84,6 +136,10 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
   const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
   const className = processClass.name || descriptor.name;
   const claimLeaseMs = options.claimLeaseMs ?? 60_000;
+  const ordering = options.ordering ?? 'none';
+  const maxRetries = options.maxRetries ?? 3;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
 
   class Entrypoint extends WorkerEntrypoint<Env> {
     #instance: P | undefined;
@@ -107,31 +163,49 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       return { effects: this.#effects, commands: processCommandsFor(sender, descriptor.name, trigger), env: this.env };
     }
 
-    async deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport> {
-      let handled = 0;
-      let duplicates = 0;
-      for (const group of groupByStream(events, (e) => e).values()) {
-        for (const event of group) {
-          const outcome = await this.handle(event);
-          if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, event.id);
-          if (outcome === 'handled') handled++;
-          else duplicates++;
-        }
+    protected get store(): EventStore {
+      if (options.eventStore) return options.eventStore(this.env);
+      const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
+      if (!events) throw new DefinitionError(`Process '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps, retry and re-drive.`);
+      return new D1EventStore(events);
+    }
+
+    protected delivery(): ProcessDelivery {
+      if (ordering === 'stream' && !this.db) {
+        throw new DefinitionError(`Process '${descriptor.name}' has ordering: 'stream', which needs the D1 binding '${databaseBinding}' for its checkpoints.`);
       }
-      return { handled, duplicates };
+      return new ProcessDelivery(descriptor, upcaster, this.db, () => this.store, ordering, claimLeaseMs, now, (member, envelope, trigger) =>
+        this.call(member, envelope, this.context(trigger)),
+      );
+    }
+
+    async deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport> {
+      return this.delivery().deliverAll(events);
     }
 
     override async queue(batch: MessageBatch<unknown>): Promise<void> {
-      const trigger = descriptor.triggers.find((t) => t.trigger.kind === 'queue' && t.trigger.queue === batch.queue);
-      for (const message of batch.messages) {
-        try {
-          if (trigger) {
-            const id = message.id;
-            await this.call(trigger.member, message.body, this.context({ id, metadata: { correlationId: id, causationId: id } }));
-          } else if (isEnvelope(message.body)) {
-            // Another delivery is handling this event right now: look again later.
-            if ((await this.handle(message.body)) === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
+      if (options.deadLetterQueue !== undefined && batch.queue === options.deadLetterQueue) {
+        const db = this.db;
+        for (const message of batch.messages) {
+          if (db && isEnvelope(message.body)) {
+            await ensureProcessSchema(db);
+            await markStreamDeadLettered(db, PROCESS_FAILURES, descriptor.name, message.body, now());
           }
+          message.ack();
+        }
+        return;
+      }
+      const trigger = descriptor.triggers.find((t) => t.trigger.kind === 'queue' && t.trigger.queue === batch.queue);
+      const events: Array<Message<EventEnvelope>> = [];
+      for (const message of batch.messages) {
+        if (!trigger) {
+          if (isEnvelope(message.body)) events.push(message as Message<EventEnvelope>);
+          else message.ack(); // not ours: retrying would not make it readable
+          continue;
+        }
+        try {
+          const id = message.id;
+          await this.call(trigger.member, message.body, this.context({ id, metadata: { correlationId: id, causationId: id } }));
           message.ack();
         } catch (error) {
           log({
@@ -146,6 +220,72 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
         }
       }
+      const delivery = this.delivery();
+      for (const group of groupByStream(events, (m) => m.body).values()) {
+        let stuck = false;
+        for (const message of group) {
+          // Ordered: later versions of a stuck stream wait, as in projections.
+          if (stuck) {
+            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+            continue;
+          }
+          try {
+            // Another delivery is handling this event right now: look again later.
+            if ((await delivery.handle(message.body)) === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
+            message.ack();
+          } catch (error) {
+            if (!(error instanceof ProcessEventBusyError)) {
+              console.error(`Process '${descriptor.name}' failed on ${message.body.type} ${message.body.id}; retrying`, error);
+              await delivery.recordFailure(message.body, error, message.attempts, message.attempts > maxRetries);
+              stuck = ordering === 'stream';
+            }
+            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+          }
+        }
+      }
+    }
+
+    async status(): Promise<ProcessStatus> {
+      const db = this.db;
+      if (!db) return { name: descriptor.name, ordering, position: 0, streams: 0, stuck: [] };
+      return readProcessStatus(db, descriptor.name, ordering);
+    }
+
+    async retryStuck(): Promise<ProcessDeliveryReport> {
+      const { stuck } = await this.status();
+      const store = this.store;
+      const events: EventEnvelope[] = [];
+      for (const entry of stuck) {
+        // Ordered: the stream from its failing version on; otherwise the failing event alone.
+        const limit = ordering === 'stream' ? undefined : 1;
+        events.push(...(await store.readStream(streamOfKey(entry.stream), { fromVersion: entry.version, ...(limit ? { limit } : {}) })));
+      }
+      return this.delivery().deliverAll(events);
+    }
+
+    async redrive(range: RedriveRange, limit = 500): Promise<RedriveReport> {
+      const to = range.toPosition ?? Number.MAX_SAFE_INTEGER;
+      const batch = (await this.store.readAll({ after: Math.max(0, range.fromPosition - 1), limit })).filter((e) => (e.position ?? 0) <= to);
+      const delivery = this.delivery();
+      let handled = 0;
+      let duplicates = 0;
+      let failed = 0;
+      for (const group of groupByStream(batch, (e) => e).values()) {
+        for (const event of group) {
+          try {
+            const outcome = await delivery.handle(event);
+            if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, event.id);
+            if (outcome === 'handled') handled++;
+            else if (outcome === 'duplicate') duplicates++;
+          } catch (error) {
+            failed++;
+            if (!(error instanceof ProcessEventBusyError)) await delivery.recordFailure(event, error, 0, false);
+            if (ordering === 'stream') break;
+          }
+        }
+      }
+      const lastPosition = batch.reduce((max, e) => Math.max(max, e.position ?? 0), range.fromPosition - 1);
+      return { read: batch.length, handled, duplicates, failed, lastPosition, more: batch.length === limit && lastPosition < to };
     }
 
     override async fetch(request: Request): Promise<Response> {
@@ -169,38 +309,6 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       // One id per schedule slot: a re-run of the same slot issues the same commands.
       const id = `${controller.cron}@${controller.scheduledTime}`;
       for (const job of jobs) await this.call(job.member, controller, this.context({ id, metadata: { correlationId: id, causationId: id } }));
-    }
-
-    /**
-     * Runs the handlers of one event unless it was handled before (`'duplicate'`)
-     * or another delivery is handling it right now (`'busy'`: try again later).
-     */
-    private async handle(event: EventEnvelope): Promise<'handled' | 'duplicate' | 'busy'> {
-      const db = this.db;
-      if (db) {
-        await ensureProcessSchema(db);
-        const claim = await claimEvent(db, descriptor.name, event.id, Date.now(), claimLeaseMs);
-        if (claim !== 'claimed') return claim;
-      }
-      try {
-        for (const reading of upcaster.read(event)) {
-          const handler = reading.definition ? descriptor.handlers.get(reading.type) : undefined;
-          if (!handler) continue;
-          const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };
-          await this.call(handler.member, envelope, this.context(event));
-        }
-      } catch (error) {
-        // Release the claim so that the retry need not wait for the lease to run out.
-        if (db) await db.prepare('DELETE FROM escf_process_events WHERE process = ?1 AND event_id = ?2 AND handled_at = 0').bind(descriptor.name, event.id).run();
-        throw error;
-      }
-      if (db) {
-        await db
-          .prepare('UPDATE escf_process_events SET handled_at = ?3 WHERE process = ?1 AND event_id = ?2')
-          .bind(descriptor.name, event.id, Date.now())
-          .run();
-      }
-      return 'handled';
     }
 
     private async call(member: string | symbol, input: unknown, context: ProcessHandlerContext<Effects, Env>): Promise<unknown> {

@@ -1,20 +1,11 @@
 import type { EventEnvelope } from '@escf/core';
-import { messageOf } from './projection-errors.js';
+import { markStreamDeadLettered, recordStreamFailure, selectStuckStreams, stuckStreamsOf, type FailureTable, type StuckStream } from '../delivery/stream-failures.js';
 import { ensureProjectionSchema } from './projection-schema.js';
-import { streamKeyOf } from './stream-of-event.js';
 
-/** One stuck stream: the first event of it that keeps failing. */
-export interface StuckStream {
-  readonly stream: string;
-  readonly version: number;
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly error: string;
-  readonly attempts: number;
-  /** True once the delivery was given up and went to the dead-letter queue. */
-  readonly deadLettered: boolean;
-  readonly updatedAt: number;
-}
+export type { StuckStream } from '../delivery/stream-failures.js';
+
+/** Projections keep their stuck streams in `escf_projection_failures` (see projection-schema.ts). */
+const FAILURES: FailureTable = { table: 'escf_projection_failures', owner: 'projection' };
 
 /** Progress of a rebuild. */
 export interface RebuildStatus {
@@ -58,45 +49,13 @@ export async function recordFailure(
   deadLettered: boolean,
 ): Promise<void> {
   await ensureProjectionSchema(db);
-  const details = (error as { details?: { stream?: string; version?: number; eventId?: string; eventType?: string } })?.details;
-  // A failure in a gap-filled event names that event, not the delivered one.
-  const stream = details?.stream ?? streamKeyOf(event);
-  await db
-    .prepare(
-      `INSERT INTO escf_projection_failures (projection, stream, version, event_id, event_type, error, attempts, dead_lettered, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-       ON CONFLICT (projection, stream) DO UPDATE SET
-         version = excluded.version, event_id = excluded.event_id, event_type = excluded.event_type, error = excluded.error,
-         attempts = CASE WHEN ?10 > 0 THEN MAX(escf_projection_failures.attempts, excluded.attempts) ELSE escf_projection_failures.attempts + 1 END,
-         dead_lettered = MAX(escf_projection_failures.dead_lettered, excluded.dead_lettered), updated_at = excluded.updated_at
-       WHERE excluded.version <= escf_projection_failures.version`,
-    )
-    .bind(
-      projection,
-      stream,
-      details?.version ?? event.version,
-      details?.eventId ?? event.id,
-      details?.eventType ?? event.type,
-      messageOf(error).slice(0, 2000),
-      Math.max(1, attempts),
-      deadLettered ? 1 : 0,
-      Date.now(),
-      attempts,
-    )
-    .run();
+  await recordStreamFailure(db, FAILURES, projection, event, error, attempts, deadLettered, Date.now());
 }
 
 /** Marks a stream's failure as dead-lettered (a message arrived on the dead-letter queue). */
 export async function markDeadLettered(db: D1Database, projection: string, event: EventEnvelope): Promise<void> {
   await ensureProjectionSchema(db);
-  await db
-    .prepare(
-      `INSERT INTO escf_projection_failures (projection, stream, version, event_id, event_type, error, attempts, dead_lettered, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, 'dead-lettered', 0, 1, ?6)
-       ON CONFLICT (projection, stream) DO UPDATE SET dead_lettered = 1, updated_at = excluded.updated_at`,
-    )
-    .bind(projection, streamKeyOf(event), event.version, event.id, event.type, Date.now())
-    .run();
+  await markStreamDeadLettered(db, FAILURES, projection, event, Date.now());
 }
 
 /** Reads the whole status of a projection in one D1 batch. */
@@ -104,7 +63,7 @@ export async function readStatus(db: D1Database, projection: string): Promise<Pr
   await ensureProjectionSchema(db);
   const [summary, failures, rebuild] = await db.batch([
     db.prepare('SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_projection_streams WHERE projection = ?1').bind(projection),
-    db.prepare('SELECT * FROM escf_projection_failures WHERE projection = ?1 ORDER BY updated_at').bind(projection),
+    selectStuckStreams(db, FAILURES, projection),
     db.prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1').bind(projection),
   ]);
   const head = summary!.results[0] as { position: number; streams: number };
@@ -112,29 +71,9 @@ export async function readStatus(db: D1Database, projection: string): Promise<Pr
     name: projection,
     position: head.position,
     streams: head.streams,
-    stuck: (failures!.results as FailureRow[]).map((row) => ({
-      stream: row.stream,
-      version: row.version,
-      eventId: row.event_id,
-      eventType: row.event_type,
-      error: row.error,
-      attempts: row.attempts,
-      deadLettered: row.dead_lettered === 1,
-      updatedAt: row.updated_at,
-    })),
+    stuck: stuckStreamsOf(failures!.results),
     rebuild: rebuildStatusOf(rebuild!.results[0] as RebuildRow | undefined),
   };
-}
-
-interface FailureRow {
-  stream: string;
-  version: number;
-  event_id: string;
-  event_type: string;
-  error: string;
-  attempts: number;
-  dead_lettered: number;
-  updated_at: number;
 }
 
 export interface RebuildRow {

@@ -1,45 +1,24 @@
-// Events written at schema version 1 by raw SQL — as an old release would
-// have stored them — are read as version 3 everywhere: by the aggregate
+// Events seeded at schema version 1 (seedStoredEvents) — as an old release
+// would have stored them — are read as version 3 everywhere: by the aggregate
 // rehydrating from its Durable Object's SQLite, by a projection filling a gap
 // from D1, and by a projection rebuild. Nothing stored is rewritten.
-import { runInDurableObject } from 'cloudflare:test';
+import { seedStoredEvents } from '@escf/testing/workerd';
 import { describe, expect, it } from 'vitest';
-import { durableObjectName } from '../../src/index.js';
+import { Counter } from './counter-domain.js';
 import { counters, envelope, eventually, store, testEnv, uniqueId } from './helpers.js';
 
 const tally = () => testEnv.TALLY;
 const v1Values = [2, 3, 5];
+const v1History = v1Values.map((value) => ({ type: 'Measured', schemaVersion: 1, payload: { value } }));
 
-/** Writes Measured v1 rows straight into a Counter object's own SQLite. */
+/** Seeds Measured v1 events into a Counter object's own storage, as an old release left them. */
 async function writeV1InDurableObject(id: string): Promise<void> {
-  const stub = testEnv.COUNTER_AGGREGATE.get(testEnv.COUNTER_AGGREGATE.idFromName(durableObjectName({ aggregateId: id })));
-  await runInDurableObject(stub as unknown as DurableObjectStub, (_instance: unknown, state: DurableObjectState) => {
-    v1Values.forEach((value, index) => {
-      state.storage.sql.exec(
-        'INSERT INTO escf_events (version, id, type, schema_version, payload, metadata, timestamp) VALUES (?, ?, ?, 1, ?, ?, ?)',
-        index + 1,
-        `${id}-v1-${index + 1}`,
-        'Measured',
-        JSON.stringify({ value }),
-        JSON.stringify({ correlationId: id, causationId: id }),
-        Date.now(),
-      );
-    });
-  });
+  await seedStoredEvents({ aggregate: Counter, aggregateId: id, events: v1History, durableObject: testEnv.COUNTER_AGGREGATE });
 }
 
-/** Writes the same v1 events as one row of the D1 event store, at the next free global position. */
+/** Seeds the same v1 events into the D1 event store, at the next free global position. */
 async function writeV1InD1(id: string): Promise<void> {
-  const events = v1Values.map((value, index) => {
-    const { position: _position, ...stored } = envelope(id, index + 1, 'Measured', { value }, 1);
-    return stored;
-  });
-  await testEnv.ESCF_EVENTS.prepare(
-    `INSERT INTO escf_events (position, tenant_id, aggregate_type, aggregate_id, first_version, event_count, events)
-     VALUES ((SELECT COALESCE(MAX(position + event_count), 1) FROM escf_events), '', 'Counter', ?1, 1, ?2, ?3)`,
-  )
-    .bind(id, events.length, JSON.stringify(events))
-    .run();
+  await seedStoredEvents({ aggregate: Counter, aggregateId: id, events: v1History, eventStore: testEnv.ESCF_EVENTS });
 }
 
 describe('stored version 1 events are read as version 3 everywhere', () => {
@@ -64,6 +43,18 @@ describe('stored version 1 events are read as version 3 everywhere', () => {
     expect(await tally().tally(id)).toEqual({ id, total: 11, history: '1m,2m,3m,4m' });
     const stored = await store().readStream({ aggregateType: 'Counter', aggregateId: id }, { limit: 3 });
     expect(stored.map((e) => [e.schemaVersion, e.payload])).toEqual(v1Values.map((value) => [1, { value }]));
+  });
+
+  it('seeded into both the object and the log, the history counts as delivered: the log gets only the new event', async () => {
+    const id = uniqueId('upcast-both');
+    await seedStoredEvents({ aggregate: Counter, aggregateId: id, events: v1History, durableObject: testEnv.COUNTER_AGGREGATE, eventStore: testEnv.ESCF_EVENTS });
+    expect((await counters(testEnv).counter(id).measure({ amount: 1, unit: 'm' })).version).toBe(4);
+    const logged = await eventually(async () => {
+      const events = await store().readStream({ aggregateType: 'Counter', aggregateId: id });
+      return events.length === 4 && events;
+    }, 10_000, 'the new event to reach D1');
+    expect(logged.map((e) => [e.version, e.schemaVersion])).toEqual([[1, 1], [2, 1], [3, 1], [4, 3]]);
+    expect(await tally().tally(id)).toBeDefined();
   });
 
   it('by a projection rebuild', async () => {

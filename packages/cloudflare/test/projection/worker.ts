@@ -8,6 +8,7 @@ import { aggregateCommandSender, durableObjectFor, processEntrypoint, projection
 import { Counter } from './counter-domain.js';
 import { LateEventStore } from './late-event-store.js';
 import { Notifier, type NotifierEffects } from './notifier-process.js';
+import { OrderedNotifier } from './ordered-notifier-process.js';
 import { BlueGreenTally } from './blue-green-tally-projection.js';
 import { Tally } from './tally-projection.js';
 
@@ -37,6 +38,22 @@ export const NotifierProcess = processEntrypoint(Notifier, {
     },
   }),
   commands: (env) => aggregateCommandSender(env, [{ aggregate: Counter, binding: 'COUNTER_AGGREGATE' }]),
+});
+
+// Per-stream ordering with gap fill; shares NOTIFIER_DB (its tables are keyed by process name).
+export const OrderedNotifierProcess = processEntrypoint(OrderedNotifier, {
+  ordering: 'stream',
+  database: 'NOTIFIER_DB',
+  maxRetries: 2,
+  deadLetterQueue: 'ordered-notifier-dlq',
+  effects: (env: Env) => ({
+    async notify(target: string, detail: string) {
+      await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
+    },
+    async isPoisoned(target: string) {
+      return (await env.NOTIFIER_DB.prepare('SELECT 1 FROM poison WHERE id = ?').bind(target).first()) !== null;
+    },
+  }),
 });
 
 export interface Env {

@@ -10,4 +10,6 @@ export interface AggregateContext<S> {
   tenantId: string | undefined;
   version: number;
   state: S;
+  /** The time of the command being decided (from the host's clock); unset during replay. */
+  now?: number;
 }

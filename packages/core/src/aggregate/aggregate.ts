@@ -53,6 +53,15 @@ export abstract class Aggregate<S = unknown> {
   get state(): Readonly<S> {
     return this[AGGREGATE_CONTEXT].state;
   }
+
+  /**
+   * The time of the command being decided, from the host's clock (a test
+   * clock in tests): use it instead of `Date.now()` for expiry checks, so
+   * they can be tested. Also the timestamp of the events the command emits.
+   */
+  protected now(): number {
+    return this[AGGREGATE_CONTEXT].now ?? Date.now();
+  }
 }
 
 /** The static side of an aggregate class, as the registry and hosts see it. */

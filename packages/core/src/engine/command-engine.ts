@@ -119,9 +119,17 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
     if (!validated.ok) {
       throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, validated.issues);
     }
-    const returned = await this.invoke(instance, command, validated.value);
+    // One time per command: what `this.now()` returns and the events' timestamp.
+    const now = context.now ?? Date.now();
+    contextOf(instance).now = now;
+    let returned: unknown;
+    try {
+      returned = await this.invoke(instance, command, validated.value);
+    } finally {
+      contextOf(instance).now = undefined;
+    }
     const emitted = await this.toEmittedEvents(command, returned);
-    return this.apply(instance, emitted, context);
+    return this.apply(instance, emitted, { ...context, now });
   }
 
   /** Moves the instance to the decision's state; call after the events are durably stored. */

@@ -1,0 +1,35 @@
+import { EscfError } from '@escf/core';
+
+/**
+ * The event store does not (yet) hold the events between an ordered
+ * process's checkpoint and a delivered event. Code `PROCESS_GAP`; the
+ * delivery is retried.
+ */
+export class ProcessGapError extends EscfError {
+  override readonly name = 'ProcessGapError';
+  readonly code = 'PROCESS_GAP';
+  constructor(process: string, stream: string, checkpoint: number, delivered: number, found: number) {
+    super(
+      `Process '${process}' got version ${delivered} of ${stream} at checkpoint ${checkpoint}, but the event store returned ${found} of the ${delivered - checkpoint - 1} missing events`,
+      { process, stream, checkpoint, delivered, found },
+    );
+  }
+}
+
+/**
+ * A process handler threw. Code `PROCESS_HANDLER_FAILED`; carries the
+ * stream, version and event id so that status and logs name the stuck event.
+ */
+export class ProcessHandlerError extends EscfError {
+  override readonly name = 'ProcessHandlerError';
+  readonly code = 'PROCESS_HANDLER_FAILED';
+  constructor(process: string, where: string, event: { id: string; type: string; version: number }, stream: string, cause: unknown) {
+    super(`Process '${process}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${cause instanceof Error ? cause.message : String(cause)}`, {
+      process,
+      stream,
+      eventId: event.id,
+      eventType: event.type,
+      version: event.version,
+    });
+  }
+}

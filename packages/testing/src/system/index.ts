@@ -1,0 +1,7 @@
+/**
+ * `@escf/testing/system` (Node only): start a generated multi-worker system
+ * in workerd for end-to-end tests, from its `escf.config.ts`.
+ *
+ * @packageDocumentation
+ */
+export { startSystem, type ConsoleSecrets, type D1DatabaseLike, type RunningSystem, type StartSystemOptions } from './start-system.js';
