@@ -135,6 +135,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+      ...(options.principal === undefined ? {} : { principal: options.principal }),
       now,
     });
     assertEventsFit(decision.events, this.#options.maxEventBytes, this.#options.queues.length > 0);
