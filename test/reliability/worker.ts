@@ -4,7 +4,8 @@
 // queries) as the default entrypoint, which also serves the HTTP API.
 import type { D1Migration } from 'cloudflare:test';
 import { Hono, type Context } from 'hono';
-import { aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { UniqueValueClaims, aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { Member } from './member-domain.js';
 import { CommandApi, bearerToken, readJson } from '@escf/hono';
 import { Unauthorized, type Principal } from '@escf/core';
 import { Account } from './account-domain.js';
@@ -18,11 +19,17 @@ export const AccountAggregate = durableObjectFor(Account, {
 /** Publishes nowhere but D1 (events ≤ 1 MiB): the row-size limit. */
 export const LocalAccountAggregate = durableObjectFor(Account);
 
+/** Members claim their email in UNIQUE_VALUES; publishes to D1 only. */
+export const MemberAggregate = durableObjectFor(Member, { uniqueness: { claims: 'UNIQUE_VALUES', owner: 'MEMBER_AGGREGATE' } });
+export { UniqueValueClaims };
+
 export const LedgerProjection = projectionEntrypoint(Ledger, { maxRetries: 2, retryDelaySeconds: 0, deadLetterQueue: 'ledger-dlq' });
 
 export interface Env {
   ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof AccountAggregate>>;
   LOCAL_ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalAccountAggregate>>;
+  MEMBER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof MemberAggregate>>;
+  UNIQUE_VALUES: DurableObjectNamespace<UniqueValueClaims>;
   ESCF_EVENTS: D1Database;
   LEDGER_DB: D1Database;
   LEDGER_QUEUE: Queue;
@@ -33,6 +40,7 @@ export interface Env {
 export const accounts = aggregateClients({
   account: { aggregate: Account, binding: 'ACCOUNT_AGGREGATE' },
   localAccount: { aggregate: Account, binding: 'LOCAL_ACCOUNT_AGGREGATE' },
+  member: { aggregate: Member, binding: 'MEMBER_AGGREGATE' },
 });
 
 type App = { Bindings: Env };

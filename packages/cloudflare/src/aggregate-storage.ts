@@ -21,6 +21,8 @@ export interface CommitWrite {
   readonly snapshot?: { readonly version: number; readonly state: unknown; readonly fingerprint: string };
   readonly idempotency?: { readonly key: string; readonly result: CommandResult; readonly expiresAt: number };
   readonly identity?: StoredIdentity;
+  /** More writes of the same transaction (e.g. the unique values the instance now holds); throwing rolls it all back. */
+  readonly alsoWrite?: () => void;
 }
 
 type EventRow = {
@@ -158,6 +160,7 @@ export class AggregateStorage {
         );
       }
       faultPoint('command:events-written');
+      write.alsoWrite?.();
       if (write.snapshot) {
         this.sql.exec(
           'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',

@@ -1,4 +1,5 @@
 import { maxEventBytes } from './event-size-limit.js';
+import type { UniquenessOptions } from './uniqueness/unique-value-ledger.js';
 
 /**
  * Options of {@link durableObjectFor}. Binding names are looked up on the
@@ -26,6 +27,12 @@ export interface AggregateHostOptions {
    * otherwise; it can only be lowered.
    */
   readonly maxEventBytes?: number;
+  /**
+   * Where the aggregate's unique values (`static unique`) are claimed: the
+   * {@link UniqueValueClaims} binding and this aggregate's own binding.
+   * Required when the aggregate declares `static unique`.
+   */
+  readonly uniqueness?: UniquenessOptions;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -40,6 +47,7 @@ export interface AggregateHostOptions {
 
 /** {@link AggregateHostOptions} with every default filled in. */
 export interface ResolvedHostOptions {
+  readonly uniqueness?: UniquenessOptions;
   readonly eventStoreBinding: string;
   readonly eventStoreTable: string;
   readonly queues: readonly string[];
@@ -67,6 +75,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     retryBaseMs: options.outbox?.retryBaseMs ?? 1_000,
     retryMaxMs: options.outbox?.retryMaxMs ?? 5 * 60 * 1000,
     batchSize: options.outbox?.batchSize ?? 500,
+    ...(options.uniqueness === undefined ? {} : { uniqueness: options.uniqueness }),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);

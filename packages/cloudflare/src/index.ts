@@ -8,6 +8,7 @@
  */
 export { durableObjectFor, AggregateHost, type AggregateHostClass, type AggregateState, type CommandRequest } from './durable-object-host.js';
 export type { AggregateHostOptions } from './host-options.js';
+export { UniqueValueClaims, type ClaimOwner, type UniquenessOptions } from './uniqueness/index.js';
 export {
   aggregateClients,
   type AggregateAccessor,
