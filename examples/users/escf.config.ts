@@ -17,6 +17,8 @@ export default defineSystem({
       from: './src/domain/index.ts',
       entry: './workers/api/src/app.ts',
       aggregates: [User],
+      // Unique emails (User.unique) and the bindings the aggregate's Durable Object needs for them.
+      options: 'userAggregateOptions',
     },
     // Read model of users. Direct delivery: the API's commands wait for it (read-your-writes).
     users: {
@@ -25,16 +27,14 @@ export default defineSystem({
       from: './workers/users/src/users-projection.ts',
       projection: UsersProjection,
       delivery: 'sync',
-      commands: [User],
     },
-    // Sessions (seed 000's SessionService); it registers and authenticates through the users projection.
+    // Sessions (seed 000's SessionService), built from the User's sign-in/out events.
     sessions: {
       kind: 'projection',
       dir: 'workers/sessions',
       from: './workers/sessions/src/session-service.ts',
       projection: SessionService,
       delivery: 'sync',
-      calls: ['users'],
     },
     // Sends the verification email; fed by its own queue.
     email: {

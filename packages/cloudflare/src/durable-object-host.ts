@@ -257,7 +257,7 @@ export function durableObjectFor<A extends Aggregate<any>>(
 ): AggregateHostClass<A> {
   const resolved = resolveHostOptions(options);
   engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
-  if (uniqueValuesOf(aggregateClass) && !options.uniqueness) {
+  if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
     throw new DefinitionError(
       `${aggregateClass.type} declares static unique values: pass durableObjectFor(${aggregateClass.type}, { uniqueness: { claims: '<UniqueValueClaims binding>', owner: '<this aggregate's binding>' } }).`,
     );

@@ -30,9 +30,10 @@ export interface AggregateHostOptions {
   /**
    * Where the aggregate's unique values (`static unique`) are claimed: the
    * {@link UniqueValueClaims} binding and this aggregate's own binding.
-   * Required when the aggregate declares `static unique`.
+   * Required when the aggregate declares `static unique`; `false` hosts it
+   * without enforcing them (only for tests of other concerns).
    */
-  readonly uniqueness?: UniquenessOptions;
+  readonly uniqueness?: UniquenessOptions | false;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -75,7 +76,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     retryBaseMs: options.outbox?.retryBaseMs ?? 1_000,
     retryMaxMs: options.outbox?.retryMaxMs ?? 5 * 60 * 1000,
     batchSize: options.outbox?.batchSize ?? 500,
-    ...(options.uniqueness === undefined ? {} : { uniqueness: options.uniqueness }),
+    ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);

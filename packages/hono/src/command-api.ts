@@ -56,6 +56,11 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
   /** The response body; defaults to `{ id, version, events: [types] }`. */
   readonly respond?: (result: CommandResult, c: Context<E>) => unknown;
   readonly summary?: string;
+  /**
+   * Runs after the body is read and before the command, e.g. a rate limit
+   * keyed by a field of the input; throw to refuse the request.
+   */
+  readonly before?: (c: Context<E>, input: unknown, id: string) => void | Promise<void>;
   /** Largest accepted body; defaults to 64 KiB. */
   readonly maxBodyBytes?: number;
 }
@@ -130,6 +135,7 @@ export class CommandApi<E extends Env> {
       // Built before the write: a header that cannot be sent must refuse the command, not fail after it.
       const location = status === 201 && route.location ? checkHeaderValue('Location', route.location(id)) : undefined;
       const principal = await this.principalOf(c);
+      await route.before?.(c, input, id);
       const client = route.client(c, id) as unknown as Record<string, (input: unknown, options: unknown) => Promise<CommandResult>>;
       const result = await client[route.command]!(input, principal === undefined ? options : { ...options, principal });
       c.header('ETag', etagOf(result.version));

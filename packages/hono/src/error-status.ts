@@ -20,6 +20,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   EVENT_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PRECONDITION_REQUIRED: 428,
+  RATE_LIMITED: 429,
   OVERLOADED: 503,
 };
 

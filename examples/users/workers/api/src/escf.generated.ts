@@ -2,10 +2,10 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { durableObjectFor } from '@escf/cloudflare';
-import { User } from '../../../src/domain/index.js';
+import { User, userAggregateOptions } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'User': binding USER_AGGREGATE. */
-export const UserAggregate = durableObjectFor(User, { queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
+export const UserAggregate = durableObjectFor(User, { ...userAggregateOptions, queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
 
 // Your own module: its handlers and exports.
 export * from './app.js';
