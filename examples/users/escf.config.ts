@@ -19,6 +19,12 @@ export default defineSystem({
       aggregates: [User],
       // Unique emails (User.unique) and the bindings the aggregate's Durable Object needs for them.
       options: 'userAggregateOptions',
+      // Abuse limits (workers/api/src/rate-limits.ts): sign-in attempts and verification emails.
+      rateLimits: {
+        AUTH_RATE_LIMITER: { limit: 5, period: 60, namespaceId: 1001 },
+        EMAIL_RATE_LIMITER: { limit: 3, period: 60, namespaceId: 1002 },
+        AUTH_IP_RATE_LIMITER: { limit: 60, period: 60, namespaceId: 1003 },
+      },
     },
     // Read model of users. Direct delivery: the API's commands wait for it (read-your-writes).
     users: {
