@@ -5,7 +5,7 @@
 // a JSON 4xx with a stable code, and nothing is stored.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Figures } from './figures.js';
-import { accountStub, d1EventsWhere, doEvents, http, uniqueId } from './helpers.js';
+import { accountStub, accounts, d1EventsWhere, doEvents, http, inObject, testEnv, uniqueId } from './helpers.js';
 
 const figures = new Figures('attacks');
 afterAll(() => figures.print());
@@ -150,5 +150,24 @@ describe('attacks that answered 500 or stored something', () => {
     await nothingStored(tenantId, 'acct');
     const pair = await send(`/t/${tenantId}/accounts/acct/deposit`, post('{"amount":1,"memo":"\\ud83d\\ude00"}'));
     expect(pair.status).toBe(200);
+  });
+
+  it('reads and refused commands on unknown ids leave no Durable Object storage behind', async () => {
+    const tenantId = uniqueId('attack-empty-objects');
+    const client = accounts(testEnv, { tenantId });
+    const ids = ['never-1', 'never-2', 'never-3'];
+    expect((await client.account.state(ids[0]!)).version).toBe(0);
+    expect((await http(`/t/${tenantId}/accounts/${ids[0]}`)).status).toBe(200);
+    await client.account(ids[1]!).freeze({ reason: 'x' }).catch(() => undefined); // UNAUTHORIZED
+    await client.account(ids[2]!).deposit({ amount: -1, memo: '' }).catch(() => undefined); // VALIDATION_FAILED
+    for (const aggregateId of ids) {
+      const tables = await inObject(accountStub({ tenantId, aggregateId }), (state) =>
+        state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray().map((r) => r.name),
+      );
+      expect(tables, aggregateId).toEqual([]);
+    }
+    // The first real write creates the tables as before.
+    await client.account(ids[0]!).deposit({ amount: 1, memo: '' });
+    expect(await doEvents(accountStub({ tenantId, aggregateId: ids[0]! }))).toHaveLength(1);
   });
 });
