@@ -14,6 +14,9 @@ export class OpenAccount {
 export const Opened = defineEvent('Opened', z.object({ owner: z.string() }));
 export const Deposited = defineEvent('Deposited', z.object({ amount: z.number().int(), memo: z.string() }));
 export const Noted = defineEvent('Noted', z.object({ text: z.string() }));
+/** Stricter than the command that emits it: an input can pass `setEmail`'s schema and fail this one. */
+export const EmailSet = defineEvent('EmailSet', z.object({ email: z.email() }));
+export const Frozen = defineEvent('Frozen', z.object({ reason: z.string() }));
 /** The ledger projection throws on this event for accounts whose id starts with `poison-`. */
 export const Poked = defineEvent('Poked', z.object({}));
 
@@ -46,6 +49,25 @@ export class Account extends Aggregate<AccountState> {
     return new Noted({ text: input.text });
   }
 
+  /** Any non-blank string passes the command; the event insists on an email address. */
+  @Command(z.object({ email: z.string().min(1).max(320) }), { emits: [EmailSet] })
+  setEmail(input: { email: string }) {
+    return new EmailSet({ email: input.email });
+  }
+
+  /** Guarded: only the account's owner (by principal id) or an auditor may freeze it, with the `accounts:write` scope. */
+  @Command(z.object({ reason: z.string().max(200) }), {
+    emits: [Frozen],
+    authorize: {
+      roles: ['auditor'],
+      scopes: ['accounts:write'],
+      allow: ({ principal, aggregate, input }) => principal.id === aggregate.state.owner && input.reason.length > 0,
+    },
+  })
+  freeze(input: { reason: string }) {
+    return new Frozen({ reason: input.reason });
+  }
+
   @Command(z.object({}), { emits: [Poked] })
   poke() {
     return new Poked({});
@@ -63,6 +85,16 @@ export class Account extends Aggregate<AccountState> {
 
   @EventHandler(Noted)
   protected noted(): AccountState {
+    return this.state;
+  }
+
+  @EventHandler(EmailSet)
+  protected emailSet(): AccountState {
+    return this.state;
+  }
+
+  @EventHandler(Frozen)
+  protected frozen(): AccountState {
     return this.state;
   }
 

@@ -37,7 +37,10 @@ export function inObject<R>(stub: DurableObjectStub, callback: (state: DurableOb
 /** Event ids and versions in an object's own SQLite, in version order. */
 export function doEvents(stub: DurableObjectStub): Promise<Array<{ id: string; version: number; payload: string }>> {
   return inObject(stub, (state) =>
-    state.storage.sql.exec<{ id: string; version: number; payload: string }>('SELECT id, version, payload FROM escf_events ORDER BY version').toArray(),
+    // An object that never stored anything has no tables at all.
+    state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length === 0
+      ? []
+      : state.storage.sql.exec<{ id: string; version: number; payload: string }>('SELECT id, version, payload FROM escf_events ORDER BY version').toArray(),
   );
 }
 

@@ -4,8 +4,10 @@
 // queries) as the default entrypoint, which also serves the HTTP API.
 import type { D1Migration } from 'cloudflare:test';
 import { Hono, type Context } from 'hono';
-import { aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
-import { CommandApi, readJson } from '@escf/hono';
+import { UniqueValueClaims, aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { Member } from './member-domain.js';
+import { CommandApi, bearerToken, readJson } from '@escf/hono';
+import { Unauthorized, type Principal } from '@escf/core';
 import { Account } from './account-domain.js';
 import { Ledger } from './ledger-projection.js';
 
@@ -17,11 +19,17 @@ export const AccountAggregate = durableObjectFor(Account, {
 /** Publishes nowhere but D1 (events ≤ 1 MiB): the row-size limit. */
 export const LocalAccountAggregate = durableObjectFor(Account);
 
+/** Members claim their email in UNIQUE_VALUES; publishes to D1 only. */
+export const MemberAggregate = durableObjectFor(Member, { uniqueness: { claims: 'UNIQUE_VALUES', owner: 'MEMBER_AGGREGATE' } });
+export { UniqueValueClaims };
+
 export const LedgerProjection = projectionEntrypoint(Ledger, { maxRetries: 2, retryDelaySeconds: 0, deadLetterQueue: 'ledger-dlq' });
 
 export interface Env {
   ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof AccountAggregate>>;
   LOCAL_ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalAccountAggregate>>;
+  MEMBER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof MemberAggregate>>;
+  UNIQUE_VALUES: DurableObjectNamespace<UniqueValueClaims>;
   ESCF_EVENTS: D1Database;
   LEDGER_DB: D1Database;
   LEDGER_QUEUE: Queue;
@@ -32,6 +40,7 @@ export interface Env {
 export const accounts = aggregateClients({
   account: { aggregate: Account, binding: 'ACCOUNT_AGGREGATE' },
   localAccount: { aggregate: Account, binding: 'LOCAL_ACCOUNT_AGGREGATE' },
+  member: { aggregate: Member, binding: 'MEMBER_AGGREGATE' },
 });
 
 type App = { Bindings: Env };
@@ -41,10 +50,13 @@ const idOf = (c: Context<App>) => c.req.param('id')!;
 /** Every route carries the tenant; the client it uses is scoped to that tenant. */
 export function httpApi(): Hono<App> {
   const app = new Hono<App>();
-  const api = new CommandApi(app);
+  const api = new CommandApi(app, { authenticate: (c) => principalOfToken(bearerToken(c)) });
   const account = (c: Context<App>, id: string) => accounts(c.env, { tenantId: tenantOf(c) }).account(id);
-  api.command('post', '/t/:tenant/accounts/:id/open', { aggregate: Account, command: 'open', status: 201, id: idOf, client: account });
+  // Location deliberately unencoded: an id the header cannot carry must be refused before the write.
+  api.command('post', '/t/:tenant/accounts/:id/open', { aggregate: Account, command: 'open', status: 201, id: idOf, client: account, location: (id) => `/accounts/${id}` });
+  api.command('post', '/t/:tenant/accounts/:id/email', { aggregate: Account, command: 'setEmail', id: idOf, client: account });
   api.command('post', '/t/:tenant/accounts/:id/deposit', { aggregate: Account, command: 'deposit', id: idOf, client: account });
+  api.command('post', '/t/:tenant/accounts/:id/freeze', { aggregate: Account, command: 'freeze', id: idOf, client: account });
   api.command('post', '/t/:tenant/accounts/:id/poke', { aggregate: Account, command: 'poke', id: idOf, client: account });
   // Bodies up to 4 MiB reach the aggregate, so the event size limit (not the body limit) must answer.
   api.command('post', '/t/:tenant/accounts/:id/note', { aggregate: Account, command: 'note', id: idOf, client: account, maxBodyBytes: 4 << 20 });
@@ -66,6 +78,22 @@ export function httpApi(): Hono<App> {
   app.get('/t/:tenant/accounts/:id', async (c) => c.json(await accounts(c.env, { tenantId: tenantOf(c) }).account.state(idOf(c))));
   app.get('/t/:tenant/ledger/:id', async (c) => c.json(await c.env.LEDGER.account(tenantOf(c), idOf(c))));
   return app;
+}
+
+/** The suite's stand-in for a session store: fixed tokens → principals. */
+const PRINCIPALS: Record<string, Principal> = {
+  'token-ada': { id: 'Ada', scopes: ['accounts:write'] },
+  'token-ada-readonly': { id: 'Ada', scopes: [] },
+  'token-bob': { id: 'Bob', scopes: ['accounts:write'] },
+  'token-auditor': { id: 'audit-1', roles: ['auditor'], scopes: ['accounts:write'] },
+  'token-ada-elsewhere': { id: 'Ada', scopes: ['accounts:write'], tenantId: 'another-tenant' },
+};
+
+function principalOfToken(token: string | undefined): Principal | undefined {
+  if (token === undefined) return undefined;
+  const principal = PRINCIPALS[token];
+  if (!principal) throw new Unauthorized('Unknown token');
+  return principal;
 }
 
 const app = httpApi();

@@ -1,4 +1,4 @@
-import type { Aggregate, AggregateClass, AggregateClient, CommandResult, ExecuteOptions, StateOf } from '@escf/core';
+import type { Aggregate, AggregateClass, AggregateClient, CommandResult, ExecuteOptions, Principal, StateOf } from '@escf/core';
 import { durableObjectName, type AggregateAddress } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
 import { unwrapReply, type RpcReply } from './error-encoding.js';
@@ -21,6 +21,12 @@ export interface AggregateClientOptions {
    * committed in the aggregate.
    */
   readonly sync?: boolean;
+  /**
+   * Who issues every command of this client set (a per-call
+   * `options.principal` overrides it): e.g. the signed-in user of a request,
+   * or a service principal for a process.
+   */
+  readonly principal?: Principal;
 }
 
 /** One aggregate type's entry in a client set: call it with an id for the typed command client. */
@@ -95,11 +101,12 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
         typeof command !== 'string' || command === 'then'
           ? undefined
           : async (input?: unknown, executeOptions?: ExecuteOptions) => {
+              const callOptions = options.principal === undefined || executeOptions?.principal !== undefined ? executeOptions : { ...executeOptions, principal: options.principal };
               const request: CommandRequest = {
                 address,
                 command,
                 input: input ?? {},
-                ...(executeOptions === undefined ? {} : { options: executeOptions }),
+                ...(callOptions === undefined ? {} : { options: callOptions }),
               };
               return unwrapReply(await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))));
             },

@@ -21,6 +21,8 @@ export interface CommitWrite {
   readonly snapshot?: { readonly version: number; readonly state: unknown; readonly fingerprint: string };
   readonly idempotency?: { readonly key: string; readonly fingerprint: string; readonly result: CommandResult; readonly expiresAt: number };
   readonly identity?: StoredIdentity;
+  /** More writes of the same transaction (e.g. the unique values the instance now holds); throwing rolls it all back. */
+  readonly alsoWrite?: () => void;
 }
 
 type EventRow = {
@@ -42,13 +44,21 @@ type EventRow = {
  */
 export class AggregateStorage {
   private readonly sql: SqlStorage;
+  /**
+   * Whether the tables exist. They are created by the first write, not on
+   * construction: a read of an unknown id (a 404) must not leave an empty
+   * Durable Object with storage behind.
+   */
+  private tables: boolean;
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    this.migrate();
+    this.tables = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0;
   }
 
   private migrate(): void {
+    if (this.tables) return;
+    this.tables = true;
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS escf_events (
         version INTEGER PRIMARY KEY,
@@ -91,6 +101,7 @@ export class AggregateStorage {
   }
 
   readIdentity(): StoredIdentity | null {
+    if (!this.tables) return null;
     const row = this.sql
       .exec<{ aggregate_type: string; aggregate_id: string; tenant_id: string | null }>(
         'SELECT aggregate_type, aggregate_id, tenant_id FROM escf_identity WHERE id = 1',
@@ -105,16 +116,19 @@ export class AggregateStorage {
   }
 
   readSnapshot(): StoredSnapshot | null {
+    if (!this.tables) return null;
     return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
   }
 
   /** The highest stored version (0 without events). */
   headVersion(): number {
+    if (!this.tables) return 0;
     return (this.sql.exec<{ head: number | null }>('SELECT MAX(version) AS head FROM escf_events').one().head ?? 0);
   }
 
   /** Events with `after < version ≤ upTo`, in order, as full envelopes. */
   readEvents(identity: StoredIdentity, after: number, options: { limit?: number; upTo?: number } = {}): EventEnvelope[] {
+    if (!this.tables) return [];
     const rows = this.sql
       .exec<EventRow>(
         'SELECT version, id, type, schema_version, payload, metadata, timestamp, position FROM escf_events WHERE version > ? AND version <= ? ORDER BY version LIMIT ?',
@@ -142,6 +156,9 @@ export class AggregateStorage {
    * one synchronous transaction: all of it or nothing.
    */
   commit(write: CommitWrite): void {
+    // A command that appends nothing (a refusal, an unchanged PATCH) creates no storage either.
+    if (write.events.length === 0 && !write.idempotency && !this.tables) return;
+    this.migrate();
     this.storage.transactionSync(() => {
       if (write.identity) {
         this.sql.exec(
@@ -164,6 +181,7 @@ export class AggregateStorage {
         );
       }
       faultPoint('command:events-written');
+      write.alsoWrite?.();
       if (write.snapshot) {
         this.sql.exec(
           'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',
@@ -186,6 +204,7 @@ export class AggregateStorage {
 
   /** The result stored for an idempotency key and the request's fingerprint (null for old keys), unless it expired. */
   findIdempotentResult(key: string, now: number): { result: CommandResult; fingerprint: string | null } | null {
+    if (!this.tables) return null;
     const row = this.sql
       .exec<{ result: string; fingerprint: string | null }>(
         'SELECT result, fingerprint FROM escf_idempotency WHERE key = ? AND expires_at > ?',
@@ -197,16 +216,19 @@ export class AggregateStorage {
   }
 
   purgeExpiredIdempotencyKeys(now: number): void {
+    if (!this.tables) return;
     this.sql.exec('DELETE FROM escf_idempotency WHERE expires_at <= ?', now);
   }
 
   /** Delivery cursors by target name (`d1`, `queue:NAME`, `service:NAME`). */
   readCursors(): Map<string, number> {
+    if (!this.tables) return new Map();
     const rows = this.sql.exec<{ target: string; delivered_version: number }>('SELECT target, delivered_version FROM escf_outbox_cursors').toArray();
     return new Map(rows.map((row) => [row.target, row.delivered_version]));
   }
 
   setCursor(target: string, version: number): void {
+    this.migrate();
     this.sql.exec(
       'INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES (?, ?) ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)',
       target,
@@ -216,6 +238,7 @@ export class AggregateStorage {
 
   /** Records the D1 positions of stored events and advances the D1 cursor, atomically. */
   recordStored(target: string, events: readonly EventEnvelope[], positions: readonly number[]): void {
+    this.migrate();
     this.storage.transactionSync(() => {
       events.forEach((event, index) => {
         this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', positions[index]!, event.version);

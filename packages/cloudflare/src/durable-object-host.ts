@@ -21,6 +21,8 @@ import { replyFrom, type RpcReply } from './error-encoding.js';
 import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions } from './host-options.js';
 import { Outbox, type OutboxReport } from './outbox.js';
 import { faultPoint } from './fault-points.js';
+import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
+import { DefinitionError, uniqueValuesOf } from '@escf/core';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 import { outboxBacklogOf, type OutboxBacklog } from './admin/outbox-backlog.js';
 
@@ -52,6 +54,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   readonly #storage: AggregateStorage;
   readonly #outbox: Outbox;
   readonly #mutex = new CommandMutex();
+  readonly #uniqueValues: UniqueValueLedger | undefined;
   /** Warm state: the instance at its latest committed version, after the first load. */
   #instance: A | null = null;
   #address: AggregateAddress | null = null;
@@ -65,6 +68,13 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     this.#storage = new AggregateStorage(ctx.storage);
     // Read env lazily: bindings may be swapped (tests inject faults this way).
     this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options);
+    const unique = uniqueValuesOf(aggregateClass);
+    if (unique && options.uniqueness) this.#uniqueValues = new UniqueValueLedger(ctx.storage.sql, this.#engine.type, unique, options.uniqueness);
+  }
+
+  /** Whether this instance holds a unique-value claim in committed state (asked by {@link UniqueValueClaims}). */
+  holdsUniqueValue(key: string): boolean {
+    return this.#uniqueValues?.holds(key) ?? false;
   }
 
   /** Runs a command; resolves once its events are committed in this object's storage. */
@@ -147,6 +157,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+      ...(options.principal === undefined ? {} : { principal: options.principal }),
       now,
     });
     assertEventsFit(decision.events, this.#options.maxEventBytes, this.#options.queues.length > 0);
@@ -159,14 +170,25 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const hasEvents = decision.events.length > 0;
     faultPoint('command:decided');
     const snapshot = hasEvents && decision.version - this.#snapshotVersion >= this.#options.snapshotEvery;
-    this.#storage.commit({
-      events: decision.events,
-      ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
-      ...(options.idempotencyKey === undefined
-        ? {}
-        : { idempotency: { key: options.idempotencyKey, fingerprint: fingerprint!, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
-      ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
-    });
+    // Unique values the new state holds: claimed before the commit, recorded in it, settled after it.
+    const claims = hasEvents && this.#uniqueValues ? await this.#uniqueValues.prepare(this.env as object, address, decision.state) : undefined;
+    if (claims && !claims.empty) faultPoint('command:claimed');
+    try {
+      this.#storage.commit({
+        events: decision.events,
+        ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
+        ...(options.idempotencyKey === undefined
+          ? {}
+          : { idempotency: { key: options.idempotencyKey, fingerprint: fingerprint!, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
+        ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
+        ...(claims && !claims.empty ? { alsoWrite: claims.write } : {}),
+      });
+    } catch (error) {
+      await claims?.abandon();
+      throw error;
+    }
+    // Confirm what was taken, release what was given up; never throws (claim objects heal from the owner's storage).
+    if (claims && !claims.empty) await claims.settle();
     // Committed: make sure the alarm will deliver the events before anything else can fail.
     if (hasEvents) this.#outbox.afterCommit();
     try {
@@ -247,6 +269,11 @@ export function durableObjectFor<A extends Aggregate<any>>(
 ): AggregateHostClass<A> {
   const resolved = resolveHostOptions(options);
   engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
+  if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
+    throw new DefinitionError(
+      `${aggregateClass.type} declares static unique values: pass durableObjectFor(${aggregateClass.type}, { uniqueness: { claims: '<UniqueValueClaims binding>', owner: '<this aggregate's binding>' } }).`,
+    );
+  }
   return class extends AggregateHost<A> {
     constructor(ctx: DurableObjectState, env: unknown) {
       super(ctx, env, aggregateClass, resolved);

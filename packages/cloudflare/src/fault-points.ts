@@ -6,6 +6,8 @@
 export type FaultPoint =
   /** The command was decided; nothing is stored yet. */
   | 'command:decided'
+  /** Unique values are claimed (pending in their claim objects); nothing is committed yet. */
+  | 'command:claimed'
   /** Inside the commit transaction, after the events rows, before snapshot and idempotency record. */
   | 'command:events-written'
   /** The commit transaction is durable; the in-memory state is not yet advanced. */

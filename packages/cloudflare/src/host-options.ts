@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '@escf/core';
 import { maxEventBytes } from './event-size-limit.js';
+import type { UniquenessOptions } from './uniqueness/unique-value-ledger.js';
 
 /**
  * Options of {@link durableObjectFor}. Binding names are looked up on the
@@ -29,6 +30,13 @@ export interface AggregateHostOptions {
    * otherwise; it can only be lowered.
    */
   readonly maxEventBytes?: number;
+  /**
+   * Where the aggregate's unique values (`static unique`) are claimed: the
+   * {@link UniqueValueClaims} binding and this aggregate's own binding.
+   * Required when the aggregate declares `static unique`; `false` hosts it
+   * without enforcing them (only for tests of other concerns).
+   */
+  readonly uniqueness?: UniquenessOptions | false;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -43,6 +51,7 @@ export interface AggregateHostOptions {
 
 /** {@link AggregateHostOptions} with every default filled in. */
 export interface ResolvedHostOptions {
+  readonly uniqueness?: UniquenessOptions;
   readonly eventStoreBinding: string;
   readonly eventStoreTable: string;
   readonly queues: readonly string[];
@@ -72,6 +81,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     retryBaseMs: options.outbox?.retryBaseMs ?? 1_000,
     retryMaxMs: options.outbox?.retryMaxMs ?? 5 * 60 * 1000,
     batchSize: options.outbox?.batchSize ?? 500,
+    ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);

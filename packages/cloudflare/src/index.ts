@@ -8,6 +8,8 @@
  */
 export { durableObjectFor, AggregateHost, type AggregateHostClass, type AggregateState, type CommandRequest } from './durable-object-host.js';
 export type { AggregateHostOptions } from './host-options.js';
+export { UniqueValueClaims, uniqueValueOwner, type ClaimOwner, type UniquenessOptions, type UniqueValueLookup } from './uniqueness/index.js';
+export { RateLimited, enforceRateLimit, localRateLimiter, rateLimiter, type RateLimitRule, type RateLimiter } from './rate-limit/rate-limiter.js';
 export {
   aggregateClients,
   type AggregateAccessor,

@@ -10,7 +10,7 @@ import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 
-export const aggregates = aggregateClients({
+const clients = aggregateClients({
   user: { aggregate: User, binding: 'USER_AGGREGATE' },
   faultyUser: { aggregate: User, binding: 'FAULTY_USER_AGGREGATE' },
   sparseUser: { aggregate: User, binding: 'SPARSE_USER_AGGREGATE' },
@@ -18,6 +18,10 @@ export const aggregates = aggregateClients({
   queuedNote: { aggregate: Note, binding: 'QUEUED_NOTE_AGGREGATE' },
   localNote: { aggregate: Note, binding: 'LOCAL_NOTE_AGGREGATE' },
 });
+
+/** The tests act as an operator (role `admin`), which the User's guarded commands admit. */
+export const OPERATOR = { id: 'test-operator', roles: ['admin'] } as const;
+export const aggregates: typeof clients = (env, options = {}) => clients(env, { principal: OPERATOR, ...options });
 
 let counter = 0;
 /** A fresh aggregate id per test: storage is shared across the run. */

@@ -12,6 +12,7 @@ import { SlowCounter } from './slow-counter.js';
 export const UserAggregate = durableObjectFor(User, {
   queues: ['EVENTS_QUEUE'],
   services: ['SUBSCRIBER'],
+  uniqueness: false, // unique emails are tested in test/reliability (uniqueness.int.test.ts)
 });
 
 /** Same aggregate on its own D1 table, so fault tests can break that table without disturbing others. */
@@ -19,10 +20,11 @@ export const FaultyUserAggregate = durableObjectFor(User, {
   eventStore: { table: 'escf_events_faults' },
   queues: ['EVENTS_QUEUE'],
   outbox: { retryBaseMs: 60_000 },
+  uniqueness: false,
 });
 
 /** Snapshots only every 100 events: state after eviction must come from replaying events. */
-export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEvery: 100 });
+export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEvery: 100, uniqueness: false });
 
 /** An aggregate whose command awaits a timer: the serialization test's subject. */
 export const SlowCounterAggregate = durableObjectFor(SlowCounter);

@@ -8,6 +8,9 @@
 export { Aggregate, type AggregateClass, type StateOf } from './aggregate/aggregate.js';
 export { Command, type CommandOptions, type CommandReturn } from './aggregate/command.decorator.js';
 export { EventHandler, type EventHandlerDecorator } from './aggregate/event-handler.decorator.js';
+export { isPrincipal, type Principal } from './auth/principal.js';
+export { normalizeUniqueValue, uniqueValuesHeld, uniqueValuesOf, type UniqueValues } from './uniqueness/unique-values.js';
+export { authorizeCommand, type CommandAuthorization, type GuardContext } from './auth/command-authorization.js';
 
 export { DomainEvent, type EventClass, type EventProps, type PayloadOf } from './events/domain-event.js';
 export { Event, eventDefinitionOf } from './events/event.decorator.js';

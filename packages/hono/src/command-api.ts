@@ -1,6 +1,7 @@
 import {
   DeliveryPendingError,
   describeAggregate,
+  type Principal,
   type Aggregate,
   type AggregateClass,
   type AggregateClient,
@@ -10,9 +11,31 @@ import {
 import type { Context, Env, Hono } from 'hono';
 import { commandOptions, etagOf } from './command-headers.js';
 import { escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';
+
+/** Options of a {@link CommandApi}. */
+export interface CommandApiOptions<E extends Env = Env> extends EscfErrorsOptions {
+  /**
+   * Who is calling: the authenticated principal of a request, or undefined
+   * for an anonymous one (commands with `authorize` then answer 401). Runs
+   * before each command route; throw `Unauthorized` for a credential that
+   * is present but invalid. The principal travels with the command into
+   * the aggregate and is recorded in each event's `metadata.principal`.
+   *
+   * @example
+   * ```ts
+   * new CommandApi(app, { authenticate: async (c) => sessions.principalOf(bearerToken(c)) });
+   * ```
+   */
+  readonly authenticate?: (c: Context<E>) => Principal | undefined | Promise<Principal | undefined>;
+}
 import { inputJsonSchema } from './input-json-schema.js';
 import { openApiDocument, type OpenApiInfo, type RouteDoc } from './openapi-document.js';
 import { readJson } from './read-json.js';
+import { HttpInputError } from './http-input-error.js';
+import { checkHeaderValue, checkRouteId } from './route-id.js';
+
+/** Methods an ESCF API serves; anything else (CONNECT, TRACE, made-up ones) is a JSON 405. */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** How one HTTP route runs one command. */
 export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends CommandNames<A>> {
@@ -34,6 +57,11 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
   /** The response body; defaults to `{ id, version, events: [types] }`. */
   readonly respond?: (result: CommandResult, c: Context<E>) => unknown;
   readonly summary?: string;
+  /**
+   * Runs after the body is read and before the command, e.g. a rate limit
+   * keyed by a field of the input; throw to refuse the request.
+   */
+  readonly before?: (c: Context<E>, input: unknown, id: string) => void | Promise<void>;
   /** Largest accepted body; defaults to 64 KiB. */
   readonly maxBodyBytes?: number;
 }
@@ -64,14 +92,23 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
 export class CommandApi<E extends Env> {
   private readonly routes: RouteDoc[] = [];
 
+  private readonly authenticate: CommandApiOptions<E>['authenticate'];
+
   constructor(
     readonly app: Hono<E>,
-    options: EscfErrorsOptions = {},
+    options: CommandApiOptions<E> = {},
   ) {
+    this.authenticate = options.authenticate;
     app.onError(escfErrors(options));
+    app.use('*', async (c, next) => {
+      if (!SERVED_METHODS.has(c.req.method)) {
+        throw new HttpInputError('METHOD_NOT_ALLOWED', `This API does not serve ${c.req.method.slice(0, 20)} requests.`, { allowed: [...SERVED_METHODS] });
+      }
+      await next();
+    });
     // Unknown routes answer like every other error: JSON with a stable code.
     app.notFound((c) =>
-      c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } } satisfies ErrorBody, 404),
+      c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } } satisfies ErrorBody, 404),
     );
   }
 
@@ -97,12 +134,16 @@ export class CommandApi<E extends Env> {
     this.app.on(method.toUpperCase(), path, async (c) => {
       const input = await readJson(c, route.maxBodyBytes === undefined ? {} : { maxBytes: route.maxBodyBytes });
       const options = commandOptions(c);
-      const id = await route.id(c);
+      const id = checkRouteId(await route.id(c));
+      // Built before the write: a header that cannot be sent must refuse the command, not fail after it.
+      const location = status === 201 && route.location ? checkHeaderValue('Location', route.location(id)) : undefined;
+      const principal = await this.principalOf(c);
+      await route.before?.(c, input, id);
       const client = route.client(c, id) as unknown as Record<string, (input: unknown, options: unknown) => Promise<CommandResult>>;
       let result: CommandResult;
       let answer: 200 | 201 | 202 = status;
       try {
-        result = await client[route.command]!(input, options);
+        result = await client[route.command]!(input, principal === undefined ? options : { ...options, principal });
       } catch (error) {
         // Committed but not yet delivered (sync clients): 202 with the committed result, so
         // the client knows it must not send the command again.
@@ -112,13 +153,18 @@ export class CommandApi<E extends Env> {
         c.header('ESCF-Delivery', 'pending');
       }
       c.header('ETag', etagOf(result.version));
-      if (status === 201 && route.location) c.header('Location', route.location(id));
+      if (location !== undefined) c.header('Location', location);
       const body = route.respond
         ? route.respond(result, c)
         : { id: result.aggregateId, version: result.version, events: result.events.map((e) => e.type) };
       return c.json(body as object, answer);
     });
     return this;
+  }
+
+  /** The request's principal, from the `authenticate` option (undefined without one). */
+  principalOf(c: Context<E>): Promise<Principal | undefined> {
+    return Promise.resolve(this.authenticate?.(c));
   }
 
   /** Documents a route the app serves itself (e.g. a query), so it appears in the OpenAPI document. */

@@ -29,7 +29,12 @@ export function commandOptions(c: Context): ExecuteOptions {
     options.idempotencyKey = key;
   }
   const correlationId = c.req.header('x-correlation-id');
-  if (correlationId !== undefined && IDEMPOTENCY_KEY.test(correlationId)) options.correlationId = correlationId;
+  if (correlationId !== undefined) {
+    if (!IDEMPOTENCY_KEY.test(correlationId)) {
+      throw new HttpInputError('INVALID_HEADER', 'X-Correlation-Id must be 1–200 visible ASCII characters.', { header: 'X-Correlation-Id' });
+    }
+    options.correlationId = correlationId;
+  }
   return options;
 }
 

@@ -6,6 +6,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   MALFORMED_JSON: 400,
   FORBIDDEN_KEY: 400,
   INVALID_HEADER: 400,
+  JSON_TOO_DEEP: 400,
+  METHOD_NOT_ALLOWED: 405,
   UNKNOWN_COMMAND: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -19,6 +21,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   // Committed, not yet visible everywhere: accepted, never a refusal a client would retry.
   DELIVERY_PENDING: 202,
+  RATE_LIMITED: 429,
 };
 
 /** Codes that mean a bug or an outage: answered as 500 without details. */

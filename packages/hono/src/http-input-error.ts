@@ -6,11 +6,14 @@ export type HttpInputErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'FORBIDDEN_KEY'
-  | 'INVALID_HEADER';
+  | 'INVALID_HEADER'
+  | 'JSON_TOO_DEEP'
+  | 'METHOD_NOT_ALLOWED';
 
 /**
  * The request itself is unusable: not JSON, too large, the wrong content
- * type, a key that could pollute prototypes, or a malformed header. Nothing
+ * type, a key that could pollute prototypes, nesting deeper than allowed,
+ * an HTTP method the API does not serve, or a malformed header. Nothing
  * was run or stored.
  */
 export class HttpInputError extends EscfError {

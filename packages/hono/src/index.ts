@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-export { CommandApi, type CommandRoute } from './command-api.js';
+export { CommandApi, type CommandApiOptions, type CommandRoute } from './command-api.js';
+export { bearerToken } from './bearer-token.js';
 export { commandOptions, etagOf } from './command-headers.js';
 export { errorResponse, escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';
 export { httpStatusOf } from './error-status.js';

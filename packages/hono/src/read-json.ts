@@ -7,9 +7,15 @@ export interface ReadJsonOptions {
   readonly maxBytes?: number;
   /** Accept an empty body as `{}` (commands without input). Defaults to true. */
   readonly allowEmpty?: boolean;
+  /** Deepest accepted nesting of arrays and objects; deeper → 400 `JSON_TOO_DEEP`. Defaults to 32. */
+  readonly maxDepth?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_MAX_JSON_DEPTH = 32;
+
+/** How much of an oversized body is read and discarded so the 413 reaches the client instead of a reset. */
+const DRAIN_BYTES = 8 << 20;
 
 /** Keys that could rewrite prototypes once the value is merged into objects. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -24,7 +30,10 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const contentType = c.req.header('content-type') ?? '';
   const declared = Number(c.req.header('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    if (c.req.raw.body) await drain(c.req.raw.body.getReader(), 0, Math.max(maxBytes, DRAIN_BYTES));
+    throw tooLarge(maxBytes);
+  }
   const text = await readLimited(c.req.raw, maxBytes);
   if (text.trim() === '') {
     if (options.allowEmpty ?? true) return {};
@@ -32,6 +41,11 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
   }
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new HttpInputError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', { contentType });
+  }
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (nestingDepth(text, maxDepth) > maxDepth) {
+    // Refused before parsing: a 10,000-deep document would exhaust the stack of every recursive walk after it.
+    throw new HttpInputError('JSON_TOO_DEEP', `The request body nests arrays/objects deeper than ${maxDepth} levels.`, { maxDepth });
   }
   try {
     return JSON.parse(text, (key, value: unknown) => {
@@ -46,9 +60,45 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
   }
 }
 
+/** The deepest nesting of `[`/`{` outside strings, counted up to `limit + 1` in one pass. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 class ForbiddenKey extends Error {
   constructor(readonly key: string) {
     super(key);
+  }
+}
+
+/**
+ * Reads and discards the rest of an oversized body (up to `limit` bytes) so
+ * that a client still sending gets the JSON 413 rather than a reset
+ * connection; beyond the limit the stream is cancelled.
+ */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, read: number, limit: number): Promise<void> {
+  try {
+    while (read <= limit) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to answer.
   }
 }
 
@@ -66,7 +116,7 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      await drain(reader, size, Math.max(maxBytes, DRAIN_BYTES));
       throw tooLarge(maxBytes);
     }
     chunks.push(value);

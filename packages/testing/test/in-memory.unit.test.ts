@@ -5,6 +5,9 @@ import { InMemoryAggregates, InMemoryEventStore, describeEventStoreConformance }
 
 describeEventStoreConformance('InMemoryEventStore', () => new InMemoryEventStore());
 
+/** The User's guarded commands admit an operator (role admin). */
+const operator = { id: 'operator', roles: ['admin'] };
+
 describe('InMemoryAggregates', () => {
   const signUp = { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' };
 
@@ -19,7 +22,7 @@ describe('InMemoryAggregates', () => {
     const host = new InMemoryAggregates();
     const ada = host.client(User, 'ada');
     await ada.create(signUp);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => ada.update({ name: `Ada ${i}` })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => ada.update({ name: `Ada ${i}` }, { principal: operator })));
     const events = await host.store.readStream({ aggregateType: 'User', aggregateId: 'ada' });
     expect(events.map((e) => e.version)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
   });
@@ -28,9 +31,9 @@ describe('InMemoryAggregates', () => {
     const host = new InMemoryAggregates();
     const ada = host.client(User, 'ada');
     await ada.create(signUp);
-    await expect(ada.update({ name: 'X' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(ConcurrencyError);
-    const first = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1' });
-    const retry = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1' });
+    await expect(ada.update({ name: 'X' }, { expectedVersion: 1, principal: operator })).rejects.toBeInstanceOf(ConcurrencyError);
+    const first = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1', principal: operator });
+    const retry = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1', principal: operator });
     expect(retry).toEqual(first);
     expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'ada' })).toHaveLength(3);
   });
@@ -61,6 +64,6 @@ describe('InMemoryAggregates', () => {
   it('keeps tenants apart', async () => {
     const host = new InMemoryAggregates();
     await host.client(User, 'ada', 'tenant-a').create(signUp);
-    await expect(host.client(User, 'ada', 'tenant-b').delete({})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(host.client(User, 'ada', 'tenant-b').delete({}, { principal: operator })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

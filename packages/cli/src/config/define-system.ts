@@ -37,10 +37,25 @@ export interface WorkerConfigBase {
   readonly options?: string;
 }
 
+/** One Workers Rate Limiting binding: `limit` calls per key per `period` seconds, counted per Cloudflare location. */
+export interface RateLimitConfig {
+  readonly limit: number;
+  /** Seconds: the platform accepts 10 or 60. */
+  readonly period: 10 | 60;
+  /** A positive integer, unique in your Cloudflare account. */
+  readonly namespaceId: number;
+}
+
 /** A worker that hosts aggregates: one Durable Object class per aggregate, and the D1 event store. */
 export interface ApiWorkerConfig extends WorkerConfigBase {
   readonly kind: 'api';
   readonly aggregates: readonly AggregateClass[];
+  /**
+   * Rate limits by binding name, e.g. `{ AUTH_RATE_LIMITER: { limit: 5, period: 60, namespaceId: 1001 } }`:
+   * written as wrangler `ratelimits` (which `wrangler dev` also runs
+   * locally); read them with `rateLimiter(env, name, rule)` from `@escf/cloudflare`.
+   */
+  readonly rateLimits?: Readonly<Record<string, RateLimitConfig>>;
   /**
    * Aggregates whose type was renamed, by type name. Their Durable Objects
    * keep their data under the new class (`renamed_classes`).

@@ -47,7 +47,7 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
   };
 
   // First pass: each worker on its own.
-  const partial: Array<Omit<WorkerModel, 'calls' | 'commands'> & { config: WorkerConfig }> = [];
+  const partial: Array<Omit<WorkerModel, 'calls' | 'commands' | 'rateLimits'> & { config: WorkerConfig }> = [];
   const aggregateHosts = new Map<AggregateClass, { model: AggregateModel; workerName: string; dir: string }>();
   const reactorsByName = new Map<string, ReactorModel>();
   const usedNames = new Map<string, string>();
@@ -113,6 +113,13 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
       } catch (error) {
         fail(`${at}.aggregates`, (error as Error).message);
       }
+      for (const [name, rule] of Object.entries(api.rateLimits ?? {})) {
+        const field = `${at}.rateLimits.${name}`;
+        if (!/^[A-Z][A-Z0-9_]*$/.test(name)) fail(field, 'name rate limit bindings in UPPER_SNAKE_CASE, e.g. AUTH_RATE_LIMITER.');
+        if (!Number.isInteger(rule?.limit) || rule.limit < 1) fail(`${field}.limit`, 'must be a positive integer.');
+        if (rule.period !== 10 && rule.period !== 60) fail(`${field}.period`, 'must be 10 or 60 (seconds): the platform accepts no other.');
+        if (!Number.isInteger(rule.namespaceId) || rule.namespaceId < 1) fail(`${field}.namespaceId`, 'must be a positive integer, unique in your account.');
+      }
       const types = new Set(aggregates.map((a) => a.type));
       renamed = (api.renamed ?? []).map((rename, i) => {
         const field = `${at}.renamed[${i}]`;
@@ -164,7 +171,8 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
           return { aggregate: host!.model, scriptName: host!.workerName, hostDir: host!.dir };
         })
       : [];
-    return { ...model, calls, commands };
+    const rateLimits = worker.kind === 'api' ? { ...((worker as ApiWorkerConfig).rateLimits ?? {}) } : {};
+    return { ...model, calls, commands, rateLimits };
   });
 
   return {

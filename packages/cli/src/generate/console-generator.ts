@@ -46,7 +46,7 @@ export function planConsoleWorker(system: SystemModel, model: ConsoleModel): Arr
   const services: ManagedEntry[] = [
     { key: CONSOLE_ADMIN_BINDING, enforced: { binding: CONSOLE_ADMIN_BINDING, service: admin.workerName, entrypoint: ADMIN_ENTRYPOINT_EXPORT } },
   ];
-  const sections: Record<SectionName, readonly ManagedEntry[]> = { durable_objects: [], d1_databases: [], queue_producers: [], queue_consumers: [], services, workflows: [] };
+  const sections: Record<SectionName, readonly ManagedEntry[]> = { durable_objects: [], d1_databases: [], queue_producers: [], queue_consumers: [], services, workflows: [], ratelimits: [] };
   const merged = mergeWranglerConfig({
     text: existsSync(wranglerPath) ? readFileSync(wranglerPath, 'utf8') : undefined,
     fileLabel: displayPath(base, wranglerPath),

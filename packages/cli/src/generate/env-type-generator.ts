@@ -30,6 +30,7 @@ export function generateEnvType(system: SystemModel, worker: WorkerModel, bindin
     field(entry.key, `Service<InstanceType<typeof import('${entryOf(target.dir)}').default>>`);
   }
   for (const entry of bindings.sections.workflows) field(entry.key, 'Workflow');
+  for (const entry of bindings.sections.ratelimits) field(entry.key, 'RateLimit');
 
   return `${generatedBanner(system, file)}
 /** The bindings ESCF declares for worker ${worker.workerName}. */

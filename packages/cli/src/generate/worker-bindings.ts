@@ -16,6 +16,7 @@ export const MANAGED_SECTIONS = {
   queue_consumers: { path: ['queues', 'consumers'], keyField: 'queue' },
   services: { path: ['services'], keyField: 'binding' },
   workflows: { path: ['workflows'], keyField: 'binding' },
+  ratelimits: { path: ['ratelimits'], keyField: 'name' },
 } as const;
 
 export type SectionName = keyof typeof MANAGED_SECTIONS;
@@ -41,6 +42,7 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     queue_consumers: [],
     services: [],
     workflows: [],
+    ratelimits: [],
   };
   const add = (section: SectionName, entry: ManagedEntry) => {
     if (!sections[section].some((e) => e.key === entry.key)) sections[section].push(entry);
@@ -62,6 +64,9 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
 
   const publishTo = { queues: [] as string[], services: [] as string[] };
   if (worker.kind === 'api') {
+    for (const [name, rule] of Object.entries(worker.rateLimits)) {
+      add('ratelimits', { key: name, enforced: { name, namespace_id: String(rule.namespaceId), simple: { limit: rule.limit, period: rule.period } } });
+    }
     for (const aggregate of worker.aggregates) {
       add('durable_objects', { key: aggregate.binding, enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass } });
     }

@@ -1,4 +1,4 @@
-import type { QueueConsumerOptions } from '../config/define-system.js';
+import type { QueueConsumerOptions, RateLimitConfig } from '../config/define-system.js';
 
 /** One aggregate hosted by an API worker, with everything generation needs. */
 export interface AggregateModel {
@@ -53,6 +53,8 @@ export interface WorkerModel {
   readonly calls: readonly ReactorModel[];
   /** Aggregates of other workers this worker sends commands to. */
   readonly commands: readonly { readonly aggregate: AggregateModel; readonly scriptName: string; readonly hostDir: string }[];
+  /** Rate limiting bindings by name (API workers). */
+  readonly rateLimits: Readonly<Record<string, RateLimitConfig>>;
 }
 
 /** A whole system, resolved from `escf.config.ts`: what every generator reads. */

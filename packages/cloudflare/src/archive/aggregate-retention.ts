@@ -83,7 +83,8 @@ export function retainInStorage(storage: DurableObjectStorage, current: CurrentS
  * missing or was taken by other code). Empty when nothing was pruned past `from`.
  */
 export async function prunedHistory(storage: DurableObjectStorage, env: unknown, stream: StreamId, from: number): Promise<EventEnvelope[]> {
-  ensureRetentionTable(storage.sql);
+  // Never pruned (or never written): nothing to read, and no table created by a read.
+  if (storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_retention'").toArray().length === 0) return [];
   const row = storage.sql.exec<{ pruned_through: number; history: string }>('SELECT pruned_through, history FROM escf_retention WHERE id = 1').toArray()[0];
   if (!row || row.pruned_through <= from) return [];
   const source = JSON.parse(row.history) as HistorySource;

@@ -12,18 +12,25 @@ import {
   type InputDefinition,
 } from '../schema/input-definition.js';
 import { Aggregate } from './aggregate.js';
+import type { CommandAuthorization } from '../auth/command-authorization.js';
 
 /** What a command method may return: one event, several, or none — possibly asynchronously. */
 export type CommandReturn<E> = E | readonly E[] | void | undefined;
 
 /** Options of `@Command`. */
-export interface CommandOptions<E extends readonly EventClass[]> {
+export interface CommandOptions<E extends readonly EventClass[], I = unknown> {
   /**
    * The events this command may emit. When given, the method's return type
    * is checked against them at compile time, the registry checks that each
    * has an `@EventHandler`, and emitting anything else is an error.
    */
   readonly emits?: E;
+  /**
+   * Who may run it: checked against the caller's principal before the
+   * method runs (`UNAUTHORIZED` without one, `FORBIDDEN` if a rule says
+   * no). See {@link CommandAuthorization}.
+   */
+  readonly authorize?: CommandAuthorization<I>;
 }
 
 /** What `@Command` records about a method. */
@@ -31,6 +38,7 @@ export interface CommandMetadata {
   readonly name: string;
   readonly input: InputDefinition;
   readonly emits: readonly EventClass[] | undefined;
+  readonly authorize: CommandAuthorization<any> | undefined;
 }
 
 /**
@@ -48,7 +56,7 @@ export interface CommandMetadata {
  */
 export function Command<D extends InputDefinition, const E extends readonly EventClass[] = readonly EventClass[]>(
   input: D,
-  options: CommandOptions<E> = {},
+  options: CommandOptions<E, InferOutput<D>> = {},
 ) {
   return <M extends (input: InferOutput<D>) => CommandReturn<PayloadOf<E[number]>> | Promise<CommandReturn<PayloadOf<E[number]>>>>(
     target: Aggregate<any>,
@@ -74,6 +82,7 @@ export function Command<D extends InputDefinition, const E extends readonly Even
       name: member,
       input,
       emits: options.emits,
+      authorize: options.authorize as CommandAuthorization<any> | undefined,
     } satisfies CommandMetadata);
     if (!recorded) throw new DefinitionError(`${where} has @Command twice; a method is one command.`);
   };

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.js';
 import type { Aggregate } from '../aggregate/aggregate.js';
 import type { EventEnvelope } from '../events/envelope.js';
 
@@ -28,6 +29,12 @@ export interface ExecuteOptions {
   readonly causationId?: string;
   /** Extra metadata stored with every event (JSON values). */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Who issues the command (authenticated by the caller): checked by the
+   * command's `authorize` option and recorded as each event's
+   * `metadata.principal`.
+   */
+  readonly principal?: Principal;
 }
 
 /** What executing a command returns. */

@@ -9,6 +9,10 @@ import { newId } from '../events/event-id.js';
 import type { AggregateDescriptor, CommandDescriptor } from '../registry/aggregate-descriptor.js';
 import { describeAggregate } from '../registry/describe-aggregate.js';
 import { validateAgainst } from '../schema/validate.js';
+import { findIllFormedString } from '../schema/well-formed.js';
+import { inputIssuesBehind } from './input-trace.js';
+import { authorizeCommand } from '../auth/command-authorization.js';
+import { isPrincipal, principalRecord, type Principal } from '../auth/principal.js';
 import { deepFreeze, isFrozenWriteError } from './deep-freeze.js';
 import type { StoredEvent } from '../upcast/upcaster.js';
 
@@ -19,6 +23,8 @@ export interface CommandContext {
   readonly idempotencyKey?: string;
   /** Extra metadata to store with the events (JSON values). */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Who issued the command: checked by `authorize`, recorded as `metadata.principal`. */
+  readonly principal?: Principal;
   /** Clock, for tests. Defaults to `Date.now()`. */
   readonly now?: number;
 }
@@ -115,9 +121,25 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
    */
   async decide(instance: A, commandName: string, input: unknown, context: CommandContext = {}): Promise<Decision> {
     const command = this.commandNamed(commandName);
+    const illFormed = findIllFormedString(input);
+    if (illFormed !== undefined) {
+      throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, [
+        { path: illFormed, message: 'contains a lone UTF-16 surrogate; send well-formed Unicode text' },
+      ]);
+    }
     const validated = await validateAgainst(command.input, input);
     if (!validated.ok) {
       throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, validated.issues);
+    }
+    if (context.principal !== undefined && !isPrincipal(context.principal)) {
+      throw new ValidationError(`Invalid principal for ${this.type}.${command.name}`, [{ path: 'principal', message: 'needs a non-empty string id' }]);
+    }
+    if (command.authorize) {
+      const { id, tenantId, state, version } = contextOf(instance);
+      await authorizeCommand(`${this.type}.${command.name}`, command.authorize, context.principal, {
+        input: validated.value,
+        aggregate: { id, tenantId, state, version },
+      });
     }
     // One time per command: what `this.now()` returns and the events' timestamp.
     const now = context.now ?? Date.now();
@@ -128,7 +150,7 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
     } finally {
       contextOf(instance).now = undefined;
     }
-    const emitted = await this.toEmittedEvents(command, returned);
+    const emitted = await this.toEmittedEvents(command, returned, validated.value);
     return this.apply(instance, emitted, { ...context, now });
   }
 
@@ -160,6 +182,7 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
   private async toEmittedEvents(
     command: CommandDescriptor,
     returned: unknown,
+    input: unknown,
   ): Promise<Array<{ definition: EventDefinition; payload: unknown }>> {
     const list = returned === undefined || returned === null ? [] : Array.isArray(returned) ? returned : [returned];
     const emitted: Array<{ definition: EventDefinition; payload: unknown }> = [];
@@ -187,6 +210,9 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       const plain = toPlainPayload(event as object, where, definition.type);
       const validated = await validateAgainst(definition.schema, plain);
       if (!validated.ok) {
+        // The caller's input passed the command schema but not the event's: a 400 on that input field.
+        const fromInput = inputIssuesBehind(definition.type, validated.issues, plain, input);
+        if (fromInput) throw new ValidationError(`Invalid input for ${where}`, fromInput);
         throw new InvalidEventError(`${where} emitted an invalid '${definition.type}' event`, {
           command: command.name,
           event: definition.type,
@@ -217,6 +243,8 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       causationId: commandContext.causationId ?? commandId,
       ...(context.tenantId === undefined ? {} : { tenantId: context.tenantId }),
       ...(commandContext.idempotencyKey === undefined ? {} : { idempotencyKey: commandContext.idempotencyKey }),
+      // The audit trail: who issued the command that produced each event.
+      ...(commandContext.principal === undefined ? {} : { principal: principalRecord(commandContext.principal) }),
     };
     const events: EventEnvelope[] = [];
     try {

@@ -1,3 +1,4 @@
+import type { CommandAuthorization } from '../auth/command-authorization.js';
 import type { AggregateClass } from '../aggregate/aggregate.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import type { InputDefinition } from '../schema/input-definition.js';
@@ -9,6 +10,8 @@ export interface CommandDescriptor {
   readonly input: InputDefinition;
   /** Event types this command may emit, when declared with `emits`. */
   readonly emits: ReadonlySet<string> | undefined;
+  /** Who may run it, when declared with `authorize`. */
+  readonly authorize?: CommandAuthorization<any>;
   readonly method: (this: unknown, input: unknown) => unknown;
 }
 

@@ -93,6 +93,7 @@ function buildDescriptor(aggregateClass: AggregateClass): AggregateDescriptor {
       name: meta.name,
       input: meta.input,
       emits,
+      ...(meta.authorize === undefined ? {} : { authorize: meta.authorize }),
       method: (prototype as unknown as Record<string, CommandDescriptor['method']>)[meta.name]!,
     });
   }

@@ -9,4 +9,7 @@ export interface EscfEnv {
   readonly USERS: Service<InstanceType<typeof import('../../users/src/escf.generated.js').default>>;
   readonly SESSIONS: Service<InstanceType<typeof import('../../sessions/src/escf.generated.js').default>>;
   readonly SEND_EMAIL_VERIFICATION: Service<InstanceType<typeof import('../../email/src/escf.generated.js').default>>;
+  readonly AUTH_RATE_LIMITER: RateLimit;
+  readonly EMAIL_RATE_LIMITER: RateLimit;
+  readonly AUTH_IP_RATE_LIMITER: RateLimit;
 }

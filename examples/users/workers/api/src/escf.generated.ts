@@ -3,10 +3,10 @@
 
 import { durableObjectFor } from '@escf/cloudflare';
 import { adminEntrypoint } from '@escf/cloudflare/admin';
-import { User } from '../../../src/domain/index.js';
+import { User, userAggregateOptions } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'User': binding USER_AGGREGATE. */
-export const UserAggregate = durableObjectFor(User, { queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
+export const UserAggregate = durableObjectFor(User, { ...userAggregateOptions, queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
 
 /** The admin entrypoint the ESCF console calls (tokens: ESCF_ADMIN_READ_TOKEN, ESCF_ADMIN_WRITE_TOKEN secrets). */
 export const EscfAdmin = adminEntrypoint({
@@ -33,9 +33,7 @@ export const EscfAdmin = adminEntrypoint({
           "UserDeleted"
         ],
         "adminBinding": "USERS",
-        "commands": [
-          "User"
-        ]
+        "commands": []
       },
       {
         "kind": "projection",
@@ -45,6 +43,8 @@ export const EscfAdmin = adminEntrypoint({
         "events": [
           "UserCreated",
           "UserUpdated",
+          "UserSignedIn",
+          "UserSignedOut",
           "UserDeleted"
         ],
         "adminBinding": "SESSIONS",
