@@ -8,22 +8,43 @@ import { copyFixture, type FixtureCopy } from './support/fixture-copy.js';
 const users = fileURLToPath(new URL('../../../examples/users/escf.config.ts', import.meta.url));
 
 describe('escf deploy --dry-run', () => {
-  it('checks every worker of the users example in order, the API twice around its cycle, and lists the migrations', async () => {
+  it('checks every worker of the users example in dependency order, the console last, and lists the migrations', async () => {
     const lines: string[] = [];
     const result = await deploy({ config: users, dryRun: true, log: (line) => lines.push(line) });
     const output = lines.join('\n');
     expect(result.ok, output).toBe(true);
     expect(result.plan.filter((line) => line.startsWith('wrangler deploy')).map((line) => /-c (\S+)/.exec(line)![1])).toEqual([
-      'workers/email/wrangler.jsonc',
-      'workers/api/wrangler.jsonc',
       'workers/users/wrangler.jsonc',
       'workers/sessions/wrangler.jsonc',
+      'workers/email/wrangler.jsonc',
       'workers/api/wrangler.jsonc',
+      'workers/console/wrangler.jsonc',
     ]);
     expect(output).toContain('would run wrangler d1 migrations apply ESCF_EVENTS --remote -c workers/api/wrangler.jsonc');
-    expect(output).toContain('deploy users-api: checked with and without USERS, SESSIONS');
-    expect(output).toMatch(/deploy users-api \(again, with every binding\): checked \([\d.]+ KiB, gzip [\d.]+ KiB\)/);
-    expect(existsSync(fileURLToPath(new URL(`../../../examples/users/workers/api/${FIRST_DEPLOY_CONFIG}`, import.meta.url)))).toBe(false);
+    expect(output).toMatch(/deploy users-console: checked \([\d.]+ KiB, gzip [\d.]+ KiB\)/);
+    expect(output).toContain('wrangler secret put ESCF_ADMIN_READ_TOKEN');
+  });
+
+  it('deploys the API twice around a cycle (an API whose process commands its aggregates)', async () => {
+    const shop = copyFixture('shop');
+    try {
+      await generate({ config: shop.config });
+      const lines: string[] = [];
+      const result = await deploy({ config: shop.config, dryRun: true, log: (line) => lines.push(line) });
+      const output = lines.join('\n');
+      expect(result.ok, output).toBe(true);
+      expect(result.plan.filter((line) => line.startsWith('wrangler deploy')).map((line) => /-c (\S+)/.exec(line)![1])).toEqual([
+        'workers/sessions/wrangler.jsonc',
+        'workers/api/wrangler.jsonc',
+        'workers/notify/wrangler.jsonc',
+        'workers/api/wrangler.jsonc',
+      ]);
+      expect(output).toContain('deploy shop-api: checked with and without NOTIFY');
+      expect(output).toMatch(/deploy shop-api \(again, with every binding\): checked/);
+      expect(existsSync(shop.path(`workers/api/${FIRST_DEPLOY_CONFIG}`))).toBe(false);
+    } finally {
+      shop.remove();
+    }
   });
 
   describe('when a step fails', () => {

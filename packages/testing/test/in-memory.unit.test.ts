@@ -42,10 +42,10 @@ describe('InMemoryAggregates', () => {
     const host = new InMemoryAggregates();
     const ada = host.client(User, 'ada');
     await ada.create(signUp);
-    const first = await ada.update({ name: 'Y', email: 'y@example.com' }, { idempotencyKey: 'k1' });
-    expect(await ada.update({ email: 'y@example.com', name: 'Y' }, { idempotencyKey: 'k1' })).toEqual(first);
-    await expect(ada.update({ name: 'Z' }, { idempotencyKey: 'k1' })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
-    await expect(ada.authenticate({ password: signUp.password }, { idempotencyKey: 'k1' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const first = await ada.update({ name: 'Y', email: 'y@example.com' }, { idempotencyKey: 'k1', principal: operator });
+    expect(await ada.update({ email: 'y@example.com', name: 'Y' }, { idempotencyKey: 'k1', principal: operator })).toEqual(first);
+    await expect(ada.update({ name: 'Z' }, { idempotencyKey: 'k1', principal: operator })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(ada.authenticate({ password: signUp.password }, { idempotencyKey: 'k1', principal: operator })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     // Sign-up (2 events) and the first update (2: new name, and a verification for the new email); nothing more.
     expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'ada' })).toHaveLength(first.version);
     expect(first.version).toBe(4);

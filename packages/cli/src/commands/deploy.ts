@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { loadConfig } from '../config/config-loader.js';
 import { resolveSystem } from '../config/resolve-system.js';
 import { deployOrder, type DeployStep } from '../deploy/deploy-order.js';
@@ -94,6 +94,14 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     if (result.code !== 0) return fail(label, worker.workerName, result);
     log(`- ${label}: ${dryRun ? 'checked' : 'deployed'}${sizeOf(result)}`);
   }
+  if (system.console) {
+    // Last: its one binding is the admin entrypoint of a worker deployed above.
+    const label = `deploy ${system.console.workerName}`;
+    const result = await wranglerDeploy(root, consoleConfigFile(system), dryRun);
+    if (result.code !== 0) return fail(label, system.console.workerName, result);
+    log(`- ${label}: ${dryRun ? 'checked' : 'deployed'}${sizeOf(result)}`);
+    log(CONSOLE_SECRETS_HINT);
+  }
   log(dryRun ? '\nescf deploy --dry-run: every step checked; nothing was deployed.' : `\nescf deploy: ${system.name} is deployed.`);
   return { ok: true, plan };
 }
@@ -111,8 +119,17 @@ export function deployPlan(system: SystemModel): string[] {
         : '';
     lines.push(`wrangler deploy -c ${file}${note}`);
   }
+  if (system.console) lines.push(`wrangler deploy -c ${consoleConfigFile(system)}   # the ESCF console, last`);
   return lines;
 }
+
+function consoleConfigFile(system: SystemModel): string {
+  return relative(join(system.configPath, '..'), join(system.console!.dir, GeneratedPaths.wrangler));
+}
+
+/** The console and the admin entrypoint stay closed until their secrets exist. */
+const CONSOLE_SECRETS_HINT =
+  '  The console and the admin entrypoint refuse everything until their secrets are set: wrangler secret put ESCF_ADMIN_READ_TOKEN / ESCF_ADMIN_WRITE_TOKEN (admin worker), ESCF_ADMIN_TOKEN (= the write token) and ESCF_CONSOLE_PASSWORD (console worker). See docs/console.md.';
 
 function wranglerDeploy(root: string, configFile: string, dryRun: boolean): Promise<WranglerResult> {
   return runWrangler(root, ['deploy', '-c', configFile, ...(dryRun ? ['--dry-run'] : [])]);
