@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -9,6 +10,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * Generous timeouts: every step waits for a condition, never for a time.
  */
 export default defineProject({
+  plugins: [escfSources()],
   test: {
     name: 'console-browser',
     environment: 'node',

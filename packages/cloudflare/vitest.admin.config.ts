@@ -1,12 +1,14 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // The admin entrypoint inside workerd: real aggregate Durable Objects, D1 and a projection entrypoint.
 export default defineConfig(async () => ({
   plugins: [
+    escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./test/admin/wrangler.jsonc') },
       miniflare: {

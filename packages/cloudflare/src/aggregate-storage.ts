@@ -53,11 +53,25 @@ export class AggregateStorage {
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    this.tables = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0;
+    this.tables = this.tablesExist();
+    if (this.tables) this.upgrade();
+  }
+
+  private tablesExist(): boolean {
+    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0;
+  }
+
+  /** Whether the tables exist; looked up again while they did not (another writer, e.g. seeding, may have created them since). */
+  private get ready(): boolean {
+    if (!this.tables && this.tablesExist()) {
+      this.tables = true;
+      this.upgrade();
+    }
+    return this.tables;
   }
 
   private migrate(): void {
-    if (this.tables) return;
+    if (this.ready) return;
     this.tables = true;
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS escf_events (
@@ -93,6 +107,11 @@ export class AggregateStorage {
         fingerprint TEXT
       );
     `);
+    this.upgrade();
+  }
+
+  /** Brings tables written by an earlier version up to date. */
+  private upgrade(): void {
     // Objects created before keys carried a fingerprint get the column; their old keys match any request.
     const hasFingerprint = this.sql
       .exec<{ n: number }>("SELECT COUNT(*) AS n FROM pragma_table_info('escf_idempotency') WHERE name = 'fingerprint'")
@@ -101,7 +120,7 @@ export class AggregateStorage {
   }
 
   readIdentity(): StoredIdentity | null {
-    if (!this.tables) return null;
+    if (!this.ready) return null;
     const row = this.sql
       .exec<{ aggregate_type: string; aggregate_id: string; tenant_id: string | null }>(
         'SELECT aggregate_type, aggregate_id, tenant_id FROM escf_identity WHERE id = 1',
@@ -116,19 +135,19 @@ export class AggregateStorage {
   }
 
   readSnapshot(): StoredSnapshot | null {
-    if (!this.tables) return null;
+    if (!this.ready) return null;
     return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
   }
 
   /** The highest stored version (0 without events). */
   headVersion(): number {
-    if (!this.tables) return 0;
+    if (!this.ready) return 0;
     return (this.sql.exec<{ head: number | null }>('SELECT MAX(version) AS head FROM escf_events').one().head ?? 0);
   }
 
   /** Events with `after < version ≤ upTo`, in order, as full envelopes. */
   readEvents(identity: StoredIdentity, after: number, options: { limit?: number; upTo?: number } = {}): EventEnvelope[] {
-    if (!this.tables) return [];
+    if (!this.ready) return [];
     const rows = this.sql
       .exec<EventRow>(
         'SELECT version, id, type, schema_version, payload, metadata, timestamp, position FROM escf_events WHERE version > ? AND version <= ? ORDER BY version LIMIT ?',
@@ -157,7 +176,7 @@ export class AggregateStorage {
    */
   commit(write: CommitWrite): void {
     // A command that appends nothing (a refusal, an unchanged PATCH) creates no storage either.
-    if (write.events.length === 0 && !write.idempotency && !this.tables) return;
+    if (write.events.length === 0 && !write.idempotency && !this.ready) return;
     this.migrate();
     this.storage.transactionSync(() => {
       if (write.identity) {
@@ -204,7 +223,7 @@ export class AggregateStorage {
 
   /** The result stored for an idempotency key and the request's fingerprint (null for old keys), unless it expired. */
   findIdempotentResult(key: string, now: number): { result: CommandResult; fingerprint: string | null } | null {
-    if (!this.tables) return null;
+    if (!this.ready) return null;
     const row = this.sql
       .exec<{ result: string; fingerprint: string | null }>(
         'SELECT result, fingerprint FROM escf_idempotency WHERE key = ? AND expires_at > ?',
@@ -216,13 +235,13 @@ export class AggregateStorage {
   }
 
   purgeExpiredIdempotencyKeys(now: number): void {
-    if (!this.tables) return;
+    if (!this.ready) return;
     this.sql.exec('DELETE FROM escf_idempotency WHERE expires_at <= ?', now);
   }
 
   /** Delivery cursors by target name (`d1`, `queue:NAME`, `service:NAME`). */
   readCursors(): Map<string, number> {
-    if (!this.tables) return new Map();
+    if (!this.ready) return new Map();
     const rows = this.sql.exec<{ target: string; delivered_version: number }>('SELECT target, delivered_version FROM escf_outbox_cursors').toArray();
     return new Map(rows.map((row) => [row.target, row.delivered_version]));
   }

@@ -140,6 +140,12 @@ describe('durableObjectFor(User): the command path', () => {
     // Keys stored before fingerprints existed (NULL) still answer with their result.
     await doSql(userStub(id), 'UPDATE escf_idempotency SET fingerprint = NULL');
     await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).resolves.toMatchObject({ version: 2 });
+    // An object written by a version without the column gets it when it next starts.
+    await doSql(userStub(id), 'ALTER TABLE escf_idempotency DROP COLUMN fingerprint');
+    await evictDurableObject(userStub(id));
+    await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).resolves.toMatchObject({ version: 2 });
+    await user.update({ name: 'Eve' }, { idempotencyKey: 'rename-1' });
+    await expect(user.update({ name: 'Mallory' }, { idempotencyKey: 'rename-1' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
   it('answers bad input with VALIDATION_FAILED and stores nothing anywhere', async () => {
