@@ -352,8 +352,12 @@ export class AdminApi<Env = unknown> {
       }
     }
     const sensitive = this.catalog.registry.events.get(event.type)?.sensitive ?? [];
+    const tenantId = event.metadata?.tenantId;
     return {
       id: event.id,
+      aggregateType: event.aggregateType,
+      aggregateId: event.aggregateId,
+      ...(typeof tenantId === 'string' ? { tenantId } : {}),
       version: event.version,
       position: event.position ?? null,
       type: event.type,

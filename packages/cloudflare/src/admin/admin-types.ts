@@ -58,6 +58,9 @@ export interface InstanceQuery {
 /** One event of a stream as the inspector shows it. */
 export interface InspectedEvent {
   readonly id: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly tenantId?: string;
   readonly version: number;
   readonly position: number | null;
   readonly type: string;
