@@ -296,7 +296,13 @@
       view.replaceChildren(head('Archive', 'Retention and R2 segments'),
         card('Hot log (D1)', h('div', { class: 'stats' }, stat2('Events', s.d1.events), stat2('Rows', s.d1.rows), stat2('Bytes', s.d1.bytes), stat2('Positions', (s.d1.firstPosition || '—') + ' … ' + (s.d1.lastPosition || '—')))),
         card('Archive (R2)', h('div', { class: 'stats' }, stat2('Segments', s.archive.segments), stat2('Events', s.archive.events), stat2('NDJSON bytes', s.archive.ndjsonBytes), stat2('Gzip bytes', s.archive.gzipBytes), stat2('Last position', s.archive.lastPosition || '—'))),
-        a.lastRun ? card('Last run', json(a.lastRun)) : null);
+        card('Next run would archive', a.next && a.next.rows ? h('div', null,
+          h('div', { class: 'stats' }, stat2('Rows', a.next.rows), stat2('Events', a.next.events), stat2('Bytes', a.next.bytes), stat2('More after it', a.next.more ? 'yes' : 'no')),
+          h('table', null, h('tr', null, ['Aggregate type', 'Rows', 'Events', 'Bytes', 'From position'].map(function (t) { return h('th', { text: t }); })),
+            a.next.byType.map(function (t) { return h('tr', null, h('td', { text: t.aggregateType }), h('td', { text: t.rows }), h('td', { text: t.events }), h('td', { text: t.bytes }), h('td', { text: t.oldestPosition })); })))
+          : h('div', { class: 'empty', text: 'Nothing: the retention policy keeps everything D1 holds now.' }),
+          a.next && a.next.awaitingSnapshot ? h('div', { class: 'hint', text: a.next.awaitingSnapshot + ' stream(s) would be snapshotted first (keepSinceSnapshot).' }) : null),
+        a.lastRun ? card('Last run', json(a.lastRun)) : card('Last run', h('div', { class: 'empty', text: 'No report kept (pass lastArchiveRun to the admin entrypoint).' })));
     });
   }
   function stat2(label, value) { return h('div', { class: 'stat' }, h('div', { class: 'label', text: label }), h('div', { class: 'value', text: value })); }

@@ -200,6 +200,6 @@ describe('admin entrypoint: projections and actions', () => {
   it('reports processes it cannot reach and an archive that is not configured', async () => {
     const { processes } = unwrapReply(await admin.processes(read));
     expect(processes).toEqual([expect.objectContaining({ name: 'notifier', status: null, error: expect.stringContaining('no service binding') })]);
-    expect(unwrapReply(await admin.archive(read))).toEqual({ configured: false, status: null, lastRun: null });
+    expect(unwrapReply(await admin.archive(read))).toEqual({ configured: false, status: null, next: null, lastRun: null });
   });
 });
