@@ -110,9 +110,9 @@
   function diagram(map) {
     var aggs = map.aggregates, events = [], reactors = map.projections.concat(map.processes);
     aggs.forEach(function (a) { a.events.forEach(function (e) { events.push({ agg: a.type, e: e }); }); });
-    var rowH = 34, top = 30, colX = [20, 300, 640], boxW = [180, 220, 220];
+    var rowH = 34, top = 30, colX = [20, 300, 640], boxW = [180, 240, 300];
     var height = Math.max(aggs.length, events.length, reactors.length) * rowH + top + 10;
-    var root = svg('svg', { width: '900', height: String(height), viewBox: '0 0 900 ' + height, role: 'img', 'aria-label': 'aggregates, events and their consumers' });
+    var root = svg('svg', { width: '960', height: String(height), viewBox: '0 0 960 ' + height, role: 'img', 'aria-label': 'aggregates, events and their consumers' });
     ['Aggregates', 'Events', 'Projections & processes'].forEach(function (t, i) { root.appendChild(svg('text', { x: colX[i], y: 16, fill: '#667085', 'font-weight': '600', text: t.toUpperCase() })); });
     function centre(n, count) { var span = (height - top) / Math.max(count, 1); return top + span * n + span / 2; }
     var aggY = {}, evY = {}, reY = {};
@@ -159,7 +159,7 @@
         }, function (e) { results.replaceChildren(errorBox(e)); });
       }
       view.replaceChildren(head('Instances', 'Aggregate instances in the event log, newest first'),
-        card(null, h('form', { class: 'form-row', onsubmit: search }, h('div', { class: 'field' }, h('label', { text: 'Type' }), type), h('div', { class: 'field' }, h('label', { text: 'Id' }), id), h('div', { class: 'field' }, h('label', { text: 'Tenant' }), tenant), h('div', { class: 'field' }, h('button', { type: 'submit', text: 'Search' })))),
+        card(null, h('form', { class: 'form-row', onsubmit: search }, h('div', { class: 'field' }, h('label', { text: 'Type' }), type), h('div', { class: 'field' }, h('label', { text: 'Id' }), id), h('div', { class: 'field' }, h('label', { text: 'Tenant' }), tenant), h('div', { class: 'field actions' }, h('button', { type: 'submit', text: 'Search' })))),
         card(null, results));
       search();
     });
@@ -255,11 +255,11 @@
             h('div', { class: 'progress', style: 'margin-top:6px' }, h('div', { style: 'width:' + (rb.status === 'done' ? 100 : rb.target ? Math.min(100, Math.round((rb.cursor / rb.target) * 100)) : 5) + '%' })),
             s.databases ? h('div', { class: 'muted', text: 'active database ' + s.databases.active + (s.databases.rebuilding ? ', rebuilding ' + s.databases.rebuilding : '') }) : null)
             : h('div', { class: 'empty', text: 'Never rebuilt.' }));
-          c.stuck.replaceChildren(s && s.stuck.length ? h('table', { 'data-testid': 'stuck-' + p.name }, h('tr', null, ['Stream', 'Version', 'Event', 'Error', 'Attempts', ''].map(function (t) { return h('th', { text: t }); })),
+          c.stuck.replaceChildren(s && s.stuck.length ? h('table', { 'data-testid': 'stuck-' + p.name }, h('tr', null, ['Stream', 'Version', 'Event', 'Error', 'State'].map(function (t) { return h('th', { text: t }); })),
             s.stuck.map(function (x) {
               var bits = x.stream.split('/');
               return h('tr', null, h('td', null, h('a', { class: 'mono', href: streamHref({ aggregateType: bits[1], aggregateId: bits.slice(2).join('/'), tenantId: decodeURIComponent(bits[0]) || undefined }), text: x.stream })),
-                h('td', { text: 'v' + x.version }), h('td', { text: x.eventType }), h('td', { class: 'mono', text: x.error }), h('td', { text: x.attempts }), h('td', null, x.deadLettered ? badge('dead-lettered', 'bad') : badge('retrying', 'warn')));
+                h('td', { text: 'v' + x.version }), h('td', { text: x.eventType }), h('td', { class: 'mono error-cell', text: x.error }), h('td', null, x.deadLettered ? badge('dead-lettered', 'bad') : badge('retrying', 'warn'), h('div', { class: 'hint', text: x.attempts + ' attempt(s)' })));
             })) : h('div', { class: 'empty', 'data-testid': 'no-stuck-' + p.name, text: 'No stuck streams.' }));
         });
       }, function (e) { holder.replaceChildren(errorBox(e)); });
@@ -271,7 +271,7 @@
     var width = Math.max(300, c.chart.clientWidth || 400);
     if (!c.plot) {
       c.plot = new uPlot({ width: width, height: 150, legend: { show: false }, cursor: { show: false }, scales: { y: { range: function (_u, _min, max) { return [0, Math.max(5, max)]; } } },
-        series: [{}, { label: 'lag', stroke: '#3b5bdb', fill: 'rgba(59,91,219,0.08)', width: 2 }], axes: [{ stroke: '#667085' }, { stroke: '#667085', size: 40 }] }, data, c.chart);
+        series: [{}, { label: 'lag', stroke: '#3b5bdb', fill: 'rgba(59,91,219,0.08)', width: 2 }], axes: [{ stroke: '#667085', space: 90, values: function (_u, ticks) { return ticks.map(function (t) { return new Date(t * 1000).toLocaleTimeString(); }); } }, { stroke: '#667085', size: 40 }] }, data, c.chart);
     } else c.plot.setData(data);
   }
   function flash(holder, text, kind) { holder.replaceChildren(h('div', { class: kind === 'bad' ? 'error-box' : 'ok-box', 'data-testid': 'notice', text: text })); }
@@ -296,7 +296,13 @@
       view.replaceChildren(head('Archive', 'Retention and R2 segments'),
         card('Hot log (D1)', h('div', { class: 'stats' }, stat2('Events', s.d1.events), stat2('Rows', s.d1.rows), stat2('Bytes', s.d1.bytes), stat2('Positions', (s.d1.firstPosition || '—') + ' … ' + (s.d1.lastPosition || '—')))),
         card('Archive (R2)', h('div', { class: 'stats' }, stat2('Segments', s.archive.segments), stat2('Events', s.archive.events), stat2('NDJSON bytes', s.archive.ndjsonBytes), stat2('Gzip bytes', s.archive.gzipBytes), stat2('Last position', s.archive.lastPosition || '—'))),
-        a.lastRun ? card('Last run', json(a.lastRun)) : null);
+        card('Next run would archive', a.next && a.next.rows ? h('div', null,
+          h('div', { class: 'stats' }, stat2('Rows', a.next.rows), stat2('Events', a.next.events), stat2('Bytes', a.next.bytes), stat2('More after it', a.next.more ? 'yes' : 'no')),
+          h('table', null, h('tr', null, ['Aggregate type', 'Rows', 'Events', 'Bytes', 'From position'].map(function (t) { return h('th', { text: t }); })),
+            a.next.byType.map(function (t) { return h('tr', null, h('td', { text: t.aggregateType }), h('td', { text: t.rows }), h('td', { text: t.events }), h('td', { text: t.bytes }), h('td', { text: t.oldestPosition })); })))
+          : h('div', { class: 'empty', text: 'Nothing: the retention policy keeps everything D1 holds now.' }),
+          a.next && a.next.awaitingSnapshot ? h('div', { class: 'hint', text: a.next.awaitingSnapshot + ' stream(s) would be snapshotted first (keepSinceSnapshot).' }) : null),
+        a.lastRun ? card('Last run', json(a.lastRun)) : card('Last run', h('div', { class: 'empty', text: 'No report kept (pass lastArchiveRun to the admin entrypoint).' })));
     });
   }
   function stat2(label, value) { return h('div', { class: 'stat' }, h('div', { class: 'label', text: label }), h('div', { class: 'value', text: value })); }

@@ -148,5 +148,6 @@ describe('the ESCF console in a browser', () => {
     });
     expect(response.status()).toBe(200);
     await expect.poll(() => page.locator('[data-testid=tail]').textContent(), WAIT).toContain('tail@example.com');
+    expect(await page.locator('[data-testid=tail]').textContent()).toMatch(/User tail-\d+ v1/);
   });
 });

@@ -51,6 +51,8 @@ export interface AdminSystem<Env> {
   readonly eventStore?: (env: Env) => EventStore;
   /** The archiver, when the system archives. */
   readonly archiver?: (env: Env) => EventArchiver;
+  /** Reads the last archive run's report where the system keeps it (e.g. what `archiveOnSchedule`'s `onReport` stored). */
+  readonly lastArchiveRun?: (env: Env) => Promise<unknown>;
 }
 
 interface HostStub {
@@ -269,8 +271,9 @@ export class AdminApi<Env = unknown> {
 
   async archive(): Promise<ArchiveOverview> {
     const archiver = this.catalog.system.archiver?.(this.env);
-    if (!archiver) return { configured: false, status: null, lastRun: null };
-    return { configured: true, status: await archiver.status(), lastRun: null };
+    if (!archiver) return { configured: false, status: null, next: null, lastRun: null };
+    const [status, next, lastRun] = await Promise.all([archiver.status(), archiver.preview(), this.catalog.system.lastArchiveRun?.(this.env) ?? null]);
+    return { configured: true, status, next, lastRun: lastRun ?? null };
   }
 
   /** Events committed to the log after `after` (omit it to learn the head and start tailing from there). */
@@ -352,8 +355,12 @@ export class AdminApi<Env = unknown> {
       }
     }
     const sensitive = this.catalog.registry.events.get(event.type)?.sensitive ?? [];
+    const tenantId = event.metadata?.tenantId;
     return {
       id: event.id,
+      aggregateType: event.aggregateType,
+      aggregateId: event.aggregateId,
+      ...(typeof tenantId === 'string' ? { tenantId } : {}),
       version: event.version,
       position: event.position ?? null,
       type: event.type,

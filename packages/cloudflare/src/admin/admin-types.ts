@@ -1,5 +1,5 @@
 import type { EventMetadata, SerializedError } from '@escf/core';
-import type { ArchiveStatus } from '../archive/archive-report.js';
+import type { ArchivePreview, ArchiveStatus } from '../archive/archive-report.js';
 import type { ProjectionStatus } from '../projection/projection-status.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import type { StateChange } from './state-diff.js';
@@ -58,6 +58,9 @@ export interface InstanceQuery {
 /** One event of a stream as the inspector shows it. */
 export interface InspectedEvent {
   readonly id: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly tenantId?: string;
   readonly version: number;
   readonly position: number | null;
   readonly type: string;
@@ -133,6 +136,9 @@ export interface ProcessHealth {
 export interface ArchiveOverview {
   readonly configured: boolean;
   readonly status: ArchiveStatus | null;
+  /** What the next run would archive under the retention policy. */
+  readonly next: ArchivePreview | null;
+  /** The last run's report, when the system keeps one (`lastArchiveRun` option). */
   readonly lastRun: unknown;
 }
 

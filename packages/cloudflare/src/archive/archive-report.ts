@@ -31,3 +31,16 @@ export interface ArchiveStatus {
   readonly d1: { readonly rows: number; readonly events: number; readonly bytes: number; readonly firstPosition: number | null; readonly lastPosition: number | null };
   readonly archive: { readonly segments: number; readonly events: number; readonly ndjsonBytes: number; readonly gzipBytes: number; readonly lastPosition: number | null };
 }
+
+/** What the next archive run would move, computed without moving, snapshotting or writing anything. */
+export interface ArchivePreview {
+  /** D1 rows (batches), events and bytes the next run would archive (within its row budget). */
+  readonly rows: number;
+  readonly events: number;
+  readonly bytes: number;
+  readonly byType: readonly { readonly aggregateType: string; readonly rows: number; readonly events: number; readonly bytes: number; readonly oldestPosition: number }[];
+  /** Streams under `keepSinceSnapshot` that a run would snapshot first (a preview takes no snapshot, so they are not counted above). */
+  readonly awaitingSnapshot: number;
+  /** True when more than one run's budget is eligible. */
+  readonly more: boolean;
+}

@@ -12,7 +12,7 @@ import {
   type StreamId,
 } from '@escf/core';
 import { ArchiveManifest } from './archive-manifest.js';
-import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
+import type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import { encodeSegment, type ArchivedRow } from './archive-segment.js';
 import { defaultArchivePrefix } from './archiving-event-store.js';
 import { R2SegmentStore } from './r2-segment-store.js';
@@ -170,6 +170,53 @@ export class EventArchiver {
       status: await this.status(),
       startedAt,
       finishedAt: this.now(),
+    };
+  }
+
+  /**
+   * What the next run would archive, by aggregate type, without archiving,
+   * snapshotting or writing anything (for operators and the ESCF console).
+   */
+  async preview(): Promise<ArchivePreview> {
+    const none: ArchivePreview = { rows: 0, events: 0, bytes: 0, byType: [], awaitingSnapshot: 0, more: false };
+    if (!archivesAnything(this.retention)) return none;
+    const hotBytes = this.usesStoragePolicy() ? await this.hotBytes() : 0;
+    const selected: StoredBatch[] = [];
+    let blocked = new Set<string>();
+    let plannedBytes = 0;
+    let awaitingSnapshot = 0;
+    let more = false;
+    for (let after = 0; ; ) {
+      const page = await this.scan(after);
+      if (page.length === 0) break;
+      after = page.at(-1)!.position;
+      awaitingSnapshot += streamsNeedingSnapshots(page, this.retention).length;
+      const plan = planArchive(page, { retention: this.retention, now: this.now(), hotBytes, snapshotVersions: new Map(), blocked, plannedBytes });
+      blocked = plan.blocked;
+      plannedBytes = plan.plannedBytes;
+      selected.push(...plan.archive);
+      if (selected.length >= this.maxRows) {
+        more = selected.length > this.maxRows || page.length === this.pageRows;
+        selected.length = this.maxRows;
+        break;
+      }
+      if (page.length < this.pageRows) break;
+    }
+    const byType = new Map<string, { aggregateType: string; rows: number; events: number; bytes: number; oldestPosition: number }>();
+    for (const batch of selected) {
+      const entry = byType.get(batch.aggregateType) ?? { aggregateType: batch.aggregateType, rows: 0, events: 0, bytes: 0, oldestPosition: batch.position };
+      entry.rows += 1;
+      entry.events += batch.eventCount;
+      entry.bytes += batch.bytes;
+      byType.set(batch.aggregateType, entry);
+    }
+    return {
+      rows: selected.length,
+      events: selected.reduce((sum, b) => sum + b.eventCount, 0),
+      bytes: selected.reduce((sum, b) => sum + b.bytes, 0),
+      byType: [...byType.values()],
+      awaitingSnapshot,
+      more,
     };
   }
 

@@ -8,7 +8,7 @@
  */
 export { ArchivingEventStore, defaultArchivePrefix, type ArchivingEventStoreOptions } from './archiving-event-store.js';
 export { EventArchiver, type AggregateRetentionHooks, type ArchiverFaults, type EventArchiverOptions } from './event-archiver.js';
-export type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
+export type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 export { ArchiveManifest, type CommitOutcome, type SegmentRecord, type StreamSegment } from './archive-manifest.js';
 export { R2SegmentStore, type R2SegmentStoreOptions, type SegmentWriteOutcome } from './r2-segment-store.js';
 export { decodeSegment, encodeSegment, segmentKey, type ArchivedRow, type DecodedRow, type EncodedSegment } from './archive-segment.js';

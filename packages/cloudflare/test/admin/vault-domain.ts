@@ -7,10 +7,10 @@ export type VaultOpened = PayloadOf<typeof VaultOpened>;
 export const VaultRenamed = defineEvent('VaultRenamed', z.object({ owner: z.string() }));
 export type VaultRenamed = PayloadOf<typeof VaultRenamed>;
 
-export class Vault extends Aggregate<{ owner: string | null; secret: string | null; renames: number }> {
+export class Vault extends Aggregate<{ owner: string | null; secret: string | null; renames: number; keys: { secret: string | null } }> {
   static readonly type = 'Vault';
   protected initialState() {
-    return { owner: null, secret: null, renames: 0 };
+    return { owner: null, secret: null, renames: 0, keys: { secret: null } };
   }
 
   @Command(z.object({ owner: z.string().min(1), secret: z.string().min(1) }).strict(), { emits: [VaultOpened] })
@@ -25,7 +25,8 @@ export class Vault extends Aggregate<{ owner: string | null; secret: string | nu
 
   @EventHandler(VaultOpened)
   protected opened(e: VaultOpened) {
-    return { ...this.state, owner: e.owner, secret: e.secret };
+    // Kept nested too: masking must reach it.
+    return { ...this.state, owner: e.owner, secret: e.secret, keys: { secret: e.secret } };
   }
 
   @EventHandler(VaultRenamed)
