@@ -4,7 +4,8 @@
 // queries) as the default entrypoint, which also serves the HTTP API.
 import type { D1Migration } from 'cloudflare:test';
 import { Hono, type Context } from 'hono';
-import { aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { aggregateClients, durableObjectFor, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { durableObjectName } from '@escf/cloudflare/internal';
 import { CommandApi, readJson } from '@escf/hono';
 import { Account } from './account-domain.js';
 import { Ledger } from './ledger-projection.js';

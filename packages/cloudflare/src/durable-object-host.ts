@@ -1,15 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   ConcurrencyError,
-  engineFor,
   Forbidden,
   type Aggregate,
   type AggregateClass,
-  type CommandEngine,
   type CommandResult,
   type ExecuteOptions,
   type StateOf,
 } from '@escf/core';
+import { engineFor, type CommandEngine } from '@escf/core/internal';
 import { checkAddress, durableObjectName, type AggregateAddress } from './aggregate-address.js';
 import { AggregateStorage } from './aggregate-storage.js';
 import { CommandMutex } from './command-mutex.js';

@@ -1,4 +1,5 @@
-import { InternalError, type EventEnvelope, type StreamId } from '@escf/core';
+import { InternalError, type EventEnvelope } from '@escf/core';
+import { type StreamId } from '@escf/core/store';
 import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
 import type { ResolvedHostOptions } from './host-options.js';

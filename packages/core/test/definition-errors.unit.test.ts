@@ -9,11 +9,10 @@ import {
   Event,
   EventHandler,
   Projection,
-  createRegistry,
   defineEvent,
-  describeAggregate,
   type AggregateClass,
 } from '../src/index.js';
+import { createRegistry, describeAggregate } from '../src/internal.js';
 import { Account, Deposited, Opened } from './fixtures.js';
 
 const Pinged = defineEvent('Pinged', z.object({}));

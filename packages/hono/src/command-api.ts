@@ -1,11 +1,5 @@
-import {
-  describeAggregate,
-  type Aggregate,
-  type AggregateClass,
-  type AggregateClient,
-  type CommandNames,
-  type CommandResult,
-} from '@escf/core';
+import { type Aggregate, type AggregateClass, type AggregateClient, type CommandNames, type CommandResult } from '@escf/core';
+import { describeAggregate } from '@escf/core/internal';
 import type { Context, Env, Hono } from 'hono';
 import { commandOptions, etagOf } from './command-headers.js';
 import { escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';

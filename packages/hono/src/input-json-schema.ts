@@ -1,4 +1,5 @@
-import { isDtoClass, isStandardSchema, type InputDefinition } from '@escf/core';
+import { type InputDefinition } from '@escf/core';
+import { isDtoClass, isStandardSchema } from '@escf/core/internal';
 import { dtoJsonSchema } from './dto-json-schema.js';
 
 /**

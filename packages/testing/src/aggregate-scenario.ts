@@ -1,7 +1,5 @@
 import {
   EscfError,
-  engineFor,
-  eventDefinitionOf,
   type Aggregate,
   type AggregateClass,
   type CommandInput,
@@ -11,6 +9,8 @@ import {
   type ExecuteOptions,
   type StateOf,
 } from '@escf/core';
+import { eventDefinitionOf } from '@escf/core/upcast';
+import { engineFor } from '@escf/core/internal';
 import { expect } from 'vitest';
 
 /** An expected event: an event instance, or its type name and (partial, matcher-friendly) payload. */

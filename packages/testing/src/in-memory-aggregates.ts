@@ -1,13 +1,13 @@
 import {
   ConcurrencyError,
-  engineFor,
   type Aggregate,
   type AggregateClass,
   type AggregateClient,
   type CommandResult,
-  type EventStore,
   type ExecuteOptions,
 } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
+import { engineFor } from '@escf/core/internal';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
 /**

@@ -1,14 +1,13 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import {
   DefinitionError,
-  Upcaster,
-  describeProcess,
-  newId,
   processCommandsFor,
   type CommandSender,
   type EventEnvelope,
   type ProcessHandlerContext,
 } from '@escf/core';
+import { Upcaster } from '@escf/core/upcast';
+import { describeProcess, newId } from '@escf/core/internal';
 import { backoffSeconds } from '../projection/retry-backoff.js';
 import { groupByStream, isEnvelope } from '../projection/stream-of-event.js';
 import { claimEvent, ProcessEventBusyError } from './process-claim.js';

@@ -4,7 +4,7 @@
 // from D1, and by a projection rebuild. Nothing stored is rewritten.
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { durableObjectName } from '../../src/index.js';
+import { durableObjectName } from '../../src/internal.js';
 import { counters, envelope, eventually, store, testEnv, uniqueId } from './helpers.js';
 
 const tally = () => testEnv.TALLY;
