@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 export { Aggregate, type AggregateClass, type StateOf } from './aggregate/aggregate.js';
-export { Command, type CommandOptions, type CommandReturn } from './aggregate/command.decorator.js';
+export { Command, type CommandDecorator, type CommandMethod, type CommandOptions, type CommandReturn } from './aggregate/command.decorator.js';
 export { EventHandler, type EventHandlerDecorator } from './aggregate/event-handler.decorator.js';
 
 export { DomainEvent, type EventClass, type EventProps, type PayloadOf } from './events/domain-event.js';
@@ -46,7 +46,7 @@ export { UpcastError } from './errors/upcast-error.js';
 export { Projection, type ProjectionMetadata } from './projection/projection.decorator.js';
 export type { ProjectionClass, ProjectionHandlerResult, ProjectionQueries, ProjectionStatement } from './projection/projection-types.js';
 export { Process, type ProcessMetadata } from './process/process.decorator.js';
-export { OnCron, OnHttp, OnQueue, type ProcessTrigger } from './process/process-triggers.js';
+export { OnCron, OnHttp, OnQueue, type ProcessTrigger, type TriggerDecorator } from './process/process-triggers.js';
 export {
   processCommandsFor,
   type CommandSender,
