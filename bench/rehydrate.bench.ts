@@ -5,7 +5,8 @@
  * Durable Object's SQLite, so parsing is part of the measured work.
  * Prints one JSON object of figures.
  */
-import { Aggregate, Command, EventHandler, defineEvent, engineFor, upcast, type AggregateClass, type ApplicableEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, EventHandler, defineEvent, upcast, type AggregateClass, type PayloadOf } from '@escf/core';
+import { engineFor, type ApplicableEvent } from '@escf/core/internal';
 import { z } from 'zod';
 
 const EVENTS = 10_000;

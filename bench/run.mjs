@@ -108,3 +108,5 @@ if (existsSync(join(here, 'projections.mjs'))) await import('./projections.mjs')
 if (existsSync(join(here, 'bundle-size.mjs'))) await import('./bundle-size.mjs');
 if (existsSync(join(here, 'archive.mjs'))) await import('./archive.mjs');
 if (existsSync(join(here, 'console.mjs'))) await import('./console.mjs');
+if (existsSync(join(here, 'pack-size.mjs'))) await import('./pack-size.mjs');
+if (existsSync(join(here, 'scaffold.mjs'))) await import('./scaffold.mjs');

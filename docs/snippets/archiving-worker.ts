@@ -1,4 +1,4 @@
-import { defineRetention, retention } from '@escf/core';
+import { defineRetention, retention } from '@escf/core/retention';
 import { durableObjectFor, type ProjectionEntrypointOptions } from '@escf/cloudflare';
 import {
   ArchivingEventStore,

@@ -1,4 +1,4 @@
-import { Upcaster, eventDefinitionOf } from '@escf/core';
+import { Upcaster, eventDefinitionOf } from '@escf/core/upcast';
 import { expect, it } from 'vitest';
 import { CustomerRegistered } from './evolving-events.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { packPackages } from './outside-project.mjs';
+import { packPackages } from '../../scripts/outside-project.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryPoints, extractApi } from '../../scripts/api-report.mjs';
 import { packageManifest, packPublicPackages, PUBLIC_PACKAGES, repoRoot, type PackedPackage } from '../../scripts/pack-packages.mjs';
 
 const run = promisify(execFile);
@@ -74,4 +75,17 @@ describe('published packages', () => {
     const output = await tool('npm', ['publish', '--dry-run', '-w', name]);
     expect(output).toContain(`+ ${name}@`);
   });
+
+  // After packing, dist/ holds fresh declarations: each entry point's surface must match its reviewed report.
+  it.each(entryPoints().map((entry) => [`${entry.packageName}${entry.subpath.slice(1)}`, entry] as const))(
+    '%s matches its API report (packages/*/etc/*.api.md)',
+    (_, entry) => {
+      const outcome = extractApi(entry);
+      expect(outcome.errors).toEqual([]);
+      expect(
+        outcome.reportChanged,
+        `${entry.packageName}${entry.subpath.slice(1)} changed its public API. If intended, run \`node scripts/api-report.mjs --update\` and commit ${outcome.reportPath}.`,
+      ).toBe(false);
+    },
+  );
 });

@@ -2,7 +2,8 @@
 // place an event can live (DO SQLite, D1, the ledger), and polling.
 import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
-import { durableObjectName, type AggregateAddress } from '@escf/cloudflare';
+import type { AggregateAddress } from '@escf/cloudflare';
+import { durableObjectName } from '@escf/cloudflare/internal';
 import type { LedgerRow } from './ledger-projection.js';
 import { accounts, type Env } from './worker.js';
 import { eventually as pollUntil } from '@escf/testing';

@@ -4,7 +4,8 @@
 // a failed command releases nothing it did not take, and a crash between
 // claim and commit — or after the commit, before the claim is confirmed or
 // released — leaves no claim orphaned for ever.
-import { EscfError, normalizeUniqueValue } from '@escf/core';
+import { EscfError } from '@escf/core';
+import { normalizeUniqueValue } from '@escf/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setFaultHookForTests } from '../../packages/cloudflare/src/fault-points.js';
 import { Figures } from './figures.js';

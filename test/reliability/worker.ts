@@ -4,7 +4,8 @@
 // queries) as the default entrypoint, which also serves the HTTP API.
 import type { D1Migration } from 'cloudflare:test';
 import { Hono, type Context } from 'hono';
-import { UniqueValueClaims, aggregateClients, durableObjectFor, durableObjectName, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { UniqueValueClaims, aggregateClients, durableObjectFor, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import { durableObjectName } from '@escf/cloudflare/internal';
 import { Member } from './member-domain.js';
 import { CommandApi, bearerToken, readJson } from '@escf/hono';
 import { Unauthorized, type Principal } from '@escf/core';

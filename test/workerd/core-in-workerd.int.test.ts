@@ -1,4 +1,5 @@
-import { engineFor, serializeError, deserializeError, NotFound } from '@escf/core';
+import { NotFound } from '@escf/core';
+import { engineFor, serializeError, deserializeError } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../examples/users/src/domain/index.js';
 

@@ -1,4 +1,4 @@
-import { describeEventStoreConformance, makeEvents } from '@escf/testing';
+import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
 import { testEnv } from '../test/helpers.js';
 import { D1EventStore } from './d1-event-store.js';

@@ -1,16 +1,14 @@
+import { ConcurrencyError, InternalError, type EventEnvelope } from '@escf/core';
 import {
   assertStreamNumbering,
-  ConcurrencyError,
-  InternalError,
-  streamKey,
   type AppendOptions,
   type AppendResult,
-  type EventEnvelope,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StreamId,
-} from '@escf/core';
+} from '@escf/core/store';
+import { streamKey } from '@escf/core/internal';
 import { assertTableName } from './d1-migration.js';
 
 /** Options of {@link D1EventStore}. */

@@ -1,17 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import {
-  ConcurrencyError,
-  engineFor,
-  Forbidden,
-  IdempotencyKeyReusedError,
-  idempotencyFingerprint,
-  type Aggregate,
-  type AggregateClass,
-  type CommandEngine,
-  type CommandResult,
-  type ExecuteOptions,
-  type StateOf,
-} from '@escf/core';
+import { ConcurrencyError, Forbidden, IdempotencyKeyReusedError, type Aggregate, type AggregateClass, type CommandResult, type ExecuteOptions, type StateOf } from '@escf/core';
+import { engineFor, type CommandEngine, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
 import { checkAddress, durableObjectName, type AggregateAddress } from './aggregate-address.js';
 import { AggregateStorage } from './aggregate-storage.js';
 import { CommandMutex } from './command-mutex.js';
@@ -22,7 +11,7 @@ import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions
 import { Outbox, type OutboxReport } from './outbox.js';
 import { faultPoint } from './fault-points.js';
 import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
-import { DefinitionError, uniqueValuesOf } from '@escf/core';
+import { DefinitionError } from '@escf/core';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 import { outboxBacklogOf, type OutboxBacklog } from './admin/outbox-backlog.js';
 

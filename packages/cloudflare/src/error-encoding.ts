@@ -1,4 +1,5 @@
-import { deserializeError, InternalError, isSerializedError, serializeError, type EscfError, type SerializedError } from '@escf/core';
+import { InternalError, type EscfError, type SerializedError } from '@escf/core';
+import { deserializeError, isSerializedError, serializeError } from '@escf/core/internal';
 
 /**
  * What a Durable Object RPC method returns instead of throwing: workerd

@@ -1,4 +1,6 @@
-import { InternalError, log, type EventEnvelope, type StreamId } from '@escf/core';
+import { InternalError, type EventEnvelope } from '@escf/core';
+import { type StreamId } from '@escf/core/store';
+import { log } from '@escf/core/internal';
 import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
 import type { ResolvedHostOptions } from './host-options.js';

@@ -1,7 +1,7 @@
 // setupFile: the shipped D1 migration, plus the table the queue consumer logs into.
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { applyD1EventStoreSchema } from '../src/index.js';
+import { applyD1EventStoreSchema } from '../src/internal.js';
 import type { Env } from './worker.js';
 
 const testEnv = env as unknown as Env;

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidEventError,
-  StateMutationError,
-  UnknownCommandError,
-  ValidationError,
-  engineFor,
-  type CommandEngine,
-} from '../src/index.js';
+import { InvalidEventError, StateMutationError, UnknownCommandError, ValidationError } from '../src/index.js';
+import { engineFor, type CommandEngine } from '../src/internal.js';
 import { Account } from './fixtures.js';
 
 async function opened(): Promise<{ engine: CommandEngine<Account>; account: Account }> {

@@ -8,12 +8,12 @@ import {
   DomainEvent,
   Event,
   EventHandler,
+  OnHttp,
   Projection,
-  createRegistry,
   defineEvent,
-  describeAggregate,
   type AggregateClass,
 } from '../src/index.js';
+import { createRegistry, describeAggregate } from '../src/internal.js';
 import { Account, Deposited, Opened } from './fixtures.js';
 
 const Pinged = defineEvent('Pinged', z.object({}));
@@ -142,14 +142,20 @@ describe('definition-time errors name the class and member and say how to fix it
     }).toThrow(/@Event\('Loose'\) on Loose: an event class must extend DomainEvent/);
   });
 
-  it('decorators compiled as standard (TC39) decorators, i.e. without experimentalDecorators', () => {
-    const context = { kind: 'method', name: 'go' };
+  it('standard (TC39) decorators: class-based events say they need experimentalDecorators; misplaced decorators are named', () => {
     const asStandard = (decorator: unknown, ...args: unknown[]) => () => (decorator as (...a: unknown[]) => unknown)(...args);
-    const hint = /applied as a standard \(TC39\) decorator.*"experimentalDecorators": true/;
-    expect(asStandard(Command(z.object({})), () => [], context)).toThrow(hint);
-    expect(asStandard(EventHandler(Pinged), () => ({}), context)).toThrow(hint);
-    expect(asStandard(Event('Standard'), class extends DomainEvent<object> {}, { kind: 'class', name: 'Standard' })).toThrow(hint);
-    expect(asStandard(Projection('standard'), class {}, { kind: 'class', name: 'Standard' })).toThrow(hint);
+    const method = (name: string, extra: object = {}) => ({ kind: 'method', name, static: false, private: false, metadata: {}, ...extra });
+    expect(asStandard(Event('Standard'), class Standard extends DomainEvent<object> {}, { kind: 'class', name: 'Standard' })).toThrow(
+      /@Event\('Standard'\) on Standard was compiled as a standard \(TC39\) decorator\. Class-based events validate their fields with class-validator.*"experimentalDecorators": true.*defineEvent\('Standard', z\.object/,
+    );
+    expect(asStandard(Command(z.object({})), () => [], method('go', { static: true }))).toThrow(/@Command on go: it must decorate an instance method, not a static member/);
+    expect(asStandard(EventHandler(Pinged), undefined, { kind: 'field', name: 'x', static: false, private: false, metadata: {} })).toThrow(
+      /@EventHandler on x: it must decorate a method, not a field/,
+    );
+    expect(asStandard(OnHttp('POST', '/x'), () => {}, method('#hidden', { private: true }))).toThrow(/not a #private one/);
+    const twice = method('go');
+    asStandard(Command(z.object({})), () => [], twice)();
+    expect(asStandard(Command(z.object({})), () => [], twice)).toThrow(/go has @Command twice/);
   });
 
   it('bad event names and versions', () => {

@@ -11,9 +11,8 @@ import {
   UnknownCommandError,
   UpcastError,
   ValidationError,
-  deserializeError,
-  serializeError,
 } from '../src/index.js';
+import { deserializeError, serializeError } from '../src/internal.js';
 
 const roundTrip = (error: unknown) => deserializeError(JSON.parse(JSON.stringify(serializeError(error))));
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NotFound, jsonConsoleLogger, log, setLogger, type LogRecord } from '../src/index.js';
+import { NotFound, jsonConsoleLogger, setLogger, type LogRecord } from '../src/index.js';
+import { log } from '../src/internal.js';
 
 afterEach(() => {
   setLogger(undefined);

@@ -1,7 +1,8 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DefinitionError, DomainEvent, Event, defineEvent, eventDefinitionOf } from '../src/index.js';
+import { DefinitionError, DomainEvent, Event, defineEvent } from '../src/index.js';
+import { eventDefinitionOf } from '../src/internal.js';
 
 describe('sensitive event fields', () => {
   it('are recorded on the definition of schema and class events', () => {

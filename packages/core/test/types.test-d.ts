@@ -14,7 +14,6 @@ import {
   EventHandler,
   Upcast,
   defineEvent,
-  engineFor,
   upcast,
   type AggregateClient,
   type CommandNames,
@@ -22,6 +21,7 @@ import {
   type EventProps,
   type PayloadOf,
 } from '../src/index.js';
+import { engineFor } from '../src/internal.js';
 import { Account, Closed, Deposited, Opened } from './fixtures.js';
 
 // --- Events -----------------------------------------------------------------

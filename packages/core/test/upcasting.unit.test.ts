@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DefinitionError, UpcastError, Upcaster, defineEvent, engineFor, eventDefinitionOf, upcast } from '../src/index.js';
+import { DefinitionError, UpcastError, defineEvent, upcast } from '../src/index.js';
+import { Upcaster, eventDefinitionOf } from '../src/upcast/index.js';
+import { engineFor } from '../src/internal.js';
 import { Emailed, Profile, ProfileSet, Tagged, profileSetHistory } from './upcasting-fixtures.js';
 
 const reader = () => new Upcaster([ProfileSet, Tagged, Emailed].map((c) => eventDefinitionOf(c)!));

@@ -26,6 +26,17 @@ describe.each(['minimal', 'users'])('the %s template', (template) => {
   });
 });
 
+describe.each(['minimal', 'users'])('the %s template\'s package.json', (template) => {
+  it('pins the same versions as this repository (Node, wrangler, vitest, zod…)', () => {
+    const root = JSON.parse(readFileSync(join(repository, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(templates, template, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const pinned = { ...pkg.dependencies, ...pkg.devDependencies };
+    const shared = Object.keys(pinned).filter((name) => name in root.devDependencies);
+    expect(shared).toEqual(expect.arrayContaining(['node', 'wrangler', 'vitest', 'typescript', 'zod', 'hono']));
+    for (const name of shared) expect(pinned[name], name).toBe(root.devDependencies[name]);
+  });
+});
+
 describe('the users template', () => {
   it('has the same domain, projections and process as examples/users (only names differ)', () => {
     const example = join(repository, 'examples', 'users');

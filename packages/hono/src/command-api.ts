@@ -1,6 +1,5 @@
 import {
   DeliveryPendingError,
-  describeAggregate,
   type Principal,
   type Aggregate,
   type AggregateClass,
@@ -8,6 +7,7 @@ import {
   type CommandNames,
   type CommandResult,
 } from '@escf/core';
+import { describeAggregate } from '@escf/core/internal';
 import type { Context, Env, Hono } from 'hono';
 import { commandOptions, etagOf } from './command-headers.js';
 import { escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';

@@ -1,2 +1,2 @@
 // Moved to @escf/core with inputJsonSchema; re-exported for existing imports.
-export { dtoJsonSchema } from '@escf/core';
+export { dtoJsonSchema } from '@escf/core/internal';

@@ -1,4 +1,4 @@
-import { log, serializeError } from '@escf/core';
+import { log, serializeError } from '@escf/core/internal';
 import type { Context, ErrorHandler } from 'hono';
 import { httpStatusOf } from './error-status.js';
 

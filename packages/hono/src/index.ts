@@ -3,6 +3,8 @@
  * codes, safe bodies, If-Match / Idempotency-Key / ETag, and an OpenAPI
  * document built from your command definitions. Runs anywhere Hono runs.
  *
+ * The JSON Schemas the OpenAPI document is made of are at `@escf/hono/json-schema`.
+ *
  * @packageDocumentation
  */
 export { CommandApi, type CommandApiOptions, type CommandRoute } from './command-api.js';
@@ -11,7 +13,5 @@ export { commandOptions, etagOf } from './command-headers.js';
 export { errorResponse, escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';
 export { httpStatusOf } from './error-status.js';
 export { HttpInputError, type HttpInputErrorCode } from './http-input-error.js';
-export { inputJsonSchema } from './input-json-schema.js';
-export { dtoJsonSchema } from './dto-json-schema.js';
 export { openApiDocument, type OpenApiInfo, type RouteDoc } from './openapi-document.js';
 export { DEFAULT_MAX_BODY_BYTES, readJson, type ReadJsonOptions } from './read-json.js';

@@ -1,18 +1,6 @@
-import {
-  EscfError,
-  engineFor,
-  eventDefinitionOf,
-  type Aggregate,
-  type AggregateClass,
-  type ApplicableEvent,
-  type Clock,
-  type CommandInput,
-  type CommandNames,
-  type DomainEvent,
-  type EventEnvelope,
-  type ExecuteOptions,
-  type StateOf,
-} from '@escf/core';
+import { EscfError, type Aggregate, type AggregateClass, type Clock, type CommandInput, type CommandNames, type DomainEvent, type EventEnvelope, type ExecuteOptions, type StateOf } from '@escf/core';
+import { eventDefinitionOf } from '@escf/core/upcast';
+import { engineFor, type ApplicableEvent } from '@escf/core/internal';
 import { expect } from 'vitest';
 
 /** An expected event: an event instance, or its type name and (partial, matcher-friendly) payload. */

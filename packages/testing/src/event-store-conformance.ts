@@ -1,4 +1,6 @@
-import { ConcurrencyError, newId, type EventEnvelope, type EventStore, type StreamId } from '@escf/core';
+import { ConcurrencyError, type EventEnvelope } from '@escf/core';
+import { type EventStore, type StreamId } from '@escf/core/store';
+import { newId } from '@escf/core/internal';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 /** Builds numbered envelopes for one stream, as a host would after a command. */

@@ -1,4 +1,6 @@
-import { eventDefinitionOf, newId, type AggregateClass, type DomainEvent, type EventEnvelope, type StreamId } from '@escf/core';
+import { type AggregateClass, type DomainEvent, type EventEnvelope } from '@escf/core';
+import { type StreamId } from '@escf/core/store';
+import { eventDefinitionOf, newId } from '@escf/core/internal';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
 /** An event as it is stored, at any schema version (older ones are upcast by the reader). */

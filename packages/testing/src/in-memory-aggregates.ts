@@ -1,9 +1,6 @@
 import {
   ConcurrencyError,
-  engineFor,
   IdempotencyKeyReusedError,
-  idempotencyFingerprint,
-  streamKey,
   systemClock,
   type Clock,
   type StateOf,
@@ -11,9 +8,10 @@ import {
   type AggregateClass,
   type AggregateClient,
   type CommandResult,
-  type EventStore,
   type ExecuteOptions,
 } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
+import { engineFor, idempotencyFingerprint, streamKey } from '@escf/core/internal';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
 /**

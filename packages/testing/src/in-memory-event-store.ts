@@ -1,15 +1,14 @@
+import { ConcurrencyError, type EventEnvelope } from '@escf/core';
 import {
   assertStreamNumbering,
-  ConcurrencyError,
-  streamKey,
   type AppendOptions,
   type AppendResult,
-  type EventEnvelope,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StreamId,
-} from '@escf/core';
+} from '@escf/core/store';
+import { streamKey } from '@escf/core/internal';
 
 /**
  * An {@link EventStore} in memory: for unit tests and as the reference the

@@ -1,14 +1,7 @@
 import { ProcessDelivery, type ProcessOrdering } from '@escf/cloudflare/delivery';
-import {
-  describeProcess,
-  processCommandsFor,
-  systemClock,
-  Upcaster,
-  type Clock,
-  type CommandResult,
-  type CommandSender,
-  type EventEnvelope,
-} from '@escf/core';
+import { processCommandsFor, systemClock, type Clock, type CommandResult, type CommandSender, type EventEnvelope } from '@escf/core';
+import { Upcaster } from '@escf/core/upcast';
+import { describeProcess } from '@escf/core/internal';
 import { expect } from 'vitest';
 import { storeGivenEvents, type GivenEvent, type StreamEvents } from './given-events.js';
 import type { InMemoryAggregates } from './in-memory-aggregates.js';

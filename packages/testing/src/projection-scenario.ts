@@ -1,5 +1,6 @@
 import { ProjectionApplier, ProjectionRebuild, ensureProjectionSchema } from '@escf/cloudflare/delivery';
-import { describeProjection, systemClock, type Clock, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
+import { systemClock, type Clock, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
+import { describeProjection } from '@escf/core/internal';
 import { expect } from 'vitest';
 import { storeGivenEvents, type GivenEvent, type StreamEvents } from './given-events.js';
 import { sqliteD1Database } from './sqlite-d1-database.js';

@@ -1,7 +1,8 @@
 import { ConcurrencyError, IdempotencyKeyReusedError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../../examples/users/src/domain/index.js';
-import { InMemoryAggregates, InMemoryEventStore, describeEventStoreConformance } from '../src/index.js';
+import { InMemoryAggregates, InMemoryEventStore } from '../src/index.js';
+import { describeEventStoreConformance } from '../src/conformance.js';
 
 describeEventStoreConformance('InMemoryEventStore', () => new InMemoryEventStore());
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
-import type * as Core from '@escf/core';
+import type * as Core from '@escf/core/internal';
 import { ConfigError } from './config-error.js';
 import type { SystemConfig } from './define-system.js';
 
@@ -65,7 +65,7 @@ function collectFromModules(config: SystemConfig, baseDir: string): string[] {
 async function importBundle(configPath: string, fromModules: readonly string[]): Promise<Record<string, unknown>> {
   const lines = [
     `export { default as config } from ${JSON.stringify(configPath)};`,
-    `export * as core from '@escf/core';`,
+    `export * as core from '@escf/core/internal';`,
     ...fromModules.map((path, i) => `export * as module${i} from ${JSON.stringify(path)};`),
   ];
   const outDir = mkdtempSync(join(tmpdir(), 'escf-config-'));

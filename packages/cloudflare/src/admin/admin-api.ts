@@ -1,17 +1,6 @@
-import {
-  createRegistry,
-  engineFor,
-  inputJsonSchema,
-  lensChainOf,
-  NotFound,
-  serializeError,
-  ValidationError,
-  type AggregateClass,
-  type AggregateDescriptor,
-  type EventEnvelope,
-  type EventStore,
-  type Registry,
-} from '@escf/core';
+import { NotFound, ValidationError, type AggregateClass, type EventEnvelope } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
+import { createRegistry, engineFor, inputJsonSchema, lensChainOf, serializeError, type AggregateDescriptor, type Registry } from '@escf/core/internal';
 import { durableObjectName } from '../aggregate-address.js';
 import type { CommandRequest } from '../durable-object-host.js';
 import { D1EventStore } from '../d1-event-store.js';

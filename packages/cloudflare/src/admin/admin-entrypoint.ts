@@ -1,5 +1,6 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import { serializeError, ValidationError } from '@escf/core';
+import { ValidationError } from '@escf/core';
+import { serializeError } from '@escf/core/internal';
 import { errorStatusOf } from './admin-http-status.js';
 import { replyFrom, type RpcReply } from '../error-encoding.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';

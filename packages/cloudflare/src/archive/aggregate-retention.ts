@@ -1,5 +1,6 @@
-import type { EventEnvelope, StreamId } from '@escf/core';
-import { batchStreamKey } from '@escf/core';
+import type { EventEnvelope } from '@escf/core';
+import type { StreamId } from '@escf/core/store';
+import { batchStreamKey } from '@escf/core/internal';
 import { durableObjectName, type AggregateAddress } from '../aggregate-address.js';
 import { unwrapReply, type RpcReply } from '../error-encoding.js';
 import type { AggregateRetentionHooks } from './event-archiver.js';

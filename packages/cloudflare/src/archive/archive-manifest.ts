@@ -1,4 +1,4 @@
-import type { StreamId } from '@escf/core';
+import type { StreamId } from '@escf/core/store';
 import { archiveTables, ensureArchiveSchema, type ArchiveTables } from './archive-schema.js';
 import type { EncodedSegment } from './archive-segment.js';
 

@@ -1,4 +1,4 @@
-import { log } from '@escf/core';
+import { log } from '@escf/core/internal';
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import type { EventArchiver } from './event-archiver.js';

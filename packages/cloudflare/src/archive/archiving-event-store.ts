@@ -1,4 +1,12 @@
-import { ConcurrencyError, type AppendOptions, type AppendResult, type EventEnvelope, type EventStore, type ReadAllOptions, type ReadStreamOptions, type StreamId } from '@escf/core';
+import { ConcurrencyError, type EventEnvelope } from '@escf/core';
+import {
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StreamId,
+} from '@escf/core/store';
 import { D1EventStore, type D1EventStoreOptions } from '../d1-event-store.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import { R2SegmentStore } from './r2-segment-store.js';

@@ -1,16 +1,13 @@
+import { defineRetention, type ResolvedRetention, type RetentionConfig } from '@escf/core/retention';
+import { type StreamId } from '@escf/core/store';
 import {
   archivesAnything,
   batchStreamKey,
-  defineRetention,
   planArchive,
-
   prunesDurableObjects,
   streamsNeedingSnapshots,
-  type ResolvedRetention,
-  type RetentionConfig,
   type StoredBatch,
-  type StreamId,
-} from '@escf/core';
+} from '@escf/core/internal';
 import { ArchiveManifest } from './archive-manifest.js';
 import type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import { encodeSegment, type ArchivedRow } from './archive-segment.js';

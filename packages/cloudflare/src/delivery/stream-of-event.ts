@@ -1,4 +1,6 @@
-import { streamKey, type EventEnvelope, type StreamId } from '@escf/core';
+import { type EventEnvelope } from '@escf/core';
+import { type StreamId } from '@escf/core/store';
+import { streamKey } from '@escf/core/internal';
 
 /** The stream an envelope belongs to (the tenant travels in its metadata). */
 export function streamOf(event: EventEnvelope): StreamId {

@@ -1,4 +1,7 @@
-import { DefinitionError, type EventEnvelope, type EventStore, type ProcessDescriptor, type Upcaster } from '@escf/core';
+import { DefinitionError, type EventEnvelope } from '@escf/core';
+import { type Upcaster } from '@escf/core/upcast';
+import { type ProcessDescriptor } from '@escf/core/internal';
+import { type EventStore } from '@escf/core/store';
 import { recordStreamFailure } from '../delivery/stream-failures.js';
 import { groupByStream, streamKeyOf, streamOf } from '../delivery/stream-of-event.js';
 import { claimEvent, ProcessEventBusyError } from './process-claim.js';

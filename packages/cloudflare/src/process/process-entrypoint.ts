@@ -1,19 +1,16 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import {
   DefinitionError,
-  log,
-  serializeError,
-  Upcaster,
-  describeProcess,
-  newId,
   processCommandsFor,
   systemClock,
   type Clock,
   type CommandSender,
   type EventEnvelope,
-  type EventStore,
   type ProcessHandlerContext,
 } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
+import { Upcaster } from '@escf/core/upcast';
+import { describeProcess, log, newId, serializeError } from '@escf/core/internal';
 import { D1EventStore } from '../d1-event-store.js';
 import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';

@@ -1,4 +1,7 @@
-import { Upcaster, type EventEnvelope, type EventStore, type ProjectionDescriptor } from '@escf/core';
+import { type EventEnvelope } from '@escf/core';
+import { Upcaster } from '@escf/core/upcast';
+import { type EventStore } from '@escf/core/store';
+import { type ProjectionDescriptor } from '@escf/core/internal';
 import { ProjectionGapError, ProjectionHandlerError } from './projection-errors.js';
 import { CHECKPOINT_CONFLICT, ensureProjectionSchema } from './projection-schema.js';
 import { toD1Statements } from './projection-statement.js';

@@ -1,15 +1,7 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import {
-  DefinitionError,
-  log,
-  serializeError,
-  describeProjection,
-  type EventEnvelope,
-  type EventStore,
-  type ProjectionClass,
-  type ProjectionDescriptor,
-  type ProjectionQueries,
-} from '@escf/core';
+import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
+import { describeProjection, log, serializeError, type ProjectionDescriptor } from '@escf/core/internal';
 import { D1EventStore } from '../d1-event-store.js';
 import { beginRebuild, readActiveDatabase, switchActiveDatabase, type DatabaseRole } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';

@@ -1,4 +1,6 @@
-import { DefinitionError, type EventStore, type ProjectionDescriptor } from '@escf/core';
+import { DefinitionError } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
+import { type ProjectionDescriptor } from '@escf/core/internal';
 import { ProjectionApplier, unlessQuery } from './projection-applier.js';
 import { ensureProjectionSchema } from './projection-schema.js';
 import { rebuildStatusOf, type RebuildRow, type RebuildStatus } from './projection-status.js';

@@ -1,4 +1,5 @@
-import { Conflict, DomainError, uniqueValuesHeld, type UniqueValues } from '@escf/core';
+import { Conflict, DomainError, type UniqueValues } from '@escf/core';
+import { uniqueValuesHeld } from '@escf/core/internal';
 import type { AggregateAddress } from '../aggregate-address.js';
 import type { ClaimOwner, ClaimRequest } from './unique-value-claims-object.js';
 

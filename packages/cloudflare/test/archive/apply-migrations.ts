@@ -1,7 +1,7 @@
 // setupFile: the shipped D1 event-store migration.
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { applyD1EventStoreSchema } from '../../src/index.js';
+import { applyD1EventStoreSchema } from '../../src/internal.js';
 import { SCHEDULED_TABLE, type Env } from './worker.js';
 
 const testEnv = env as unknown as Env;

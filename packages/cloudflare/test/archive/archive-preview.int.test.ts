@@ -1,4 +1,4 @@
-import { retention } from '@escf/core';
+import { retention } from '@escf/core/retention';
 import { describe, expect, it } from 'vitest';
 import { ArchivingEventStore, EventArchiver } from '../../src/archive/index.js';
 import { appendOneByOne, d1RowCount, DAY, freshTable, segmentKeys, testEnv } from './helpers.js';

@@ -1,5 +1,9 @@
-import { engineFor, eventDefinitionOf, retention, Upcaster, type EventEnvelope, type StreamId } from '@escf/core';
-import { makeEvents } from '@escf/testing';
+import { type EventEnvelope } from '@escf/core';
+import { retention } from '@escf/core/retention';
+import { eventDefinitionOf, Upcaster } from '@escf/core/upcast';
+import { type StreamId } from '@escf/core/store';
+import { engineFor } from '@escf/core/internal';
+import { makeEvents } from '@escf/testing/conformance';
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { aggregateClients } from '../../src/index.js';

@@ -1,4 +1,4 @@
-import { makeEvents } from '@escf/testing';
+import { makeEvents } from '@escf/testing/conformance';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ArchivingEventStore } from '../../src/archive/index.js';

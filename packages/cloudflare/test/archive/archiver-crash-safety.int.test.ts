@@ -1,6 +1,9 @@
-import { retention, type EventEnvelope, type RetentionConfig, type StreamId } from '@escf/core';
+import { type EventEnvelope } from '@escf/core';
+import { retention, type RetentionConfig } from '@escf/core/retention';
+import { type StreamId } from '@escf/core/store';
 import { describe, expect, it } from 'vitest';
-import { ArchivingEventStore, EventArchiver, type ArchiverFaults } from '../../src/archive/index.js';
+import { ArchivingEventStore, EventArchiver } from '../../src/archive/index.js';
+import { type ArchiverFaults } from '../../src/internal.js';
 import { appendOneByOne, d1RowCount, freshTable, readWholeLog, segmentKeys, testEnv } from './helpers.js';
 
 class Crash extends Error {}

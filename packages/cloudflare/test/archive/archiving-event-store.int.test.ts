@@ -1,5 +1,7 @@
-import { retention, type AppendOptions, type EventEnvelope, type EventStore, type StreamId } from '@escf/core';
-import { describeEventStoreConformance, makeEvents } from '@escf/testing';
+import { type EventEnvelope } from '@escf/core';
+import { retention } from '@escf/core/retention';
+import { type AppendOptions, type EventStore, type StreamId } from '@escf/core/store';
+import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
 import { ArchivingEventStore, EventArchiver } from '../../src/archive/index.js';
 import { appendOneByOne, d1RowCount, freshTable, readWholeLog, testEnv } from './helpers.js';

@@ -1,8 +1,9 @@
 // Shared helpers of the archive tests.
-import { applyD1EventStoreSchema } from '../../src/index.js';
+import { applyD1EventStoreSchema } from '../../src/internal.js';
 import { env } from 'cloudflare:workers';
-import { makeEvents } from '@escf/testing';
-import type { EventEnvelope, EventStore, StreamId } from '@escf/core';
+import { makeEvents } from '@escf/testing/conformance';
+import type { EventEnvelope } from '@escf/core';
+import type { EventStore, StreamId } from '@escf/core/store';
 import type { Env } from './worker.js';
 
 export const testEnv = env as unknown as Env;

@@ -1,6 +1,6 @@
 // The worker the archive tests run in: Ledger aggregates, the D1 event store,
 // the R2 archive, a cron-driven archiver and the admin entrypoint.
-import { retention } from '@escf/core';
+import { retention } from '@escf/core/retention';
 import type { D1Migration } from 'cloudflare:test';
 import { durableObjectFor } from '../../src/index.js';
 import { archiveAdminEntrypoint, archiveOnSchedule, EventArchiver, type ArchiveBatchesReport } from '../../src/archive/index.js';

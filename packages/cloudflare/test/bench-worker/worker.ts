@@ -1,7 +1,8 @@
 // The runtime benchmark's worker (run by bench/run.mjs in local workerd):
 // ESCF's aggregate host vs a hand-written Durable Object doing the same work.
 import { DurableObject } from 'cloudflare:workers';
-import { aggregateClients, applyD1EventStoreSchema, durableObjectFor, type OutboxReport } from '../../src/index.js';
+import { aggregateClients, durableObjectFor, type OutboxReport } from '../../src/index.js';
+import { applyD1EventStoreSchema } from '../../src/internal.js';
 import { Counter } from './counter.js';
 
 /** ESCF with default options: commit in DO SQLite, outbox drained to D1 by the alarm. */

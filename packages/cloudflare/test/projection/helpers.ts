@@ -1,6 +1,7 @@
 // Helpers shared by the projection and process integration tests.
 import { env } from 'cloudflare:workers';
-import { newId, type EventEnvelope } from '@escf/core';
+import { type EventEnvelope } from '@escf/core';
+import { newId } from '@escf/core/internal';
 import { D1EventStore, aggregateClients } from '../../src/index.js';
 import { Counter } from './counter-domain.js';
 import type { Env } from './worker.js';

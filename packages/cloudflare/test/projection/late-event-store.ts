@@ -5,7 +5,9 @@
 // event to the log and delivers it live (to the still active old database)
 // before returning the read that does not contain it — exactly an event
 // committed between the rebuild's last read and its switch.
-import { newId, type EventEnvelope, type ReadAllOptions } from '@escf/core';
+import { type EventEnvelope } from '@escf/core';
+import { type ReadAllOptions } from '@escf/core/store';
+import { newId } from '@escf/core/internal';
 import { D1EventStore } from '../../src/index.js';
 import type { Env } from './worker.js';
 

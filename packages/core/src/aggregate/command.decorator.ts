@@ -2,8 +2,8 @@ import { DefinitionError } from '../errors/definition-error.js';
 import type { EventClass, PayloadOf } from '../events/domain-event.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
-import { defineMemberMetadata } from '../metadata/metadata-store.js';
+import { checkedMethodContext, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
+import { defineMemberMetadata, defineStandardMemberMetadata } from '../metadata/metadata-store.js';
 import {
   describeDefinition,
   isDtoClass,
@@ -41,6 +41,20 @@ export interface CommandMetadata {
   readonly authorize: CommandAuthorization<any> | undefined;
 }
 
+/** A command method for input definition `D` that may emit the events `E`. */
+export type CommandMethod<D extends InputDefinition, E extends readonly EventClass[]> = (
+  input: InferOutput<D>,
+) => CommandReturn<PayloadOf<E[number]>> | Promise<CommandReturn<PayloadOf<E[number]>>>;
+
+/**
+ * The decorator `@Command(…)` returns. It works with TypeScript's
+ * experimental decorators and with standard (TC39) decorators alike.
+ */
+export interface CommandDecorator<D extends InputDefinition, E extends readonly EventClass[]> {
+  <M extends CommandMethod<D, E>>(target: Aggregate<any>, member: string, descriptor: TypedPropertyDescriptor<M>): void;
+  <M extends CommandMethod<D, E>>(method: M, context: ClassMethodDecoratorContext<Aggregate<any>, M>): void;
+}
+
 /**
  * Marks a method of an {@link Aggregate} as a command. `input` defines and
  * validates what callers pass: a Standard Schema (e.g. zod) or a
@@ -57,15 +71,9 @@ export interface CommandMetadata {
 export function Command<D extends InputDefinition, const E extends readonly EventClass[] = readonly EventClass[]>(
   input: D,
   options: CommandOptions<E, InferOutput<D>> = {},
-) {
-  return <M extends (input: InferOutput<D>) => CommandReturn<PayloadOf<E[number]>> | Promise<CommandReturn<PayloadOf<E[number]>>>>(
-    target: Aggregate<any>,
-    member: string,
-    descriptor: TypedPropertyDescriptor<M>,
-  ): void => {
-    assertExperimentalDecorators('@Command', member);
-    const where = memberName(target, member);
-    assertAggregateMethod(target, member, descriptor, '@Command');
+): CommandDecorator<D, E> {
+  const authorize = options.authorize as CommandAuthorization<any> | undefined;
+  const checkDefinition = (where: string) => {
     if (!isStandardSchema(input) && !isDtoClass(input)) {
       throw new DefinitionError(
         `@Command on ${where}: the input definition must be a Standard Schema (e.g. z.object({…})) or a class-validator DTO class, got ${describeDefinition(input)}. A command without input takes z.object({}).`,
@@ -78,14 +86,31 @@ export function Command<D extends InputDefinition, const E extends readonly Even
         );
       }
     }
-    const recorded = defineMemberMetadata(target, MetadataKey.Command, member, {
-      name: member,
+  };
+  return ((target: object, member: unknown, descriptor?: PropertyDescriptor): void => {
+    if (isStandardDecoratorContext(member)) {
+      // Standard decorators run before the class exists: whether it extends
+      // Aggregate is checked when the registry describes it.
+      const context = checkedMethodContext(member, '@Command');
+      checkDefinition(String(context.name));
+      const metadata: CommandMetadata = { name: String(context.name), input, emits: options.emits, authorize };
+      if (!defineStandardMemberMetadata(context, MetadataKey.Command, metadata)) {
+        throw new DefinitionError(`${String(context.name)} has @Command twice; a method is one command.`);
+      }
+      return;
+    }
+    const name = member as string;
+    const where = memberName(target, name);
+    assertAggregateMethod(target, name, descriptor, '@Command');
+    checkDefinition(where);
+    const recorded = defineMemberMetadata(target, MetadataKey.Command, name, {
+      name,
       input,
       emits: options.emits,
-      authorize: options.authorize as CommandAuthorization<any> | undefined,
+      authorize,
     } satisfies CommandMetadata);
     if (!recorded) throw new DefinitionError(`${where} has @Command twice; a method is one command.`);
-  };
+  }) as CommandDecorator<D, E>;
 }
 
 /** `ClassName.member`, for error messages. */

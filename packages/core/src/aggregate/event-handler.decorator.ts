@@ -3,8 +3,8 @@ import type { EventClass, PayloadOf } from '../events/domain-event.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
-import { defineMemberMetadata } from '../metadata/metadata-store.js';
+import { checkedMethodContext, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
+import { defineMemberMetadata, defineStandardMemberMetadata } from '../metadata/metadata-store.js';
 import { describeDefinition } from '../schema/input-definition.js';
 import type { Aggregate } from './aggregate.js';
 import { memberName } from './command.decorator.js';
@@ -19,7 +19,8 @@ export interface EventHandlerMetadata {
  * The decorator `@EventHandler(E)` returns. On an aggregate the method is a
  * reducer: it receives the event's payload and returns the next state. On a
  * projection or process it receives the whole envelope (ids, version,
- * metadata) and may be async.
+ * metadata) and may be async. It works with TypeScript's experimental
+ * decorators and with standard (TC39) decorators alike.
  */
 export interface EventHandlerDecorator<E extends EventClass> {
   <S, M extends (event: PayloadOf<E>) => NoInfer<S>>(
@@ -32,6 +33,8 @@ export interface EventHandlerDecorator<E extends EventClass> {
     member: string | symbol,
     descriptor: TypedPropertyDescriptor<M>,
   ): void;
+  <S, M extends (event: PayloadOf<E>) => NoInfer<S>>(method: M, context: ClassMethodDecoratorContext<Aggregate<S>, M>): void;
+  <M extends (event: EventEnvelope<PayloadOf<E>>, ...rest: any[]) => unknown>(method: M, context: ClassMethodDecoratorContext<object, M>): void;
 }
 
 /**
@@ -49,8 +52,23 @@ export interface EventHandlerDecorator<E extends EventClass> {
  * ```
  */
 export function EventHandler<E extends EventClass>(event: E): EventHandlerDecorator<E> {
-  return ((target: object, member: string | symbol, descriptor: PropertyDescriptor | undefined) => {
-    assertExperimentalDecorators('@EventHandler', member);
+  const checkEvent = (where: string) => {
+    if (!eventDefinitionOf(event)) {
+      throw new DefinitionError(
+        `@EventHandler on ${where}: ${describeDefinition(event)} is not an event. Declare it with @Event('Name') or defineEvent('Name', schema), and check for a circular import if it is undefined.`,
+      );
+    }
+  };
+  return ((target: object, memberOrContext: unknown, descriptor: PropertyDescriptor | undefined) => {
+    if (isStandardDecoratorContext(memberOrContext)) {
+      const context = checkedMethodContext(memberOrContext, '@EventHandler');
+      checkEvent(String(context.name));
+      if (!defineStandardMemberMetadata(context, MetadataKey.EventHandler, { member: context.name, event } satisfies EventHandlerMetadata)) {
+        throw new DefinitionError(`${String(context.name)} has @EventHandler twice; give each event its own method.`);
+      }
+      return;
+    }
+    const member = memberOrContext as string | symbol;
     const where = memberName(target, member);
     if (typeof target === 'function') {
       throw new DefinitionError(`@EventHandler on ${where}: it must decorate an instance method, not a static member.`);
@@ -58,11 +76,7 @@ export function EventHandler<E extends EventClass>(event: E): EventHandlerDecora
     if (!descriptor || typeof descriptor.value !== 'function') {
       throw new DefinitionError(`@EventHandler on ${where}: it must decorate a method, not a property or accessor.`);
     }
-    if (!eventDefinitionOf(event)) {
-      throw new DefinitionError(
-        `@EventHandler on ${where}: ${describeDefinition(event)} is not an event. Declare it with @Event('Name') or defineEvent('Name', schema), and check for a circular import if it is undefined.`,
-      );
-    }
+    checkEvent(where);
     const recorded = defineMemberMetadata(target, MetadataKey.EventHandler, member, {
       member,
       event,

@@ -1,5 +1,5 @@
 import { DefinitionError } from '../errors/definition-error.js';
-import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
+import { classValidatorNeedsExperimentalDecorators, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
 import { DomainEvent, EVENT_DEFINITION, type EventClass } from './domain-event.js';
 import type { EventDefinition, EventOptions } from './event-definition.js';
 
@@ -25,8 +25,8 @@ import type { EventDefinition, EventOptions } from './event-definition.js';
  */
 export function Event(type: string, options: EventOptions<any> = {}) {
   return <C extends EventClass>(target: C, context?: unknown): C => {
-    assertExperimentalDecorators(`@Event('${type}')`, context);
     const className = target.name || '(anonymous class)';
+    if (isStandardDecoratorContext(context)) throw classValidatorNeedsExperimentalDecorators(`@Event('${type}')`, className);
     if (!(target.prototype instanceof DomainEvent)) {
       throw new DefinitionError(
         `@Event('${type}') on ${className}: an event class must extend DomainEvent, e.g. \`class ${className} extends DomainEvent<${className}> { … }\`.`,

@@ -1,4 +1,6 @@
 import type { MetadataKey } from './metadata-keys.js';
+import { SYMBOL_METADATA } from './symbol-metadata.js';
+import { DefinitionError } from '../errors/definition-error.js';
 
 /**
  * Member metadata, stored per prototype (or constructor) and key. A WeakMap
@@ -18,8 +20,48 @@ export function defineMemberMetadata(target: object, key: MetadataKey, member: s
 }
 
 /**
- * All member metadata under `key` for `target` and its prototype chain;
- * a subclass's entry wins over its parent's for the same member.
+ * Standard (TC39) method decorators run before their class exists, so they
+ * record into the class's decorator metadata object (`context.metadata`,
+ * which becomes `Class[Symbol.metadata]`) under this key; readers find it
+ * from the prototype's constructor.
+ */
+const STANDARD_MEMBERS = Symbol('escf.members');
+
+type MembersByKey = Map<MetadataKey, Map<string | symbol, unknown>>;
+
+/**
+ * Records `value` for the method a standard decorator decorates. Returns
+ * false if the member already had one. Decorator metadata objects inherit
+ * from the parent class's, so only an own entry belongs to this class.
+ */
+export function defineStandardMemberMetadata(context: ClassMethodDecoratorContext, key: MetadataKey, value: unknown): boolean {
+  const metadata = context.metadata as Record<symbol, unknown> | undefined;
+  if (!metadata) {
+    throw new DefinitionError(
+      `A decorator on ${String(context.name)} got no decorator metadata: the code was compiled before @escf/core was loaded, or by a compiler without Symbol.metadata support. Import @escf/core before defining decorated classes.`,
+    );
+  }
+  if (!Object.hasOwn(metadata, STANDARD_MEMBERS)) metadata[STANDARD_MEMBERS] = new Map() as MembersByKey;
+  const byKey = metadata[STANDARD_MEMBERS] as MembersByKey;
+  let members = byKey.get(key);
+  if (!members) byKey.set(key, (members = new Map()));
+  if (members.has(context.name)) return false;
+  members.set(context.name, value);
+  return true;
+}
+
+/** What standard decorators recorded for the class whose prototype is `link`. */
+function standardMembers(link: object, key: MetadataKey): Map<string | symbol, unknown> | undefined {
+  if (!Object.hasOwn(link, 'constructor')) return undefined;
+  const metadata = (link.constructor as unknown as Record<symbol, unknown>)[SYMBOL_METADATA];
+  if (typeof metadata !== 'object' || metadata === null || !Object.hasOwn(metadata, STANDARD_MEMBERS)) return undefined;
+  return (metadata as Record<symbol, MembersByKey>)[STANDARD_MEMBERS]!.get(key);
+}
+
+/**
+ * All member metadata under `key` for `target` and its prototype chain,
+ * from experimental and standard decorators alike; a subclass's entry wins
+ * over its parent's for the same member.
  */
 export function getMemberMetadata<T>(target: object, key: MetadataKey): Map<string | symbol, T> {
   const chain: object[] = [];
@@ -29,6 +71,7 @@ export function getMemberMetadata<T>(target: object, key: MetadataKey): Map<stri
   const merged = new Map<string | symbol, T>();
   for (const link of chain) {
     for (const [member, value] of store.get(link)?.get(key) ?? []) merged.set(member, value as T);
+    for (const [member, value] of standardMembers(link, key) ?? []) merged.set(member, value as T);
   }
   return merged;
 }

@@ -1,8 +1,8 @@
 import { memberName } from '../aggregate/command.decorator.js';
 import { DefinitionError } from '../errors/definition-error.js';
-import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
+import { checkedMethodContext, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { defineMemberMetadata } from '../metadata/metadata-store.js';
+import { defineMemberMetadata, defineStandardMemberMetadata } from '../metadata/metadata-store.js';
 
 /** A non-event trigger of a process method. */
 export type ProcessTrigger =
@@ -10,9 +10,22 @@ export type ProcessTrigger =
   | { readonly kind: 'queue'; readonly queue: string }
   | { readonly kind: 'cron'; readonly cron: string };
 
-function trigger(trigger: ProcessTrigger, label: string) {
-  return (target: object, member: string | symbol, descriptor: PropertyDescriptor | undefined): void => {
-    assertExperimentalDecorators(label, member);
+/** The decorator a process trigger returns: experimental or standard (TC39) decorators alike. */
+export interface TriggerDecorator {
+  (target: object, member: string | symbol, descriptor: PropertyDescriptor): void;
+  (method: (...args: any[]) => unknown, context: ClassMethodDecoratorContext): void;
+}
+
+function trigger(trigger: ProcessTrigger, label: string): TriggerDecorator {
+  return ((target: object, memberOrContext: unknown, descriptor: PropertyDescriptor | undefined): void => {
+    if (isStandardDecoratorContext(memberOrContext)) {
+      const context = checkedMethodContext(memberOrContext, label);
+      if (!defineStandardMemberMetadata(context, MetadataKey.Process, trigger)) {
+        throw new DefinitionError(`${String(context.name)} has two triggers; give each trigger its own method.`);
+      }
+      return;
+    }
+    const member = memberOrContext as string | symbol;
     const where = memberName(target, member);
     if (typeof target === 'function' || !descriptor || typeof descriptor.value !== 'function') {
       throw new DefinitionError(`${label} on ${where}: it must decorate an instance method.`);
@@ -20,7 +33,7 @@ function trigger(trigger: ProcessTrigger, label: string) {
     if (!defineMemberMetadata(target, MetadataKey.Process, member, trigger)) {
       throw new DefinitionError(`${where} has two triggers; give each trigger its own method.`);
     }
-  };
+  }) as TriggerDecorator;
 }
 
 /**

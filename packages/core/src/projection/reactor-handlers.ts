@@ -3,7 +3,6 @@ import { DefinitionError } from '../errors/definition-error.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
-import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
 import { defineClassMetadata, getMemberMetadata } from '../metadata/metadata-store.js';
 
 /** One `@EventHandler` method of a projection or process. */
@@ -57,7 +56,6 @@ export function bindingPrefix(name: string): string {
  */
 export function reactorClassDecorator(decorator: '@Projection' | '@Process', key: MetadataKey, name: string) {
   return <C extends abstract new (...args: any[]) => object>(target: C, context?: unknown): C => {
-    assertExperimentalDecorators(`${decorator}('${String(name)}')`, context);
     if (typeof target !== 'function') throw new DefinitionError(`${decorator} decorates a class.`);
     defineClassMetadata(target, key, { name: checkedReactorName(name, `${decorator} on ${target.name || '(anonymous class)'}`) });
     return target;

@@ -1,5 +1,4 @@
 import { DefinitionError } from '../errors/definition-error.js';
-import { assertExperimentalDecorators } from '../metadata/decorator-mode.js';
 import type { DomainEvent, EventClass } from '../events/domain-event.js';
 import type { LensChain } from './lens.js';
 
@@ -23,7 +22,6 @@ const chains = new WeakMap<object, LensChain<unknown, unknown>>();
 export function Upcast<Current>(chain: LensChain<Current, any, boolean>) {
   // The constraint makes the compiler compare the class's payload with the chain's current shape.
   return <T extends abstract new (payload: Current) => DomainEvent<any>>(target: T, context?: unknown): T => {
-    assertExperimentalDecorators('@Upcast', context);
     if (typeof target !== 'function') throw new DefinitionError('@Upcast must decorate an event class.');
     if (chains.has(target)) throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);
     chains.set(target, chain as LensChain<unknown, unknown>);

@@ -1,6 +1,6 @@
 // Node only: starts a generated multi-worker ESCF system in workerd (Miniflare), for end-to-end tests.
 import { readD1Migrations } from '@cloudflare/vitest-plugin';
-import { loadConfig, resolveSystem, type WorkerModel } from '@escf/cli';
+import { loadConfig, resolveSystem, type WorkerModel } from '@escf/cli/internal';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,7 +1,9 @@
 import { runInDurableObject } from 'cloudflare:test';
-import { D1EventStore, durableObjectName } from '@escf/cloudflare';
+import { D1EventStore } from '@escf/cloudflare';
+import { durableObjectName } from '@escf/cloudflare/internal';
 import { seedAggregateStorage } from '@escf/cloudflare/test-support';
-import type { AggregateClass, EventEnvelope, StreamId } from '@escf/core';
+import type { AggregateClass, EventEnvelope } from '@escf/core';
+import { type StreamId } from '@escf/core/store';
 import { envelopesFor, type GivenEvent } from '../given-events.js';
 
 /** Options of {@link seedStoredEvents}. */

@@ -1,8 +1,11 @@
 // Archive benchmark worker: seeds a D1 event table, measures its size,
 // archives it to R2, and times whole-log reads (a projection rebuild's read
 // path) from D1 and from the archive.
-import { newId, retention, type EventEnvelope } from '@escf/core';
-import { applyD1EventStoreSchema, D1EventStore } from '../../../src/index.js';
+import { type EventEnvelope } from '@escf/core';
+import { retention } from '@escf/core/retention';
+import { newId } from '@escf/core/internal';
+import { D1EventStore } from '../../../src/index.js';
+import { applyD1EventStoreSchema } from '../../../src/internal.js';
 import { ArchivingEventStore, EventArchiver, runArchiveBatches } from '../../../src/archive/index.js';
 
 interface Env {

@@ -1,7 +1,9 @@
 // Benchmark worker (bench/projections.mjs): projection lag from commit to
 // read model via the queue and via direct RPC delivery, and rebuild speed.
-import { EventHandler, Projection, newId, type Envelope } from '@escf/core';
-import { D1EventStore, aggregateClients, applyD1EventStoreSchema, durableObjectFor, projectionEntrypoint } from '../../../src/index.js';
+import { EventHandler, Projection, type Envelope } from '@escf/core';
+import { newId } from '@escf/core/internal';
+import { D1EventStore, aggregateClients, durableObjectFor, projectionEntrypoint } from '../../../src/index.js';
+import { applyD1EventStoreSchema } from '../../../src/internal.js';
 import { Counted, Counter } from '../counter-domain.js';
 
 interface Env {

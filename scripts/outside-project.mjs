@@ -2,14 +2,14 @@
 // Working with ESCF from outside this repository, as a user would: pack the
 // packages, scaffold or install from the tarballs into a folder under the OS
 // temp dir, run the project's own commands. Shared by the outside tests
-// (test/outside/*.e2e.test.ts) and bench/scaffold.mjs.
+// (test/outside/) and bench/scaffold.mjs.
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repository = fileURLToPath(new URL('../..', import.meta.url));
+export const repository = fileURLToPath(new URL('..', import.meta.url));
 
 /** The publishable packages, by workspace name. */
 export const PACKAGES = ['@escf/core', '@escf/cloudflare', '@escf/hono', '@escf/testing', '@escf/cli', 'create-escf'];
@@ -88,8 +88,8 @@ export async function packPackages(destination) {
 export async function scaffold({ packs, parent, name, template = 'minimal' }) {
   const tarball = readdirSync(packs).find((file) => /^create-escf-.*\.tgz$/.test(file));
   if (!tarball) throw new Error(`no create-escf tarball in ${packs}`);
-  const extracted = join(parent, '.create-escf');
-  mkdirSync(extracted, { recursive: true });
+  // Its own folder per call: several scaffolds may run at once in one parent.
+  const extracted = mkdtempSync(join(parent, '.create-escf-'));
   await step('extract create-escf', 'tar', ['xzf', join(packs, tarball), '-C', extracted], { cwd: parent });
   return step('create-escf', process.execPath, [join(extracted, 'package', 'bin', 'create-escf.mjs'), name, '--template', template, '--yes', '--local-packages', packs], {
     cwd: parent,

@@ -1,0 +1,10 @@
+/**
+ * @escf/cli/internal — what ESCF's own packages share with the CLI (the
+ * testing kit's `startSystem` reads a system the way `escf dev` does). NOT
+ * public API: it changes in any release without notice.
+ *
+ * @packageDocumentation
+ */
+export { loadConfig, type LoadedConfig } from './config/config-loader.js';
+export { resolveSystem } from './config/resolve-system.js';
+export type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from './model/system-model.js';

@@ -1,0 +1,17 @@
+/**
+ * @escf/core/store — the `EventStore` contract, for code that reads the event
+ * log directly or implements a store of its own (run `@escf/testing/conformance`
+ * against it). `D1EventStore` in `@escf/cloudflare` and `InMemoryEventStore`
+ * in `@escf/testing` implement it.
+ *
+ * @packageDocumentation
+ */
+export {
+  assertStreamNumbering,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StreamId,
+} from './event-store.js';
