@@ -14,7 +14,7 @@ const { Extractor, ExtractorConfig } = apiExtractor;
 /** Every public package's entry points: `exports` subpaths, without `./package.json`. */
 export function entryPoints() {
   const entries = [];
-  for (const dir of ['core', 'testing', 'cloudflare', 'hono', 'cli']) {
+  for (const dir of ['core', 'testing', 'cloudflare', 'hono', 'cli', 'console']) {
     const packageDir = join(repoRoot, 'packages', dir);
     const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
     for (const [subpath, target] of Object.entries(manifest.exports)) {
