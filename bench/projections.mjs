@@ -12,13 +12,13 @@ process.env.WRANGLER_SEND_METRICS ??= 'false';
 const here = dirname(fileURLToPath(import.meta.url));
 const { unstable_startWorker } = await import('wrangler');
 
-const LAG_SAMPLES = 200;
-const REBUILD_EVENTS = 5_000;
+const LAG_SAMPLES = Number(process.env.LAG_SAMPLES ?? 200);
+const REBUILD_EVENTS = 20_000;
 
 const persist = mkdtempSync(join(tmpdir(), 'escf-projection-bench-'));
 const worker = await unstable_startWorker({
   config: join(here, '../packages/cloudflare/test/projection/bench/wrangler.jsonc'),
-  dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: 'none', persist, watch: false },
+  dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: process.env.BENCH_LOG_LEVEL ?? 'none', persist, watch: false },
 });
 const get = async (path) => {
   const response = await worker.fetch(`http://bench${path}`);
@@ -57,12 +57,19 @@ try {
     await sleep(100);
   }
   if (status.status !== 'done') throw new Error('rebuild did not finish');
+  // Reading the same log without applying it, in this run: what the rebuild's speed is compared with.
+  await get('/read');
+  const read = await get('/read');
+  const rebuildPerS = (status.applied / (status.finishedAt - started.startedAt)) * 1000;
+  const readPerS = (read.events / Math.max(1, read.ms)) * 1000;
   const figures = {
     projection_lag_ms_p50_queue: percentile(queued, 50),
     projection_lag_ms_p99_queue: percentile(queued, 99),
     projection_lag_ms_p50_direct: percentile(direct, 50),
     projection_lag_ms_p99_direct: percentile(direct, 99),
-    rebuild_events_per_s: Math.round((status.applied / (status.finishedAt - started.startedAt)) * 1000),
+    rebuild_events_per_s: Math.round(rebuildPerS),
+    rebuild_read_events_per_s: Math.round(readPerS),
+    rebuild_ratio_vs_read: Math.round((rebuildPerS / readPerS) * 1000) / 1000,
   };
   mergeResults(figures);
   console.log('\nESCF projections (local workerd)');
