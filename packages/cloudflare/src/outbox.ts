@@ -101,19 +101,24 @@ export class Outbox {
   /**
    * Drains until every target has every event up to `version` (for
    * `executeSync`). Returns the failures that stopped it, or `[]`.
+   *
+   * A pass only delivers what was committed when it began, so a waiter
+   * joins the pass in progress if it covers its version, else waits for it
+   * and starts (or joins) the next one — which takes every commit made
+   * meanwhile in one D1 row (group commit). A burst of commits therefore
+   * answers in a few passes; no waiter waits for commits made after it.
    */
   async drainThrough(version: number): Promise<readonly string[]> {
-    for (let attempt = 0; attempt < 4; attempt++) {
-      if (this.deliveredThrough() >= version) return [];
+    while (this.deliveredThrough() < version) {
       const report = await this.drain();
       if (report.failures.length > 0 && this.deliveredThrough() < version) return report.failures;
     }
-    return this.deliveredThrough() >= version ? [] : ['the outbox did not catch up'];
+    return [];
   }
 
-  /** One drain pass; concurrent callers share the pass in progress. */
+  /** One drain pass, up to the head version when it began; concurrent callers share the pass in progress. */
   drain(): Promise<OutboxReport> {
-    this.running ??= this.drainPass().finally(() => {
+    this.running ??= this.drainPass(this.storage.headVersion()).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -134,7 +139,7 @@ export class Outbox {
     return Math.min(...this.targets().map((target) => cursors.get(target) ?? 0));
   }
 
-  private async drainPass(): Promise<OutboxReport> {
+  private async drainPass(upTo: number): Promise<OutboxReport> {
     const identity = this.storage.readIdentity();
     const failures: string[] = [];
     let storedInD1 = 0;
@@ -159,7 +164,7 @@ export class Outbox {
       };
       for (;;) {
         const cursor = this.storage.readCursors().get(D1_TARGET) ?? 0;
-        const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize });
+        const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize, upTo });
         if (events.length === 0) break;
         const before = store.stats.rowsWritten;
         const positions = await store.appendIdempotently(stream, events);

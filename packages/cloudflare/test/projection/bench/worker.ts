@@ -74,6 +74,21 @@ export default class BenchEntrypoint extends ProbeProjection {
         }
         return Response.json({ seeded: n });
       }
+      case '/burst': {
+        // n concurrent executeSync commands on ONE aggregate: each answers once its own version is delivered.
+        const sync = url.searchParams.get('via') !== 'async';
+        const counter = sync ? clients(env, { sync: true }).syncCounter(`${run}-hot`) : clients(env).syncCounter(`${run}-hot`);
+        await counter.count({ by: 1 }); // the object exists and is warm
+        const started = Date.now();
+        const latencies = await Promise.all(
+          Array.from({ length: n }, async () => {
+            const sent = Date.now();
+            await counter.count({ by: 1 });
+            return Date.now() - sent;
+          }),
+        );
+        return Response.json({ latencies, ms: Date.now() - started });
+      }
       case '/read': {
         // The whole log read in pages, as a rebuild reads it, without applying: the ceiling a rebuild is compared with.
         const store = new D1EventStore(env.ESCF_EVENTS);
