@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ada, aggregates, stubOf, testEnv, uniqueId } from '../test/helpers.js';
+import { ada, aggregates, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../test/helpers.js';
 import type { OutboxReport } from './outbox.js';
 
 describe('outbox drain passes', () => {
@@ -30,5 +30,16 @@ describe('outbox drain passes', () => {
     expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => created.version + 1 + i));
     const delivered = (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id).map((e) => e.version);
     expect(delivered).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+  });
+});
+
+describe('outbox: queue-fed aggregates', () => {
+  it('publishes right after the commit, without waiting for the alarm (which stays armed as the safety net)', async () => {
+    const id = uniqueId('prompt');
+    const stub = stubOf(testEnv.QUEUED_NOTE_AGGREGATE, id);
+    await aggregates(testEnv).queuedNote(id).write({ text: 'hello' });
+    // Take the alarm away: only the drain started by the commit itself can deliver now.
+    await inObject(stub, (state) => state.storage.deleteAlarm());
+    await eventually(async () => (await queuedEvents(id)).length === 1);
   });
 });

@@ -42,6 +42,7 @@ export class Outbox {
   private recovered = false;
   private failedAttempts = 0;
   private running: Promise<OutboxReport> | null = null;
+  private drainAgain = false;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -52,6 +53,7 @@ export class Outbox {
 
   /** After a commit with events: make sure an alarm will drain them. No storage write if one is pending. */
   afterCommit(): void {
+    if (this.options.queues.length > 0 && this.options.outboxDelayMs === 0) this.startDrain();
     if (this.alarmPending) return;
     this.alarmPending = true;
     void this.ctx.storage.setAlarm(Date.now() + this.options.outboxDelayMs);
@@ -122,6 +124,26 @@ export class Outbox {
       this.running = null;
     });
     return this.running;
+  }
+
+  /**
+   * Starts a pass now, without waiting for the alarm (which stays armed as
+   * the safety net): queue consumers see a commit milliseconds later. If a
+   * pass is running, the commit waits for it, then one more pass starts.
+   */
+  private startDrain(): void {
+    if (this.running) {
+      this.drainAgain = true;
+      return;
+    }
+    this.drain().then(
+      (report) => {
+        if (report.failures.length > 0 || !this.drainAgain) return;
+        this.drainAgain = false;
+        this.startDrain();
+      },
+      () => {},
+    );
   }
 
   /** Events not yet delivered to every target. */
