@@ -94,8 +94,8 @@ export function ceilings(model, shardCounts = [1, 2, 4, 8, 16]) {
 
 const fmt = (n, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const model = inputs;
+/** Prints the tables and merges the model_* figures. */
+export function main(model = inputs) {
   const cost = costPerMillionCommands(model);
   const rows = ceilings(model);
   console.log('| line (USD per million commands) | ESCF | hand-written Worker + DO |\n|---|---:|---:|');
@@ -110,3 +110,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     model_cost_ratio_escf_over_raw: Math.round((cost.escfTotal / cost.rawTotal) * 100) / 100,
   });
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

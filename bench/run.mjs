@@ -104,3 +104,5 @@ if (existsSync(join(here, 'rehydrate.mjs'))) await import('./rehydrate.mjs');
 if (existsSync(join(here, 'projections.mjs'))) await import('./projections.mjs');
 if (existsSync(join(here, 'bundle-size.mjs'))) await import('./bundle-size.mjs');
 if (existsSync(join(here, 'archive.mjs'))) await import('./archive.mjs');
+if (existsSync(join(here, 'system.mjs'))) await import('./system.mjs');
+if (existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();

@@ -200,28 +200,35 @@ export class Outbox {
       failures.push(`D1 (${this.options.eventStoreBinding}): ${messageOf(error)}`);
     }
 
-    // 2. Queues and 3. services, each from its own cursor up to what D1 has.
-    for (const binding of this.options.queues) {
-      try {
-        published += await this.publish(identity, `queue:${binding}`, async (events) => {
-          const queue = this.binding<Queue>(binding, 'sendBatch');
-          for (const batch of splitIntoQueueBatches(events)) {
-            await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
-          }
-        });
-      } catch (error) {
-        failures.push(`queue ${binding}: ${messageOf(error)}`);
-      }
-    }
-    for (const binding of this.options.services) {
-      try {
-        published += await this.publish(identity, `service:${binding}`, async (events) => {
-          await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
-        }, SERVICE_BATCH_SIZE);
-      } catch (error) {
-        failures.push(`service ${binding}: ${messageOf(error)}`);
-      }
-    }
+    // 2. Queues and 3. services, each from its own cursor up to what D1 has. Targets are independent
+    // (own cursor, own failures), so they are delivered to at the same time: a command waiting for
+    // two synchronous projections waits for the slower one, not for both in turn.
+    const deliveries = [
+      ...this.options.queues.map((binding) => async () => {
+        try {
+          const sent = await this.publish(identity, `queue:${binding}`, async (events) => {
+            const queue = this.binding<Queue>(binding, 'sendBatch');
+            for (const batch of splitIntoQueueBatches(events)) {
+              await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
+            }
+          });
+          published += sent; // not `+= await`: that would read the total before the other deliveries add to it
+        } catch (error) {
+          failures.push(`queue ${binding}: ${messageOf(error)}`);
+        }
+      }),
+      ...this.options.services.map((binding) => async () => {
+        try {
+          const sent = await this.publish(identity, `service:${binding}`, async (events) => {
+            await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
+          }, SERVICE_BATCH_SIZE);
+          published += sent;
+        } catch (error) {
+          failures.push(`service ${binding}: ${messageOf(error)}`);
+        }
+      }),
+    ];
+    await Promise.all(deliveries.map((deliver) => deliver()));
     return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
   }
 

@@ -45,6 +45,8 @@ export interface UsersSystem {
   readonly url: URL;
   /** Every line the workers logged so far. */
   readonly logs: readonly string[];
+  /** When each of `logs` arrived (ms since the epoch), same order: the system benchmark's process lag. */
+  readonly logTimes: readonly number[];
   /** Resolves with the first log line matching `pattern` (the README reads the token from the log the same way). */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startUsersSystem(): Promise<UsersSystem> {
   }
 
   const logs: string[] = [];
+  const logTimes: number[] = [];
   const waiters = new Set<() => void>();
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -77,6 +80,7 @@ export async function startUsersSystem(): Promise<UsersSystem> {
       port: 0,
       handleStructuredLogs: ({ message }: { message: string }) => {
         logs.push(message);
+        logTimes.push(Date.now());
         for (const wake of waiters) wake();
       },
     }),
@@ -95,6 +99,7 @@ export async function startUsersSystem(): Promise<UsersSystem> {
   return {
     url,
     logs,
+    logTimes,
     waitForLog(pattern, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

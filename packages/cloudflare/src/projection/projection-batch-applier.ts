@@ -69,11 +69,13 @@ export async function applyInBatches(
   let duplicates = 0;
   let queries = 0;
   const failures: StreamFailure[] = [];
-  const failed = new Set<string>();
+  // Per stream, the version that failed: it and later versions are not applied; earlier ones are.
+  const failedAt = new Map<string, number>();
   const fail = (key: string, event: EventEnvelope, error: unknown): void => {
-    failed.add(key);
+    failedAt.set(key, event.version);
     failures.push({ key, event, error });
   };
+  const blocked = (p: { key: string; event: EventEnvelope }): boolean => p.event.version >= (failedAt.get(p.key) ?? Number.POSITIVE_INFINITY);
 
   // Only events given count as applied; versions read from the log to fill a gap do not.
   const given = new Set(events.map((e) => e.id));
@@ -126,7 +128,7 @@ export async function applyInBatches(
       // which skips what is already applied and pins any failure on its own stream.
       for (const p of batch) applier.remember(p.key, undefined);
       for (const p of batch) {
-        if (failed.has(p.key)) continue;
+        if (blocked(p)) continue;
         try {
           queries += 2;
           const outcome: ApplyOutcome = await applier.apply(p.event);
@@ -142,8 +144,8 @@ export async function applyInBatches(
   /** Sends the pending batch once the one in flight has settled; with `wait`, also waits for it to commit. */
   const flush = async (wait = false): Promise<void> => {
     await inFlight;
-    // A stream that failed in the batch before stops here too.
-    const batch = pending.filter((p) => !failed.has(p.key));
+    // A stream that failed (in the batch before, or while this one was built) stops at its failing version.
+    const batch = pending.filter((p) => !blocked(p));
     pending = [];
     pendingStatements = 0;
     if (batch.length > 0) inFlight = commit(batch);
@@ -152,7 +154,7 @@ export async function applyInBatches(
 
   for (const plan of plans) {
     for (const event of plan.events) {
-      if (failed.has(plan.key)) break;
+      if (failedAt.has(plan.key)) break;
       if (applier.readsBeforeReturning(event)) await flush(true);
       let statements: D1PreparedStatement[];
       try {

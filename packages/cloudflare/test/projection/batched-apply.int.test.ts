@@ -71,6 +71,22 @@ describe('applying many events per D1 batch', () => {
     expect(await tally().tally(bad)).toEqual({ id: bad, total: 2, history: '1,2p,3' });
   });
 
+  it('a plain handler that throws mid-stream: the versions before it in the same batch are applied, it and later ones are not', async () => {
+    const id = uniqueId('throws-mid-batch');
+    // Tally.onMeasured throws (synchronously) unless it reads a metre; v2 here is in feet.
+    const events = await appendToLog(id, [
+      envelope(id, 1, 'Counted', { by: 1 }, 2),
+      envelope(id, 2, 'Measured', { amount: 3, unit: 'ft' }, 3),
+      envelope(id, 3, 'Counted', { by: 1 }, 2),
+    ]);
+    const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', events);
+    expect(outcome.applied).toBe(1);
+    expect(outcome.failures.map((f) => f.event.version)).toEqual([2]);
+    expect(await tally().tally(id)).toEqual({ id, total: 1, history: '1' });
+    // This stream can never apply: take it out of the shared log, so later rebuilds in this file can finish.
+    await testEnv.ESCF_EVENTS.prepare('DELETE FROM escf_events WHERE aggregate_id = ?').bind(id).run();
+  });
+
   it('a rebuild that fails mid-step keeps what it committed, resumes from its cursor and ends equal to the log', async () => {
     await seed('resumed', 8, 5);
     const bad = uniqueId('stalls-rebuild');
