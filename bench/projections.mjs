@@ -15,13 +15,14 @@ process.env.WRANGLER_SEND_METRICS ??= 'false';
 const here = dirname(fileURLToPath(import.meta.url));
 const { unstable_startWorker } = await import('wrangler');
 
-const LAG_SAMPLES = 200;
-const REBUILD_EVENTS = 5_000;
+const LAG_SAMPLES = Number(process.env.LAG_SAMPLES ?? 200);
+const REBUILD_EVENTS = 20_000;
+const BURST_SIZES = [30, 300];
 
 const persist = mkdtempSync(join(tmpdir(), 'escf-projection-bench-'));
 const worker = await unstable_startWorker({
   config: join(here, '../packages/cloudflare/test/projection/bench/wrangler.jsonc'),
-  dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: 'none', persist, watch: false },
+  dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: process.env.BENCH_LOG_LEVEL ?? 'none', persist, watch: false },
 });
 const get = async (path) => {
   const response = await worker.fetch(`http://bench${path}`);
@@ -51,6 +52,16 @@ try {
   const direct = await lags('direct');
   const queued = await lags('queue');
 
+  // A hot aggregate: bursts of concurrent executeSync commands on one object, p99 per burst size.
+  const bursts = {};
+  for (const size of BURST_SIZES) {
+    const { latencies } = await get(`/burst?n=${size}&run=burst-${size}-${Date.now()}`);
+    bursts[size] = percentile(latencies, 99);
+    // The same burst answered at commit (execute): what the object's serialized commands cost by themselves.
+    const committed = await get(`/burst?n=${size}&via=async&run=burst-async-${size}-${Date.now()}`);
+    bursts[`async${size}`] = percentile(committed.latencies, 99);
+  }
+
   await get(`/seed?n=${REBUILD_EVENTS}&run=rebuild`);
   const started = await get('/rebuild');
   let status;
@@ -60,12 +71,24 @@ try {
     await sleep(100);
   }
   if (status.status !== 'done') throw new Error('rebuild did not finish');
+  // Reading the same log without applying it, in this run: what the rebuild's speed is compared with.
+  await get('/read');
+  const read = await get('/read');
+  const rebuildPerS = (status.applied / (status.finishedAt - started.startedAt)) * 1000;
+  const readPerS = (read.events / Math.max(1, read.ms)) * 1000;
   const figures = {
     projection_lag_ms_p50_queue: percentile(queued, 50),
     projection_lag_ms_p99_queue: percentile(queued, 99),
     projection_lag_ms_p50_direct: percentile(direct, 50),
     projection_lag_ms_p99_direct: percentile(direct, 99),
-    rebuild_events_per_s: Math.round((status.applied / (status.finishedAt - started.startedAt)) * 1000),
+    hot_burst_p99_ms_30: bursts[30],
+    hot_burst_p99_ms_300: bursts[300],
+    hot_burst_p99_ratio_300_over_30: Math.round((bursts[300] / bursts[30]) * 100) / 100,
+    hot_burst_p99_ms_300_execute: bursts.async300,
+    hot_burst_p99_ratio_sync_over_execute_300: Math.round((bursts[300] / bursts.async300) * 100) / 100,
+    rebuild_events_per_s: Math.round(rebuildPerS),
+    rebuild_read_events_per_s: Math.round(readPerS),
+    rebuild_ratio_vs_read: Math.round((rebuildPerS / readPerS) * 1000) / 1000,
   };
   mergeResults(figures);
   console.log('\nESCF projections (local workerd)');

@@ -110,3 +110,5 @@ if (existsSync(join(here, 'archive.mjs'))) await import('./archive.mjs');
 if (existsSync(join(here, 'console.mjs'))) await import('./console.mjs');
 if (existsSync(join(here, 'pack-size.mjs'))) await import('./pack-size.mjs');
 if (existsSync(join(here, 'scaffold.mjs'))) await import('./scaffold.mjs');
+if (existsSync(join(here, 'system.mjs'))) await import('./system.mjs');
+if (existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();

@@ -61,7 +61,7 @@ describe('escf generate', () => {
     const sessions = wrangler('sessions');
     expect(shop.read('workers/sessions/wrangler.jsonc')).toContain('// tuned by hand: ESCF keeps it');
     expect(sessions.queues.consumers).toEqual([
-      { queue: 'sessions', max_batch_size: 50, dead_letter_queue: 'sessions-dlq', max_retries: 4 },
+      { queue: 'sessions', max_batch_size: 50, dead_letter_queue: 'sessions-dlq', max_retries: 4, max_batch_timeout: 0 },
       { queue: 'sessions-dlq' },
     ]);
   });
@@ -74,6 +74,8 @@ describe('escf generate', () => {
       { binding: 'ESCF_EVENTS', database_name: 'shop-events' },
     ]);
     expect(sessions.queues.producers).toEqual([{ binding: 'SESSIONS_QUEUE', queue: 'sessions' }]);
+    // A batch timeout chosen for lag under a second (DEFAULT_QUEUE_BATCH), written when neither the config nor the file names one.
+    expect(sessions.queues.consumers[0]).toMatchObject({ queue: 'sessions', max_batch_size: 50, max_batch_timeout: 0 }); // 50: hand-tuned in the fixture, kept
     expect(shop.read('workers/sessions/src/escf.generated.ts')).toContain(
       "export const SessionsEntrypoint = projectionEntrypoint(Sessions, { database: 'SESSIONS_DB', queue: 'SESSIONS_QUEUE', maxRetries: 4, deadLetterQueue: 'sessions-dlq' });\nexport default SessionsEntrypoint;",
     );

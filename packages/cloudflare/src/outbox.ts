@@ -44,6 +44,7 @@ export class Outbox {
   private recovered = false;
   private failedAttempts = 0;
   private running: Promise<OutboxReport> | null = null;
+  private drainAgain = false;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -54,6 +55,7 @@ export class Outbox {
 
   /** After a commit with events: make sure an alarm will drain them. No storage write if one is pending. */
   afterCommit(): void {
+    if (this.options.queues.length > 0 && this.options.outboxDelayMs === 0) this.startDrain();
     if (this.alarmPending) return;
     this.alarmPending = true;
     void this.ctx.storage.setAlarm(Date.now() + this.options.outboxDelayMs);
@@ -112,22 +114,47 @@ export class Outbox {
   /**
    * Drains until every target has every event up to `version` (for
    * `executeSync`). Returns the failures that stopped it, or `[]`.
+   *
+   * A pass only delivers what was committed when it began, so a waiter
+   * joins the pass in progress if it covers its version, else waits for it
+   * and starts (or joins) the next one — which takes every commit made
+   * meanwhile in one D1 row (group commit). A burst of commits therefore
+   * answers in a few passes; no waiter waits for commits made after it.
    */
   async drainThrough(version: number): Promise<readonly string[]> {
-    for (let attempt = 0; attempt < 4; attempt++) {
-      if (this.deliveredThrough() >= version) return [];
+    while (this.deliveredThrough() < version) {
       const report = await this.drain();
       if (report.failures.length > 0 && this.deliveredThrough() < version) return report.failures;
     }
-    return this.deliveredThrough() >= version ? [] : ['the outbox did not catch up'];
+    return [];
   }
 
-  /** One drain pass; concurrent callers share the pass in progress. */
+  /** One drain pass, up to the head version when it began; concurrent callers share the pass in progress. */
   drain(): Promise<OutboxReport> {
-    this.running ??= this.drainPass().finally(() => {
+    this.running ??= this.drainPass(this.storage.headVersion()).finally(() => {
       this.running = null;
     });
     return this.running;
+  }
+
+  /**
+   * Starts a pass now, without waiting for the alarm (which stays armed as
+   * the safety net): queue consumers see a commit milliseconds later. If a
+   * pass is running, the commit waits for it, then one more pass starts.
+   */
+  private startDrain(): void {
+    if (this.running) {
+      this.drainAgain = true;
+      return;
+    }
+    this.drain().then(
+      (report) => {
+        if (report.failures.length > 0 || !this.drainAgain) return;
+        this.drainAgain = false;
+        this.startDrain();
+      },
+      () => {},
+    );
   }
 
   /** Events not yet delivered to every target. */
@@ -145,7 +172,7 @@ export class Outbox {
     return Math.min(...this.targets().map((target) => cursors.get(target) ?? 0));
   }
 
-  private async drainPass(): Promise<OutboxReport> {
+  private async drainPass(upTo: number): Promise<OutboxReport> {
     const identity = this.storage.readIdentity();
     const failures: string[] = [];
     let storedInD1 = 0;
@@ -170,7 +197,7 @@ export class Outbox {
       };
       for (;;) {
         const cursor = this.storage.readCursors().get(D1_TARGET) ?? 0;
-        const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize });
+        const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize, upTo });
         if (events.length === 0) break;
         const before = store.stats.rowsWritten;
         const positions = await store.appendIdempotently(stream, events);
@@ -184,28 +211,35 @@ export class Outbox {
       failures.push(`D1 (${this.options.eventStoreBinding}): ${messageOf(error)}`);
     }
 
-    // 2. Queues and 3. services, each from its own cursor up to what D1 has.
-    for (const binding of this.options.queues) {
-      try {
-        published += await this.publish(identity, `queue:${binding}`, async (events) => {
-          const queue = this.binding<Queue>(binding, 'sendBatch');
-          for (const batch of splitIntoQueueBatches(events)) {
-            await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
-          }
-        });
-      } catch (error) {
-        failures.push(`queue ${binding}: ${messageOf(error)}`);
-      }
-    }
-    for (const binding of this.options.services) {
-      try {
-        published += await this.publish(identity, `service:${binding}`, async (events) => {
-          await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
-        }, SERVICE_BATCH_SIZE);
-      } catch (error) {
-        failures.push(`service ${binding}: ${messageOf(error)}`);
-      }
-    }
+    // 2. Queues and 3. services, each from its own cursor up to what D1 has. Targets are independent
+    // (own cursor, own failures), so they are delivered to at the same time: a command waiting for
+    // two synchronous projections waits for the slower one, not for both in turn.
+    const deliveries = [
+      ...this.options.queues.map((binding) => async () => {
+        try {
+          const sent = await this.publish(identity, `queue:${binding}`, async (events) => {
+            const queue = this.binding<Queue>(binding, 'sendBatch');
+            for (const batch of splitIntoQueueBatches(events)) {
+              await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
+            }
+          });
+          published += sent; // not `+= await`: that would read the total before the other deliveries add to it
+        } catch (error) {
+          failures.push(`queue ${binding}: ${messageOf(error)}`);
+        }
+      }),
+      ...this.options.services.map((binding) => async () => {
+        try {
+          const sent = await this.publish(identity, `service:${binding}`, async (events) => {
+            await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
+          }, SERVICE_BATCH_SIZE);
+          published += sent;
+        } catch (error) {
+          failures.push(`service ${binding}: ${messageOf(error)}`);
+        }
+      }),
+    ];
+    await Promise.all(deliveries.map((deliver) => deliver()));
     return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
   }
 

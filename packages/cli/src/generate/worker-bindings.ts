@@ -33,6 +33,20 @@ export interface WorkerBindings {
 /** The runtime's default: the projection entrypoint must know the consumer's `max_retries`. */
 export const DEFAULT_MAX_RETRIES = 3;
 
+/**
+ * The queue consumer batch settings `escf generate` writes when the config
+ * names none (Cloudflare's own defaults are 10 messages and 5 s):
+ *
+ * - `max_batch_timeout: 0` — deliver as soon as a message is there. The
+ *   timeout is the floor of commit → read-model lag (with 1 s, p99 was
+ *   1.25 s locally); 0 keeps p99 under a second. Batching does not need the
+ *   wait: messages that arrive while a delivery runs form the next batch.
+ * - `max_batch_size: 100` — the platform maximum. Under load a delivery
+ *   takes up to 100 events, which ESCF applies in one D1 batch, so a
+ *   consumer keeps up with fewer invocations and D1 calls.
+ */
+export const DEFAULT_QUEUE_BATCH = { maxBatchSize: 100, maxBatchTimeout: 0 } as const;
+
 /** Computes the bindings of `worker` from the whole system (API workers publish to every subscriber). */
 export function workerBindings(system: SystemModel, worker: WorkerModel): WorkerBindings {
   const sections: Record<SectionName, ManagedEntry[]> = {
@@ -110,6 +124,11 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
           max_retries: maxRetries ?? DEFAULT_MAX_RETRIES,
           ...(maxBatchSize !== undefined ? { max_batch_size: maxBatchSize } : {}),
           ...(maxBatchTimeout !== undefined ? { max_batch_timeout: maxBatchTimeout } : {}),
+        },
+        // Written when absent, then yours to tune (see DEFAULT_QUEUE_BATCH for why these values).
+        defaults: {
+          ...(maxBatchSize === undefined ? { max_batch_size: DEFAULT_QUEUE_BATCH.maxBatchSize } : {}),
+          ...(maxBatchTimeout === undefined ? { max_batch_timeout: DEFAULT_QUEUE_BATCH.maxBatchTimeout } : {}),
         },
       });
       // Consuming its dead-letter queue lets the entrypoint mark those streams as stuck (projections and processes).

@@ -35,6 +35,8 @@ export function upcasterFor(descriptor: ProjectionDescriptor): Upcaster {
 export class ProjectionApplier {
   private readonly checkpoints = new Map<string, number>();
   private readonly upcaster: Upcaster;
+  /** Event types whose handler is an `async` function. */
+  private readonly asyncTypes: ReadonlySet<string>;
 
   constructor(
     private readonly descriptor: ProjectionDescriptor,
@@ -43,6 +45,7 @@ export class ProjectionApplier {
     private readonly store: EventStore,
   ) {
     this.upcaster = upcasterFor(descriptor);
+    this.asyncTypes = asyncHandlerTypes(descriptor, instance);
   }
 
   /** Applies `event`, after any versions of its stream the projection has not seen. */
@@ -68,15 +71,14 @@ export class ProjectionApplier {
   async preload(keys: readonly string[]): Promise<void> {
     await ensureProjectionSchema(this.db);
     const unique = [...new Set(keys)].filter((key) => !this.checkpoints.has(key));
-    for (let i = 0; i < unique.length; i += 90) {
-      const chunk = unique.slice(i, i + 90); // D1 allows 100 bound parameters
-      const { results } = await this.db
-        .prepare(`SELECT stream, version FROM escf_projection_streams WHERE projection = ? AND stream IN (${chunk.map(() => '?').join(',')})`)
-        .bind(this.descriptor.name, ...chunk)
-        .all<{ stream: string; version: number }>();
-      for (const key of chunk) this.checkpoints.set(key, 0);
-      for (const row of results) this.checkpoints.set(row.stream, row.version);
-    }
+    if (unique.length === 0) return;
+    // One bound parameter (a JSON array) whatever the count: D1 allows 100 per query.
+    const { results } = await this.db
+      .prepare('SELECT stream, version FROM escf_projection_streams WHERE projection = ?1 AND stream IN (SELECT value FROM json_each(?2))')
+      .bind(this.descriptor.name, JSON.stringify(unique))
+      .all<{ stream: string; version: number }>();
+    for (const key of unique) this.checkpoints.set(key, 0);
+    for (const row of results) this.checkpoints.set(row.stream, row.version);
   }
 
   /** The stream's applied version (0 if none). */
@@ -93,15 +95,37 @@ export class ProjectionApplier {
   }
 
   private async fillGap(event: EventEnvelope, key: string, checkpoint: number): Promise<void> {
+    for (const earlier of await this.missingBefore(event, key, checkpoint)) await this.applyNext(earlier, key);
+  }
+
+  /** The stream's versions between `checkpoint` and `event`, read from the event store; throws if the log lacks one. */
+  async missingBefore(event: EventEnvelope, key: string, checkpoint: number): Promise<EventEnvelope[]> {
     const needed = event.version - checkpoint - 1;
+    if (needed <= 0) return [];
     const missing = await this.store.readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
     const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);
     if (usable.length < needed) throw new ProjectionGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
-    for (const earlier of usable) await this.applyNext(earlier, key);
+    return usable;
   }
 
-  /** Runs the handlers for the stream's next event and commits their statements with the checkpoint. */
-  private async applyNext(event: EventEnvelope, key: string): Promise<void> {
+  /** Records what the database now holds (after a batch committed), or forgets it (after a conflict). */
+  remember(key: string, version: number | undefined): void {
+    if (version === undefined) this.checkpoints.delete(key);
+    else this.checkpoints.set(key, version);
+  }
+
+  /**
+   * True when a handler of `event` is an `async` function: it may read the
+   * read model in JavaScript, so everything before it must be committed
+   * first (a batched apply flushes before calling it).
+   */
+  readsBeforeReturning(event: EventEnvelope): boolean {
+    if (this.asyncTypes.size === 0) return false;
+    return this.upcaster.read(event).some((reading) => this.asyncTypes.has(reading.type));
+  }
+
+  /** Runs the handlers for `event` (through the upcaster) and returns their statements, not yet committed. */
+  async handlerStatements(event: EventEnvelope, key: string): Promise<D1PreparedStatement[]> {
     const statements: D1PreparedStatement[] = [];
     for (const reading of this.upcaster.read(event)) {
       const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
@@ -115,6 +139,12 @@ export class ProjectionApplier {
         throw new ProjectionHandlerError(this.descriptor.name, where, event, key, error);
       }
     }
+    return statements;
+  }
+
+  /** Runs the handlers for the stream's next event and commits their statements with the checkpoint. */
+  private async applyNext(event: EventEnvelope, key: string): Promise<void> {
+    const statements = await this.handlerStatements(event, key);
     const name = this.descriptor.name;
     await this.db.batch([
       // First, so that a stale delivery aborts before any read-model change.
@@ -129,6 +159,22 @@ export class ProjectionApplier {
     ]);
     this.checkpoints.set(key, event.version);
   }
+}
+
+const AsyncFunction = (async () => {}).constructor;
+const asyncTypesOf = new WeakMap<ProjectionDescriptor, ReadonlySet<string>>();
+
+/** The event types whose handler method is declared `async` (read once per projection class). */
+function asyncHandlerTypes(descriptor: ProjectionDescriptor, instance: object): ReadonlySet<string> {
+  let types = asyncTypesOf.get(descriptor);
+  if (!types) {
+    const found = new Set<string>();
+    for (const [type, handler] of descriptor.handlers) {
+      if ((instance as Record<string | symbol, unknown>)[handler.member] instanceof AsyncFunction) found.add(type);
+    }
+    asyncTypesOf.set(descriptor, (types = found));
+  }
+  return types;
 }
 
 /**

@@ -5,7 +5,8 @@ import { describeProjection, log, serializeError, type ProjectionDescriptor } fr
 import { D1EventStore } from '../d1-event-store.js';
 import { beginRebuild, readActiveDatabase, switchActiveDatabase, type DatabaseRole } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
-import { ProjectionRebuild, isRebuildContinuation, type RebuildContinuation } from './projection-rebuild.js';
+import { applyInBatches } from './projection-batch-applier.js';
+import { ProjectionRebuild, REBUILD_WATCHDOG_SECONDS, isRebuildContinuation, type RebuildContinuation } from './projection-rebuild.js';
 import { markDeadLettered, readStatus, recordFailure, type ProjectionStatus, type RebuildStatus } from './projection-status.js';
 import { backoffSeconds } from './retry-backoff.js';
 import { groupByStream, isEnvelope } from './stream-of-event.js';
@@ -26,8 +27,14 @@ export interface ProjectionEntrypointOptions<Env = any> {
   readonly retryDelaySeconds?: number;
   /** Name of the dead-letter queue, when this worker also consumes it: its messages mark the stream as dead-lettered. */
   readonly deadLetterQueue?: string;
-  /** Events per rebuild step (default 200). */
+  /** Events read from the log per page of a rebuild (default 1,000); a step applies many pages, many events per D1 batch. */
   readonly rebuildBatchSize?: number;
+  /**
+   * Pages one rebuild step applies at most. By default a step keeps going
+   * for up to 10 s or 600 D1 calls (a Worker invocation may make 1,000),
+   * then hands over to the next continuation message.
+   */
+  readonly rebuildPagesPerStep?: number;
   /**
    * Opt-in blue/green rebuilds: a second D1 binding with the same read-model
    * schema, e.g. `'SESSIONS_DB_NEXT'`. A rebuild then fills whichever of the
@@ -104,7 +111,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
   const queueBinding = options.queue ?? `${descriptor.bindingPrefix}_QUEUE`;
   const maxRetries = options.maxRetries ?? 3;
-  const batchSize = options.rebuildBatchSize ?? 200;
+  const batchSize = options.rebuildBatchSize ?? 1_000;
   const standbyBinding = options.standbyDatabase;
   if (standbyBinding === databaseBinding) {
     throw new DefinitionError(`Projection '${descriptor.name}': standbyDatabase must name a second D1 binding, not '${databaseBinding}' again.`);
@@ -141,7 +148,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       const side = this.#side(role);
       // Blue/green: once caught up, the rebuild makes its database the active one.
       const beforeDone = standbyBinding ? (generation: number) => switchActiveDatabase(this.db, descriptor.name, role, generation) : undefined;
-      return new ProjectionRebuild(descriptor, side.projection, side.db, this.store, batchSize, logHead, beforeDone);
+      return new ProjectionRebuild(descriptor, side.projection, side.db, this.store, batchSize, logHead, beforeDone, options.rebuildPagesPerStep);
     }
 
     /** One side; the standby's projection instance gets an `env` whose database binding is the standby database. */
@@ -211,23 +218,22 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         else if (isEnvelope(message.body)) events.push(message as Message<EventEnvelope>);
         else message.ack(); // not ours: retrying would not make it readable
       }
-      const applier = this.applier(side);
-      for (const group of groupByStream(events, (m) => m.body).values()) {
-        let stuck = false;
+      if (events.length === 0) return;
+      // Many events per D1 batch; a failure stops only its own stream.
+      const outcome = await applyInBatches(this.applier(side), side.db, descriptor.name, events.map((m) => m.body));
+      const failedAt = new Map(outcome.failures.map((f) => [f.key, f]));
+      for (const [key, group] of groupByStream(events, (m) => m.body)) {
+        const failure = failedAt.get(key);
+        if (!failure) {
+          for (const message of group) message.ack();
+          continue;
+        }
+        // Versions before the failing one are applied; it and later versions wait (applying them would re-run it).
+        const carrier = group.find((m) => m.body.version >= failure.event.version) ?? group.at(-1)!;
+        await recordFailure(side.db, descriptor.name, failure.event, failure.error, carrier.attempts, carrier.attempts > maxRetries);
         for (const message of group) {
-          // Later versions of a stuck stream wait: applying them would re-run the failing one.
-          if (stuck) {
-            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
-            continue;
-          }
-          try {
-            await applier.apply(message.body);
-            message.ack();
-          } catch (error) {
-            stuck = true;
-            await recordFailure(side.db, descriptor.name, message.body, error, message.attempts, message.attempts > maxRetries);
-            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
-          }
+          if (message.body.version < failure.event.version) message.ack();
+          else message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
         }
       }
     }
@@ -253,8 +259,29 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         status = await this.rebuilder().start();
       }
       const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation> | undefined;
-      if (queue) await queue.send(continuation(descriptor, status));
+      if (queue) {
+        // The first step starts now, not after a queue hop; the watchdog resumes the rebuild if this invocation dies.
+        await queue.send(continuation(descriptor, status, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
+        this.ctx.waitUntil(this.#runRebuildStep({ generation: status.generation, cursor: status.cursor }));
+      }
       return status;
+    }
+
+    /** Runs one step and hands the rest to a continuation message. */
+    async #runRebuildStep(expected?: { generation: number; cursor: number }): Promise<void> {
+      try {
+        const { status, more } = await this.rebuilder(await this.#rebuildingRole()).step(expected);
+        if (more && status) {
+          const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
+          await queue.send(continuation(descriptor, status));
+        }
+      } catch (error) {
+        // The queue retries it from the saved cursor, with backoff (and the watchdog, should that fail too).
+        console.error(`Projection '${descriptor.name}': rebuild step failed, will retry`, error);
+        const status = await this.rebuilder(await this.#rebuildingRole()).status();
+        const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
+        if (status?.status === 'running') await queue.send(continuation(descriptor, status), { delaySeconds: backoffSeconds(1, options.retryDelaySeconds) });
+      }
     }
 
     async rebuildStep(): Promise<RebuildStatus | null> {
@@ -277,12 +304,23 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
 
     private async continueRebuild(message: Message<RebuildContinuation>): Promise<void> {
       try {
-        const { generation, cursor } = message.body.escfRebuild;
-        const { status, more } = await this.rebuilder(await this.#rebuildingRole()).step({ generation, cursor });
-        if (more && status) {
-          const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
-          await queue.send(continuation(descriptor, status));
+        const { generation, cursor, watchdog } = message.body.escfRebuild;
+        const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
+        const rebuilder = this.rebuilder(await this.#rebuildingRole());
+        let expected: { generation: number; cursor: number } | undefined = { generation, cursor };
+        if (watchdog) {
+          const current = await rebuilder.status();
+          if (!current || current.status !== 'running' || current.generation !== generation) return message.ack();
+          if (Date.now() - current.updatedAt < REBUILD_WATCHDOG_SECONDS * 1000) {
+            // Still moving: keep watching.
+            await queue.send(continuation(descriptor, current, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
+            return message.ack();
+          }
+          expected = { generation, cursor: current.cursor }; // stalled: take over from where it stopped
+          await queue.send(continuation(descriptor, current, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
         }
+        const { status, more } = await rebuilder.step(expected);
+        if (more && status) await queue.send(continuation(descriptor, status));
         message.ack();
       } catch (error) {
         log({ level: 'warn', message: 'projection rebuild step failed; retrying', code: serializeError(error).code, projection: descriptor.name, attempt: message.attempts, error });
@@ -311,34 +349,21 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   return Entrypoint as unknown as ProjectionEntrypointClass<P, Env>;
 }
 
-/** Applies events stream by stream; one failing stream does not stop the others. */
+/** Applies events in batches across streams; one failing stream does not stop the others. */
 async function deliverAll(
   descriptor: ProjectionDescriptor,
   applier: ProjectionApplier,
   db: D1Database,
   events: readonly EventEnvelope[],
 ): Promise<DeliveryReport> {
-  let applied = 0;
-  let duplicates = 0;
-  const failures: unknown[] = [];
-  for (const group of groupByStream(events, (e) => e).values()) {
-    for (const event of group) {
-      try {
-        if ((await applier.apply(event)) === 'applied') applied++;
-        else duplicates++;
-      } catch (error) {
-        await recordFailure(db, descriptor.name, event, error, 0, false);
-        failures.push(error);
-        break;
-      }
-    }
-  }
-  if (failures.length > 0) throw failures[0];
+  const { applied, duplicates, failures } = await applyInBatches(applier, db, descriptor.name, events);
+  for (const failure of failures) await recordFailure(db, descriptor.name, failure.event, failure.error, 0, false);
+  if (failures.length > 0) throw failures[0]!.error;
   return { applied, duplicates };
 }
 
-function continuation(descriptor: ProjectionDescriptor, status: RebuildStatus): RebuildContinuation {
-  return { escfRebuild: { projection: descriptor.name, generation: status.generation, cursor: status.cursor } };
+function continuation(descriptor: ProjectionDescriptor, status: RebuildStatus, watchdog = false): RebuildContinuation {
+  return { escfRebuild: { projection: descriptor.name, generation: status.generation, cursor: status.cursor, ...(watchdog ? { watchdog } : {}) } };
 }
 
 async function defaultLogHead(env: object): Promise<number | null> {

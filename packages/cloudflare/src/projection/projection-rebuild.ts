@@ -1,40 +1,31 @@
-import { DefinitionError } from '@escf/core';
+import { DefinitionError, type EventEnvelope } from '@escf/core';
 import { type EventStore } from '@escf/core/store';
 import { type ProjectionDescriptor } from '@escf/core/internal';
 import { ProjectionApplier, unlessQuery } from './projection-applier.js';
 import { ensureProjectionSchema } from './projection-schema.js';
 import { rebuildStatusOf, type RebuildRow, type RebuildStatus } from './projection-status.js';
 import { toD1Statements } from './projection-statement.js';
-import { groupByStream, streamKeyOf } from './stream-of-event.js';
+import { applyInBatches } from './projection-batch-applier.js';
 
-/** How many streams a rebuild step applies at once. */
-const REBUILD_STREAM_CONCURRENCY = 8;
+/** Wall time one rebuild step keeps reading pages before handing over to a continuation message. */
+export const STEP_TIME_BUDGET_MS = 10_000;
 
-/**
- * Runs `work` on every item, at most `limit` at a time; waits for all of
- * them, then throws the first failure (so none is left running unobserved).
- */
-async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const failures: unknown[] = [];
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failures.length > 0) throw failures[0];
-}
+/** D1 calls one rebuild step makes at most (a Worker invocation may make 1,000; the rest is headroom). */
+export const STEP_QUERY_BUDGET = 600;
 
 /** The queue message that carries a rebuild forward, one batch at a time. */
 export interface RebuildContinuation {
-  readonly escfRebuild: { readonly projection: string; readonly generation: number; readonly cursor: number };
+  readonly escfRebuild: {
+    readonly projection: string;
+    readonly generation: number;
+    readonly cursor: number;
+    /** A delayed message that resumes the rebuild if no step has moved it for a while (the step that should have did not finish). */
+    readonly watchdog?: boolean;
+  };
 }
+
+/** How long a running rebuild may go without progress before its watchdog message resumes it. */
+export const REBUILD_WATCHDOG_SECONDS = 30;
 
 export function isRebuildContinuation(body: unknown): body is RebuildContinuation {
   return typeof body === 'object' && body !== null && typeof (body as RebuildContinuation).escfRebuild?.generation === 'number';
@@ -47,8 +38,8 @@ export interface ResettableProjection {
 }
 
 /**
- * Rebuilds a projection from the whole event log, one batch per step. The
- * cursor lives in the projection's D1 (`escf_projection_rebuilds`), so a
+ * Rebuilds a projection from the whole event log, many pages per step and
+ * many events per D1 batch (see {@link applyInBatches}). The cursor lives in the projection's D1 (`escf_projection_rebuilds`), so a
  * rebuild survives restarts: each step reads the next batch after the
  * cursor, applies it, and moves the cursor only if nobody else did — a step
  * delivered twice does nothing the second time.
@@ -73,6 +64,8 @@ export class ProjectionRebuild {
      * head, for events that were delivered only to the other database.
      */
     private readonly beforeDone?: (generation: number) => Promise<boolean>,
+    /** Pages one step applies at most (default: as many as its time and query budgets allow). */
+    private readonly pagesPerStep = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -115,49 +108,75 @@ export class ProjectionRebuild {
   }
 
   /**
-   * Applies the next batch of the log. With `expected`, does nothing unless
+   * Applies the next batches of the log, page after page, for up to
+   * {@link STEP_TIME_BUDGET_MS} or {@link STEP_QUERY_BUDGET} D1 calls (one
+   * Worker invocation may make 1,000), saving the cursor after every page so
+   * an interrupted step resumes there. With `expected`, does nothing unless
    * the rebuild is still at that generation and cursor (a stale or repeated
-   * continuation). Returns the new status and whether more batches follow.
+   * continuation). Returns the new status and whether more pages follow.
    */
   async step(expected?: { generation: number; cursor: number }): Promise<{ status: RebuildStatus | null; more: boolean }> {
     const current = await this.status();
     if (!current || current.status !== 'running') return { status: current, more: false };
     if (expected && (expected.generation !== current.generation || expected.cursor !== current.cursor)) return { status: current, more: false };
-    let read = await this.applyAfter(current.cursor);
-    let cursor = read.cursor;
-    let applied = read.count;
-    const done = read.count < this.batchSize;
-    if (done && this.beforeDone) {
-      if (!(await this.beforeDone(current.generation))) return { status: current, more: false };
-      // Events committed to the log before the switch may have been delivered to the old database only.
-      do {
-        read = await this.applyAfter(cursor);
-        cursor = read.cursor;
-        applied += read.count;
-      } while (read.count >= this.batchSize);
+    const started = Date.now();
+    // One applier for the whole step: its checkpoint cache carries over from page to page.
+    const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
+    let saved = current.cursor;
+    let queries = 1;
+    // The next page is read while this one is applied: reading and writing overlap.
+    let page = this.readAhead(saved);
+    for (let pages = 1; ; pages++) {
+      const events = await page;
+      const full = events.length >= this.batchSize;
+      // Read ahead only when this step goes on: a read left running after the step returned could be cut off.
+      const goesOn = full && pages < this.pagesPerStep && Date.now() - started < STEP_TIME_BUDGET_MS && queries < STEP_QUERY_BUDGET;
+      if (goesOn) page = this.readAhead(events.at(-1)!.position!);
+      let read = await this.apply(applier, events, saved);
+      queries += read.queries + 1;
+      let cursor = read.cursor;
+      let applied = read.count;
+      const done = !full;
+      if (done && this.beforeDone) {
+        if (!(await this.beforeDone(current.generation))) return { status: current, more: false };
+        // Events committed to the log before the switch may have been delivered to the old database only.
+        do {
+          read = await this.apply(applier, await this.store.readAll({ after: cursor, limit: this.batchSize }), cursor);
+          cursor = read.cursor;
+          applied += read.count;
+        } while (read.count >= this.batchSize);
+      }
+      if (!(await this.saveCursor(current.generation, saved, cursor, applied, done))) return { status: await this.status(), more: false };
+      saved = cursor;
+      if (done) return { status: await this.status(), more: false };
+      if (!goesOn) return { status: await this.status(), more: true };
     }
-    const now = Date.now();
-    await this.db
-      .prepare(
-        `UPDATE escf_projection_rebuilds SET cursor = ?1, applied = applied + ?2, status = ?3, updated_at = ?4, finished_at = ?5
-         WHERE projection = ?6 AND generation = ?7 AND cursor = ?8`,
-      )
-      .bind(cursor, applied, done ? 'done' : 'running', now, done ? now : null, this.descriptor.name, current.generation, current.cursor)
-      .run();
-    return { status: await this.status(), more: !done };
   }
 
-  /** Applies up to one batch of the log after `after`; returns the new cursor and how many events it read. */
-  private async applyAfter(after: number): Promise<{ cursor: number; count: number }> {
-    const events = await this.store.readAll({ after, limit: this.batchSize });
-    const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
-    await applier.preload(events.map(streamKeyOf));
-    // Each stream's events apply in version order; streams are independent —
-    // live delivery through a queue is unordered across streams too — so
-    // several streams apply at once, overlapping their D1 round trips.
-    await forEachConcurrently([...groupByStream(events, (e) => e).values()], REBUILD_STREAM_CONCURRENCY, async (stream) => {
-      for (const event of stream) await applier.apply(event);
-    });
-    return { cursor: events.at(-1)?.position ?? after, count: events.length };
+  /** Starts reading the page after `after`; if the step fails before using it, its failure is not reported twice. */
+  private readAhead(after: number): Promise<EventEnvelope[]> {
+    const page = this.store.readAll({ after, limit: this.batchSize });
+    page.catch(() => {});
+    return page;
+  }
+
+  /** Moves the cursor from `from` to `to`, unless someone else moved it (then returns false). */
+  private async saveCursor(generation: number, from: number, to: number, applied: number, done: boolean): Promise<boolean> {
+    const now = Date.now();
+    const { meta } = await this.db
+      .prepare(
+        `UPDATE escf_projection_rebuilds SET cursor = ?1, applied = applied + ?2, status = ?3, updated_at = ?4, finished_at = ?5
+         WHERE projection = ?6 AND generation = ?7 AND cursor = ?8 AND status = 'running'`,
+      )
+      .bind(to, applied, done ? 'done' : 'running', now, done ? now : null, this.descriptor.name, generation, from)
+      .run();
+    return meta.changes > 0;
+  }
+
+  /** Applies one page of the log, many events per D1 batch; returns the new cursor, how many events it held and its D1 calls. */
+  private async apply(applier: ProjectionApplier, events: readonly EventEnvelope[], after: number): Promise<{ cursor: number; count: number; queries: number }> {
+    const outcome = await applyInBatches(applier, this.db, this.descriptor.name, events);
+    if (outcome.failures.length > 0) throw outcome.failures[0]!.error;
+    return { cursor: events.at(-1)?.position ?? after, count: events.length, queries: outcome.queries + 1 };
   }
 }

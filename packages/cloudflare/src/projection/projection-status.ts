@@ -18,6 +18,8 @@ export interface RebuildStatus {
   /** The log's last position when the rebuild started, when known. */
   readonly target: number | null;
   readonly startedAt: number;
+  /** When a step last moved it (a rebuild that stops moving is resumed by its watchdog message). */
+  readonly updatedAt: number;
   readonly finishedAt: number | null;
 }
 
@@ -83,6 +85,7 @@ export interface RebuildRow {
   applied: number;
   target: number | null;
   started_at: number;
+  updated_at: number;
   finished_at: number | null;
 }
 
@@ -95,6 +98,7 @@ export function rebuildStatusOf(row: RebuildRow | undefined | null): RebuildStat
     applied: row.applied,
     target: row.target,
     startedAt: row.started_at,
+    updatedAt: row.updated_at,
     finishedAt: row.finished_at,
   };
 }

@@ -28,6 +28,7 @@ export default TallyProjection;
 export const BlueGreenTallyProjection = projectionEntrypoint(BlueGreenTally, {
   standbyDatabase: 'TALLY_BG_DB_NEXT',
   rebuildBatchSize: 7,
+  rebuildPagesPerStep: 1, // the tests interleave live events between pages
   eventStore: (env: Env) => new LateEventStore(env),
 });
 

@@ -16,6 +16,8 @@ export interface RunningSystem {
   readonly consoleUrl: URL | null;
   /** Every line the workers logged so far. */
   readonly logs: readonly string[];
+  /** When each of `logs` arrived (ms since the epoch), in the same order. */
+  readonly logTimes: readonly number[];
   /** Sends a request to the API worker: `fetch('/users', { method: 'POST', … })`. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Resolves with the first log line matching `pattern`. */
@@ -113,12 +115,14 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
   });
 
   const logs: string[] = [];
+  const logTimes: number[] = [];
   const waiters = new Set<() => void>();
   const miniflareOptions = {
     workers: workerOptions,
     port: 0,
     handleStructuredLogs: ({ message }: { message: string }) => {
       logs.push(message);
+      logTimes.push(Date.now());
       for (const wake of waiters) wake();
     },
   };
@@ -148,6 +152,7 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
     url,
     consoleUrl: secrets && system.console ? await mf.unsafeGetDirectURL(system.console.workerName) : null,
     logs,
+    logTimes,
     fetch: (path, init) => fetch(new URL(path, url), init),
     waitForLog(pattern, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

@@ -1,9 +1,12 @@
 // Archive benchmark worker: seeds a D1 event table, measures its size,
 // archives it to R2, and times whole-log reads (a projection rebuild's read
 // path) from D1 and from the archive.
-import { type EventEnvelope } from '@escf/core';
+import { defineEvent, EventHandler, Projection, type EventEnvelope } from '@escf/core';
+import { type EventStore } from '@escf/core/store';
 import { retention } from '@escf/core/retention';
-import { newId } from '@escf/core/internal';
+import { describeProjection, newId } from '@escf/core/internal';
+import { z } from 'zod';
+import { ProjectionRebuild } from '../../../src/projection/projection-rebuild.js';
 import { D1EventStore } from '../../../src/index.js';
 import { applyD1EventStoreSchema } from '../../../src/internal.js';
 import { ArchivingEventStore, EventArchiver, runArchiveBatches } from '../../../src/archive/index.js';
@@ -11,6 +14,39 @@ import { ArchivingEventStore, EventArchiver, runArchiveBatches } from '../../../
 interface Env {
   ESCF_EVENTS: D1Database;
   ESCF_ARCHIVE: R2Bucket;
+  LINES_DB: D1Database;
+}
+
+const OrderLineAdded = defineEvent('OrderLineAdded', z.object({ sku: z.string(), quantity: z.number(), unitPriceCents: z.number(), note: z.string() }));
+
+/** A projection over the bench log: quantity per order, one upsert per event. */
+@Projection('order-lines')
+class OrderLines {
+  constructor(private readonly env: Env) {}
+
+  @EventHandler(OrderLineAdded)
+  onLine(e: EventEnvelope) {
+    return this.env.LINES_DB.prepare(
+      'INSERT INTO order_lines (id, quantity) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET quantity = quantity + ?2',
+    ).bind(e.aggregateId, (e.payload as { quantity: number }).quantity);
+  }
+
+  resetReadModel() {
+    return this.env.LINES_DB.prepare('DELETE FROM order_lines');
+  }
+}
+
+/** Rebuilds OrderLines from `store` step by step (as its queue would) and times it. */
+async function rebuildProjection(env: Env, store: EventStore): Promise<{ events: number; quantity: number; ms: number }> {
+  await env.LINES_DB.prepare('CREATE TABLE IF NOT EXISTS order_lines (id TEXT PRIMARY KEY, quantity INTEGER NOT NULL)').run();
+  const rebuild = new ProjectionRebuild(describeProjection(OrderLines), new OrderLines(env), env.LINES_DB, store, 2_000, async () => null);
+  const started = Date.now();
+  await rebuild.start();
+  for (let steps = 0; (await rebuild.step()).more && steps < 1_000; steps++);
+  const ms = Date.now() - started;
+  const status = await rebuild.status();
+  const row = await env.LINES_DB.prepare('SELECT SUM(quantity) AS quantity FROM order_lines').first<{ quantity: number }>();
+  return { events: status!.applied, quantity: row!.quantity, ms };
 }
 
 const json = (value: unknown) => Response.json(value);
@@ -59,6 +95,10 @@ export default {
       const started = Date.now();
       const report = await runArchiveBatches(archiver, { maxRuns: 1_000, timeBudgetMs: 600_000 });
       return json({ ...report, ms: Date.now() - started });
+    }
+    if (url.pathname === '/rebuild-projection') {
+      const store = url.searchParams.get('from') === 'archive' ? new ArchivingEventStore(env.ESCF_EVENTS, env.ESCF_ARCHIVE, { table, cacheSegments: 2 }) : new D1EventStore(env.ESCF_EVENTS, { table });
+      return json(await rebuildProjection(env, store));
     }
     if (url.pathname === '/rebuild') {
       // Read the whole log in pages of 500 and fold it, as a projection rebuild does.

@@ -33,7 +33,7 @@ export class Probe {
 
 export const CounterAggregate = durableObjectFor(Counter, { queues: ['PROBE_QUEUE'] });
 export const SyncCounterAggregate = durableObjectFor(Counter, { services: ['PROBE'] });
-const ProbeProjection = projectionEntrypoint(Probe, { rebuildBatchSize: 500 });
+const ProbeProjection = projectionEntrypoint(Probe, { rebuildBatchSize: 2000 });
 const clients = aggregateClients({
   counter: { aggregate: Counter, binding: 'COUNTER_AGGREGATE' },
   syncCounter: { aggregate: Counter, binding: 'SYNC_COUNTER_AGGREGATE' },
@@ -75,6 +75,34 @@ export default class BenchEntrypoint extends ProbeProjection {
           await store.append({ aggregateType: 'Counter', aggregateId }, events, { expectedVersion: 0 });
         }
         return Response.json({ seeded: n });
+      }
+      case '/burst': {
+        // n concurrent executeSync commands on ONE aggregate: each answers once its own version is delivered.
+        const sync = url.searchParams.get('via') !== 'async';
+        const counter = sync ? clients(env, { sync: true }).syncCounter(`${run}-hot`) : clients(env).syncCounter(`${run}-hot`);
+        await counter.count({ by: 1 }); // the object exists and is warm
+        const started = Date.now();
+        const latencies = await Promise.all(
+          Array.from({ length: n }, async () => {
+            const sent = Date.now();
+            await counter.count({ by: 1 });
+            return Date.now() - sent;
+          }),
+        );
+        return Response.json({ latencies, ms: Date.now() - started });
+      }
+      case '/read': {
+        // The whole log read in pages, as a rebuild reads it, without applying: the ceiling a rebuild is compared with.
+        const store = new D1EventStore(env.ESCF_EVENTS);
+        const started = Date.now();
+        let events = 0;
+        for (let after = 0; ; ) {
+          const page = await store.readAll({ after, limit: 500 });
+          if (page.length === 0) break;
+          events += page.length;
+          after = page.at(-1)!.position!;
+        }
+        return Response.json({ events, ms: Date.now() - started });
       }
       case '/rebuild':
         return Response.json(await this.rebuild());
