@@ -46,7 +46,8 @@ export {
 export { upcast, LensChain, type Lens } from './upcast/lens.js';
 export { Upcast } from './upcast/upcast.decorator.js';
 export { retiredEvent, type RetiredEventReader, type StoredEventReading } from './upcast/retired-event.js';
-export { Upcaster, type StoredEvent, type UpcastReading } from './upcast/upcaster.js';
+export { Upcaster, type ReadContext, type StoredEvent, type UpcastReading } from './upcast/upcaster.js';
+export { StreamFold, streamFold, type LensContext, type StreamFoldHandler } from './upcast/stream-fold.js';
 
 export { EscfError, type SerializedError } from './errors/escf-error.js';
 export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';

@@ -100,7 +100,9 @@ export class ProjectionApplier {
   /** Runs the handlers for the stream's next event and commits their statements with the checkpoint. */
   private async applyNext(event: EventEnvelope, key: string): Promise<void> {
     const statements: D1PreparedStatement[] = [];
-    for (const reading of this.upcaster.read(event)) {
+    // Lenses that fold over the stream read its earlier events (rare: old versions of such events only).
+    const context = this.upcaster.needsStreamHistory(event) ? { earlier: await this.store.readStream(streamOf(event), { limit: event.version - 1 }) } : {};
+    for (const reading of this.upcaster.read(event, context)) {
       const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
       if (!handler) continue; // an event this projection does not handle still advances the checkpoint
       const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };
