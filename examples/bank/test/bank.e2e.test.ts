@@ -82,10 +82,16 @@ describe('the bank over HTTP', () => {
     expect((await balanceOf(to)).balance).toBe(0);
   });
 
-  it('flags a large withdrawal on the account (a process fed by its queue)', async () => {
+  it('reports and flags a large withdrawal on the account (a process fed by its queue)', async () => {
     const id = await openAccount('Ada', 50_000);
     await bank.fetch(`/accounts/${id}/withdrawals`, json({ amount: 20_000, reference: 'car' }));
     await bank.waitForLog(new RegExp(`Large withdrawal on ${id}: 20000`), 20_000);
+    // …and the process's command recorded the flag on the account (in the shared log).
+    const log = await bank.d1('ESCF_EVENTS');
+    await eventually(async () => {
+      const row = await log.prepare('SELECT COUNT(*) AS n FROM escf_events WHERE aggregate_id = ?1 AND events LIKE ?2').bind(id, '%LargeWithdrawalFlagged%').first<{ n: number }>();
+      return row!.n === 1;
+    }, { timeoutMs: 20_000, what: 'the flag on the account' });
   });
 
   it('serves its OpenAPI description', async () => {
