@@ -89,7 +89,10 @@ describe('escf generate', () => {
     expect(notify.triggers).toEqual({ crons: ['0 * * * *'] });
     expect(notify.services).toEqual([{ binding: 'SESSIONS', service: 'shop-sessions' }]);
     const entry = shop.read('workers/notify/src/escf.generated.ts');
-    expect(entry).toContain("export const NotifyEntrypoint = processEntrypoint(Notify, { database: 'NOTIFY_DB' });");
+    // It sends commands to Account: the generated entry gives it a sender over the Durable Object binding.
+    expect(entry).toContain(
+      "export const NotifyEntrypoint = processEntrypoint(Notify, { commands: (env: object) => aggregateCommandSender(env, [{ aggregate: Account, binding: 'ACCOUNT_AGGREGATE' }]), database: 'NOTIFY_DB' });",
+    );
     expect(shop.read('workers/notify/migrations/0000_escf_process_events.sql')).toContain('escf_process_events');
     // wrangler appends an INSERT to each migration: the last statement must be terminated.
     for (const sql of ['workers/notify/migrations/0000_escf_process_events.sql', 'workers/sessions/migrations/0000_escf_projection_checkpoints.sql', 'workers/api/migrations/escf-events/0001_escf_events.sql']) {

@@ -38,6 +38,7 @@ export type {
 export { upcast, LensChain, type Lens } from './upcast/lens.js';
 export { Upcast } from './upcast/upcast.decorator.js';
 export { retiredEvent, type RetiredEventReader } from './upcast/retired-event.js';
+export { StreamFold, streamFold, type LensContext, type StreamFoldHandler } from './upcast/stream-fold.js';
 
 export { EscfError, type SerializedError } from './errors/escf-error.js';
 export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';

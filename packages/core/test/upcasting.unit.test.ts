@@ -93,12 +93,12 @@ describe('Upcaster', () => {
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 4 }), (words) => {
         const v1 = { name: words.join(' ') };
-        expect(v1ToV2!.down!(v1ToV2!.up(v1))).toEqual(v1);
+        expect(v1ToV2!.down!(v1ToV2!.up(v1, { metadata: {}, stream: undefined }))).toEqual(v1);
       }),
     );
     fc.assert(
       fc.property(fc.record({ firstName: word, lastName: word }), (v2) => {
-        expect(v2ToV3!.down!(v2ToV3!.up(v2))).toEqual(v2);
+        expect(v2ToV3!.down!(v2ToV3!.up(v2, { metadata: {}, stream: undefined }))).toEqual(v2);
       }),
     );
   });

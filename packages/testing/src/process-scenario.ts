@@ -100,10 +100,10 @@ export function processScenario<P extends object, Effects extends object = any, 
           const method = (instance as Record<string | symbol, (e: EventEnvelope, context: unknown) => unknown>)[member]!;
           return Promise.resolve(method.call(instance, envelope, { effects: recorded, commands: processCommandsFor(sender, descriptor.name, trigger), env: options.env }));
         });
-        const first = await delivery.deliverAll(events);
+        await delivery.deliverAll(events);
         const sent = commands.length;
         const called = effects.length;
-        expect(await delivery.deliverAll(events), 'a redelivery must find every event handled').toEqual({ handled: 0, duplicates: first.handled });
+        expect((await delivery.deliverAll(events)).handled, 'a redelivery must find every event handled').toBe(0);
         expect(commands.length, 'a redelivery must send no command').toBe(sent);
         expect(effects.length, 'a redelivery must call no effect').toBe(called);
         return { events, commands, effects };

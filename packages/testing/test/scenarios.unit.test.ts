@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Counted, Counter, Measured, Poked } from '../../cloudflare/test/projection/counter-domain.js';
 import { Notifier } from '../../cloudflare/test/projection/notifier-process.js';
 import { TALLY_SCHEMA, Tally } from '../../cloudflare/test/projection/tally-projection.js';
+import { AccountOpened, Deposited, Wallet } from '../../../docs/snippets/lens-context.js';
 import { InMemoryAggregates, TestClock, TestWorkflowStep, inStream, processScenario, projectionScenario, scenario, sqliteD1Database } from '../src/index.js';
 
 describe('projectionScenario', () => {
@@ -163,3 +164,37 @@ class NoResetTally {
     return this.env.NO_RESET_TALLY_DB.prepare('SELECT * FROM tally WHERE id = ?').bind(id).first();
   }
 }
+
+describe('lenses that fold over the stream, in projections and processes', () => {
+  @Projection('wallet-deposits')
+  class WalletDeposits {
+    constructor(private readonly env: { WALLET_DEPOSITS_DB: D1Database }) {}
+    @EventHandler(Deposited)
+    onDeposited(e: Envelope<Deposited>) {
+      return this.env.WALLET_DEPOSITS_DB.prepare('INSERT INTO deposits (wallet, version, amount, currency) VALUES (?1, ?2, ?3, ?4)').bind(e.aggregateId, e.version, e.payload.amount, e.payload.currency);
+    }
+    resetReadModel() {
+      return this.env.WALLET_DEPOSITS_DB.prepare('DELETE FROM deposits');
+    }
+  }
+
+  @Process('wallet-receipts')
+  class WalletReceipts {
+    @EventHandler(Deposited)
+    async onDeposited(e: Envelope<Deposited>, { effects }: ProcessHandlerContext<{ receipt(text: string): Promise<void> }>) {
+      await effects.receipt(`${e.payload.amount} ${e.payload.currency}`);
+    }
+  }
+
+  const history = inStream(Wallet, 'w1', new AccountOpened({ owner: 'Ada', currency: 'CHF' }), { type: 'Deposited', schemaVersion: 1, payload: { amount: 5 } });
+
+  it('a projection reads a v1 event with the stream history the lens needs (live, redelivered and rebuilt)', async () => {
+    await projectionScenario(WalletDeposits, { schema: 'CREATE TABLE deposits (wallet TEXT, version INTEGER, amount INTEGER, currency TEXT)' })
+      .given(history)
+      .thenRows('SELECT * FROM deposits', [{ wallet: 'w1', version: 2, amount: 5, currency: 'CHF' }]);
+  });
+
+  it('so does a process', async () => {
+    await processScenario(WalletReceipts, { effects: { receipt: async () => {} } }).when(history).thenEffects({ name: 'receipt', args: ['5 CHF'] });
+  });
+});

@@ -67,10 +67,22 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
       ...(reactor.kind === 'projection' || reactor.delivery === 'queue' ? [`maxRetries: ${maxRetries}`] : []),
       ...(reactor.delivery === 'queue' ? [`deadLetterQueue: '${reactor.deadLetterQueue}'`] : []),
     ];
+    // A process that sends commands reaches those aggregates through their Durable Object bindings.
+    // Before the user's options: their own `commands` wins.
+    let commandSender = '';
+    if (reactor.kind === 'process' && worker.commands.length > 0) {
+      use('@escf/cloudflare', 'aggregateCommandSender');
+      const targets = worker.commands.map(({ aggregate, hostDir }) => {
+        const host = system.workers.find((w) => w.kind === 'api' && w.dir === hostDir)!;
+        use(importSpecifier(file, host.from), aggregate.exportName);
+        return `{ aggregate: ${aggregate.exportName}, binding: '${aggregate.binding}' }`;
+      });
+      commandSender = `commands: (env: object) => aggregateCommandSender(env, [${targets.join(', ')}]), `;
+    }
     const name = `${reactor.exportName}Entrypoint`;
     body.push(
       `/** The ${reactor.kind} '${reactor.name}': queue consumer, direct delivery and RPC${reactor.kind === 'projection' ? ' queries' : ''}. */`,
-      `export const ${name} = ${factory}(${reactor.exportName}, { ${extra}${options.join(', ')} });`,
+      `export const ${name} = ${factory}(${reactor.exportName}, { ${commandSender}${extra}${options.join(', ')} });`,
       `export default ${name};`,
       '',
     );

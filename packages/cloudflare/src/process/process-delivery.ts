@@ -116,7 +116,7 @@ export class ProcessDelivery {
     const where = (this.descriptor.processClass as { name?: string }).name || this.descriptor.name;
     let calls: Array<{ member: string | symbol; envelope: EventEnvelope }>;
     try {
-      calls = this.handlerCalls(event);
+      calls = await this.handlerCalls(event);
     } catch (error) {
       throw new ProcessHandlerError(this.descriptor.name, where, event, streamKeyOf(event), error);
     }
@@ -145,9 +145,11 @@ export class ProcessDelivery {
   }
 
   /** The handlers an event reaches, each with its upcast reading. */
-  private handlerCalls(event: EventEnvelope): Array<{ member: string | symbol; envelope: EventEnvelope }> {
+  private async handlerCalls(event: EventEnvelope): Promise<Array<{ member: string | symbol; envelope: EventEnvelope }>> {
     const calls: Array<{ member: string | symbol; envelope: EventEnvelope }> = [];
-    for (const reading of this.upcaster.read(event)) {
+    // Lenses that fold over the stream read its earlier events (old versions of such events only).
+    const context = this.upcaster.needsStreamHistory(event) ? { earlier: await this.store().readStream(streamOf(event), { limit: event.version - 1 }) } : {};
+    for (const reading of this.upcaster.read(event, context)) {
       const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
       if (handler) calls.push({ member: handler.member, envelope: { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload } });
     }

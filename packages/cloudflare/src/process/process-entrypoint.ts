@@ -116,6 +116,12 @@ export type ProcessEntrypointClass<Env> = new (
  * derived from it. Processes are never driven by projection rebuilds, so
  * replaying the log never runs their effects.
  *
+ * Like projections: failing messages are retried with backoff and recorded
+ * as stuck streams (`status()`), the dead-letter queue is consumed
+ * (`deadLetterQueue`), `retryStuck()` and `redrive(range)` hand events to the
+ * process again (handled ones are skipped by id), and `ordering: 'stream'`
+ * adds per-stream order, checkpoints and gap fill from the D1 log.
+ *
  * @example
  * ```ts
  * export default processEntrypoint(SendEmailVerification, {

@@ -127,7 +127,9 @@ export class ProjectionApplier {
   /** Runs the handlers for `event` (through the upcaster) and returns their statements, not yet committed. */
   async handlerStatements(event: EventEnvelope, key: string): Promise<D1PreparedStatement[]> {
     const statements: D1PreparedStatement[] = [];
-    for (const reading of this.upcaster.read(event)) {
+    // Lenses that fold over the stream read its earlier events (rare: old versions of such events only).
+    const context = this.upcaster.needsStreamHistory(event) ? { earlier: await this.store.readStream(streamOf(event), { limit: event.version - 1 }) } : {};
+    for (const reading of this.upcaster.read(event, context)) {
       const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
       if (!handler) continue; // an event this projection does not handle still advances the checkpoint
       const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };

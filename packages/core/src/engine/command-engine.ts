@@ -43,6 +43,8 @@ export interface ApplicableEvent {
   readonly schemaVersion?: number;
   readonly payload: unknown;
   readonly id?: string;
+  /** The envelope's metadata, which lenses may read. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -97,6 +99,8 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
   replay(instance: A, events: Iterable<ApplicableEvent>): void {
     const context = contextOf(instance);
     const { upcaster, reducers } = this.descriptor;
+    // Lenses that fold over the stream need its earlier events: known when the replay starts at version 1.
+    const earlier: StoredEvent[] | undefined = context.version === 0 ? [] : undefined;
     for (const event of events) {
       const reducer = reducers.get(event.type);
       if (reducer && (event.schemaVersion === undefined || event.schemaVersion === reducer.event.version)) {
@@ -104,10 +108,11 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
         context.state = this.reduce(instance, event.type, event.payload, event.id);
       } else {
         const stored = event.schemaVersion === undefined ? { ...event, schemaVersion: 1 } : (event as StoredEvent);
-        for (const reading of upcaster.read(stored)) {
+        for (const reading of upcaster.read(stored, earlier ? { earlier } : {})) {
           context.state = this.reduce(instance, reading.type, reading.payload, event.id);
         }
       }
+      earlier?.push(event.schemaVersion === undefined ? { ...event, schemaVersion: reducer?.event.version ?? 1 } : (event as StoredEvent));
       context.version += 1;
     }
   }

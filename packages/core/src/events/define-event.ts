@@ -37,7 +37,7 @@ export function defineEvent<const N extends string, S extends StandardSchemaV1<a
   schema: S,
   options: EventOptions<StandardSchemaV1.InferOutput<S>> & {
     /** The event's history: lenses from version 1 to `version` (see `upcast()`). */
-    readonly upcast?: LensChain<StandardSchemaV1.InferInput<S>, any, boolean>;
+    readonly upcast?: LensChain<StandardSchemaV1.InferInput<S>, any, boolean, any>;
   } = {},
 ): SchemaEventClass<N, S> {
   const where = `defineEvent('${String(type)}')`;
@@ -56,6 +56,6 @@ export function defineEvent<const N extends string, S extends StandardSchemaV1<a
     schema,
     sensitive: checkedSensitive(options.sensitive, where),
   });
-  if (options.upcast) setLensChain(SchemaEvent, options.upcast as LensChain<unknown, unknown>);
+  if (options.upcast) setLensChain(SchemaEvent, options.upcast as unknown as LensChain<unknown, unknown>);
   return SchemaEvent as unknown as SchemaEventClass<N, S>;
 }

@@ -7,6 +7,6 @@
  *
  * @packageDocumentation
  */
-export { Upcaster, type StoredEvent, type UpcastReading } from './upcaster.js';
+export { Upcaster, type ReadContext, type StoredEvent, type UpcastReading } from './upcaster.js';
 export type { StoredEventReading } from './retired-event.js';
 export { eventDefinitionOf } from '../events/event.decorator.js';

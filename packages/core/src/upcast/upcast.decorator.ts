@@ -19,12 +19,12 @@ const chains = new WeakMap<object, LensChain<unknown, unknown>>();
  * export class UserCreated extends DomainEvent<UserCreated> { … }
  * ```
  */
-export function Upcast<Current>(chain: LensChain<Current, any, boolean>) {
+export function Upcast<Current>(chain: LensChain<Current, any, boolean, any>) {
   // The constraint makes the compiler compare the class's payload with the chain's current shape.
   return <T extends abstract new (payload: Current) => DomainEvent<any>>(target: T, context?: unknown): T => {
     if (typeof target !== 'function') throw new DefinitionError('@Upcast must decorate an event class.');
     if (chains.has(target)) throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);
-    chains.set(target, chain as LensChain<unknown, unknown>);
+    chains.set(target, chain as unknown as LensChain<unknown, unknown>);
     return target as T;
   };
 }

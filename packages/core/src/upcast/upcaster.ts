@@ -5,11 +5,23 @@ import { eventDefinitionOfInstance } from '../events/event.decorator.js';
 import { validateAgainst } from '../schema/validate.js';
 import type { Lens } from './lens.js';
 import { retiredEventReader, type StoredEventReading } from './retired-event.js';
+import type { LensContext, StreamFold } from './stream-fold.js';
 import { lensChainOf } from './upcast.decorator.js';
 
 /** A stored event as any reader holds it. */
 export interface StoredEvent extends StoredEventReading {
   readonly id?: string;
+  /** The envelope's metadata, which lenses may read. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a reader knows besides the event: the stream's earlier events, in
+ * version order (all of them, from version 1), for lenses that fold over
+ * the stream (`upcast().withStream(…)`). See {@link Upcaster.needsStreamHistory}.
+ */
+export interface ReadContext {
+  readonly earlier?: readonly StoredEvent[];
 }
 
 /**
@@ -24,7 +36,7 @@ export interface UpcastReading {
   readonly definition: EventDefinition | undefined;
 }
 
-type PayloadReader = (payload: unknown) => unknown;
+type PayloadReader = (payload: unknown, context: LensContext<unknown>) => unknown;
 
 /** The readers of one event type, indexed by stored version; composed once. */
 interface CompiledEvent {
@@ -33,6 +45,8 @@ interface CompiledEvent {
   readonly readers: ReadonlyArray<PayloadReader | undefined>;
   /** Why a version is unreadable, for the error message. */
   readonly newestReadable: number;
+  /** The chain's fold over the stream's earlier events, if its lenses read one. */
+  readonly fold: StreamFold<unknown> | undefined;
 }
 
 const compiled = new WeakMap<EventDefinition, CompiledEvent>();
@@ -60,47 +74,24 @@ export class Upcaster {
     }
   }
 
-  /** Reads one stored event as zero (a removal), one, or several (a split) current events. */
-  read(stored: StoredEvent): UpcastReading[] {
+  /**
+   * True when reading `stored` needs the stream's earlier events: it is at
+   * an older version of an event whose lenses fold over the stream. Readers
+   * that hold single events (projections, processes) then load them and
+   * pass them as `context.earlier`.
+   */
+  needsStreamHistory(stored: StoredEvent): boolean {
     const event = this.byType.get(stored.type);
-    if (event) return [this.readKnown(event, stored)];
+    return event !== undefined && event.fold !== undefined && stored.schemaVersion < event.definition.version;
+  }
+
+  /** Reads one stored event as zero (a removal), one, or several (a split) current events. */
+  read(stored: StoredEvent, context: ReadContext = {}): UpcastReading[] {
+    const event = this.byType.get(stored.type);
+    if (event) return [readKnown(event, stored, context)];
     const retired = retiredEventReader(stored.type);
     if (retired) return this.readRetired(retired, stored);
     return [{ type: stored.type, schemaVersion: stored.schemaVersion, payload: stored.payload, definition: undefined }];
-  }
-
-  private readKnown(event: CompiledEvent, stored: StoredEvent): UpcastReading {
-    const { definition } = event;
-    if (stored.schemaVersion === definition.version) {
-      return { type: definition.type, schemaVersion: definition.version, payload: stored.payload, definition };
-    }
-    const reader = event.readers[stored.schemaVersion];
-    if (!reader) {
-      throw new UpcastError(
-        stored.schemaVersion > definition.version
-          ? `it was written by newer code; this code emits version ${definition.version} and can read up to version ${event.newestReadable}. Add a lens with \`down\` for version ${stored.schemaVersion} (see upcast().current()), or finish the deploy.`
-          : `no lens leads from version ${stored.schemaVersion} to ${definition.version}.`,
-        stored,
-      );
-    }
-    let payload: unknown;
-    try {
-      payload = reader(stored.payload);
-    } catch (error) {
-      throw new UpcastError(`a lens threw: ${(error as Error)?.message ?? String(error)}`, stored);
-    }
-    const validated = validateAgainst(definition.schema, payload);
-    if (validated instanceof Promise) {
-      throw new UpcastError('the current schema validates asynchronously, which reading events cannot wait for.', stored);
-    }
-    if (!validated.ok) {
-      throw new UpcastError(`the upcast payload does not match the current schema of '${definition.type}'.`, stored, {
-        issues: validated.issues,
-      });
-    }
-    // Keep the lens's plain output: a DTO class's validated value is an instance.
-    const value = (definition.schema as unknown) === definition.eventClass ? payload : validated.value;
-    return { type: definition.type, schemaVersion: definition.version, payload: value, definition };
   }
 
   private readRetired(readAs: NonNullable<ReturnType<typeof retiredEventReader>>, stored: StoredEvent): UpcastReading[] {
@@ -127,6 +118,62 @@ export class Upcaster {
     }
     this.byType.set(type, event);
   }
+}
+
+function readKnown(event: CompiledEvent, stored: StoredEvent, context: ReadContext): UpcastReading {
+  const { definition } = event;
+  if (stored.schemaVersion === definition.version) {
+    return { type: definition.type, schemaVersion: definition.version, payload: stored.payload, definition };
+  }
+  const reader = event.readers[stored.schemaVersion];
+  if (!reader) {
+    throw new UpcastError(
+      stored.schemaVersion > definition.version
+        ? `it was written by newer code; this code emits version ${definition.version} and can read up to version ${event.newestReadable}. Add a lens with \`down\` for version ${stored.schemaVersion} (see upcast().current()), or finish the deploy.`
+        : `no lens leads from version ${stored.schemaVersion} to ${definition.version}.`,
+      stored,
+    );
+  }
+  let payload: unknown;
+  try {
+    payload = reader(stored.payload, { metadata: stored.metadata ?? {}, stream: event.fold && stored.schemaVersion < definition.version ? foldStream(event, stored, context) : undefined });
+  } catch (error) {
+    if (error instanceof UpcastError) throw error;
+    throw new UpcastError(`a lens threw: ${(error as Error)?.message ?? String(error)}`, stored);
+  }
+  const validated = validateAgainst(definition.schema, payload);
+  if (validated instanceof Promise) {
+    throw new UpcastError('the current schema validates asynchronously, which reading events cannot wait for.', stored);
+  }
+  if (!validated.ok) {
+    throw new UpcastError(`the upcast payload does not match the current schema of '${definition.type}'.`, stored, {
+      issues: validated.issues,
+    });
+  }
+  // Keep the lens's plain output: a DTO class's validated value is an instance.
+  const value = (definition.schema as unknown) === definition.eventClass ? payload : validated.value;
+  return { type: definition.type, schemaVersion: definition.version, payload: value, definition };
+}
+
+
+/** The chain's fold over the events before `stored` in its stream, each read as its current shape. */
+function foldStream(event: CompiledEvent, stored: StoredEvent, context: ReadContext): unknown {
+  const fold = event.fold!;
+  const earlier = context.earlier;
+  if (!earlier) {
+    throw new UpcastError(
+      "its lenses fold over the stream's earlier events (upcast().withStream(…)), but the reader did not supply them; read the stream from version 1, or pass them as context.earlier.",
+      stored,
+    );
+  }
+  let state = fold.initial;
+  earlier.forEach((previous, index) => {
+    const handler = fold.handlers.find((h) => h.definition.type === previous.type || (lensChainOf(h.definition.eventClass)?.formerly ?? []).includes(previous.type));
+    if (!handler) return;
+    const reading = readKnown(compile(handler.definition), previous, { earlier: earlier.slice(0, index) });
+    state = handler.apply(state, reading.payload);
+  });
+  return state;
 }
 
 /** Checks a definition's chain against its version and composes one reader per stored version. */
@@ -164,7 +211,7 @@ function compile(definition: EventDefinition): CompiledEvent {
       newestReadable = version;
     }
   }
-  const event = { definition, readers, newestReadable };
+  const event = { definition, readers, newestReadable, fold: chain?.streamFold };
   compiled.set(definition, event);
   return event;
 }
@@ -172,11 +219,11 @@ function compile(definition: EventDefinition): CompiledEvent {
 function composeUp(lenses: ReadonlyArray<Lens<any, any>>): PayloadReader {
   if (lenses.length === 1) {
     const [only] = lenses;
-    return (payload) => only!.up(payload);
+    return (payload, context) => only!.up(payload, context);
   }
-  return (payload) => {
+  return (payload, context) => {
     let value = payload;
-    for (let i = 0; i < lenses.length; i++) value = lenses[i]!.up(value);
+    for (let i = 0; i < lenses.length; i++) value = lenses[i]!.up(value, context);
     return value;
   };
 }

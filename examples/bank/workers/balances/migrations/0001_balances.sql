@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS balances (account_id TEXT PRIMARY KEY, owner TEXT NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, balance INTEGER NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS statement_lines (account_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT, reference TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (account_id, version));

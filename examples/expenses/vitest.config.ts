@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The expenses example end to end, from Node: `*.e2e.test.ts` start all three
+ * workers in workerd (startSystem from @escf/testing/system) and drive them
+ * over HTTP; `*.node.test.ts` run `escf check`. The domain's
+ * `*.unit.test.ts` run in the root `unit` project.
+ */
+export default defineProject({
+  test: {
+    name: 'example-expenses',
+    environment: 'node',
+    include: [here('./test/**/*.e2e.test.ts'), here('./test/**/*.node.test.ts')],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
