@@ -255,8 +255,9 @@ export function durableObjectFor<A extends Aggregate<any>>(
   aggregateClass: AggregateClass<A>,
   options: AggregateHostOptions = {},
 ): AggregateHostClass<A> {
-  const resolved = resolveHostOptions(options);
-  engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
+  const engine = engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
+  const sensitiveFields = new Map([...engine.descriptor.reducers.values()].filter((r) => r.event.sensitive.length > 0).map((r) => [r.event.type, r.event.sensitive]));
+  const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields };
   if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
     throw new DefinitionError(
       `${aggregateClass.type} declares static unique values: pass durableObjectFor(${aggregateClass.type}, { uniqueness: { claims: '<UniqueValueClaims binding>', owner: '<this aggregate's binding>' } }).`,

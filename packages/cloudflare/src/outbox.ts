@@ -1,4 +1,4 @@
-import { InternalError, type EventEnvelope, type StreamId } from '@escf/core';
+import { InternalError, redactSensitive, type EventEnvelope, type StreamId } from '@escf/core';
 import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
 import type { ResolvedHostOptions } from './host-options.js';
@@ -49,6 +49,14 @@ export class Outbox {
     private readonly env: () => Record<string, unknown>,
     private readonly options: ResolvedHostOptions,
   ) {}
+
+  /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
+  private forReceiver(binding: string, events: EventEnvelope[]): EventEnvelope[] {
+    const fields = this.options.sensitiveFields;
+    if (!fields || fields.size === 0) return events;
+    const needed = this.options.sensitiveReceivers[binding] ?? [];
+    return events.map((event) => (needed.includes(event.type) ? event : redactSensitive(event, fields.get(event.type))));
+  }
 
   /** After a commit with events: make sure an alarm will drain them. No storage write if one is pending. */
   afterCommit(): void {
@@ -178,7 +186,7 @@ export class Outbox {
       try {
         published += await this.publish(identity, `queue:${binding}`, async (events) => {
           const queue = this.binding<Queue>(binding, 'sendBatch');
-          for (const batch of splitIntoQueueBatches(events)) {
+          for (const batch of splitIntoQueueBatches(this.forReceiver(binding, events))) {
             await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
           }
         });
@@ -189,7 +197,7 @@ export class Outbox {
     for (const binding of this.options.services) {
       try {
         published += await this.publish(identity, `service:${binding}`, async (events) => {
-          await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
+          await this.binding<EventSubscriber>(binding, 'deliver').deliver(this.forReceiver(binding, events));
         }, SERVICE_BATCH_SIZE);
       } catch (error) {
         failures.push(`service ${binding}: ${messageOf(error)}`);

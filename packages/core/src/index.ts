@@ -18,6 +18,7 @@ export { defineEvent, type SchemaEvent, type SchemaEventClass } from './events/d
 export type { EventDefinition, EventOptions } from './events/event-definition.js';
 export type { Envelope, EventEnvelope, EventMetadata } from './events/envelope.js';
 export { newId } from './events/event-id.js';
+export { redactSensitive } from './events/redact-sensitive.js';
 
 export { isDtoClass, isStandardSchema, type DtoClass, type InferInputOf, type InferOutput, type InputDefinition } from './schema/input-definition.js';
 export { validateAgainst, type ValidationOutcome } from './schema/validate.js';
