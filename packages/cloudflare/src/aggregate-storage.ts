@@ -114,6 +114,11 @@ export class AggregateStorage {
     return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
   }
 
+  /** Deletes the state snapshot: the next load replays the events. */
+  dropSnapshot(): void {
+    if (this.tables) this.sql.exec('DELETE FROM escf_snapshot');
+  }
+
   /** The highest stored version (0 without events). */
   headVersion(): number {
     if (!this.tables) return 0;

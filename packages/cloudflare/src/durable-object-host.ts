@@ -20,6 +20,7 @@ import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions
 import { Outbox, type OutboxReport } from './outbox.js';
 import { faultPoint } from './fault-points.js';
 import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
+import { SensitiveCipher } from './crypto-shredding/sensitive-cipher.js';
 import { DefinitionError, uniqueValuesOf } from '@escf/core';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 
@@ -52,6 +53,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   readonly #outbox: Outbox;
   readonly #mutex = new CommandMutex();
   readonly #uniqueValues: UniqueValueLedger | undefined;
+  readonly #cipher: SensitiveCipher | undefined;
   /** Warm state: the instance at its latest committed version, after the first load. */
   #instance: A | null = null;
   #address: AggregateAddress | null = null;
@@ -63,8 +65,12 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     this.#engine = engineFor(aggregateClass);
     this.#options = options;
     this.#storage = new AggregateStorage(ctx.storage);
+    if (options.encryptSensitive && options.sensitiveFields && options.sensitiveFields.size > 0) {
+      this.#cipher = new SensitiveCipher(ctx.storage.sql, options.sensitiveFields);
+    }
+    const cipher = this.#cipher;
     // Read env lazily: bindings may be swapped (tests inject faults this way).
-    this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options);
+    this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options, cipher ? (events) => cipher.open(events) : undefined);
     const unique = uniqueValuesOf(aggregateClass);
     if (unique && options.uniqueness) this.#uniqueValues = new UniqueValueLedger(ctx.storage.sql, this.#engine.type, unique, options.uniqueness);
   }
@@ -100,6 +106,25 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         const instance = await this.#load(checkAddress(address));
         const { state, version } = this.#engine.stateOf(instance);
         return { state: state as StateOf<A>, version };
+      }),
+    );
+  }
+
+  /**
+   * Crypto-shredding: deletes this instance's key, so its sealed sensitive
+   * fields (`encryptSensitive`) are unreadable everywhere — its storage, the
+   * D1 log, archives — and its snapshot, which holds them in clear, is dropped.
+   */
+  eraseSensitive(address: AggregateAddress): Promise<RpcReply<{ erased: boolean }>> {
+    return replyFrom(() =>
+      this.#mutex.run(async () => {
+        await this.#load(checkAddress(address));
+        if (!this.#cipher) return { erased: false };
+        this.#cipher.shred();
+        this.#storage.dropSnapshot();
+        this.#instance = null;
+        this.#address = null;
+        return { erased: true };
       }),
     );
   }
@@ -158,16 +183,18 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const hasEvents = decision.events.length > 0;
     faultPoint('command:decided');
     const snapshot = hasEvents && decision.version - this.#snapshotVersion >= this.#options.snapshotEvery;
+    // Sensitive fields are stored sealed (crypto-shredding); the result keeps them in clear for the caller.
+    const stored = this.#cipher && hasEvents ? await this.#cipher.seal(decision.events) : decision.events;
     // Unique values the new state holds: claimed before the commit, recorded in it, settled after it.
     const claims = hasEvents && this.#uniqueValues ? await this.#uniqueValues.prepare(this.env as object, address, decision.state) : undefined;
     if (claims && !claims.empty) faultPoint('command:claimed');
     try {
       this.#storage.commit({
-        events: decision.events,
+        events: stored,
         ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
         ...(options.idempotencyKey === undefined
           ? {}
-          : { idempotency: { key: options.idempotencyKey, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
+          : { idempotency: { key: options.idempotencyKey, result: { ...result, events: stored }, expiresAt: now + this.#options.idempotencyTtlMs } }),
         ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
         ...(claims && !claims.empty ? { alsoWrite: claims.write } : {}),
       });
@@ -218,8 +245,10 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     // Stale snapshot (other code version) or none: rebuild from our own events.
     const identityForRead = identity ?? { aggregateType: this.#engine.type, ...address };
     // Events pruned by retention (archived to R2) are read back when the snapshot does not cover them.
-    this.#engine.replay(instance, await prunedHistory(this.ctx.storage, this.env, identityForRead, from));
-    this.#engine.replay(instance, this.#storage.readEvents(identityForRead, from));
+    const archived = await prunedHistory(this.ctx.storage, this.env, identityForRead, from);
+    this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(archived) : archived);
+    const local = this.#storage.readEvents(identityForRead, from);
+    this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(local) : local);
     this.#instance = instance;
     this.#address = address;
     this.#identityStored = identity !== null;

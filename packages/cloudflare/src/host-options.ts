@@ -43,6 +43,14 @@ export interface AggregateHostOptions {
    * hash. The D1 log keeps them (see crypto-shredding in docs/security.md).
    */
   readonly sensitiveReceivers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Encrypt sensitive fields at rest with a key per aggregate instance
+   * (AES-GCM, kept in its Durable Object): its own storage and the D1 log
+   * hold ciphertext, and `eraseSensitive()` deletes the key —
+   * crypto-shredding. Receivers in `sensitiveReceivers` still get plaintext
+   * on live delivery; a rebuild from the log sees ciphertext.
+   */
+  readonly encryptSensitive?: boolean;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -59,6 +67,7 @@ export interface AggregateHostOptions {
 export interface ResolvedHostOptions {
   readonly uniqueness?: UniquenessOptions;
   readonly sensitiveReceivers: Readonly<Record<string, readonly string[]>>;
+  readonly encryptSensitive: boolean;
   /** Sensitive payload fields by event type; filled in by `durableObjectFor` from the aggregate's events. */
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
@@ -90,6 +99,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     batchSize: options.outbox?.batchSize ?? 500,
     ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
     sensitiveReceivers: { ...(options.sensitiveReceivers ?? {}) },
+    encryptSensitive: options.encryptSensitive ?? false,
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);

@@ -48,14 +48,17 @@ export class Outbox {
     private readonly storage: AggregateStorage,
     private readonly env: () => Record<string, unknown>,
     private readonly options: ResolvedHostOptions,
+    /** Decrypts sealed sensitive fields for receivers that need them (crypto-shredding on). */
+    private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
   ) {}
 
   /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
-  private forReceiver(binding: string, events: EventEnvelope[]): EventEnvelope[] {
+  private async forReceiver(binding: string, events: EventEnvelope[]): Promise<EventEnvelope[]> {
     const fields = this.options.sensitiveFields;
     if (!fields || fields.size === 0) return events;
     const needed = this.options.sensitiveReceivers[binding] ?? [];
-    return events.map((event) => (needed.includes(event.type) ? event : redactSensitive(event, fields.get(event.type))));
+    const shaped = events.map((event) => (needed.includes(event.type) ? event : redactSensitive(event, fields.get(event.type))));
+    return needed.length > 0 ? this.openSealed(shaped) : shaped;
   }
 
   /** After a commit with events: make sure an alarm will drain them. No storage write if one is pending. */
@@ -186,7 +189,7 @@ export class Outbox {
       try {
         published += await this.publish(identity, `queue:${binding}`, async (events) => {
           const queue = this.binding<Queue>(binding, 'sendBatch');
-          for (const batch of splitIntoQueueBatches(this.forReceiver(binding, events))) {
+          for (const batch of splitIntoQueueBatches(await this.forReceiver(binding, events))) {
             await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
           }
         });
@@ -197,7 +200,7 @@ export class Outbox {
     for (const binding of this.options.services) {
       try {
         published += await this.publish(identity, `service:${binding}`, async (events) => {
-          await this.binding<EventSubscriber>(binding, 'deliver').deliver(this.forReceiver(binding, events));
+          await this.binding<EventSubscriber>(binding, 'deliver').deliver(await this.forReceiver(binding, events));
         }, SERVICE_BATCH_SIZE);
       } catch (error) {
         failures.push(`service ${binding}: ${messageOf(error)}`);

@@ -10,7 +10,7 @@ describe('sensitive fields', () => {
     const delivered = (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id);
     const created = delivered.find((e) => e.type === 'UserCreated')!;
     expect(created.payload).toEqual({ name: ada.name, email: ada.email });
-    expect(created.metadata.redacted).toEqual(['passwordHash']);
+    expect(created.metadata!.redacted).toEqual(['passwordHash']);
     const issued = delivered.find((e) => e.type === 'UserEmailVerificationIssued')!;
     expect(issued.payload).not.toHaveProperty('token');
     expect(JSON.stringify(delivered)).not.toMatch(/pbkdf2\$/);
