@@ -56,6 +56,12 @@ export class AggregateStorage {
     this.tables = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0;
   }
 
+  /** Whether the tables exist; an object written by other code (an older version) gets the rest of them. */
+  private ready(): boolean {
+    if (!this.tables && this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0) this.migrate();
+    return this.tables;
+  }
+
   private migrate(): void {
     if (this.tables) return;
     this.tables = true;
@@ -95,7 +101,7 @@ export class AggregateStorage {
   }
 
   readIdentity(): StoredIdentity | null {
-    if (!this.tables) return null;
+    if (!this.ready()) return null;
     const row = this.sql
       .exec<{ aggregate_type: string; aggregate_id: string; tenant_id: string | null }>(
         'SELECT aggregate_type, aggregate_id, tenant_id FROM escf_identity WHERE id = 1',
@@ -110,7 +116,7 @@ export class AggregateStorage {
   }
 
   readSnapshot(): StoredSnapshot | null {
-    if (!this.tables) return null;
+    if (!this.ready()) return null;
     return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
   }
 
@@ -121,13 +127,13 @@ export class AggregateStorage {
 
   /** The highest stored version (0 without events). */
   headVersion(): number {
-    if (!this.tables) return 0;
+    if (!this.ready()) return 0;
     return (this.sql.exec<{ head: number | null }>('SELECT MAX(version) AS head FROM escf_events').one().head ?? 0);
   }
 
   /** Events with `after < version ≤ upTo`, in order, as full envelopes. */
   readEvents(identity: StoredIdentity, after: number, options: { limit?: number; upTo?: number } = {}): EventEnvelope[] {
-    if (!this.tables) return [];
+    if (!this.ready()) return [];
     const rows = this.sql
       .exec<EventRow>(
         'SELECT version, id, type, schema_version, payload, metadata, timestamp, position FROM escf_events WHERE version > ? AND version <= ? ORDER BY version LIMIT ?',
@@ -202,7 +208,7 @@ export class AggregateStorage {
 
   /** The result stored for an idempotency key, unless it expired. */
   findIdempotentResult(key: string, now: number): CommandResult | null {
-    if (!this.tables) return null;
+    if (!this.ready()) return null;
     const row = this.sql
       .exec<{ result: string }>('SELECT result FROM escf_idempotency WHERE key = ? AND expires_at > ?', key, now)
       .toArray()[0];
@@ -216,7 +222,7 @@ export class AggregateStorage {
 
   /** Delivery cursors by target name (`d1`, `queue:NAME`, `service:NAME`). */
   readCursors(): Map<string, number> {
-    if (!this.tables) return new Map();
+    if (!this.ready()) return new Map();
     const rows = this.sql.exec<{ target: string; delivered_version: number }>('SELECT target, delivered_version FROM escf_outbox_cursors').toArray();
     return new Map(rows.map((row) => [row.target, row.delivered_version]));
   }

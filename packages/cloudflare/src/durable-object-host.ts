@@ -1,7 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   ConcurrencyError,
+  DefinitionError,
   engineFor,
+  uniqueValuesOf,
   Forbidden,
   type Aggregate,
   type AggregateClass,
@@ -21,7 +23,6 @@ import { Outbox, type OutboxReport } from './outbox.js';
 import { faultPoint } from './fault-points.js';
 import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
 import { SensitiveCipher } from './crypto-shredding/sensitive-cipher.js';
-import { DefinitionError, uniqueValuesOf } from '@escf/core';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 
 /** One command sent to an aggregate host over RPC. */
@@ -202,10 +203,10 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       await claims?.abandon();
       throw error;
     }
-    // Confirm what was taken, release what was given up; never throws (claim objects heal from the owner's storage).
-    if (claims && !claims.empty) await claims.settle();
     // Committed: make sure the alarm will deliver the events before anything else can fail.
     if (hasEvents) this.#outbox.afterCommit();
+    // Confirm what was taken, release what was given up; never throws (claim objects heal from the owner's storage).
+    if (claims && !claims.empty) await claims.settle();
     try {
       faultPoint('command:committed');
       this.#engine.accept(instance, decision);

@@ -14,6 +14,10 @@ const v1Values = [2, 3, 5];
 async function writeV1InDurableObject(id: string): Promise<void> {
   const stub = testEnv.COUNTER_AGGREGATE.get(testEnv.COUNTER_AGGREGATE.idFromName(durableObjectName({ aggregateId: id })));
   await runInDurableObject(stub as unknown as DurableObjectStub, (_instance: unknown, state: DurableObjectState) => {
+    // As older code left it: the events table (the host creates the rest on first use).
+    state.storage.sql.exec(
+      'CREATE TABLE IF NOT EXISTS escf_events (version INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, payload TEXT NOT NULL, metadata TEXT NOT NULL, timestamp INTEGER NOT NULL, position INTEGER)',
+    );
     v1Values.forEach((value, index) => {
       state.storage.sql.exec(
         'INSERT INTO escf_events (version, id, type, schema_version, payload, metadata, timestamp) VALUES (?, ?, ?, 1, ?, ?, ?)',
