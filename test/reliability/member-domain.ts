@@ -3,7 +3,8 @@
 import { Aggregate, Command, Conflict, EventHandler, defineEvent, type UniqueValues } from '@escf/core';
 import { z } from 'zod';
 
-export const MemberJoined = defineEvent('MemberJoined', z.object({ email: z.string() }));
+/** The email is personal data: sensitive, and sealed at rest by the Member host (crypto-shredding). */
+export const MemberJoined = defineEvent('MemberJoined', z.object({ email: z.string() }), { sensitive: ['email'] });
 export const MemberEmailChanged = defineEvent('MemberEmailChanged', z.object({ email: z.string() }));
 export const MemberLeft = defineEvent('MemberLeft', z.object({}));
 

@@ -21,7 +21,11 @@ export const AccountAggregate = durableObjectFor(Account, {
 export const LocalAccountAggregate = durableObjectFor(Account);
 
 /** Members claim their email in UNIQUE_VALUES; publishes to D1 only. */
-export const MemberAggregate = durableObjectFor(Member, { uniqueness: { claims: 'UNIQUE_VALUES', owner: 'MEMBER_AGGREGATE' } });
+export const MemberAggregate = durableObjectFor(Member, {
+  uniqueness: { claims: 'UNIQUE_VALUES', owner: 'MEMBER_AGGREGATE' },
+  encryptSensitive: true,
+  outbox: { retryBaseMs: 50, retryMaxMs: 500 },
+});
 export { UniqueValueClaims };
 
 export const LedgerProjection = projectionEntrypoint(Ledger, { maxRetries: 2, retryDelaySeconds: 0, deadLetterQueue: 'ledger-dlq' });

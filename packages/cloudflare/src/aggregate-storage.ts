@@ -53,8 +53,9 @@ export class AggregateStorage {
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    this.tables = this.tablesExist();
-    if (this.tables) this.upgrade();
+    this.tables = false;
+    // An object written before (by this or an older version) gets whatever its tables lack.
+    if (this.tablesExist()) this.migrate();
   }
 
   private tablesExist(): boolean {
@@ -63,15 +64,12 @@ export class AggregateStorage {
 
   /** Whether the tables exist; looked up again while they did not (another writer, e.g. seeding, may have created them since). */
   private get ready(): boolean {
-    if (!this.tables && this.tablesExist()) {
-      this.tables = true;
-      this.upgrade();
-    }
+    if (!this.tables && this.tablesExist()) this.migrate();
     return this.tables;
   }
 
+  /** Creates the tables that do not exist yet and upgrades older ones. */
   private migrate(): void {
-    if (this.ready) return;
     this.tables = true;
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS escf_events (
@@ -139,6 +137,11 @@ export class AggregateStorage {
     return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
   }
 
+  /** Deletes the state snapshot: the next load replays the events. */
+  dropSnapshot(): void {
+    if (this.tables) this.sql.exec('DELETE FROM escf_snapshot');
+  }
+
   /** The highest stored version (0 without events). */
   headVersion(): number {
     if (!this.ready) return 0;
@@ -177,7 +180,7 @@ export class AggregateStorage {
   commit(write: CommitWrite): void {
     // A command that appends nothing (a refusal, an unchanged PATCH) creates no storage either.
     if (write.events.length === 0 && !write.idempotency && !this.ready) return;
-    this.migrate();
+    if (!this.tables) this.migrate();
     this.storage.transactionSync(() => {
       if (write.identity) {
         this.sql.exec(
@@ -247,7 +250,7 @@ export class AggregateStorage {
   }
 
   setCursor(target: string, version: number): void {
-    this.migrate();
+    if (!this.tables) this.migrate();
     this.sql.exec(
       'INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES (?, ?) ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)',
       target,
@@ -257,7 +260,7 @@ export class AggregateStorage {
 
   /** Records the D1 positions of stored events and advances the D1 cursor, atomically. */
   recordStored(target: string, events: readonly EventEnvelope[], positions: readonly number[]): void {
-    this.migrate();
+    if (!this.tables) this.migrate();
     this.storage.transactionSync(() => {
       events.forEach((event, index) => {
         this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', positions[index]!, event.version);

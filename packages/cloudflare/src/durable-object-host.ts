@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { ConcurrencyError, Forbidden, IdempotencyKeyReusedError, type Aggregate, type AggregateClass, type CommandResult, type ExecuteOptions, type StateOf } from '@escf/core';
+import { ConcurrencyError, DefinitionError, Forbidden, IdempotencyKeyReusedError, type Aggregate, type AggregateClass, type CommandResult, type ExecuteOptions, type StateOf } from '@escf/core';
 import { engineFor, type CommandEngine, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
 import { checkAddress, durableObjectName, type AggregateAddress } from './aggregate-address.js';
 import { AggregateStorage } from './aggregate-storage.js';
@@ -11,7 +11,7 @@ import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions
 import { Outbox, type OutboxReport } from './outbox.js';
 import { faultPoint } from './fault-points.js';
 import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
-import { DefinitionError } from '@escf/core';
+import { SensitiveCipher } from './crypto-shredding/sensitive-cipher.js';
 import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
 import { outboxBacklogOf, type OutboxBacklog } from './admin/outbox-backlog.js';
 
@@ -44,6 +44,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   readonly #outbox: Outbox;
   readonly #mutex = new CommandMutex();
   readonly #uniqueValues: UniqueValueLedger | undefined;
+  readonly #cipher: SensitiveCipher | undefined;
   /** Warm state: the instance at its latest committed version, after the first load. */
   #instance: A | null = null;
   #address: AggregateAddress | null = null;
@@ -55,8 +56,12 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     this.#engine = engineFor(aggregateClass);
     this.#options = options;
     this.#storage = new AggregateStorage(ctx.storage);
+    if (options.encryptSensitive && options.sensitiveFields && options.sensitiveFields.size > 0) {
+      this.#cipher = new SensitiveCipher(ctx.storage.sql, options.sensitiveFields);
+    }
+    const cipher = this.#cipher;
     // Read env lazily: bindings may be swapped (tests inject faults this way).
-    this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options);
+    this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options, cipher ? (events) => cipher.open(events) : undefined);
     const unique = uniqueValuesOf(aggregateClass);
     if (unique && options.uniqueness) this.#uniqueValues = new UniqueValueLedger(ctx.storage.sql, this.#engine.type, unique, options.uniqueness);
   }
@@ -92,6 +97,25 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         const instance = await this.#load(checkAddress(address));
         const { state, version } = this.#engine.stateOf(instance);
         return { state: state as StateOf<A>, version };
+      }),
+    );
+  }
+
+  /**
+   * Crypto-shredding: deletes this instance's key, so its sealed sensitive
+   * fields (`encryptSensitive`) are unreadable everywhere — its storage, the
+   * D1 log, archives — and its snapshot, which holds them in clear, is dropped.
+   */
+  eraseSensitive(address: AggregateAddress): Promise<RpcReply<{ erased: boolean }>> {
+    return replyFrom(() =>
+      this.#mutex.run(async () => {
+        await this.#load(checkAddress(address));
+        if (!this.#cipher) return { erased: false };
+        this.#cipher.shred();
+        this.#storage.dropSnapshot();
+        this.#instance = null;
+        this.#address = null;
+        return { erased: true };
       }),
     );
   }
@@ -159,16 +183,18 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const hasEvents = decision.events.length > 0;
     faultPoint('command:decided');
     const snapshot = hasEvents && decision.version - this.#snapshotVersion >= this.#options.snapshotEvery;
+    // Sensitive fields are stored sealed (crypto-shredding); the result keeps them in clear for the caller.
+    const stored = this.#cipher && hasEvents ? await this.#cipher.seal(decision.events) : decision.events;
     // Unique values the new state holds: claimed before the commit, recorded in it, settled after it.
     const claims = hasEvents && this.#uniqueValues ? await this.#uniqueValues.prepare(this.env as object, address, decision.state) : undefined;
     if (claims && !claims.empty) faultPoint('command:claimed');
     try {
       this.#storage.commit({
-        events: decision.events,
+        events: stored,
         ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
         ...(options.idempotencyKey === undefined
           ? {}
-          : { idempotency: { key: options.idempotencyKey, fingerprint: fingerprint!, result, expiresAt: now + this.#options.idempotencyTtlMs } }),
+          : { idempotency: { key: options.idempotencyKey, fingerprint: fingerprint!, result: { ...result, events: stored }, expiresAt: now + this.#options.idempotencyTtlMs } }),
         ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
         ...(claims && !claims.empty ? { alsoWrite: claims.write } : {}),
       });
@@ -176,10 +202,10 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       await claims?.abandon();
       throw error;
     }
-    // Confirm what was taken, release what was given up; never throws (claim objects heal from the owner's storage).
-    if (claims && !claims.empty) await claims.settle();
     // Committed: make sure the alarm will deliver the events before anything else can fail.
     if (hasEvents) this.#outbox.afterCommit();
+    // Confirm what was taken, release what was given up; never throws (claim objects heal from the owner's storage).
+    if (claims && !claims.empty) await claims.settle();
     try {
       faultPoint('command:committed');
       this.#engine.accept(instance, decision);
@@ -219,8 +245,10 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     // Stale snapshot (other code version) or none: rebuild from our own events.
     const identityForRead = identity ?? { aggregateType: this.#engine.type, ...address };
     // Events pruned by retention (archived to R2) are read back when the snapshot does not cover them.
-    this.#engine.replay(instance, await prunedHistory(this.ctx.storage, this.env, identityForRead, from));
-    this.#engine.replay(instance, this.#storage.readEvents(identityForRead, from));
+    const archived = await prunedHistory(this.ctx.storage, this.env, identityForRead, from);
+    this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(archived) : archived);
+    const local = this.#storage.readEvents(identityForRead, from);
+    this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(local) : local);
     this.#instance = instance;
     this.#address = address;
     this.#identityStored = identity !== null;
@@ -256,8 +284,9 @@ export function durableObjectFor<A extends Aggregate<any>>(
   aggregateClass: AggregateClass<A>,
   options: AggregateHostOptions = {},
 ): AggregateHostClass<A> {
-  const resolved = resolveHostOptions(options);
-  engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
+  const engine = engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
+  const sensitiveFields = new Map([...engine.descriptor.reducers.values()].filter((r) => r.event.sensitive.length > 0).map((r) => [r.event.type, r.event.sensitive]));
+  const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields };
   if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
     throw new DefinitionError(
       `${aggregateClass.type} declares static unique values: pass durableObjectFor(${aggregateClass.type}, { uniqueness: { claims: '<UniqueValueClaims binding>', owner: '<this aggregate's binding>' } }).`,

@@ -37,6 +37,23 @@ export interface AggregateHostOptions {
    * without enforcing them (only for tests of other concerns).
    */
   readonly uniqueness?: UniquenessOptions | false;
+  /**
+   * Which subscribers need which events' sensitive fields (`@Event(…, {
+   * sensitive })`), by queue or service binding → event types, e.g.
+   * `{ SESSIONS: ['UserSignedIn'], EMAIL_QUEUE: ['UserEmailVerificationIssued'] }`.
+   * Every other delivery carries the events without those fields (named in
+   * `metadata.redacted`): the email worker's queue never sees a password
+   * hash. The D1 log keeps them (see crypto-shredding in docs/security.md).
+   */
+  readonly sensitiveReceivers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Encrypt sensitive fields at rest with a key per aggregate instance
+   * (AES-GCM, kept in its Durable Object): its own storage and the D1 log
+   * hold ciphertext, and `eraseSensitive()` deletes the key —
+   * crypto-shredding. Receivers in `sensitiveReceivers` still get plaintext
+   * on live delivery; a rebuild from the log sees ciphertext.
+   */
+  readonly encryptSensitive?: boolean;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -52,6 +69,10 @@ export interface AggregateHostOptions {
 /** {@link AggregateHostOptions} with every default filled in. */
 export interface ResolvedHostOptions {
   readonly uniqueness?: UniquenessOptions;
+  readonly sensitiveReceivers: Readonly<Record<string, readonly string[]>>;
+  readonly encryptSensitive: boolean;
+  /** Sensitive payload fields by event type; filled in by `durableObjectFor` from the aggregate's events. */
+  readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
   readonly eventStoreTable: string;
   readonly queues: readonly string[];
@@ -82,6 +103,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     retryMaxMs: options.outbox?.retryMaxMs ?? 5 * 60 * 1000,
     batchSize: options.outbox?.batchSize ?? 500,
     ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
+    sensitiveReceivers: { ...(options.sensitiveReceivers ?? {}) },
+    encryptSensitive: options.encryptSensitive ?? false,
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);

@@ -1,6 +1,6 @@
 import { InternalError, type EventEnvelope } from '@escf/core';
 import { type StreamId } from '@escf/core/store';
-import { log } from '@escf/core/internal';
+import { log, redactSensitive } from '@escf/core/internal';
 import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
 import type { ResolvedHostOptions } from './host-options.js';
@@ -51,7 +51,18 @@ export class Outbox {
     private readonly storage: AggregateStorage,
     private readonly env: () => Record<string, unknown>,
     private readonly options: ResolvedHostOptions,
+    /** Decrypts sealed sensitive fields for receivers that need them (crypto-shredding on). */
+    private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
   ) {}
+
+  /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
+  private async forReceiver(binding: string, events: EventEnvelope[]): Promise<EventEnvelope[]> {
+    const fields = this.options.sensitiveFields;
+    if (!fields || fields.size === 0) return events;
+    const needed = this.options.sensitiveReceivers[binding] ?? [];
+    const shaped = events.map((event) => (needed.includes(event.type) ? event : redactSensitive(event, fields.get(event.type))));
+    return needed.length > 0 ? this.openSealed(shaped) : shaped;
+  }
 
   /** After a commit with events: make sure an alarm will drain them. No storage write if one is pending. */
   afterCommit(): void {
@@ -219,7 +230,7 @@ export class Outbox {
         try {
           const sent = await this.publish(identity, `queue:${binding}`, async (events) => {
             const queue = this.binding<Queue>(binding, 'sendBatch');
-            for (const batch of splitIntoQueueBatches(events)) {
+            for (const batch of splitIntoQueueBatches(await this.forReceiver(binding, events))) {
               await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
             }
           });
@@ -231,7 +242,7 @@ export class Outbox {
       ...this.options.services.map((binding) => async () => {
         try {
           const sent = await this.publish(identity, `service:${binding}`, async (events) => {
-            await this.binding<EventSubscriber>(binding, 'deliver').deliver(events);
+            await this.binding<EventSubscriber>(binding, 'deliver').deliver(await this.forReceiver(binding, events));
           }, SERVICE_BATCH_SIZE);
           published += sent;
         } catch (error) {

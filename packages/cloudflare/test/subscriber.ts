@@ -2,16 +2,17 @@
 // `deliver(events)`, reached through a service binding (synchronous RPC).
 import { WorkerEntrypoint } from 'cloudflare:workers';
 
-const received: Array<{ id: string; version: number; aggregateId: string; position?: number }> = [];
+type Received = { id: string; version: number; aggregateId: string; position?: number; type?: string; payload?: unknown; metadata?: Record<string, unknown> };
+const received: Received[] = [];
 let failuresToInject = 0;
 
 export class Subscriber extends WorkerEntrypoint {
-  async deliver(events: Array<{ id: string; version: number; aggregateId: string; position?: number }>): Promise<{ received: number }> {
+  async deliver(events: Received[]): Promise<{ received: number }> {
     if (failuresToInject > 0) {
       failuresToInject -= 1;
       throw new Error('subscriber unavailable (injected)');
     }
-    received.push(...events.map(({ id, version, aggregateId, position }) => ({ id, version, aggregateId, ...(position === undefined ? {} : { position }) })));
+    received.push(...events.map(({ id, version, aggregateId, position, type, payload, metadata }) => ({ id, version, aggregateId, type, payload, metadata, ...(position === undefined ? {} : { position }) })));
     return { received: events.length };
   }
 

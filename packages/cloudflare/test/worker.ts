@@ -49,7 +49,7 @@ export interface Env {
 /** The auxiliary subscriber worker's RPC surface (see subscriber.ts). */
 export interface TestSubscriber {
   deliver(events: Array<{ id: string }>): Promise<{ received: number }>;
-  received(): Promise<Array<{ id: string; version: number; aggregateId: string; position?: number }>>;
+  received(): Promise<Array<{ id: string; version: number; aggregateId: string; position?: number; type?: string; payload?: unknown; metadata?: Record<string, unknown> }>>;
   failNext(times: number): Promise<void>;
 }
 

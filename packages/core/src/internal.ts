@@ -28,3 +28,4 @@ export { lensChainOf } from './upcast/upcast.decorator.js';
 export { inputJsonSchema } from './schema/input-json-schema.js';
 export { dtoJsonSchema } from './schema/dto-json-schema.js';
 export { log } from './observability/logger.js';
+export { redactSensitive } from './events/redact-sensitive.js';

@@ -8,6 +8,7 @@ import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
 import {
   Aggregate,
+  type Principal,
   Command,
   DomainEvent,
   Event,
@@ -137,3 +138,32 @@ expectTypeOf<EventProps<Named>>().toEqualTypeOf<{ first: string; last: string }>
 defineEvent('TypeSensitiveOk', z.object({ token: z.string() }), { sensitive: ['token'] });
 // @ts-expect-error 'tokne' is not a payload field
 defineEvent('TypeSensitiveTypo', z.object({ token: z.string() }), { sensitive: ['tokne'] });
+
+// Guards are typed with the command's input; principals with their fields.
+const Guarded = defineEvent('TypeGuarded', z.object({ reason: z.string() }));
+export class GuardedAggregate extends Aggregate<{ owner: string }> {
+  static readonly type = 'TypeGuardedAggregate';
+  protected initialState() {
+    return { owner: '' };
+  }
+
+  @Command(z.object({ reason: z.string() }), {
+    emits: [Guarded],
+    authorize: { roles: ['admin'], scopes: ['w'], allow: ({ principal, input, aggregate }) => principal.id === aggregate.id && input.reason.length > 0 },
+  })
+  freeze(input: { reason: string }) {
+    return new Guarded({ reason: input.reason });
+  }
+
+  // @ts-expect-error the guard sees the command's input type: it has no 'because'
+  @Command(z.object({ reason: z.string() }), { authorize: { allow: ({ input }) => input.because.length > 0 } })
+  thaw(input: { reason: string }) {
+    return new Guarded({ reason: input.reason });
+  }
+
+  @EventHandler(Guarded)
+  protected guarded() {
+    return this.state;
+  }
+}
+expectTypeOf<Principal>().toHaveProperty('id').toEqualTypeOf<string>();
