@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const repository = fileURLToPath(new URL('..', import.meta.url));
 
 /** The publishable packages, by workspace name. */
-export const PACKAGES = ['@escf/core', '@escf/cloudflare', '@escf/hono', '@escf/testing', '@escf/cli', 'create-escf'];
+export const PACKAGES = ['@escf/core', '@escf/cloudflare', '@escf/hono', '@escf/testing', '@escf/cli', '@escf/console', 'create-escf'];
 
 /**
  * The environment of every command: offline-friendly wrangler, no colours,

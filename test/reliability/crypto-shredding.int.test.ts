@@ -3,7 +3,7 @@
 // ciphertext; the aggregate reads it back in clear; erasing the key makes it
 // unreadable everywhere at once.
 import { afterAll, describe, expect, it } from 'vitest';
-import { durableObjectName } from '@escf/cloudflare';
+import { durableObjectName } from '@escf/cloudflare/internal';
 import { Figures } from './figures.js';
 import { accounts, inObject, testEnv, uniqueId } from './helpers.js';
 

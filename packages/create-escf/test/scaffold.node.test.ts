@@ -49,7 +49,8 @@ describe('create-escf', () => {
   it('scaffolds the users template', async () => {
     const { code, output } = await createEscf(['shop', '--template', 'users', '--yes', '--no-install'], work);
     expect(code, output).toBe(0);
-    expect(read('shop', 'workers', 'users', 'wrangler.jsonc')).toContain('"script_name": "shop-api"');
+    expect(read('shop', 'workers', 'api', 'wrangler.jsonc')).toContain('"service": "shop-users"');
+    expect(read('shop', 'workers', 'console', 'wrangler.jsonc')).toContain('"service": "shop-api"');
     expect(JSON.parse(read('shop', 'package.json')).dependencies['class-validator']).toBeDefined();
   });
 

@@ -17,6 +17,14 @@ export default defineSystem({
       from: './src/domain/index.ts',
       entry: './workers/api/src/app.ts',
       aggregates: [User],
+      // Unique emails (User.unique) and the bindings the aggregate's Durable Object needs for them.
+      options: 'userAggregateOptions',
+      // Abuse limits (workers/api/src/rate-limits.ts): sign-in attempts and verification emails.
+      rateLimits: {
+        AUTH_RATE_LIMITER: { limit: 5, period: 60, namespaceId: 1001 },
+        EMAIL_RATE_LIMITER: { limit: 3, period: 60, namespaceId: 1002 },
+        AUTH_IP_RATE_LIMITER: { limit: 60, period: 60, namespaceId: 1003 },
+      },
     },
     // Read model of users. Direct delivery: the API's commands wait for it (read-your-writes).
     users: {
@@ -25,16 +33,14 @@ export default defineSystem({
       from: './workers/users/src/users-projection.ts',
       projection: UsersProjection,
       delivery: 'sync',
-      commands: [User],
     },
-    // Sessions (seed 000's SessionService); it registers and authenticates through the users projection.
+    // Sessions (seed 000's SessionService), built from the User's sign-in/out events.
     sessions: {
       kind: 'projection',
       dir: 'workers/sessions',
       from: './workers/sessions/src/session-service.ts',
       projection: SessionService,
       delivery: 'sync',
-      calls: ['users'],
     },
     // Sends the verification email; fed by its own queue.
     email: {
@@ -45,4 +51,6 @@ export default defineSystem({
       options: 'sendEmailVerificationOptions',
     },
   },
+  // The ESCF console (its own worker, http://localhost:8788 under `npm run dev`), bound to the API worker's admin entrypoint.
+  console: { dir: 'workers/console' },
 });

@@ -1,27 +1,13 @@
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
-// `*.unit.test.ts` run in Node (domain code, given/when/then); `*.int.test.ts`
-// run inside workerd with real Durable Objects and D1.
-export default defineConfig(async () => ({
+// `*.unit.test.ts` run in Node (domain code, given/when/then); `*.e2e.test.ts`
+// start every worker of the system in workerd (startSystem from
+// @escf/testing/system, configured from escf.config.ts) and drive it over HTTP.
+export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', environment: 'node', include: ['test/**/*.unit.test.ts'] } },
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: './test/wrangler.jsonc' },
-            miniflare: {
-              bindings: {
-                EVENTS_MIGRATIONS: await readD1Migrations('./workers/api/migrations/escf-events'),
-                USERS_MIGRATIONS: await readD1Migrations('./workers/users/migrations'),
-                SESSIONS_MIGRATIONS: await readD1Migrations('./workers/sessions/migrations'),
-              },
-            },
-          }),
-        ],
-        test: { name: 'workerd', include: ['test/**/*.int.test.ts'], setupFiles: ['./test/apply-migrations.ts'] },
-      },
+      { test: { name: 'system', environment: 'node', include: ['test/**/*.e2e.test.ts'], testTimeout: 60_000, hookTimeout: 180_000 } },
     ],
   },
-}));
+});

@@ -1,5 +1,5 @@
 import { scenario } from '@escf/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   User,
   UserAuthenticated,
@@ -7,7 +7,11 @@ import {
   UserDeleted,
   UserEmailVerificationFulfilled,
   UserEmailVerificationIssued,
+  UserSignedIn,
+  UserSignedOut,
   UserUpdated,
+  EMAIL_TOKEN_TTL_MS,
+  useClock,
 } from '../src/domain/index.js';
 import { hashPassword } from '../src/domain/password.js';
 
@@ -21,6 +25,8 @@ const issued = new UserEmailVerificationIssued({
   expiresAt: null,
 });
 const deleted = new UserDeleted({});
+/** The principal of Ada's own session. */
+const asAda = { principal: { id: 'ada' } };
 
 describe('User.create', () => {
   it('creates the user and issues an email verification', async () => {
@@ -29,7 +35,7 @@ describe('User.create', () => {
       .when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' })
       .thenEvents(
         { type: 'UserCreated', payload: { name: 'Ada', email: 'ada@example.com', passwordHash: expect.stringMatching(/^pbkdf2\$/) } },
-        { type: 'UserEmailVerificationIssued', payload: { token: expect.any(String), newEmail: 'ada@example.com', oldEmail: null, expiresAt: null } },
+        { type: 'UserEmailVerificationIssued', payload: { token: expect.any(String), newEmail: 'ada@example.com', oldEmail: null, expiresAt: expect.any(Number) } },
       );
     expect(outcome.version).toBe(2);
     expect(outcome.state).toMatchObject({ status: 'active', name: 'Ada', emailVerification: { newEmail: 'ada@example.com' } });
@@ -62,13 +68,13 @@ describe('User.create', () => {
 
 describe('User.update', () => {
   it('updates the name only', async () => {
-    await user.given(created, issued).when('update', { name: 'Ada Lovelace' }).thenEvents(new UserUpdated({ name: 'Ada Lovelace' }));
+    await user.given(created, issued).when('update', { name: 'Ada Lovelace' }, asAda).thenEvents(new UserUpdated({ name: 'Ada Lovelace' }));
   });
 
   it('issues a new verification when the email changes', async () => {
     await user
       .given(created, issued)
-      .when('update', { email: 'ada@lovelace.dev' })
+      .when('update', { email: 'ada@lovelace.dev' }, asAda)
       .thenEvents(new UserUpdated({ email: 'ada@lovelace.dev' }), {
         type: 'UserEmailVerificationIssued',
         payload: { token: expect.any(String), newEmail: 'ada@lovelace.dev', oldEmail: 'ada@example.com', expiresAt: expect.any(Number) },
@@ -76,25 +82,46 @@ describe('User.update', () => {
   });
 
   it('fails for an unknown user', async () => {
-    await user.given().when('update', { name: 'X' }).thenError('NOT_FOUND');
+    await user.given().when('update', { name: 'X' }, asAda).thenError('NOT_FOUND');
   });
 
   it('fails for a deleted user', async () => {
-    await user.given(created, deleted).when('update', { name: 'X' }).thenError('USER_DELETED');
+    await user.given(created, deleted).when('update', { name: 'X' }, asAda).thenError('USER_DELETED');
+  });
+});
+
+describe('who may change a user', () => {
+  it('nobody without a session: UNAUTHORIZED', async () => {
+    await user.given(created).when('update', { name: 'X' }).thenError('UNAUTHORIZED');
+    await user.given(created).when('delete', {}).thenError('UNAUTHORIZED');
+  });
+
+  it('another user: FORBIDDEN, nothing appended', async () => {
+    await user.given(created).when('update', { email: 'mallory@example.com' }, { principal: { id: 'mallory' } }).thenError('FORBIDDEN');
+    await user.given(created).when('delete', {}, { principal: { id: 'mallory' } }).thenError('FORBIDDEN');
+  });
+
+  it('support staff (role admin) may', async () => {
+    await user.given(created).when('delete', {}, { principal: { id: 'support-1', roles: ['admin'] } }).thenEvents(new UserDeleted({}));
+  });
+
+  it('an empty or unchanged PATCH appends nothing', async () => {
+    await user.given(created, issued).when('update', {}, asAda).thenEvents();
+    await user.given(created, issued).when('update', { name: 'Ada', email: 'ada@example.com' }, asAda).thenEvents();
   });
 });
 
 describe('User.delete', () => {
   it('deletes the user', async () => {
-    await user.given(created).when('delete', {}).thenEvents(new UserDeleted({}));
+    await user.given(created).when('delete', {}, asAda).thenEvents(new UserDeleted({}));
   });
 
   it('fails for an unknown user', async () => {
-    await user.given().when('delete', {}).thenError('NOT_FOUND');
+    await user.given().when('delete', {}, asAda).thenError('NOT_FOUND');
   });
 
   it('fails for a user deleted already', async () => {
-    await user.given(created, deleted).when('delete', {}).thenError('USER_DELETED');
+    await user.given(created, deleted).when('delete', {}, asAda).thenError('USER_DELETED');
   });
 });
 
@@ -153,5 +180,52 @@ describe('User.fulfillEmailVerification', () => {
 
   it('fails for a deleted user', async () => {
     await user.given(created, issued, deleted).when('fulfillEmailVerification', { token: 'token-0123456789abcdef' }).thenError('USER_DELETED');
+  });
+});
+
+describe('User.signIn', () => {
+  const tokenHash = 'a'.repeat(64);
+  const verified = new UserEmailVerificationFulfilled({});
+
+  it('opens a session for a verified user, storing only the token hash', async () => {
+    await user
+      .given(created, issued, verified)
+      .when('signIn', { password: 'correct horse battery', tokenHash })
+      .thenEvents({ type: 'UserSignedIn', payload: { sessionId: expect.any(String), tokenHash, expiresAt: expect.any(Number) } });
+  });
+
+  it('refuses before the email is verified (403), and a wrong password (401)', async () => {
+    await user.given(created, issued).when('signIn', { password: 'correct horse battery', tokenHash }).thenError('FORBIDDEN');
+    await user.given(created, issued, verified).when('signIn', { password: 'wrong', tokenHash }).thenError('UNAUTHORIZED');
+  });
+
+  it('signs out only its own sessions', async () => {
+    const signedIn = new UserSignedIn({ sessionId: 's-1', tokenHash, expiresAt: Date.now() + 1000 });
+    await user.given(created, issued, verified, signedIn).when('signOut', { sessionId: 's-1' }, asAda).thenEvents(new UserSignedOut({ sessionId: 's-1' }));
+    await user.given(created, issued, verified, signedIn).when('signOut', { sessionId: 's-1' }, { principal: { id: 'mallory' } }).thenError('FORBIDDEN');
+    await user.given(created, issued, verified, signedIn, new UserSignedOut({ sessionId: 's-1' })).when('signOut', { sessionId: 's-1' }, asAda).thenError('NOT_FOUND');
+  });
+});
+
+describe('verification tokens expire and can be resent', () => {
+  afterEach(() => useClock(Date.now));
+
+  it('a sign-up token stops working after 24 hours (the injectable clock moves)', async () => {
+    const start = Date.now();
+    useClock(() => start);
+    const { events } = await user.given().when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' }).thenState(() => undefined);
+    const issuedAtSignUp = new UserEmailVerificationIssued(events[1]!.payload as UserEmailVerificationIssued);
+    useClock(() => start + EMAIL_TOKEN_TTL_MS - 1);
+    await user.given(created, issuedAtSignUp).when('fulfillEmailVerification', { token: issuedAtSignUp.token }).thenEvents(new UserEmailVerificationFulfilled({}));
+    useClock(() => start + EMAIL_TOKEN_TTL_MS + 1);
+    await user.given(created, issuedAtSignUp).when('fulfillEmailVerification', { token: issuedAtSignUp.token }).thenError('VERIFICATION_EXPIRED');
+  });
+
+  it('resend issues a fresh token for the pending address; nothing once verified', async () => {
+    await user
+      .given(created, issued)
+      .when('resendEmailVerification', {})
+      .thenEvents({ type: 'UserEmailVerificationIssued', payload: { token: expect.not.stringMatching(/^token-0123456789abcdef$/), newEmail: 'ada@example.com', oldEmail: null, expiresAt: expect.any(Number) } });
+    await user.given(created, issued, new UserEmailVerificationFulfilled({})).when('resendEmailVerification', {}).thenEvents();
   });
 });

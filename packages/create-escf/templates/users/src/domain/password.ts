@@ -2,6 +2,8 @@
  * Password hashing with PBKDF2-SHA-256 from Web Crypto, available in Workers
  * and Node alike. The stored form is `pbkdf2$<iterations>$<salt>$<hash>`.
  */
+import { constantTimeEqual } from './secrets.js';
+
 const ITERATIONS = 100_000; // the most Workers' PBKDF2 accepts
 const encoder = new TextEncoder();
 
@@ -15,9 +17,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'pbkdf2' || !iterations || !salt || !expected) return false;
   const actual = toHex(await derive(password, fromHex(salt), Number(iterations)));
   // Constant-time comparison: do not leak how many characters matched.
-  let difference = actual.length ^ expected.length;
-  for (let i = 0; i < actual.length; i++) difference |= actual.charCodeAt(i) ^ expected.charCodeAt(i % expected.length);
-  return difference === 0;
+  return constantTimeEqual(actual, expected);
+}
+
+/**
+ * A hash no password matches, computed once per isolate: sign-in verifies
+ * against it when the address is unknown, so an unknown account costs the
+ * same time as a wrong password and timing does not tell which exist.
+ */
+let dummy: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  return (dummy ??= hashPassword(crypto.randomUUID()));
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {

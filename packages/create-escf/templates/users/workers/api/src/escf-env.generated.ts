@@ -8,4 +8,8 @@ export interface EscfEnv {
   readonly SEND_EMAIL_VERIFICATION_QUEUE: Queue;
   readonly USERS: Service<InstanceType<typeof import('../../users/src/escf.generated.js').default>>;
   readonly SESSIONS: Service<InstanceType<typeof import('../../sessions/src/escf.generated.js').default>>;
+  readonly SEND_EMAIL_VERIFICATION: Service<InstanceType<typeof import('../../email/src/escf.generated.js').default>>;
+  readonly AUTH_RATE_LIMITER: RateLimit;
+  readonly EMAIL_RATE_LIMITER: RateLimit;
+  readonly AUTH_IP_RATE_LIMITER: RateLimit;
 }

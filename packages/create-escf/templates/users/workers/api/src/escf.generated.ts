@@ -2,10 +2,70 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { durableObjectFor } from '@escf/cloudflare';
-import { User } from '../../../src/domain/index.js';
+import { adminEntrypoint } from '@escf/cloudflare/admin';
+import { User, userAggregateOptions } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'User': binding USER_AGGREGATE. */
-export const UserAggregate = durableObjectFor(User, { queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
+export const UserAggregate = durableObjectFor(User, { ...userAggregateOptions, queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
+
+/** The admin entrypoint the ESCF console calls (tokens: ESCF_ADMIN_READ_TOKEN, ESCF_ADMIN_WRITE_TOKEN secrets). */
+export const EscfAdmin = adminEntrypoint({
+  aggregates: [User],
+  topology: {
+    "name": "escf-app",
+    "aggregates": [
+      {
+        "type": "User",
+        "binding": "USER_AGGREGATE",
+        "worker": "escf-app-api"
+      }
+    ],
+    "reactors": [
+      {
+        "kind": "projection",
+        "name": "users",
+        "worker": "escf-app-users",
+        "delivery": "sync",
+        "events": [
+          "UserCreated",
+          "UserUpdated",
+          "UserEmailVerificationFulfilled",
+          "UserDeleted"
+        ],
+        "adminBinding": "USERS",
+        "commands": []
+      },
+      {
+        "kind": "projection",
+        "name": "sessions",
+        "worker": "escf-app-sessions",
+        "delivery": "sync",
+        "events": [
+          "UserCreated",
+          "UserUpdated",
+          "UserSignedIn",
+          "UserSignedOut",
+          "UserDeleted"
+        ],
+        "adminBinding": "SESSIONS",
+        "commands": []
+      },
+      {
+        "kind": "process",
+        "name": "send-email-verification",
+        "worker": "escf-app-email",
+        "delivery": "queue",
+        "queue": "send-email-verification",
+        "deadLetterQueue": "send-email-verification-dlq",
+        "events": [
+          "UserEmailVerificationIssued"
+        ],
+        "adminBinding": "SEND_EMAIL_VERIFICATION",
+        "commands": []
+      }
+    ]
+  },
+});
 
 // Your own module: its handlers and exports.
 export * from './app.js';

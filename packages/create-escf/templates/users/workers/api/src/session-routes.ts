@@ -1,52 +1,67 @@
-import { unwrapReply } from '@escf/cloudflare';
-import { ValidationError, validateAgainst } from '@escf/core';
-import { readJson, type CommandApi } from '@escf/hono';
-import type { Context } from 'hono';
+import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
+import { Unauthorized, ValidationError, validateAgainst, type EscfError } from '@escf/core';
+import { bearerToken, readJson, type CommandApi } from '@escf/hono';
 import { z } from 'zod';
-import { CreateUser } from '../../../src/domain/index.js';
-import type { SessionRow, SessionUserRow } from '../../sessions/src/session-tables.js';
+import { aggregates } from '../../../src/aggregates.js';
+import { dummyPasswordHash, newSecret, sha256Hex, User, verifyPassword } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
+import { limitSignIn } from './rate-limits.js';
 
-/** `POST /sessions` without a name: sign in. */
-const SignIn = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) }).strict();
+/** `POST /sessions`: sign in. */
+const SignInRequest = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) }).strict();
 
-/** A `Session` (workers/sessions/src/session.ts) as its RPC stub reads: each property is a promise. */
-interface SessionStub {
-  readonly user: Promise<SessionUserRow>;
-  readonly session: Promise<SessionRow & { readonly fresh: boolean }>;
-}
+/** One answer for an unknown address and a wrong password: nobody learns which accounts exist. */
+const invalidCredentials = () => new Unauthorized('Invalid email or password');
 
 /**
- * Session routes, served by the SessionService projection over RPC:
- * `POST /sessions` registers (`{ name, email, password }`) or signs in
- * (`{ email, password }`), `GET /sessions/:id` reads a session.
+ * Sessions: `POST /sessions` signs in (`{ email, password }`) and answers a
+ * bearer token — in the body only, never in a URL or a log; `GET
+ * /sessions/current` reads the session of the `Authorization: Bearer`
+ * token; `DELETE /sessions/current` signs out. A session is a `UserSignedIn`
+ * event (the token's SHA-256), so sessions survive projection rebuilds.
  */
 export function sessionRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
   api.app.post('/sessions', async (c) => {
-    const body = await readJson(c);
-    const isRegistration = typeof body === 'object' && body !== null && 'name' in body;
-    if (isRegistration) {
-      // A plain object: class instances do not cross RPC.
-      const { name, email, password } = await valid<CreateUser>(CreateUser, body);
-      return respond(c, unwrapReply(await c.env.SESSIONS.register({ name, email, password })), 201);
+    const outcome = await validateAgainst(SignInRequest, await readJson(c));
+    if (!outcome.ok) throw new ValidationError('Invalid request body', outcome.issues);
+    const { email, password } = outcome.value as z.infer<typeof SignInRequest>;
+    await limitSignIn(c, email);
+    const userId = await uniqueValueOwner(c.env, { claims: 'UNIQUE_VALUES', aggregateType: User.type, namespace: 'email', value: email });
+    if (userId === null) {
+      // The same work as a wrong password (one PBKDF2 run), so timing does not reveal the address is unknown.
+      await verifyPassword(password, await dummyPasswordHash());
+      throw invalidCredentials();
     }
-    const { email, password } = await valid<z.infer<typeof SignIn>>(SignIn, body);
-    return respond(c, unwrapReply(await c.env.SESSIONS.authenticate(email, password)), 201);
+    const token = newSecret();
+    try {
+      await aggregates(c.env, { sync: true }).user(userId).signIn({ password, tokenHash: await sha256Hex(token) });
+    } catch (error) {
+      const code = (error as EscfError).code;
+      if (code === 'UNAUTHORIZED' || code === 'NOT_FOUND' || code === 'USER_DELETED') throw invalidCredentials();
+      throw error;
+    }
+    const session = unwrapReply(await c.env.SESSIONS.current(await sha256Hex(token)));
+    return c.json({ token, session }, 201);
   });
-  api.app.get('/sessions/:id', async (c) => respond(c, unwrapReply(await c.env.SESSIONS.getSession(c.req.param('id'))), 200));
+
+  api.app.get('/sessions/current', async (c) => c.json(unwrapReply(await c.env.SESSIONS.current(await sha256Hex(requireToken(c))))));
+
+  api.app.delete('/sessions/current', async (c) => {
+    const token = requireToken(c);
+    const { userId, sessionId } = unwrapReply(await c.env.SESSIONS.principalOf(await sha256Hex(token)));
+    await aggregates(c.env, { sync: true }).user(userId).signOut({ sessionId }, { principal: { id: userId } });
+    return c.json({ signedOut: true });
+  });
+
   return api
-    .document({ method: 'post', path: '/sessions', status: 201, summary: 'Register ({ name, email, password }) or sign in ({ email, password })' })
-    .document({ method: 'get', path: '/sessions/:id', status: 200, summary: 'A session and its user' });
+    .document({ method: 'post', path: '/sessions', status: 201, summary: 'Sign in ({ email, password }) with a verified address: answers { token, session }' })
+    .document({ method: 'get', path: '/sessions/current', status: 200, summary: 'The session of the Authorization: Bearer token' })
+    .document({ method: 'delete', path: '/sessions/current', status: 200, summary: 'Sign out (ends the session of the bearer token)' });
 }
 
-async function valid<T>(definition: Parameters<typeof validateAgainst>[0], value: unknown): Promise<T> {
-  const outcome = await validateAgainst(definition, value);
-  if (!outcome.ok) throw new ValidationError('Invalid request body', outcome.issues);
-  return outcome.value as T;
+function requireToken(c: Parameters<typeof bearerToken>[0]): string {
+  const token = bearerToken(c);
+  if (token === undefined) throw new Unauthorized('Send Authorization: Bearer <token>');
+  return token;
 }
 
-async function respond(c: Context<ApiEnv>, stub: SessionStub, status: 200 | 201): Promise<Response> {
-  const [user, session] = await Promise.all([stub.user, stub.session]);
-  if (status === 201) c.header('Location', `/sessions/${session.sessionId}`);
-  return c.json({ session, user }, status);
-}

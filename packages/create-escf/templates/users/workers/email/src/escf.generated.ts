@@ -5,5 +5,5 @@ import { processEntrypoint } from '@escf/cloudflare';
 import { SendEmailVerificationProcess, sendEmailVerificationOptions } from './send-email-verification-process.js';
 
 /** The process 'send-email-verification': queue consumer, direct delivery and RPC. */
-export const SendEmailVerificationProcessEntrypoint = processEntrypoint(SendEmailVerificationProcess, { ...sendEmailVerificationOptions, database: 'SEND_EMAIL_VERIFICATION_DB' });
+export const SendEmailVerificationProcessEntrypoint = processEntrypoint(SendEmailVerificationProcess, { ...sendEmailVerificationOptions, database: 'SEND_EMAIL_VERIFICATION_DB', maxRetries: 3, deadLetterQueue: 'send-email-verification-dlq' });
 export default SendEmailVerificationProcessEntrypoint;

@@ -5,5 +5,4 @@
 export interface EscfEnv {
   readonly SESSIONS_DB: D1Database;
   readonly ESCF_EVENTS: D1Database;
-  readonly USERS: Service<InstanceType<typeof import('../../users/src/escf.generated.js').default>>;
 }

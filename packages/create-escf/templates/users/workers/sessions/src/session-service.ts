@@ -1,20 +1,23 @@
-import { EventHandler, NotFound, Projection, type Envelope } from '@escf/core';
-import { replyFrom, unwrapReply, type RpcReply } from '@escf/cloudflare';
-import { eq } from 'drizzle-orm';
+import { EventHandler, Projection, Unauthorized, type Envelope } from '@escf/core';
+import { replyFrom, type RpcReply } from '@escf/cloudflare';
+import { and, eq, gt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { UserCreated, UserDeleted, UserUpdated, type CreateUser } from '../../../src/domain/index.js';
+import { now, UserCreated, UserDeleted, UserSignedIn, UserSignedOut, UserUpdated } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
-import { Session } from './session.js';
-import { sessionUsers, sessions, type SessionUserRow } from './session-tables.js';
+import { sessionView, type SessionView } from './session.js';
+import { sessionUsers, sessions } from './session-tables.js';
 
-/** How long a session lasts. */
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Who a valid session token belongs to. */
+export interface SessionPrincipal {
+  readonly userId: string;
+  readonly sessionId: string;
+}
 
 /**
- * Seed 000's SessionService: a projection that keeps its own copy of the
- * users, opens sessions on `register` / `authenticate` (both through the
- * users projection, which runs the User aggregate's commands) and answers
- * `getSession` with an RpcTarget {@link Session}.
+ * Seed 000's SessionService: a projection of the User events. Sessions are
+ * events too (`UserSignedIn`, `UserSignedOut`, `UserDeleted`), so a rebuild
+ * from the log restores every open session. It finds a session by the
+ * SHA-256 of its bearer token; expired sessions do not count.
  */
 @Projection('sessions')
 export class SessionService {
@@ -36,6 +39,17 @@ export class SessionService {
     return Object.keys(changes).length === 0 ? [] : this.db.update(sessionUsers).set(changes).where(eq(sessionUsers.userId, e.aggregateId));
   }
 
+  @EventHandler(UserSignedIn)
+  onSignedIn(e: Envelope<UserSignedIn>) {
+    const { sessionId, tokenHash, expiresAt } = e.payload;
+    return this.db.insert(sessions).values({ sessionId, userId: e.aggregateId, tokenHash, expiresAt }).onConflictDoNothing();
+  }
+
+  @EventHandler(UserSignedOut)
+  onSignedOut(e: Envelope<UserSignedOut>) {
+    return this.db.delete(sessions).where(eq(sessions.sessionId, e.payload.sessionId));
+  }
+
   // A deleted user's sessions end with it.
   @EventHandler(UserDeleted)
   onDeleted(e: Envelope<UserDeleted>) {
@@ -46,40 +60,31 @@ export class SessionService {
     return [this.db.delete(sessions), this.db.delete(sessionUsers)];
   }
 
-  /** Signs up a new user and opens their first session. */
-  async register(input: CreateUser): Promise<RpcReply<Session>> {
+  /** The user and session of a token's hash; `UNAUTHORIZED` if there is none or it expired. */
+  async principalOf(tokenHash: string): Promise<RpcReply<SessionPrincipal>> {
     return replyFrom(async () => {
-      const { userId } = unwrapReply(await this.env.USERS.register(input));
-      return this.open({ userId, name: input.name, email: input.email });
+      const session = await this.live(tokenHash);
+      return { userId: session.userId, sessionId: session.sessionId };
     });
   }
 
-  /** Checks email and password and opens a session; `UNAUTHORIZED` otherwise. */
-  async authenticate(email: string, password: string): Promise<RpcReply<Session>> {
+  /** The session of a token's hash and its user, for its owner. */
+  async current(tokenHash: string): Promise<RpcReply<SessionView>> {
     return replyFrom(async () => {
-      const { userId } = unwrapReply(await this.env.USERS.authenticate(email, password));
-      return this.open(await this.user(userId));
+      const session = await this.live(tokenHash);
+      const user = await this.db.select().from(sessionUsers).where(eq(sessionUsers.userId, session.userId)).get();
+      if (!user) throw new Unauthorized('Invalid or expired session');
+      return sessionView(session, user);
     });
   }
 
-  /** An open session; `NOT_FOUND` if it does not exist or has expired. */
-  async getSession(sessionId: string): Promise<RpcReply<Session>> {
-    return replyFrom(async () => {
-      const session = await this.db.select().from(sessions).where(eq(sessions.sessionId, sessionId)).get();
-      if (!session || session.expiresAt < Date.now()) throw new NotFound('Invalid session');
-      return new Session(await this.user(session.userId), session, false);
-    });
-  }
-
-  private async user(userId: string): Promise<SessionUserRow> {
-    const user = await this.db.select().from(sessionUsers).where(eq(sessionUsers.userId, userId)).get();
-    if (!user) throw new NotFound('Invalid session');
-    return user;
-  }
-
-  private async open(user: SessionUserRow): Promise<Session> {
-    const session = { sessionId: crypto.randomUUID(), userId: user.userId, expiresAt: Date.now() + SESSION_TTL_MS };
-    await this.db.insert(sessions).values(session);
-    return new Session(user, session, true);
+  private async live(tokenHash: string) {
+    const session = await this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now())))
+      .get();
+    if (!session) throw new Unauthorized('Invalid or expired session');
+    return session;
   }
 }

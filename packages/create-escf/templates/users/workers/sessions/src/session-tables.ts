@@ -7,7 +7,7 @@ export const sessionUsers = sqliteTable('session_users', {
   email: text('email').notNull(),
 });
 
-/** Open sessions. */
+/** Open sessions, from `UserSignedIn` / `UserSignedOut` events: a rebuild restores them. */
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -15,8 +15,10 @@ export const sessions = sqliteTable(
     userId: text('user_id').notNull(),
     /** Milliseconds since the epoch. */
     expiresAt: integer('expires_at').notNull(),
+    /** SHA-256 of the bearer token (the token itself is never stored). */
+    tokenHash: text('token_hash').notNull(),
   },
-  (table) => [index('sessions_user').on(table.userId)],
+  (table) => [index('sessions_user').on(table.userId), index('sessions_token').on(table.tokenHash)],
 );
 
 export type SessionUserRow = typeof sessionUsers.$inferSelect;

@@ -1,25 +1,13 @@
-import { RpcTarget } from 'cloudflare:workers';
 import type { SessionRow, SessionUserRow } from './session-tables.js';
 
-/**
- * A session, handed to other workers by reference (an `RpcTarget`, as in
- * seed 000): callers read `user` and `session` over RPC.
- */
-export class Session extends RpcTarget {
-  constructor(
-    private readonly userRow: SessionUserRow,
-    private readonly sessionRow: SessionRow,
-    /** True when this call created the session. */
-    private readonly fresh = false,
-  ) {
-    super();
-  }
+/** What a session's owner sees of it: never the token or its hash. */
+export interface SessionView {
+  readonly sessionId: string;
+  readonly expiresAt: string;
+  readonly user: Omit<SessionUserRow, never>;
+}
 
-  get user(): SessionUserRow {
-    return this.userRow;
-  }
-
-  get session(): SessionRow & { readonly fresh: boolean } {
-    return { ...this.sessionRow, fresh: this.fresh };
-  }
+/** The view of a session row and its user. */
+export function sessionView(session: SessionRow, user: SessionUserRow): SessionView {
+  return { sessionId: session.sessionId, expiresAt: new Date(session.expiresAt).toISOString(), user };
 }

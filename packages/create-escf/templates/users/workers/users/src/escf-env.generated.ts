@@ -3,7 +3,6 @@
 
 /** The bindings ESCF declares for worker escf-app-users. */
 export interface EscfEnv {
-  readonly USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof import('../../api/src/escf.generated.js').UserAggregate>>;
   readonly USERS_DB: D1Database;
   readonly ESCF_EVENTS: D1Database;
 }

@@ -1,14 +1,12 @@
-import { EventHandler, NotFound, Conflict, Projection, Unauthorized, type Envelope } from '@escf/core';
+import { EventHandler, NotFound, Projection, type Envelope } from '@escf/core';
 import { replyFrom, type RpcReply } from '@escf/cloudflare';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { aggregates } from '../../../src/aggregates.js';
 import {
   UserCreated,
   UserDeleted,
   UserEmailVerificationFulfilled,
   UserUpdated,
-  type CreateUser,
 } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
 import { users, type UserRow } from './users-table.js';
@@ -18,19 +16,16 @@ export type UserView = Omit<UserRow, 'createdAt'> & { readonly createdAt: string
 
 /**
  * The users read model (seed 000's users projection): one row per live
- * user, and `register` / `authenticate`, which go through the User
- * aggregate. Queries answer with an `RpcReply` so that error codes
+ * user. Sign-up and sign-in go through the User aggregate itself (its email
+ * is unique by a claim, not by a check here). Queries answer with an `RpcReply` so that error codes
  * (404, 409, 401…) survive the RPC hop to the API worker.
  */
 @Projection('users')
 export class UsersProjection {
   private readonly db;
-  private readonly users;
 
   constructor(env: EscfEnv) {
     this.db = drizzle(env.USERS_DB);
-    // Synchronous: `register` answers once this read model (and sessions) have the user.
-    this.users = aggregates(env, { sync: true }).user;
   }
 
   // Handlers return their Drizzle queries unawaited: ESCF commits them in one D1 batch with the checkpoint.
@@ -66,34 +61,6 @@ export class UsersProjection {
   /** A user by id; `NOT_FOUND` if there is none (or it was deleted). */
   async get(userId: string): Promise<RpcReply<UserView>> {
     return replyFrom(async () => view(await this.row(eq(users.userId, userId), `User ${userId} not found`)));
-  }
-
-  /** Signs a user up under a new id; `EMAIL_TAKEN` if the address is in use. */
-  async register(input: CreateUser): Promise<RpcReply<{ userId: string }>> {
-    return replyFrom(async () => {
-      const taken = await this.db.select({ userId: users.userId }).from(users).where(eq(users.email, input.email)).get();
-      // Best effort: two simultaneous sign-ups with one address can both pass this check.
-      if (taken) throw new Conflict(`${input.email} is already registered`, undefined, 'EMAIL_TAKEN');
-      const userId = crypto.randomUUID();
-      await this.users(userId).create(input);
-      return { userId };
-    });
-  }
-
-  /** Checks a password through the aggregate (which records `UserAuthenticated`); `UNAUTHORIZED` otherwise. */
-  async authenticate(email: string, password: string): Promise<RpcReply<{ userId: string }>> {
-    return replyFrom(async () => {
-      const user = await this.db.select({ userId: users.userId }).from(users).where(eq(users.email, email)).get();
-      // The same answer as a wrong password: do not reveal which addresses exist.
-      if (!user) throw new Unauthorized('Invalid email or password');
-      try {
-        await this.users(user.userId).authenticate({ password });
-      } catch (error) {
-        if (error instanceof Unauthorized) throw new Unauthorized('Invalid email or password');
-        throw error;
-      }
-      return { userId: user.userId };
-    });
   }
 
   private async row(where: ReturnType<typeof eq>, notFound: string): Promise<UserRow> {
