@@ -122,6 +122,8 @@ export class AdminApi<Env = unknown> {
   }
 
   async instances(query: InstanceQuery = {}): Promise<{ instances: InstanceSummary[] }> {
+    // D1 alone finds every instance, archived ones included: retention never archives an
+    // aggregate's newest D1 row (planArchive), and that row carries its version and last event.
     const limit = clamp(query.limit, 50, 200);
     const type = optionalString(query.aggregateType, 'aggregateType');
     const id = optionalString(query.aggregateId, 'aggregateId');
