@@ -15,6 +15,8 @@ afterAll(() => figures.print());
 const INPUT_CODES = new Set([
   'MALFORMED_JSON', 'FORBIDDEN_KEY', 'VALIDATION_FAILED', 'UNKNOWN_COMMAND', 'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE', 'INVALID_HEADER', 'EVENT_TOO_LARGE', 'NOT_FOUND', 'CONFLICT',
+  // A path segment of '.' or '..' is resolved away by URL parsing, so no route matches: a JSON 404.
+  'ROUTE_NOT_FOUND',
 ]);
 
 const NASTY_STRINGS = [

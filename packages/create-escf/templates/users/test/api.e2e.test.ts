@@ -1,12 +1,11 @@
 import { startSystem, type RunningSystem } from '@escf/testing/system';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Every worker of this system (API, users, sessions, email) in workerd,
 // started from escf.config.ts as `npm run dev` would, driven over HTTP.
 let system: RunningSystem;
 beforeAll(async () => {
-  system = await startSystem(fileURLToPath(new URL('..', import.meta.url)));
+  system = await startSystem('.'); // vitest runs in the project's root, where escf.config.ts is
 });
 afterAll(() => system?.stop());
 
