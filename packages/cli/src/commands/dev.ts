@@ -76,9 +76,10 @@ export async function dev(options: DevOptions = {}): Promise<number> {
     rmSync(resolve(root, options.persistTo ?? '.wrangler/state'), { recursive: true, force: true });
     log(`escf dev: local state reset (${options.persistTo ?? '.wrangler/state'})`);
   }
-  const results = await Promise.all(plan.migrations.map((args) => runWrangler(root, args)));
-  for (const [i, result] of results.entries()) {
-    const [, , , binding, , , configFile] = plan.migrations[i]!;
+  // One after another: concurrent local applies share workerd's state files and can fail with SQLITE_BUSY.
+  for (const args of plan.migrations) {
+    const result = await runWrangler(root, args);
+    const [, , , binding, , , configFile] = args;
     if (result.code !== 0) {
       log(`escf dev: applying the local migrations of ${binding} (${configFile}) failed:\n${result.output.trim()}`);
       return 1;

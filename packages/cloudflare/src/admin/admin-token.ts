@@ -1,4 +1,7 @@
 import { Forbidden, Unauthorized } from '@escf/core';
+import { sameSecret } from '../security/same-secret.js';
+
+export { sameSecret };
 
 /** What a caller may do: `read` sees everything masked; `write` may also act and reveal sensitive fields. */
 export type AdminScope = 'read' | 'write';
@@ -17,17 +20,6 @@ export interface AdminTokenBindings {
   readonly readToken?: string;
   /** Write-scoped token binding (actions, revealing sensitive fields); default `ESCF_ADMIN_WRITE_TOKEN`. */
   readonly writeToken?: string;
-}
-
-const encoder = new TextEncoder();
-
-/**
- * Compares two secrets in constant time: both are hashed first, so neither
- * their contents nor their lengths leak through timing.
- */
-export async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([crypto.subtle.digest('SHA-256', encoder.encode(given)), crypto.subtle.digest('SHA-256', encoder.encode(expected))]);
-  return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBuffer, b: ArrayBuffer): boolean }).timingSafeEqual(a, b);
 }
 
 /**
