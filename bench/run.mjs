@@ -86,29 +86,35 @@ function round(value, digits = 0) {
   return Math.round(value * factor) / factor;
 }
 
+// `npm run bench -- runtime projections …` runs only the named parts; no names runs them all.
+const only = new Set(process.argv.slice(2));
+const wanted = (name) => only.size === 0 || only.has(name);
+
 const started = Date.now();
-const figures = await runtimeBenchmark();
-mergeResults(figures);
-console.log('\nESCF runtime (local workerd; ratios compare runs inside this one process)');
-console.table({
-  'sequential, 1 aggregate': { raw: figures.commands_per_s_raw_sequential, escf: figures.commands_per_s_escf_sequential, ratio: figures.commands_ratio_sequential },
-  'sequential, outbox held back': { raw: figures.commands_per_s_raw_sequential, escf: null, ratio: figures.commands_ratio_sequential_outbox_held },
-  'concurrent, 16 aggregates': { raw: figures.commands_per_s_raw_concurrent, escf: figures.commands_per_s_escf_concurrent, ratio: figures.commands_ratio_concurrent },
-});
-console.table({
-  'outbox drain into D1 (events/s)': figures.outbox_events_per_s,
-  'D1 rows written per event (alarm drain)': figures.d1_rows_written_per_event,
-  'D1 rows written per event (drain after every command, as executeSync)': figures.d1_rows_written_per_event_per_command_drain,
-});
-console.log(`runtime benchmark took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const figures = wanted('runtime') ? await runtimeBenchmark() : null;
+if (figures) {
+  mergeResults(figures);
+  console.log('\nESCF runtime (local workerd; ratios compare runs inside this one process)');
+  console.table({
+    'sequential, 1 aggregate': { raw: figures.commands_per_s_raw_sequential, escf: figures.commands_per_s_escf_sequential, ratio: figures.commands_ratio_sequential },
+    'sequential, outbox held back': { raw: figures.commands_per_s_raw_sequential, escf: null, ratio: figures.commands_ratio_sequential_outbox_held },
+    'concurrent, 16 aggregates': { raw: figures.commands_per_s_raw_concurrent, escf: figures.commands_per_s_escf_concurrent, ratio: figures.commands_ratio_concurrent },
+  });
+  console.table({
+    'outbox drain into D1 (events/s)': figures.outbox_events_per_s,
+    'D1 rows written per event (alarm drain)': figures.d1_rows_written_per_event,
+    'D1 rows written per event (drain after every command, as executeSync)': figures.d1_rows_written_per_event_per_command_drain,
+  });
+  console.log(`runtime benchmark took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
 
 // Other benchmarks in this folder merge their own figures.
-if (existsSync(join(here, 'rehydrate.mjs'))) await import('./rehydrate.mjs');
-if (existsSync(join(here, 'projections.mjs'))) await import('./projections.mjs');
-if (existsSync(join(here, 'bundle-size.mjs'))) await import('./bundle-size.mjs');
-if (existsSync(join(here, 'archive.mjs'))) await import('./archive.mjs');
-if (existsSync(join(here, 'console.mjs'))) await import('./console.mjs');
-if (existsSync(join(here, 'pack-size.mjs'))) await import('./pack-size.mjs');
-if (existsSync(join(here, 'scaffold.mjs'))) await import('./scaffold.mjs');
-if (existsSync(join(here, 'system.mjs'))) await import('./system.mjs');
-if (existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();
+if (wanted('rehydrate') && existsSync(join(here, 'rehydrate.mjs'))) await import('./rehydrate.mjs');
+if (wanted('projections') && existsSync(join(here, 'projections.mjs'))) await import('./projections.mjs');
+if (wanted('bundle-size') && existsSync(join(here, 'bundle-size.mjs'))) await import('./bundle-size.mjs');
+if (wanted('archive') && existsSync(join(here, 'archive.mjs'))) await import('./archive.mjs');
+if (wanted('console') && existsSync(join(here, 'console.mjs'))) await import('./console.mjs');
+if (wanted('pack-size') && existsSync(join(here, 'pack-size.mjs'))) await import('./pack-size.mjs');
+if (wanted('scaffold') && existsSync(join(here, 'scaffold.mjs'))) await import('./scaffold.mjs');
+if (wanted('system') && existsSync(join(here, 'system.mjs'))) await import('./system.mjs');
+if (wanted('cost-model') && existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();
