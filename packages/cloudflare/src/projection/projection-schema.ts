@@ -1,3 +1,8 @@
+import { failureTableSql, type FailureTable } from '../delivery/failure-table.js';
+
+/** Projections keep their stuck streams in `escf_projection_failures` (the same shape as processes'). */
+export const PROJECTION_FAILURES: FailureTable = { table: 'escf_projection_failures', owner: 'projection' };
+
 /**
  * The bookkeeping tables a projection keeps in its own D1 database, next to
  * its read model. Every table is keyed by projection name, so several
@@ -27,18 +32,7 @@ CREATE TRIGGER IF NOT EXISTS escf_projection_streams_first BEFORE INSERT ON escf
 CREATE TRIGGER IF NOT EXISTS escf_projection_streams_next BEFORE UPDATE ON escf_projection_streams
   WHEN NEW.version <> OLD.version + 1
   BEGIN SELECT RAISE(ABORT, 'escf_checkpoint_out_of_order'); END;
-CREATE TABLE IF NOT EXISTS escf_projection_failures (
-  projection TEXT NOT NULL,
-  stream TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  event_type TEXT NOT NULL,
-  error TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  dead_lettered INTEGER NOT NULL DEFAULT 0,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY (projection, stream)
-) WITHOUT ROWID;
+${failureTableSql(PROJECTION_FAILURES)};
 CREATE TABLE IF NOT EXISTS escf_projection_rebuilds (
   projection TEXT PRIMARY KEY,
   generation INTEGER NOT NULL,

@@ -1,11 +1,8 @@
 import type { EventEnvelope } from '@escf/core';
-import { markStreamDeadLettered, recordStreamFailure, selectStuckStreams, stuckStreamsOf, type FailureTable, type StuckStream } from '../delivery/stream-failures.js';
-import { ensureProjectionSchema } from './projection-schema.js';
+import { markStreamDeadLettered, recordStreamFailure, selectStuckStreams, stuckStreamsOf, type StuckStream } from '../delivery/stream-failures.js';
+import { ensureProjectionSchema, PROJECTION_FAILURES } from './projection-schema.js';
 
 export type { StuckStream } from '../delivery/stream-failures.js';
-
-/** Projections keep their stuck streams in `escf_projection_failures` (see projection-schema.ts). */
-const FAILURES: FailureTable = { table: 'escf_projection_failures', owner: 'projection' };
 
 /** Progress of a rebuild. */
 export interface RebuildStatus {
@@ -51,13 +48,13 @@ export async function recordFailure(
   deadLettered: boolean,
 ): Promise<void> {
   await ensureProjectionSchema(db);
-  await recordStreamFailure(db, FAILURES, projection, event, error, attempts, deadLettered, Date.now());
+  await recordStreamFailure(db, PROJECTION_FAILURES, projection, event, error, attempts, deadLettered, Date.now());
 }
 
 /** Marks a stream's failure as dead-lettered (a message arrived on the dead-letter queue). */
 export async function markDeadLettered(db: D1Database, projection: string, event: EventEnvelope): Promise<void> {
   await ensureProjectionSchema(db);
-  await markStreamDeadLettered(db, FAILURES, projection, event, Date.now());
+  await markStreamDeadLettered(db, PROJECTION_FAILURES, projection, event, Date.now());
 }
 
 /** Reads the whole status of a projection in one D1 batch. */
@@ -65,7 +62,7 @@ export async function readStatus(db: D1Database, projection: string): Promise<Pr
   await ensureProjectionSchema(db);
   const [summary, failures, rebuild] = await db.batch([
     db.prepare('SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_projection_streams WHERE projection = ?1').bind(projection),
-    selectStuckStreams(db, FAILURES, projection),
+    selectStuckStreams(db, PROJECTION_FAILURES, projection),
     db.prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1').bind(projection),
   ]);
   const head = summary!.results[0] as { position: number; streams: number };
