@@ -238,7 +238,17 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
             message.ack();
           } catch (error) {
             if (!(error instanceof ProcessEventBusyError)) {
-              console.error(`Process '${descriptor.name}' failed on ${message.body.type} ${message.body.id}; retrying`, error);
+              log({
+                level: 'warn',
+                message: 'process failed on a message; retrying',
+                code: serializeError(error).code,
+                process: descriptor.name,
+                queue: batch.queue,
+                eventId: message.body.id,
+                eventType: message.body.type,
+                attempt: message.attempts,
+                error,
+              });
               await delivery.recordFailure(message.body, error, message.attempts, message.attempts > maxRetries);
               stuck = ordering === 'stream';
             }

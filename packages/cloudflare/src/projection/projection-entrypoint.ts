@@ -277,7 +277,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         }
       } catch (error) {
         // The queue retries it from the saved cursor, with backoff (and the watchdog, should that fail too).
-        console.error(`Projection '${descriptor.name}': rebuild step failed, will retry`, error);
+        log({ level: 'warn', message: 'projection rebuild step failed; retrying', code: serializeError(error).code, projection: descriptor.name, error });
         const status = await this.rebuilder(await this.#rebuildingRole()).status();
         const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
         if (status?.status === 'running') await queue.send(continuation(descriptor, status), { delaySeconds: backoffSeconds(1, options.retryDelaySeconds) });
