@@ -165,9 +165,11 @@ describe('bad input at the HTTP API', () => {
   it('wrong types and extra fields: refused with VALIDATION_FAILED, or stored with exactly the schema’s fields', async () => {
     const tenantId = uniqueId('fuzz-types');
     const tally = new Tally();
-    const amount = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.integer({ min: -5, max: 2_000_000 }), fc.constant(1), fc.double());
-    const memo = fc.oneof(fc.jsonValue({ maxDepth: 1 }), nastyString, fc.constant(undefined));
-    const extras = fc.dictionary(fc.string({ maxLength: 10 }).filter((k) => !['__proto__', 'constructor', 'prototype', 'amount', 'memo'].includes(k)), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+    // Prototype keys at any depth are refused with FORBIDDEN_KEY before validation; their own test covers them.
+    const plainJson = fc.jsonValue({ maxDepth: 1 }).filter((value) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(value)));
+    const amount = fc.oneof(plainJson, fc.integer({ min: -5, max: 2_000_000 }), fc.constant(1), fc.double());
+    const memo = fc.oneof(plainJson, nastyString, fc.constant(undefined));
+    const extras = fc.dictionary(fc.string({ maxLength: 10 }).filter((k) => !['__proto__', 'constructor', 'prototype', 'amount', 'memo'].includes(k)), plainJson, { maxKeys: 3 });
     let n = 0;
     await fc.assert(
       fc.asyncProperty(amount, memo, extras, async (a, m, extra) => {
