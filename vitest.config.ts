@@ -25,7 +25,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['packages/*/src/**/*.unit.test.ts', 'packages/*/test/**/*.unit.test.ts', 'examples/*/src/**/*.unit.test.ts', 'examples/*/test/**/*.unit.test.ts', 'docs/snippets/**/*.unit.test.ts', 'test/node/**/*.unit.test.ts'],
+          include: [
+            'packages/*/src/**/*.unit.test.ts',
+            'packages/*/test/**/*.unit.test.ts',
+            'examples/*/src/**/*.unit.test.ts',
+            'examples/*/test/**/*.unit.test.ts',
+            'docs/snippets/**/*.unit.test.ts',
+            'test/node/**/*.unit.test.ts',
+          ],
         },
       },
       {

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeResults } from './results.mjs';
 import { useEscfSources } from '../scripts/source-conditions.mjs';
+import { mergeResults } from './results.mjs';
 
 useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
@@ -42,8 +42,10 @@ try {
   await get('/rebuild?table=bench_events');
   const fromArchive = await get('/rebuild?table=bench_events');
   const projectedFromArchive = await get('/rebuild-projection?table=bench_events&from=archive');
-  if (projectedFromArchive.quantity !== fromD1.quantity || projectedFromD1.quantity !== fromD1.quantity) throw new Error('a rebuilt projection does not hold the log');
-  if (fromArchive.events !== fromD1.events || fromArchive.quantity !== fromD1.quantity) throw new Error('the archive does not read back the same log');
+  if (projectedFromArchive.quantity !== fromD1.quantity || projectedFromD1.quantity !== fromD1.quantity)
+    throw new Error('a rebuilt projection does not hold the log');
+  if (fromArchive.events !== fromD1.events || fromArchive.quantity !== fromD1.quantity)
+    throw new Error('the archive does not read back the same log');
 
   const figures = {
     archive_bytes_per_event_d1: round(seeded.dbBytes / seeded.events, 1),
@@ -55,10 +57,18 @@ try {
     rebuild_projection_from_d1_events_per_s: round((projectedFromD1.events / projectedFromD1.ms) * 1000),
     rebuild_projection_from_archive_events_per_s: round((projectedFromArchive.events / projectedFromArchive.ms) * 1000),
   };
-  figures.rebuild_ratio_vs_read_d1 = round(figures.rebuild_projection_from_d1_events_per_s / figures.rebuild_from_d1_events_per_s, 3);
-  figures.rebuild_ratio_vs_read_archive = round(figures.rebuild_projection_from_archive_events_per_s / figures.rebuild_from_archive_events_per_s, 3);
+  figures.rebuild_ratio_vs_read_d1 = round(
+    figures.rebuild_projection_from_d1_events_per_s / figures.rebuild_from_d1_events_per_s,
+    3,
+  );
+  figures.rebuild_ratio_vs_read_archive = round(
+    figures.rebuild_projection_from_archive_events_per_s / figures.rebuild_from_archive_events_per_s,
+    3,
+  );
   mergeResults(figures);
-  console.log(`\nArchive (local workerd; ${seeded.events} events, one D1 row each; ${archived.events} archived in ${archived.segments} segments)`);
+  console.log(
+    `\nArchive (local workerd; ${seeded.events} events, one D1 row each; ${archived.events} archived in ${archived.segments} segments)`,
+  );
   console.table({
     'bytes per event in D1 (database growth)': figures.archive_bytes_per_event_d1,
     'bytes per event in D1 (event JSON only)': figures.archive_json_bytes_per_event_d1,

@@ -6,16 +6,15 @@
 // Measures each example system with an escf.config.ts (examples/*), or the
 // CLI's fixture system when no example has one yet.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { parse } from 'jsonc-parser';
-import { readFileSync } from 'node:fs';
-import { mergeResults } from './results.mjs';
 import { useEscfSources } from '../scripts/source-conditions.mjs';
+import { mergeResults } from './results.mjs';
 
 useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
@@ -40,12 +39,21 @@ for (const system of systems) {
   try {
     cpSync(system, copy, { recursive: true, filter: (path) => !/node_modules|\.wrangler|dist$/.test(path) });
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
-    execFileSync('node', [join(root, 'packages', 'cli', 'bin', 'escf.mjs'), 'generate'], { cwd: copy, env, stdio: 'pipe' });
+    execFileSync('node', [join(root, 'packages', 'cli', 'bin', 'escf.mjs'), 'generate'], {
+      cwd: copy,
+      env,
+      stdio: 'pipe',
+    });
     const managed = (dir) => existsSync(join(dir, 'escf.managed.json'));
     const workerDirs = findWorkerDirs(copy).filter(managed);
     for (const dir of workerDirs) {
       const name = parse(readFileSync(join(dir, 'wrangler.jsonc'), 'utf8')).name;
-      const output = execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', 'dist'], { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' });
+      const output = execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', 'dist'], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
       const size = /gzip: ([\d.]+) KiB/.exec(output);
       if (!size) throw new Error(`no size for ${name}:\n${output}`);
       figures[`bundle_kb_gzip_${name.replace(/-/g, '_')}`] = Number(size[1]);
@@ -80,7 +88,8 @@ for (const [name, contents] of Object.entries(dependencyCost)) {
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
     logLevel: 'silent',
   });
-  figures[`bundle_kb_gzip_dep_${name}`] = Math.round((gzipSync(result.outputFiles[0].contents).length / 1024) * 100) / 100;
+  figures[`bundle_kb_gzip_dep_${name}`] =
+    Math.round((gzipSync(result.outputFiles[0].contents).length / 1024) * 100) / 100;
 }
 
 mergeResults(figures);

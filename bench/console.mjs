@@ -12,7 +12,11 @@ const { startUsersSystem } = await import('../examples/users/test/e2e/users-syst
 const { launchChromium } = await import('../examples/users/test/e2e/chromium.ts');
 
 const SAMPLES = 40;
-const secrets = { password: 'bench-password', adminReadToken: 'bench-read-token-00000', adminWriteToken: 'bench-write-token-00000' };
+const secrets = {
+  password: 'bench-password',
+  adminReadToken: 'bench-read-token-00000',
+  adminWriteToken: 'bench-write-token-00000',
+};
 const system = await startUsersSystem({ console: secrets });
 const browser = await launchChromium();
 const base = `http://localhost:${system.consoleUrl.port}/`;
@@ -28,7 +32,9 @@ try {
 
   // First view: a fresh load of the signed-in console (no cache), everything it fetches.
   const first = await browser.context.newPage();
-  await first.route('**/*', (route) => route.continue({ headers: { ...route.request().headers(), 'cache-control': 'no-cache' } }));
+  await first.route('**/*', (route) =>
+    route.continue({ headers: { ...route.request().headers(), 'cache-control': 'no-cache' } }),
+  );
   let bytes = 0;
   let gzipBytes = 0;
   first.on('requestfinished', async (request) => {
@@ -50,10 +56,19 @@ try {
     const started = performance.now();
     const response = await page.request.post(`${base}api/sendCommand`, {
       headers: { 'x-escf-console': '1' },
-      data: { aggregateType: 'User', aggregateId: id, command: 'create', input: { name: `Bench ${i}`, email: `${id}@example.com`, password: 'a long enough password' } },
+      data: {
+        aggregateType: 'User',
+        aggregateId: id,
+        command: 'create',
+        input: { name: `Bench ${i}`, email: `${id}@example.com`, password: 'a long enough password' },
+      },
     });
     if (!response.ok()) throw new Error(`sendCommand: ${response.status()}`);
-    await page.waitForFunction((needle) => document.querySelector('[data-testid=tail]')?.textContent?.includes(needle), `${id}@example.com`, wait);
+    await page.waitForFunction(
+      (needle) => document.querySelector('[data-testid=tail]')?.textContent?.includes(needle),
+      `${id}@example.com`,
+      wait,
+    );
     latencies.push(performance.now() - started);
   }
   latencies.sort((a, b) => a - b);

@@ -92,17 +92,22 @@ export function ceilings(model, shardCounts = [1, 2, 4, 8, 16]) {
   });
 }
 
-const fmt = (n, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 2) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Prints the tables and merges the model_* figures. */
 export function main(model = inputs) {
   const cost = costPerMillionCommands(model);
   const rows = ceilings(model);
   console.log('| line (USD per million commands) | ESCF | hand-written Worker + DO |\n|---|---:|---:|');
-  for (const line of Object.keys(cost.escf)) console.log(`| ${line} | ${fmt(cost.escf[line], 3)} | ${fmt(cost.raw[line], 3)} |`);
+  for (const line of Object.keys(cost.escf))
+    console.log(`| ${line} | ${fmt(cost.escf[line], 3)} | ${fmt(cost.raw[line], 3)} |`);
   console.log(`| **total** | **${fmt(cost.escfTotal)}** | **${fmt(cost.rawTotal)}** |\n`);
-  console.log('| event-store databases | store ceiling (events/s) | system ceiling (events/s) | limited by |\n|---:|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.shards} | ${fmt(r.storeEventsPerS, 0)} | ${fmt(r.eventsPerS, 0)} | ${r.bottleneck} |`);
+  console.log(
+    '| event-store databases | store ceiling (events/s) | system ceiling (events/s) | limited by |\n|---:|---:|---:|---|',
+  );
+  for (const r of rows)
+    console.log(`| ${r.shards} | ${fmt(r.storeEventsPerS, 0)} | ${fmt(r.eventsPerS, 0)} | ${r.bottleneck} |`);
   mergeResults({
     model_events_per_s_per_shard: eventsPerSecondPerShard(model),
     model_cost_per_million_commands_escf_usd: Math.round(cost.escfTotal * 100) / 100,

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeResults } from './results.mjs';
 import { packPublicPackages } from '../scripts/pack-packages.mjs';
+import { mergeResults } from './results.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'escf-pack-size-'));
 try {
@@ -15,7 +15,11 @@ try {
     const key = `pack_kb_${pack.name.replace('@escf/', '')}`;
     figures[key] = Math.round((pack.size / 1024) * 10) / 10;
     figures[`${key}_unpacked`] = Math.round((pack.unpackedSize / 1024) * 10) / 10;
-    table[pack.name] = { 'packed KiB': figures[key], 'unpacked KiB': figures[`${key}_unpacked`], files: pack.files.length };
+    table[pack.name] = {
+      'packed KiB': figures[key],
+      'unpacked KiB': figures[`${key}_unpacked`],
+      files: pack.files.length,
+    };
   }
   mergeResults(figures);
   console.log('\nPackage tarballs (npm pack)');

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeResults } from './results.mjs';
 import { useEscfSources } from '../scripts/source-conditions.mjs';
+import { mergeResults } from './results.mjs';
 
 useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
@@ -22,7 +22,13 @@ const BURST_SIZES = [30, 300];
 const persist = mkdtempSync(join(tmpdir(), 'escf-projection-bench-'));
 const worker = await unstable_startWorker({
   config: join(here, '../packages/cloudflare/test/projection/bench/wrangler.jsonc'),
-  dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: process.env.BENCH_LOG_LEVEL ?? 'none', persist, watch: false },
+  dev: {
+    server: { hostname: '127.0.0.1', port: 0 },
+    inspector: false,
+    logLevel: process.env.BENCH_LOG_LEVEL ?? 'none',
+    persist,
+    watch: false,
+  },
 });
 const get = async (path) => {
   const response = await worker.fetch(`http://bench${path}`);

@@ -5,16 +5,23 @@
  * Durable Object's SQLite, so parsing is part of the measured work.
  * Prints one JSON object of figures.
  */
-import { Aggregate, Command, EventHandler, defineEvent, upcast, type AggregateClass, type PayloadOf } from '@escf/core';
-import { engineFor, type ApplicableEvent } from '@escf/core/internal';
+import { Aggregate, type AggregateClass, Command, defineEvent, EventHandler, type PayloadOf, upcast } from '@escf/core';
+import { type ApplicableEvent, engineFor } from '@escf/core/internal';
 import { z } from 'zod';
 
 const EVENTS = 10_000;
 const ROUNDS = 31;
 
-interface V1 { amount: number }
-interface V2 { amountCents: number }
-interface V3 { amountCents: number; currency: string }
+interface V1 {
+  amount: number;
+}
+interface V2 {
+  amountCents: number;
+}
+interface V3 {
+  amountCents: number;
+  currency: string;
+}
 type V4 = { amountCents: number; currency: string; memo: string };
 
 const schema = z.object({ amountCents: z.number().int(), currency: z.string(), memo: z.string() });
@@ -27,12 +34,19 @@ const Posted = defineEvent('Posted', schema, {
 });
 const PostedPlain = defineEvent('PostedPlain', schema);
 
-interface LedgerState { readonly balanceCents: number; readonly entries: number }
+interface LedgerState {
+  readonly balanceCents: number;
+  readonly entries: number;
+}
 
 class Ledger extends Aggregate<LedgerState> {
   static readonly type = 'Ledger';
-  protected initialState(): LedgerState { return { balanceCents: 0, entries: 0 }; }
-  @Command(z.object({}), { emits: [Posted] }) post() { return new Posted({ amountCents: 1, currency: 'EUR', memo: '' }); }
+  protected initialState(): LedgerState {
+    return { balanceCents: 0, entries: 0 };
+  }
+  @Command(z.object({}), { emits: [Posted] }) post() {
+    return new Posted({ amountCents: 1, currency: 'EUR', memo: '' });
+  }
   @EventHandler(Posted)
   protected posted(e: PayloadOf<typeof Posted>): LedgerState {
     return { balanceCents: this.state.balanceCents + e.amountCents, entries: this.state.entries + 1 };
@@ -41,21 +55,36 @@ class Ledger extends Aggregate<LedgerState> {
 
 class PlainLedger extends Aggregate<LedgerState> {
   static readonly type = 'PlainLedger';
-  protected initialState(): LedgerState { return { balanceCents: 0, entries: 0 }; }
-  @Command(z.object({}), { emits: [PostedPlain] }) post() { return new PostedPlain({ amountCents: 1, currency: 'EUR', memo: '' }); }
+  protected initialState(): LedgerState {
+    return { balanceCents: 0, entries: 0 };
+  }
+  @Command(z.object({}), { emits: [PostedPlain] }) post() {
+    return new PostedPlain({ amountCents: 1, currency: 'EUR', memo: '' });
+  }
   @EventHandler(PostedPlain)
   protected posted(e: PayloadOf<typeof PostedPlain>): LedgerState {
     return { balanceCents: this.state.balanceCents + e.amountCents, entries: this.state.entries + 1 };
   }
 }
 
-interface Row { id: string; type: string; schema_version: number; payload: string }
+interface Row {
+  id: string;
+  type: string;
+  schema_version: number;
+  payload: string;
+}
 
 const currentRows: Row[] = Array.from({ length: EVENTS }, (_, i) => ({
-  id: `e${i}`, type: 'PostedPlain', schema_version: 1, payload: JSON.stringify({ amountCents: i % 100, currency: 'EUR', memo: '' }),
+  id: `e${i}`,
+  type: 'PostedPlain',
+  schema_version: 1,
+  payload: JSON.stringify({ amountCents: i % 100, currency: 'EUR', memo: '' }),
 }));
 const v1Rows: Row[] = Array.from({ length: EVENTS }, (_, i) => ({
-  id: `e${i}`, type: 'Posted', schema_version: 1, payload: JSON.stringify({ amount: (i % 100) / 100 }),
+  id: `e${i}`,
+  type: 'Posted',
+  schema_version: 1,
+  payload: JSON.stringify({ amount: (i % 100) / 100 }),
 }));
 
 function rows(rows: Row[]): ApplicableEvent[] {
@@ -89,10 +118,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
   engineFor(Ledger).replay(a, rows(v1Rows));
   const b = engineFor(PlainLedger).create('check');
   engineFor(PlainLedger).replay(b, rows(currentRows));
-  if (JSON.stringify(engineFor(Ledger).stateOf(a)) !== JSON.stringify(engineFor(PlainLedger).stateOf(b))) throw new Error('chain changed the result');
+  if (JSON.stringify(engineFor(Ledger).stateOf(a)) !== JSON.stringify(engineFor(PlainLedger).stateOf(b)))
+    throw new Error('chain changed the result');
 }
 
-for (let i = 0; i < 3; i++) { timeReplay(PlainLedger, currentRows); timeReplay(Ledger, v1Rows); }
+for (let i = 0; i < 3; i++) {
+  timeReplay(PlainLedger, currentRows);
+  timeReplay(Ledger, v1Rows);
+}
 const plain: number[] = [];
 const chained: number[] = [];
 const ratios: number[] = [];

@@ -1,12 +1,13 @@
 // Builds and runs bench/rehydrate.bench.ts (decorators need a compile step),
 // then merges its figures into bench/results.json. Run with `npm run bench`.
-import { build } from 'esbuild';
+
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeResults } from './results.mjs';
+import { build } from 'esbuild';
 import { SOURCE_CONDITION, useEscfSources } from '../scripts/source-conditions.mjs';
+import { mergeResults } from './results.mjs';
 
 useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeResults } from './results.mjs';
 import { useEscfSources } from '../scripts/source-conditions.mjs';
+import { mergeResults } from './results.mjs';
 
 useEscfSources(); // @escf/* from source: wrangler and esbuild below bundle the repository's packages
 
@@ -60,7 +60,8 @@ async function runtimeBenchmark() {
     const escfConc = median(samples.escfConc);
 
     const drain = await get(`/drain?n=${DRAIN_EVENTS}`);
-    if (drain.failures.length > 0 || drain.storedInD1 !== DRAIN_EVENTS) throw new Error(`drain failed: ${JSON.stringify(drain)}`);
+    if (drain.failures.length > 0 || drain.storedInD1 !== DRAIN_EVENTS)
+      throw new Error(`drain failed: ${JSON.stringify(drain)}`);
     const perCommand = await get(`/drain-per-command?n=${PER_COMMAND_DRAINS}`);
 
     return {
@@ -96,14 +97,27 @@ if (figures) {
   mergeResults(figures);
   console.log('\nESCF runtime (local workerd; ratios compare runs inside this one process)');
   console.table({
-    'sequential, 1 aggregate': { raw: figures.commands_per_s_raw_sequential, escf: figures.commands_per_s_escf_sequential, ratio: figures.commands_ratio_sequential },
-    'sequential, outbox held back': { raw: figures.commands_per_s_raw_sequential, escf: null, ratio: figures.commands_ratio_sequential_outbox_held },
-    'concurrent, 16 aggregates': { raw: figures.commands_per_s_raw_concurrent, escf: figures.commands_per_s_escf_concurrent, ratio: figures.commands_ratio_concurrent },
+    'sequential, 1 aggregate': {
+      raw: figures.commands_per_s_raw_sequential,
+      escf: figures.commands_per_s_escf_sequential,
+      ratio: figures.commands_ratio_sequential,
+    },
+    'sequential, outbox held back': {
+      raw: figures.commands_per_s_raw_sequential,
+      escf: null,
+      ratio: figures.commands_ratio_sequential_outbox_held,
+    },
+    'concurrent, 16 aggregates': {
+      raw: figures.commands_per_s_raw_concurrent,
+      escf: figures.commands_per_s_escf_concurrent,
+      ratio: figures.commands_ratio_concurrent,
+    },
   });
   console.table({
     'outbox drain into D1 (events/s)': figures.outbox_events_per_s,
     'D1 rows written per event (alarm drain)': figures.d1_rows_written_per_event,
-    'D1 rows written per event (drain after every command, as executeSync)': figures.d1_rows_written_per_event_per_command_drain,
+    'D1 rows written per event (drain after every command, as executeSync)':
+      figures.d1_rows_written_per_event_per_command_drain,
   });
   console.log(`runtime benchmark took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -23,18 +23,27 @@ try {
   const dev = await startDev(project, { readyPath: '/openapi.json' });
   let seconds;
   try {
-    const response = await fetch(`${dev.url}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Try ESCF' }) });
+    const response = await fetch(`${dev.url}/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Try ESCF' }),
+    });
     if (response.status !== 201) throw new Error(`POST /tasks answered ${response.status}:\n${dev.output()}`);
     seconds = Math.round((Date.now() - started) / 100) / 10;
   } finally {
     await dev.stop();
   }
-  const output = await step('wrangler deploy --dry-run', 'npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist', '-c', 'workers/api/wrangler.jsonc'], { cwd: project });
+  const output = await step(
+    'wrangler deploy --dry-run',
+    'npx',
+    ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist', '-c', 'workers/api/wrangler.jsonc'],
+    { cwd: project },
+  );
   const size = /gzip: ([\d.]+) KiB/.exec(output);
   if (!size) throw new Error(`no bundle size in wrangler's output:\n${output}`);
   const figures = { bundle_kb_gzip_scaffold_api: Number(size[1]), scaffold_s_to_first_201: seconds };
   mergeResults(figures);
-  console.log('\nA scaffolded project (create-escf → first 201; its API worker\'s upload)');
+  console.log("\nA scaffolded project (create-escf → first 201; its API worker's upload)");
   console.table(figures);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // PATCHes), then the same load against a hand-written Worker + Durable Object
 // doing the minimum. Merges system_* figures into bench/results.json.
 // Bounded: CLIENTS clients, SECONDS seconds per system, every request local.
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { mergeResults } from './results.mjs';
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
@@ -65,7 +65,13 @@ async function drive(base, onCreated = () => {}) {
   const started = Date.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   const seconds = (Date.now() - started) / 1000;
-  return { perS: accepted / seconds, accepted, rejected, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    perS: accepted / seconds,
+    accepted,
+    rejected,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** The hand-written baseline: one Durable Object per user, state in its SQLite, the same routes and password hashing. */
@@ -110,14 +116,16 @@ export default {
 
 const figures = {};
 {
-  const raw = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    script: RAW_WORKER,
-    compatibilityDate: '2026-11-01',
-    durableObjects: { USERS: { className: 'RawUser', useSQLite: true } },
-    host: '127.0.0.1',
-    port: 0,
-  }));
+  const raw = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      script: RAW_WORKER,
+      compatibilityDate: '2026-11-01',
+      durableObjects: { USERS: { className: 'RawUser', useSQLite: true } },
+      host: '127.0.0.1',
+      port: 0,
+    }),
+  );
   try {
     const base = await raw.ready;
     const rawRun = await drive(base);
@@ -152,7 +160,8 @@ const figures = {};
     await system.stop();
   }
 }
-figures.system_ratio_vs_raw = Math.round((figures.system_commands_per_s / figures.system_raw_commands_per_s) * 1000) / 1000;
+figures.system_ratio_vs_raw =
+  Math.round((figures.system_commands_per_s / figures.system_raw_commands_per_s) * 1000) / 1000;
 mergeResults(figures);
 console.log(`\nUsers system vs hand-written Worker + DO (local workerd; ${CLIENTS} clients, ${SECONDS} s each)`);
 console.table(figures);

@@ -20,7 +20,13 @@ export function entryPoints() {
     for (const [subpath, target] of Object.entries(manifest.exports)) {
       if (typeof target !== 'object') continue;
       const name = subpath === '.' ? dir : `${dir}-${subpath.slice(2).replaceAll('/', '-')}`;
-      entries.push({ packageName: manifest.name, subpath, packageDir, types: join(packageDir, target.types), reportName: name });
+      entries.push({
+        packageName: manifest.name,
+        subpath,
+        packageDir,
+        types: join(packageDir, target.types),
+        reportName: name,
+      });
     }
   }
   return entries;
@@ -84,10 +90,16 @@ export function extractApi(entry, { update = false } = {}) {
       message.handled = true;
     },
   });
-  return { entry, succeeded: result.succeeded && messages.length === 0, reportChanged: result.apiReportChanged, errors: messages, reportPath: config.reportFilePath };
+  return {
+    entry,
+    succeeded: result.succeeded && messages.length === 0,
+    reportChanged: result.apiReportChanged,
+    errors: messages,
+    reportPath: config.reportFilePath,
+  };
 }
 
-if (process.argv[1] && process.argv[1].endsWith('api-report.mjs')) {
+if (process.argv[1]?.endsWith('api-report.mjs')) {
   const update = process.argv.includes('--update');
   let failed = 0;
   for (const entry of entryPoints()) {
@@ -98,7 +110,9 @@ if (process.argv[1] && process.argv[1].endsWith('api-report.mjs')) {
     if (!outcome.succeeded || (!update && outcome.reportChanged)) failed++;
   }
   if (failed > 0) {
-    console.error(`\n${failed} entry point(s) differ from their API report. If the change is intended, run \`node scripts/api-report.mjs --update\` and commit packages/*/etc/*.api.md.`);
+    console.error(
+      `\n${failed} entry point(s) differ from their API report. If the change is intended, run \`node scripts/api-report.mjs --update\` and commit packages/*/etc/*.api.md.`,
+    );
     process.exitCode = 1;
   }
 }

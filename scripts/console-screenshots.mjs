@@ -13,7 +13,11 @@ const out = join(root, 'docs', 'console');
 const { startUsersSystem } = await import('../examples/users/test/e2e/users-system.ts');
 const { launchChromium } = await import('../examples/users/test/e2e/chromium.ts');
 
-const secrets = { password: 'screenshot-password', adminReadToken: 'screenshot-read-token-000', adminWriteToken: 'screenshot-write-token-000' };
+const secrets = {
+  password: 'screenshot-password',
+  adminReadToken: 'screenshot-read-token-000',
+  adminWriteToken: 'screenshot-write-token-000',
+};
 const system = await startUsersSystem({ console: secrets });
 const browser = await launchChromium();
 const base = `http://localhost:${system.consoleUrl.port}/`;
@@ -37,9 +41,20 @@ try {
 
   // A few users through the console's own API (as the command form sends them).
   const send = (aggregateId, command, input) =>
-    page.request.post(`${base}api/sendCommand`, { headers: { 'x-escf-console': '1' }, data: { aggregateType: 'User', aggregateId, command, input } }).then((r) => r.json());
-  const people = [['ada', 'Ada Lovelace'], ['grace', 'Grace Hopper'], ['edsger', 'Edsger Dijkstra'], ['barbara', 'Barbara Liskov']];
-  for (const [id, name] of people) await send(`user-${id}`, 'create', { name, email: `${id}@example.com`, password: 'a long enough password' });
+    page.request
+      .post(`${base}api/sendCommand`, {
+        headers: { 'x-escf-console': '1' },
+        data: { aggregateType: 'User', aggregateId, command, input },
+      })
+      .then((r) => r.json());
+  const people = [
+    ['ada', 'Ada Lovelace'],
+    ['grace', 'Grace Hopper'],
+    ['edsger', 'Edsger Dijkstra'],
+    ['barbara', 'Barbara Liskov'],
+  ];
+  for (const [id, name] of people)
+    await send(`user-${id}`, 'create', { name, email: `${id}@example.com`, password: 'a long enough password' });
   await send('user-ada', 'update', { name: 'Ada King' });
   await send('user-grace', 'update', { email: 'grace.hopper@example.com' });
 
@@ -50,14 +65,22 @@ try {
   await page.goto(`${base}#/stream/User/user-ada`);
   await page.waitForSelector('[data-testid=state]', wait);
   await page.locator('#version-slider').fill('3');
-  await page.waitForFunction(() => document.querySelector('[data-testid=version-label]')?.textContent === 'v3', null, wait);
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=version-label]')?.textContent === 'v3',
+    null,
+    wait,
+  );
   await page.waitForSelector('[data-testid=diff]', wait);
   await shot('stream-time-travel');
 
   // One stuck stream on the users projection, to show how it looks.
   const usersDb = await system.d1('USERS_DB', 'users-users');
   await usersDb.prepare('ALTER TABLE users RENAME TO users_hidden').run();
-  await send('user-alan', 'create', { name: 'Alan Turing', email: 'alan@example.com', password: 'a long enough password' });
+  await send('user-alan', 'create', {
+    name: 'Alan Turing',
+    email: 'alan@example.com',
+    password: 'a long enough password',
+  });
   await page.goto(`${base}#/projections`);
   await page.waitForSelector('[data-testid=stuck-users]', wait);
   // A few samples for the lag charts.
@@ -77,7 +100,11 @@ try {
 
   await page.goto(`${base}#/tail`);
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.textContent === 'live', null, wait);
-  for (const [id, name] of [['katherine', 'Katherine Johnson'], ['donald', 'Donald Knuth']]) await send(`user-${id}`, 'create', { name, email: `${id}@example.com`, password: 'a long enough password' });
+  for (const [id, name] of [
+    ['katherine', 'Katherine Johnson'],
+    ['donald', 'Donald Knuth'],
+  ])
+    await send(`user-${id}`, 'create', { name, email: `${id}@example.com`, password: 'a long enough password' });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=tail-item]').length >= 4, null, wait);
   await shot('live-tail');
 

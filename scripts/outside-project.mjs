@@ -12,7 +12,15 @@ import { fileURLToPath } from 'node:url';
 export const repository = fileURLToPath(new URL('..', import.meta.url));
 
 /** The publishable packages, by workspace name. */
-export const PACKAGES = ['@escf/core', '@escf/cloudflare', '@escf/hono', '@escf/testing', '@escf/cli', '@escf/console', 'create-escf'];
+export const PACKAGES = [
+  '@escf/core',
+  '@escf/cloudflare',
+  '@escf/hono',
+  '@escf/testing',
+  '@escf/cli',
+  '@escf/console',
+  'create-escf',
+];
 
 /**
  * The environment of every command: offline-friendly wrangler, no colours,
@@ -36,7 +44,12 @@ export function projectEnv(cwd) {
   };
   // Settings of an npm script that runs this (e.g. the repository's `npm test`) must not leak into the project.
   for (const key of Object.keys(env)) {
-    if (/^npm_(package|lifecycle)_|^npm_config_(workspace|workspaces|include_workspace_root|prefix|local_prefix)$/.test(key)) delete env[key];
+    if (
+      /^npm_(package|lifecycle)_|^npm_config_(workspace|workspaces|include_workspace_root|prefix|local_prefix)$/.test(
+        key,
+      )
+    )
+      delete env[key];
   }
   delete env.INIT_CWD;
   // This repository's tests resolve @escf/* to their sources (scripts/source-conditions.mjs); the project must use what it installed.
@@ -58,11 +71,21 @@ export function projectEnv(cwd) {
  */
 export function step(step, command, args, { cwd, timeoutMs = 300_000 }) {
   return new Promise((resolve, reject) => {
-    execFile(command, [...args], { cwd, env: projectEnv(cwd), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
-      if (error) reject(new Error(`${step} failed (${command} ${args.join(' ')} in ${cwd}, exit ${error.code ?? error.signal}):\n${tail(output)}`));
-      else resolve(output);
-    });
+    execFile(
+      command,
+      [...args],
+      { cwd, env: projectEnv(cwd), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error)
+          reject(
+            new Error(
+              `${step} failed (${command} ${args.join(' ')} in ${cwd}, exit ${error.code ?? error.signal}):\n${tail(output)}`,
+            ),
+          );
+        else resolve(output);
+      },
+    );
   });
 }
 
@@ -74,9 +97,15 @@ export function step(step, command, args, { cwd, timeoutMs = 300_000 }) {
  */
 export async function packPackages(destination) {
   mkdirSync(destination, { recursive: true });
-  await step('npm pack', 'npm', ['pack', ...PACKAGES.flatMap((name) => ['-w', name]), '--pack-destination', destination], { cwd: repository, timeoutMs: 600_000 });
+  await step(
+    'npm pack',
+    'npm',
+    ['pack', ...PACKAGES.flatMap((name) => ['-w', name]), '--pack-destination', destination],
+    { cwd: repository, timeoutMs: 600_000 },
+  );
   const tarballs = readdirSync(destination).filter((file) => file.endsWith('.tgz'));
-  if (tarballs.length !== PACKAGES.length) throw new Error(`npm pack made ${tarballs.join(', ')}; expected one tarball per package (${PACKAGES.join(', ')}).`);
+  if (tarballs.length !== PACKAGES.length)
+    throw new Error(`npm pack made ${tarballs.join(', ')}; expected one tarball per package (${PACKAGES.join(', ')}).`);
   return tarballs;
 }
 
@@ -91,10 +120,23 @@ export async function scaffold({ packs, parent, name, template = 'minimal' }) {
   // Its own folder per call: several scaffolds may run at once in one parent.
   const extracted = mkdtempSync(join(parent, '.create-escf-'));
   await step('extract create-escf', 'tar', ['xzf', join(packs, tarball), '-C', extracted], { cwd: parent });
-  return step('create-escf', process.execPath, [join(extracted, 'package', 'bin', 'create-escf.mjs'), name, '--template', template, '--yes', '--local-packages', packs], {
-    cwd: parent,
-    timeoutMs: 600_000,
-  });
+  return step(
+    'create-escf',
+    process.execPath,
+    [
+      join(extracted, 'package', 'bin', 'create-escf.mjs'),
+      name,
+      '--template',
+      template,
+      '--yes',
+      '--local-packages',
+      packs,
+    ],
+    {
+      cwd: parent,
+      timeoutMs: 600_000,
+    },
+  );
 }
 
 /** A port nobody listens on right now. */
@@ -152,7 +194,8 @@ export async function startDev(cwd, { readyPath, timeoutMs = 120_000 }) {
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm run dev exited with ${child.exitCode} before answering:\n${tail(output)}`);
+    if (child.exitCode !== null)
+      throw new Error(`npm run dev exited with ${child.exitCode} before answering:\n${tail(output)}`);
     try {
       const response = await fetch(`${url}${readyPath}`);
       if (response.ok) break;
@@ -161,7 +204,9 @@ export async function startDev(cwd, { readyPath, timeoutMs = 120_000 }) {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`npm run dev did not answer ${readyPath} on ${url} within ${timeoutMs / 1000} s:\n${tail(output)}`);
+      throw new Error(
+        `npm run dev did not answer ${readyPath} on ${url} within ${timeoutMs / 1000} s:\n${tail(output)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The public (not private) packages under packages/, in dependency order. */
-export const PUBLIC_PACKAGES = ['@escf/core', '@escf/testing', '@escf/cloudflare', '@escf/hono', '@escf/cli', '@escf/console'];
+export const PUBLIC_PACKAGES = [
+  '@escf/core',
+  '@escf/testing',
+  '@escf/cloudflare',
+  '@escf/hono',
+  '@escf/cli',
+  '@escf/console',
+];
 
 /**
  * Runs `npm pack` for the public packages into `destination` and returns
@@ -18,12 +25,16 @@ export const PUBLIC_PACKAGES = ['@escf/core', '@escf/testing', '@escf/cloudflare
  */
 export function packPublicPackages(destination) {
   mkdirSync(destination, { recursive: true });
-  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', resolve(destination), ...PUBLIC_PACKAGES.flatMap((name) => ['-w', name])], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const output = execFileSync(
+    'npm',
+    ['pack', '--json', '--pack-destination', resolve(destination), ...PUBLIC_PACKAGES.flatMap((name) => ['-w', name])],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   // Lifecycle scripts (prepack) may print before npm's JSON: it starts at the first line that opens an array.
   const json = output.slice(output.search(/^\[/m));
   return JSON.parse(json).map((entry) => ({
@@ -44,6 +55,8 @@ export function packageManifest(name) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const destination = process.argv[2] ?? join(repoRoot, 'dist', 'packages');
   for (const pack of packPublicPackages(destination)) {
-    console.log(`${pack.tarball}  ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
+    console.log(
+      `${pack.tarball}  ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked`,
+    );
   }
 }

@@ -12,7 +12,8 @@ export function escfSources(): Plugin {
   return {
     name: 'escf-source-conditions',
     configEnvironment(name, config) {
-      const current = config.resolve?.conditions ?? (name === 'client' ? defaultClientConditions : defaultServerConditions);
+      const current =
+        config.resolve?.conditions ?? (name === 'client' ? defaultClientConditions : defaultServerConditions);
       config.resolve ??= {};
       config.resolve.conditions = [SOURCE_CONDITION, ...current.filter((c) => c !== SOURCE_CONDITION)];
     },

@@ -1,13 +1,13 @@
-import { defineRetention, retention } from '@escf/core/retention';
 import { durableObjectFor, type ProjectionEntrypointOptions } from '@escf/cloudflare';
 import {
   ArchivingEventStore,
-  EventArchiver,
   archiveAdminEntrypoint,
   archiveOnSchedule,
   defaultArchivePrefix,
   durableObjectRetention,
+  EventArchiver,
 } from '@escf/cloudflare/archive';
+import { defineRetention, retention } from '@escf/core/retention';
 import { Counter } from './readme-counter.js';
 
 interface Env {

@@ -1,4 +1,4 @@
-import { EventHandler, Process, Projection, type Envelope, type ProcessHandlerContext } from '@escf/core';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext, Projection } from '@escf/core';
 import { Counter, Incremented, Reset } from './readme-counter.js';
 
 export const COUNTER_TOTALS_SCHEMA = 'CREATE TABLE totals (counter_id TEXT PRIMARY KEY, total INTEGER NOT NULL)';
@@ -21,7 +21,11 @@ export class CounterTotals {
   }
 
   async total(counterId: string): Promise<number> {
-    return (await this.env.COUNTER_TOTALS_DB.prepare('SELECT total FROM totals WHERE counter_id = ?1').bind(counterId).first<number>('total')) ?? 0;
+    return (
+      (await this.env.COUNTER_TOTALS_DB.prepare('SELECT total FROM totals WHERE counter_id = ?1')
+        .bind(counterId)
+        .first<number>('total')) ?? 0
+    );
   }
 
   resetReadModel() {
@@ -33,7 +37,10 @@ export class CounterTotals {
 @Process('announce-big-increments')
 export class AnnounceBigIncrements {
   @EventHandler(Incremented)
-  async onIncremented(e: Envelope<Incremented>, { effects, commands }: ProcessHandlerContext<{ announce(text: string): Promise<void> }>) {
+  async onIncremented(
+    e: Envelope<Incremented>,
+    { effects, commands }: ProcessHandlerContext<{ announce(text: string): Promise<void> }>,
+  ) {
     if (e.payload.by < 50) return;
     await effects.announce(`${e.aggregateId} jumped by ${e.payload.by}`);
     await commands.to(Counter, `audit-${e.aggregateId}`).increment({ by: 1 });

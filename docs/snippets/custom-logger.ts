@@ -1,4 +1,4 @@
-import { setLogger, type LogRecord } from '@escf/core';
+import { type LogRecord, setLogger } from '@escf/core';
 
 // At module scope of a worker: keep warnings and errors, tagged with the service name.
 setLogger((record: LogRecord) => {

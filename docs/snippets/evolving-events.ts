@@ -1,4 +1,4 @@
-import { DomainEvent, Event, Upcast, retiredEvent, upcast, type EventProps } from '@escf/core';
+import { DomainEvent, Event, type EventProps, retiredEvent, Upcast, upcast } from '@escf/core';
 import { IsBoolean, IsEmail, IsString } from 'class-validator';
 
 // Version 1 stored the whole name in one field.

@@ -1,11 +1,15 @@
-import { Upcaster, eventDefinitionOf } from '@escf/core/upcast';
+import { eventDefinitionOf, Upcaster } from '@escf/core/upcast';
 import { scenario } from '@escf/testing';
 import { expect, it } from 'vitest';
 import { AccountOpened, Deposited, Wallet } from './lens-context.js';
 
 it('reads a v1 deposit in the currency of the stream it belongs to', async () => {
   await scenario(Wallet)
-    .givenStored(new AccountOpened({ owner: 'Ada', currency: 'CHF' }), { type: 'Deposited', schemaVersion: 1, payload: { amount: 5 } })
+    .givenStored(new AccountOpened({ owner: 'Ada', currency: 'CHF' }), {
+      type: 'Deposited',
+      schemaVersion: 1,
+      payload: { amount: 5 },
+    })
     .when('deposit', { amount: 3 })
     .thenState({ currency: 'CHF', balance: 8 });
 });

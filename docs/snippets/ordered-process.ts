@@ -1,5 +1,12 @@
-import { EventHandler, Process, defineEvent, type Envelope, type PayloadOf, type ProcessHandlerContext } from '@escf/core';
-import { processEntrypoint, type ProcessStatus } from '@escf/cloudflare';
+import { type ProcessStatus, processEntrypoint } from '@escf/cloudflare';
+import {
+  defineEvent,
+  type Envelope,
+  EventHandler,
+  type PayloadOf,
+  Process,
+  type ProcessHandlerContext,
+} from '@escf/core';
 import { z } from 'zod';
 
 export const WithdrawalMade = defineEvent('WithdrawalMade', z.object({ amount: z.number().int() }));

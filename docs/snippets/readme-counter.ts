@@ -1,4 +1,13 @@
-import { Aggregate, Command, DomainError, Event, EventHandler, DomainEvent, defineEvent, type PayloadOf } from '@escf/core';
+import {
+  Aggregate,
+  Command,
+  DomainError,
+  DomainEvent,
+  defineEvent,
+  Event,
+  EventHandler,
+  type PayloadOf,
+} from '@escf/core';
 import { IsInt, Min } from 'class-validator';
 import { z } from 'zod';
 

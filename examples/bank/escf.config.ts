@@ -12,11 +12,29 @@ export default defineSystem({
   compatibilityDate: '2026-11-01',
   workers: {
     // The REST API; it hosts the Account and Transfer aggregates' Durable Objects.
-    api: { kind: 'api', dir: 'workers/api', from: './src/domain/index.ts', entry: './workers/api/src/app.ts', aggregates: [Account, Transfer], calls: ['balances', 'statements'] },
+    api: {
+      kind: 'api',
+      dir: 'workers/api',
+      from: './src/domain/index.ts',
+      entry: './workers/api/src/app.ts',
+      aggregates: [Account, Transfer],
+      calls: ['balances', 'statements'],
+    },
     // Balances: delivered synchronously, so the API reads its own writes.
-    balances: { kind: 'projection', dir: 'workers/balances', from: './workers/balances/src/balances-projection.ts', projection: BalancesProjection, delivery: 'sync' },
+    balances: {
+      kind: 'projection',
+      dir: 'workers/balances',
+      from: './workers/balances/src/balances-projection.ts',
+      projection: BalancesProjection,
+      delivery: 'sync',
+    },
     // Statements: fed by its queue.
-    statements: { kind: 'projection', dir: 'workers/statements', from: './workers/statements/src/statements-projection.ts', projection: StatementsProjection },
+    statements: {
+      kind: 'projection',
+      dir: 'workers/statements',
+      from: './workers/statements/src/statements-projection.ts',
+      projection: StatementsProjection,
+    },
     // Starts a TransferSaga (Cloudflare Workflows) per requested transfer.
     transfers: {
       kind: 'process',

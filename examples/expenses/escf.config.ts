@@ -11,7 +11,14 @@ export default defineSystem({
   name: 'expenses',
   compatibilityDate: '2026-11-01',
   workers: {
-    api: { kind: 'api', dir: 'workers/api', from: './src/domain/index.ts', entry: './workers/api/src/app.ts', aggregates: [Document, Expense], calls: ['expenses'] },
+    api: {
+      kind: 'api',
+      dir: 'workers/api',
+      from: './src/domain/index.ts',
+      entry: './workers/api/src/app.ts',
+      aggregates: [Document, Expense],
+      calls: ['expenses'],
+    },
     // The action: OCR on every uploaded document, then an expense proposal.
     extract: {
       kind: 'process',
@@ -22,6 +29,12 @@ export default defineSystem({
       commands: [Document, Expense],
     },
     // The view: expenses per user and month; direct delivery (read-your-writes).
-    expenses: { kind: 'projection', dir: 'workers/expenses', from: './workers/expenses/src/expenses-view.ts', projection: ExpensesView, delivery: 'sync' },
+    expenses: {
+      kind: 'projection',
+      dir: 'workers/expenses',
+      from: './workers/expenses/src/expenses-view.ts',
+      projection: ExpensesView,
+      delivery: 'sync',
+    },
   },
 });

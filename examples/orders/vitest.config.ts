@@ -1,5 +1,5 @@
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { escfSources } from '../../test/source-conditions.js';
 
@@ -11,7 +11,9 @@ export default defineConfig(async () => ({
     escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./wrangler.jsonc') },
-      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(here('../../packages/cloudflare/migrations')) } },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: await readD1Migrations(here('../../packages/cloudflare/migrations')) },
+      },
     }),
   ],
   test: {

@@ -1,6 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { escfSources } from '../../test/source-conditions.js';
 
@@ -22,28 +22,28 @@ export default defineConfig(async () => {
     logLevel: 'warning',
   });
   return {
-  plugins: [
-    escfSources(),
-    cloudflareTest({
-      wrangler: { configPath: here('./test/wrangler.jsonc') },
-      miniflare: {
-        bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./migrations')) },
-        workers: [
-          {
-            name: 'escf-test-subscriber',
-            modules: true,
-            scriptPath: here('./test/dist/subscriber.js'),
-            compatibilityDate: '2026-11-01',
-          },
-        ],
-      },
-    }),
-  ],
-  test: {
-    name: 'cloudflare',
-    include: [here('./src/**/*.int.test.ts')],
-    setupFiles: [here('./test/apply-migrations.ts')],
-    testTimeout: 30_000,
-  },
+    plugins: [
+      escfSources(),
+      cloudflareTest({
+        wrangler: { configPath: here('./test/wrangler.jsonc') },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./migrations')) },
+          workers: [
+            {
+              name: 'escf-test-subscriber',
+              modules: true,
+              scriptPath: here('./test/dist/subscriber.js'),
+              compatibilityDate: '2026-11-01',
+            },
+          ],
+        },
+      }),
+    ],
+    test: {
+      name: 'cloudflare',
+      include: [here('./src/**/*.int.test.ts')],
+      setupFiles: [here('./test/apply-migrations.ts')],
+      testTimeout: 30_000,
+    },
   };
 });

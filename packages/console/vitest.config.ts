@@ -1,5 +1,5 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { escfSources } from '../../test/source-conditions.js';
 
@@ -11,7 +11,9 @@ export default defineConfig({
     escfSources(),
     cloudflareTest({
       wrangler: { configPath: here('./test/wrangler.jsonc') },
-      miniflare: { bindings: { ESCF_CONSOLE_PASSWORD: 'console-test-password', ESCF_ADMIN_TOKEN: 'unused-admin-token-000' } },
+      miniflare: {
+        bindings: { ESCF_CONSOLE_PASSWORD: 'console-test-password', ESCF_ADMIN_TOKEN: 'unused-admin-token-000' },
+      },
     }),
   ],
   test: {

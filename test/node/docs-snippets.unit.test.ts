@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -9,7 +9,12 @@ import { describe, expect, it } from 'vitest';
  * deliberately partial says so with `<!-- fragment -->`.
  */
 const root = join(import.meta.dirname, '..', '..');
-const markdownFiles = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const markdownFiles = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const block = /(<!--\s*(snippet:\s*(\S+)|fragment)\s*-->\s*\n)?```(ts|typescript)\n([\s\S]*?)```/g;
 
 describe.each(markdownFiles)('%s', (file) => {
@@ -21,7 +26,10 @@ describe.each(markdownFiles)('%s', (file) => {
     expect(unmarked, `unmarked \`\`\`ts blocks in ${file}`).toEqual([]);
   });
 
-  it.each(blocks.filter((m) => m[3] !== undefined).map((m) => [m[3]!, m[5]!] as const))('shows %s exactly as compiled', (path, shown) => {
-    expect(shown.trim()).toBe(readFileSync(join(root, path), 'utf8').trim());
-  });
+  it.each(blocks.filter((m) => m[3] !== undefined).map((m) => [m[3]!, m[5]!] as const))(
+    'shows %s exactly as compiled',
+    (path, shown) => {
+      expect(shown.trim()).toBe(readFileSync(join(root, path), 'utf8').trim());
+    },
+  );
 });

@@ -29,7 +29,8 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 /** A plain Hono Worker (as npm create hono makes one) that gets ESCF from `escf init`. */
 async function initHonoWorker(packs: string) {
-  const tarball = (name: string) => `file:${join(packs, readdirSync(packs).find((file) => file.startsWith(`escf-${name}-`))!)}`;
+  const tarball = (name: string) =>
+    `file:${join(packs, readdirSync(packs).find((file) => file.startsWith(`escf-${name}-`))!)}`;
   const project = initialised.dir;
   cpSync(join(repository, 'packages', 'cli', 'test', 'fixtures', 'hono-worker'), project, { recursive: true });
   // As `npm i -D @escf/cli` would, from the tarball (the CLI's own @escf dependencies too).
@@ -38,13 +39,18 @@ async function initHonoWorker(packs: string) {
   pkg.overrides = { '@escf/core': tarball('core'), '@escf/cloudflare': tarball('cloudflare') };
   writeFileSync(join(project, 'package.json'), JSON.stringify(pkg, null, 2));
   await step('npm install in the Hono Worker', 'npm', ['install'], { cwd: project });
-  initialised.initOutput = await step('escf init', 'npx', ['escf', 'init', '--local-packages', packs], { cwd: project });
+  initialised.initOutput = await step('escf init', 'npx', ['escf', 'init', '--local-packages', packs], {
+    cwd: project,
+  });
   // What init tells the user to do: mount the aggregate's routes in their app.
   const index = join(project, 'src', 'index.ts');
   writeFileSync(
     index,
     readFileSync(index, 'utf8')
-      .replace("import { Hono } from 'hono';", "import { Hono } from 'hono';\nimport { counterRoutes } from './counter-routes.js';")
+      .replace(
+        "import { Hono } from 'hono';",
+        "import { Hono } from 'hono';\nimport { counterRoutes } from './counter-routes.js';",
+      )
       .replace('export default app;', "app.route('/', counterRoutes);\n\nexport default app;"),
   );
 }
@@ -53,11 +59,21 @@ describe('a project made by the packed create-escf (minimal template)', () => {
   it('serves its API with npm run dev and answers a command with 201', async () => {
     const dev = await startDev(minimal.dir, { readyPath: '/openapi.json' });
     try {
-      const response = await fetch(`${dev.url}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Try ESCF' }) });
+      const response = await fetch(`${dev.url}/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Try ESCF' }),
+      });
       expect(response.status, dev.output()).toBe(201);
-      console.log(`outside: create-escf → first 201 in ${((Date.now() - minimal.startedAt) / 1000).toFixed(1)} s (scaffold, npm install, escf generate, npm run dev; two more projects installing alongside)`);
+      console.log(
+        `outside: create-escf → first 201 in ${((Date.now() - minimal.startedAt) / 1000).toFixed(1)} s (scaffold, npm install, escf generate, npm run dev; two more projects installing alongside)`,
+      );
       const { id } = (await response.json()) as { id: string };
-      expect(await (await fetch(`${dev.url}/tasks/${id}`)).json()).toMatchObject({ id, title: 'Try ESCF', done: false });
+      expect(await (await fetch(`${dev.url}/tasks/${id}`)).json()).toMatchObject({
+        id,
+        title: 'Try ESCF',
+        done: false,
+      });
     } finally {
       await dev.stop();
     }
@@ -69,11 +85,15 @@ describe('a project made by the packed create-escf (minimal template)', () => {
   });
 
   it('passes its own npm test (type check, unit and workerd tests)', async () => {
-    expect(await step('npm test in the scaffolded project', 'npm', ['test'], { cwd: minimal.dir })).toMatch(/Tests\s+\d+ passed/);
+    expect(await step('npm test in the scaffolded project', 'npm', ['test'], { cwd: minimal.dir })).toMatch(
+      /Tests\s+\d+ passed/,
+    );
   });
 
   it('has its generated files up to date (escf check)', async () => {
-    expect(await step('escf check', 'npx', ['escf', 'check'], { cwd: minimal.dir })).toMatch(/all \d+ generated files are up to date/);
+    expect(await step('escf check', 'npx', ['escf', 'check'], { cwd: minimal.dir })).toMatch(
+      /all \d+ generated files are up to date/,
+    );
   });
 
   it('checks every deploy step with escf deploy --dry-run', async () => {
@@ -86,7 +106,9 @@ describe('a project made by the packed create-escf (minimal template)', () => {
 
 describe('a project made by the packed create-escf (users template)', () => {
   it('passes its own npm test (type check, unit and workerd tests)', async () => {
-    expect(await step('npm test in the users project', 'npm', ['test'], { cwd: users.dir })).toMatch(/Tests\s+\d+ passed/);
+    expect(await step('npm test in the users project', 'npm', ['test'], { cwd: users.dir })).toMatch(
+      /Tests\s+\d+ passed/,
+    );
   });
 });
 
@@ -98,7 +120,9 @@ describe('escf init in a plain Hono Worker', () => {
     expect(wrangler).toContain('"name": "hello-worker"');
     expect(wrangler).toContain('"GREETING": "Hello"');
     expect(wrangler).toContain('"main": "src/escf.generated.ts"');
-    expect(readFileSync(join(initialised.dir, 'src', 'escf.generated.ts'), 'utf8')).toContain("export { default } from './index.js';");
+    expect(readFileSync(join(initialised.dir, 'src', 'escf.generated.ts'), 'utf8')).toContain(
+      "export { default } from './index.js';",
+    );
   });
 
   it('type-checks with the flags init set', async () => {
@@ -106,15 +130,23 @@ describe('escf init in a plain Hono Worker', () => {
   });
 
   it('has its generated files up to date (escf check) and deploys in a dry run', async () => {
-    expect(await step('escf check', 'npx', ['escf', 'check'], { cwd: initialised.dir })).toMatch(/all \d+ generated files are up to date/);
-    expect(await step('escf deploy --dry-run', 'npx', ['escf', 'deploy', '--dry-run'], { cwd: initialised.dir })).toContain('deploy hello-worker: checked');
+    expect(await step('escf check', 'npx', ['escf', 'check'], { cwd: initialised.dir })).toMatch(
+      /all \d+ generated files are up to date/,
+    );
+    expect(
+      await step('escf deploy --dry-run', 'npx', ['escf', 'deploy', '--dry-run'], { cwd: initialised.dir }),
+    ).toContain('deploy hello-worker: checked');
   });
 
   it('serves its old routes and the new command with npm run dev', async () => {
     const dev = await startDev(initialised.dir, { readyPath: '/' });
     try {
       expect(await (await fetch(dev.url)).text()).toBe('Hello from a plain Hono Worker');
-      const response = await fetch(`${dev.url}/counters/first/increment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 2 }) });
+      const response = await fetch(`${dev.url}/counters/first/increment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ by: 2 }),
+      });
       expect(response.status, dev.output()).toBe(200);
       expect(await response.json()).toMatchObject({ id: 'first', version: 1, events: ['Incremented'] });
     } finally {

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryPoints, extractApi } from '../../scripts/api-report.mjs';
-import { packageManifest, packPublicPackages, PUBLIC_PACKAGES, repoRoot, type PackedPackage } from '../../scripts/pack-packages.mjs';
+import {
+  type PackedPackage,
+  PUBLIC_PACKAGES,
+  packageManifest,
+  packPublicPackages,
+  repoRoot,
+} from '../../scripts/pack-packages.mjs';
 
 const run = promisify(execFile);
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
@@ -13,7 +19,11 @@ const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 /** Runs a tool; a non-zero exit fails the test with the tool's own report. */
 async function tool(command: string, args: string[]): Promise<string> {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const { stdout, stderr } = await run(command, args, {
+      cwd: repoRoot,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     return `${stdout}\n${stderr}`;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
@@ -50,13 +60,17 @@ describe('published packages', () => {
 
   it.each(PUBLIC_PACKAGES)('%s has publishing metadata and pins its sibling packages to their versions', (name) => {
     const manifest = packageManifest(name) as Record<string, any>;
-    for (const field of ['license', 'repository', 'engines', 'files', 'exports', 'sideEffects']) expect(manifest[field], field).toBeDefined();
+    for (const field of ['license', 'repository', 'engines', 'files', 'exports', 'sideEffects'])
+      expect(manifest[field], field).toBeDefined();
     for (const [subpath, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
       if (typeof target === 'string') continue;
       // Conditions are order-sensitive: the source condition (this repository only), then types, then JavaScript.
       expect(Object.keys(target as object), subpath).toEqual(['escf-source', 'types', 'default']);
     }
-    for (const [dependency, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies } as Record<string, string>)) {
+    for (const [dependency, range] of Object.entries({
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+    } as Record<string, string>)) {
       expect(range, dependency).not.toMatch(/^(file|link|workspace):|\.\.\//);
       if (dependency.startsWith('@escf/')) expect(range, dependency).toBe(packageManifest(dependency).version);
     }
@@ -67,9 +81,18 @@ describe('published packages', () => {
     expect(output).toContain('All good!');
   });
 
-  it.each(PUBLIC_PACKAGES)('%s resolves with types under node16 and bundler resolution (attw, ESM-only)', async (name) => {
-    await tool(bin('attw'), [packs.find((p) => p.name === name)!.tarball, '--profile', 'esm-only', '--format', 'table-flipped']);
-  });
+  it.each(PUBLIC_PACKAGES)(
+    '%s resolves with types under node16 and bundler resolution (attw, ESM-only)',
+    async (name) => {
+      await tool(bin('attw'), [
+        packs.find((p) => p.name === name)!.tarball,
+        '--profile',
+        'esm-only',
+        '--format',
+        'table-flipped',
+      ]);
+    },
+  );
 
   it.each(PUBLIC_PACKAGES)('%s publishes (npm publish --dry-run)', async (name) => {
     const output = await tool('npm', ['publish', '--dry-run', '-w', name]);

@@ -1,7 +1,7 @@
 // The reliability suite's domain: an Account aggregate with a class-validator
 // command (open), zod commands (deposit, note, poke) and a string-heavy event
 // (note) for size limits and unicode round trips.
-import { Aggregate, Command, Conflict, EventHandler, defineEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, Conflict, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { IsString, Length } from 'class-validator';
 import { z } from 'zod';
 
@@ -38,7 +38,9 @@ export class Account extends Aggregate<AccountState> {
     return new Opened({ owner: input.owner });
   }
 
-  @Command(z.object({ amount: z.number().int().min(1).max(1_000_000), memo: z.string().max(500).default('') }), { emits: [Deposited] })
+  @Command(z.object({ amount: z.number().int().min(1).max(1_000_000), memo: z.string().max(500).default('') }), {
+    emits: [Deposited],
+  })
   deposit(input: { amount: number; memo: string }) {
     return new Deposited({ amount: input.amount, memo: input.memo });
   }

@@ -10,7 +10,10 @@ import { accountStub, accounts, d1EventsWhere, doEvents, http, inObject, testEnv
 const figures = new Figures('attacks');
 afterAll(() => figures.print());
 
-async function send(path: string, init: RequestInit): Promise<{ status: number; code?: string; body: any; headers: Headers }> {
+async function send(
+  path: string,
+  init: RequestInit,
+): Promise<{ status: number; code?: string; body: any; headers: Headers }> {
   const response = await http(path, init);
   const text = await response.text();
   let body: any;
@@ -66,7 +69,13 @@ describe('attacks that answered 500 or stored something', () => {
     const ok = await send(`/t/${tenantId}/accounts/plain-id/open`, post('{"owner":"Ada"}'));
     expect(ok.status).toBe(201);
     expect(ok.headers.get('location')).toBe('/accounts/plain-id');
-    figures.add({ scenario: 'ids unfit for headers', tried: ids.length * 2, rejected: ids.length * 2, lost: 0, duplicated: 0 });
+    figures.add({
+      scenario: 'ids unfit for headers',
+      tried: ids.length * 2,
+      rejected: ids.length * 2,
+      lost: 0,
+      duplicated: 0,
+    });
   });
 
   it('a 3 MB chunked body (no Content-Length) and a lying Content-Length: 413 JSON', async () => {
@@ -82,7 +91,10 @@ describe('attacks that answered 500 or stored something', () => {
         },
       });
     for (let i = 0; i < 3; i++) {
-      const outcome = await send(`/t/${tenantId}/accounts/acct/deposit`, { ...post(chunked()), duplex: 'half' } as RequestInit);
+      const outcome = await send(`/t/${tenantId}/accounts/acct/deposit`, {
+        ...post(chunked()),
+        duplex: 'half',
+      } as RequestInit);
       expect(outcome).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     }
     await nothingStored(tenantId, 'acct');
@@ -112,14 +124,23 @@ describe('attacks that answered 500 or stored something', () => {
   it('10,000-deep JSON: 400 JSON_TOO_DEEP, not an engine message', async () => {
     const tenantId = uniqueId('attack-deep');
     for (const depth of [33, 1_000, 10_000]) {
-      for (const [open, close] of [['[', ']'], ['{"a":', '}']] as const) {
-        const outcome = await send(`/t/${tenantId}/accounts/acct/deposit`, post(`{"amount":1,"memo":${open.repeat(depth)}1${close.repeat(depth)}}`));
+      for (const [open, close] of [
+        ['[', ']'],
+        ['{"a":', '}'],
+      ] as const) {
+        const outcome = await send(
+          `/t/${tenantId}/accounts/acct/deposit`,
+          post(`{"amount":1,"memo":${open.repeat(depth)}1${close.repeat(depth)}}`),
+        );
         expect(outcome).toMatchObject({ status: 400, code: 'JSON_TOO_DEEP' });
         expect(outcome.body.error.message).not.toMatch(/call stack/i);
       }
     }
     // Brackets inside strings are not nesting.
-    const inString = await send(`/t/${tenantId}/accounts/acct/deposit`, post(JSON.stringify({ amount: 1, memo: '['.repeat(400) })));
+    const inString = await send(
+      `/t/${tenantId}/accounts/acct/deposit`,
+      post(JSON.stringify({ amount: 1, memo: '['.repeat(400) })),
+    );
     expect(inString.status).toBe(200);
     figures.add({ scenario: 'deeply nested JSON', tried: 7, rejected: 6, accepted: 1, lost: 0, duplicated: 0 });
   });
@@ -158,11 +179,22 @@ describe('attacks that answered 500 or stored something', () => {
     const ids = ['never-1', 'never-2', 'never-3'];
     expect((await client.account.state(ids[0]!)).version).toBe(0);
     expect((await http(`/t/${tenantId}/accounts/${ids[0]}`)).status).toBe(200);
-    await client.account(ids[1]!).freeze({ reason: 'x' }).catch(() => undefined); // UNAUTHORIZED
-    await client.account(ids[2]!).deposit({ amount: -1, memo: '' }).catch(() => undefined); // VALIDATION_FAILED
+    await client
+      .account(ids[1]!)
+      .freeze({ reason: 'x' })
+      .catch(() => undefined); // UNAUTHORIZED
+    await client
+      .account(ids[2]!)
+      .deposit({ amount: -1, memo: '' })
+      .catch(() => undefined); // VALIDATION_FAILED
     for (const aggregateId of ids) {
       const tables = await inObject(accountStub({ tenantId, aggregateId }), (state) =>
-        state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray().map((r) => r.name),
+        state.storage.sql
+          .exec<{ name: string }>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+          )
+          .toArray()
+          .map((r) => r.name),
       );
       expect(tables, aggregateId).toEqual([]);
     }

@@ -3,7 +3,7 @@
 // checked by the command's declarative `authorize` option and is recorded
 // in every event's metadata (the audit trail). Refusals are 401/403 with
 // stable codes and store nothing.
-import { EscfError } from '@escf/core';
+import type { EscfError } from '@escf/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Figures } from './figures.js';
 import { accountStub, accounts, doEvents, http, inObject, testEnv, uniqueId } from './helpers.js';
@@ -14,7 +14,10 @@ afterAll(() => figures.print());
 const post = (path: string, body: unknown, token?: string) =>
   http(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify(body),
   }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
@@ -35,14 +38,21 @@ describe('principal and guards', () => {
       expect(outcome, String(token)).toMatchObject({ status, body: { error: { code } } });
     }
     // A malformed Authorization header is bad input, not an anonymous call.
-    const malformed = await http(`${base}/freeze`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic abc' }, body: '{"reason":"x"}' });
+    const malformed = await http(`${base}/freeze`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
+      body: '{"reason":"x"}',
+    });
     expect(malformed.status).toBe(400);
     expect(await doEvents(accountStub({ tenantId, aggregateId: 'acct' }))).toHaveLength(1); // only Opened
     expect((await post(`${base}/freeze`, { reason: 'lost card' }, 'token-ada')).status).toBe(200);
     expect((await post(`${base}/freeze`, { reason: 'audit' }, 'token-auditor')).status).toBe(200);
     // The audit trail, in the aggregate's own storage and in the D1 log.
     const metadata = await inObject(accountStub({ tenantId, aggregateId: 'acct' }), (state) =>
-      state.storage.sql.exec<{ metadata: string }>('SELECT metadata FROM escf_events ORDER BY version').toArray().map((row) => JSON.parse(row.metadata)),
+      state.storage.sql
+        .exec<{ metadata: string }>('SELECT metadata FROM escf_events ORDER BY version')
+        .toArray()
+        .map((row) => JSON.parse(row.metadata)),
     );
     expect(metadata.map((m) => m.principal)).toEqual([
       { id: 'Ada', scopes: ['accounts:write'] },
@@ -51,22 +61,45 @@ describe('principal and guards', () => {
     ]);
     const stub = accountStub({ tenantId, aggregateId: 'acct' }) as unknown as { flushOutbox(): Promise<unknown> };
     await stub.flushOutbox();
-    const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT events FROM escf_events WHERE tenant_id = ? ORDER BY position').bind(tenantId).all<{ events: string }>();
-    const logged = results.flatMap((row) => (JSON.parse(row.events) as Array<{ metadata: { principal?: unknown } }>).map((e) => e.metadata.principal));
+    const { results } = await testEnv.ESCF_EVENTS.prepare(
+      'SELECT events FROM escf_events WHERE tenant_id = ? ORDER BY position',
+    )
+      .bind(tenantId)
+      .all<{ events: string }>();
+    const logged = results.flatMap((row) =>
+      (JSON.parse(row.events) as Array<{ metadata: { principal?: unknown } }>).map((e) => e.metadata.principal),
+    );
     expect(logged).toEqual(metadata.map((m) => m.principal));
-    figures.add({ scenario: 'HTTP: guarded command', tried: refusals.length + 3, accepted: 2, rejected: refusals.length + 1, lost: 0, duplicated: 0 });
+    figures.add({
+      scenario: 'HTTP: guarded command',
+      tried: refusals.length + 3,
+      accepted: 2,
+      rejected: refusals.length + 1,
+      lost: 0,
+      duplicated: 0,
+    });
   });
 
   it('through the typed client: the same guard, the same codes; a forged principal shape is refused', async () => {
     const tenantId = uniqueId('authz-client');
     const account = accounts(testEnv, { tenantId }).account('acct');
     await account.open({ owner: 'Ada' });
-    const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: unknown) => (e as EscfError).code);
+    const codeOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'ok',
+        (e: unknown) => (e as EscfError).code,
+      );
     expect(await codeOf(account.freeze({ reason: 'x' }))).toBe('UNAUTHORIZED');
-    expect(await codeOf(account.freeze({ reason: 'x' }, { principal: { id: 'Bob', scopes: ['accounts:write'] } }))).toBe('FORBIDDEN');
+    expect(
+      await codeOf(account.freeze({ reason: 'x' }, { principal: { id: 'Bob', scopes: ['accounts:write'] } })),
+    ).toBe('FORBIDDEN');
     expect(await codeOf(account.freeze({ reason: 'x' }, { principal: { id: '' } as never }))).toBe('VALIDATION_FAILED');
-    expect(await codeOf(account.freeze({ reason: '' }, { principal: { id: 'Ada', scopes: ['accounts:write'] } }))).toBe('FORBIDDEN');
-    expect(await codeOf(account.freeze({ reason: 'x' }, { principal: { id: 'Ada', scopes: ['accounts:write'] } }))).toBe('ok');
+    expect(await codeOf(account.freeze({ reason: '' }, { principal: { id: 'Ada', scopes: ['accounts:write'] } }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      await codeOf(account.freeze({ reason: 'x' }, { principal: { id: 'Ada', scopes: ['accounts:write'] } })),
+    ).toBe('ok');
     expect(await doEvents(accountStub({ tenantId, aggregateId: 'acct' }))).toHaveLength(2);
     // Unguarded commands still run anonymously, and then record no principal.
     await account.deposit({ amount: 1, memo: '' });

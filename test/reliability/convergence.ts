@@ -16,10 +16,20 @@ export interface Convergence {
  * (every event a Deposited, Opened or Poked the ledger records), then checks
  * that the ids match the object's own events one to one.
  */
-export async function expectConverged(address: AggregateAddress, expected: number, timeoutMs = 20_000): Promise<Convergence> {
+export async function expectConverged(
+  address: AggregateAddress,
+  expected: number,
+  timeoutMs = 20_000,
+): Promise<Convergence> {
   const local = await doEvents(accountStub(address));
   expect(local.map((e) => e.version)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
-  await eventually(async () => (await d1Events(address)).length >= expected && (await ledgerRow(address))?.history.split(',').length === expected, `convergence of ${address.aggregateId}`, timeoutMs).catch(() => undefined);
+  await eventually(
+    async () =>
+      (await d1Events(address)).length >= expected &&
+      (await ledgerRow(address))?.history.split(',').length === expected,
+    `convergence of ${address.aggregateId}`,
+    timeoutMs,
+  ).catch(() => undefined);
   const stored = await d1Events(address);
   const row = await ledgerRow(address);
   const applied = row ? row.history.split(',').filter(Boolean) : [];

@@ -15,12 +15,15 @@ describe('delivery faults', () => {
   it('duplicated, reordered and delayed redelivery of the whole log slice: each event applied once', async () => {
     const tenantId = uniqueId('redeliver');
     const ids = ['a', 'b', 'c'];
-    for (const id of ids) for (let i = 1; i <= 4; i++) await accounts(testEnv, { tenantId }).account(id).deposit({ amount: i, memo: '' });
+    for (const id of ids)
+      for (let i = 1; i <= 4; i++) await accounts(testEnv, { tenantId }).account(id).deposit({ amount: i, memo: '' });
     for (const id of ids) await expectConverged({ tenantId, aggregateId: id }, 4);
     // Read the events back from D1 with positions, then deliver them again: three times, shuffled, in delayed chunks.
     const { D1EventStore } = await import('@escf/cloudflare');
     const store = new D1EventStore(testEnv.ESCF_EVENTS);
-    const events = (await Promise.all(ids.map((aggregateId) => store.readStream({ tenantId, aggregateType: 'Account', aggregateId })))).flat();
+    const events = (
+      await Promise.all(ids.map((aggregateId) => store.readStream({ tenantId, aggregateType: 'Account', aggregateId })))
+    ).flat();
     const again = [...events, ...events, ...events].sort(() => Math.random() - 0.5);
     let duplicatesSeen = 0;
     for (let i = 0; i < again.length; i += 5) {
@@ -36,7 +39,14 @@ describe('delivery faults', () => {
       lost += seen.lost;
       duplicated += seen.duplicated;
     }
-    figures.add({ scenario: 'redelivery ×3, shuffled, delayed', tried: 12, faults: again.length, eventsVerified: 12, lost, duplicated });
+    figures.add({
+      scenario: 'redelivery ×3, shuffled, delayed',
+      tried: 12,
+      faults: again.length,
+      eventsVerified: 12,
+      lost,
+      duplicated,
+    });
   });
 
   it('D1 unavailable for a while: commands keep committing, the outbox catches up, nothing twice', async () => {
@@ -67,7 +77,14 @@ describe('delivery faults', () => {
     for (let i = 2; i <= 6; i++) await accounts(testEnv, { tenantId }).account('acct').deposit({ amount: i, memo: '' });
     const seen = await expectConverged(address, 6);
     expect(failures).toBeGreaterThan(0);
-    figures.add({ scenario: 'D1 down for 1.5 s', tried: 6, faults: failures, eventsVerified: seen.events, lost: seen.lost, duplicated: seen.duplicated });
+    figures.add({
+      scenario: 'D1 down for 1.5 s',
+      tried: 6,
+      faults: failures,
+      eventsVerified: seen.events,
+      lost: seen.lost,
+      duplicated: seen.duplicated,
+    });
   });
 
   it('a handler that throws for one aggregate only: it is dead-lettered with a visible status, the others converge', async () => {
@@ -77,18 +94,31 @@ describe('delivery faults', () => {
     await accounts(testEnv, { tenantId }).account(poisoned).poke({});
     await accounts(testEnv, { tenantId }).account(poisoned).deposit({ amount: 2, memo: '' });
     const healthy = ['h1', 'h2', 'h3'];
-    for (const id of healthy) for (let i = 1; i <= 3; i++) await accounts(testEnv, { tenantId }).account(id).deposit({ amount: i, memo: '' });
+    for (const id of healthy)
+      for (let i = 1; i <= 3; i++) await accounts(testEnv, { tenantId }).account(id).deposit({ amount: i, memo: '' });
     let events = 0;
     for (const id of healthy) events += (await expectConverged({ tenantId, aggregateId: id }, 3)).events;
     const stuck = await eventually(
-      async () => (await testEnv.LEDGER.status()).stuck.find((s) => s.stream.endsWith(`/Account/${poisoned}`) && s.deadLettered),
+      async () =>
+        (await testEnv.LEDGER.status()).stuck.find((s) => s.stream.endsWith(`/Account/${poisoned}`) && s.deadLettered),
       'the poisoned stream to be dead-lettered',
       30_000,
     );
     expect(stuck).toMatchObject({ version: 2, eventType: 'Poked' });
     expect((await d1Events({ tenantId, aggregateId: poisoned })).length).toBe(3);
     // Version 1 applied, 2 (poison) and 3 (waiting behind it) not: nothing skipped past the failure.
-    expect((await testEnv.LEDGER_DB.prepare('SELECT history FROM ledger WHERE tenant = ? AND account = ?').bind(tenantId, poisoned).first('history'))).toBe('1');
-    figures.add({ scenario: 'poisoned aggregate → DLQ', tried: 12, faults: 1, eventsVerified: events + 1, lost: 0, duplicated: 0 });
+    expect(
+      await testEnv.LEDGER_DB.prepare('SELECT history FROM ledger WHERE tenant = ? AND account = ?')
+        .bind(tenantId, poisoned)
+        .first('history'),
+    ).toBe('1');
+    figures.add({
+      scenario: 'poisoned aggregate → DLQ',
+      tried: 12,
+      faults: 1,
+      eventsVerified: events + 1,
+      lost: 0,
+      duplicated: 0,
+    });
   });
 });

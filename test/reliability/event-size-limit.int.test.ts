@@ -5,7 +5,11 @@ import { expect, it } from 'vitest';
 import { accountStub, d1EventsWhere, doEvents, http, uniqueId } from './helpers.js';
 
 const note = (path: string, size: number) =>
-  http(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'n'.repeat(size) }) });
+  http(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'n'.repeat(size) }),
+  });
 
 it('events over 128 KB (queued) or 1 MiB (stored only) → 413 EVENT_TOO_LARGE, nothing stored; smaller ones are stored', async () => {
   const tenantId = uniqueId('limits');

@@ -27,10 +27,29 @@ export class Figures {
   print(): void {
     if (this.rows.length === 0) return;
     // A plain text table: workerd's console.table does not reach vitest's output.
-    const columns = ['scenario', 'tried', 'accepted', 'rejected', 'faults', 'eventsVerified', 'lost', 'duplicated', 'unexpectedErrors'] as const;
-    const cells = [columns.map(String), ...this.rows.map((row) => columns.map((c) => (row[c] === undefined ? '' : String(row[c]))))];
+    const columns = [
+      'scenario',
+      'tried',
+      'accepted',
+      'rejected',
+      'faults',
+      'eventsVerified',
+      'lost',
+      'duplicated',
+      'unexpectedErrors',
+    ] as const;
+    const cells = [
+      columns.map(String),
+      ...this.rows.map((row) => columns.map((c) => (row[c] === undefined ? '' : String(row[c])))),
+    ];
     const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-    const lines = cells.map((line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | '));
-    console.log([`[reliability] ${this.title}`, lines[0], widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.slice(1)].join('\n'));
+    const lines = cells.map((line) =>
+      line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | '),
+    );
+    console.log(
+      [`[reliability] ${this.title}`, lines[0], widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.slice(1)].join(
+        '\n',
+      ),
+    );
   }
 }

@@ -24,13 +24,43 @@ interface BadRequest {
   readonly codes: readonly string[];
 }
 
-const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 12 });
+const printable = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 12,
+});
 const control = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
 
 /** Methods outside the API's set that the runtime lets a Request carry (workerd refuses made-up ones). */
 const ODD_METHODS = [
-  'CONNECT', 'TRACE', 'TRACK', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT', 'PURGE',
-  'LINK', 'UNLINK', 'BIND', 'REBIND', 'UNBIND', 'ACL', 'MERGE', 'CHECKOUT', 'MKACTIVITY', 'MSEARCH', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'SOURCE', 'FOO',
+  'CONNECT',
+  'TRACE',
+  'TRACK',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'SEARCH',
+  'REPORT',
+  'PURGE',
+  'LINK',
+  'UNLINK',
+  'BIND',
+  'REBIND',
+  'UNBIND',
+  'ACL',
+  'MERGE',
+  'CHECKOUT',
+  'MKACTIVITY',
+  'MSEARCH',
+  'NOTIFY',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'SOURCE',
+  'FOO',
 ].filter((method) => {
   try {
     new Request('https://api.test/', { method });
@@ -51,58 +81,132 @@ function generators(tenantId: string): fc.Arbitrary<BadRequest> {
     fc.tuple(printable, control, printable).map(([a, c, b]) => `${a}${c}${b}`),
     fc.integer({ min: 513, max: 2_000 }).map((n) => 'i'.repeat(n)),
   );
-  const ids = fc.tuple(badId, fc.constantFrom('deposit', 'open')).map(([id, command]): BadRequest => ({
-    kind: 'id',
-    path: route(id, command),
-    init: json(command === 'open' ? '{"owner":"x"}' : '{"amount":1}'),
-    codes: ['VALIDATION_FAILED'],
-  }));
-  const headers = fc.oneof(
-    printable.filter((v) => !/^(?:W\/)?"?\d{1,15}"?$/.test(v)).map((v) => ({ 'if-match': v })),
-    fc.tuple(printable, printable).map(([a, b]) => ({ 'idempotency-key': `${a} ${b}` })),
-    fc.integer({ min: 201, max: 400 }).map((n) => ({ 'idempotency-key': 'k'.repeat(n) })),
-    fc.tuple(printable, printable).map(([a, b]) => ({ 'x-correlation-id': `${a} ${b}` })),
-    fc.integer({ min: 201, max: 400 }).map((n) => ({ 'x-correlation-id': 'c'.repeat(n) })),
-  ).map((h): BadRequest => ({ kind: 'header', path: route('acct'), init: json('{"amount":1}', h), codes: ['INVALID_HEADER'] }));
+  const ids = fc.tuple(badId, fc.constantFrom('deposit', 'open')).map(
+    ([id, command]): BadRequest => ({
+      kind: 'id',
+      path: route(id, command),
+      init: json(command === 'open' ? '{"owner":"x"}' : '{"amount":1}'),
+      codes: ['VALIDATION_FAILED'],
+    }),
+  );
+  const headers = fc
+    .oneof(
+      printable.filter((v) => !/^(?:W\/)?"?\d{1,15}"?$/.test(v)).map((v) => ({ 'if-match': v })),
+      fc.tuple(printable, printable).map(([a, b]) => ({ 'idempotency-key': `${a} ${b}` })),
+      fc.integer({ min: 201, max: 400 }).map((n) => ({ 'idempotency-key': 'k'.repeat(n) })),
+      fc.tuple(printable, printable).map(([a, b]) => ({ 'x-correlation-id': `${a} ${b}` })),
+      fc.integer({ min: 201, max: 400 }).map((n) => ({ 'x-correlation-id': 'c'.repeat(n) })),
+    )
+    .map(
+      (h): BadRequest => ({
+        kind: 'header',
+        path: route('acct'),
+        init: json('{"amount":1}', h),
+        codes: ['INVALID_HEADER'],
+      }),
+    );
   const malformed = fc
     .oneof(
-      fc.constantFrom('{', '}', '{"amount":', '[1,', '{"amount":1,}', "{'amount':1}", 'nul', 'tru', '{"a":1}{', '"\\x"', '{"amount":01}', 'NaN', '{amount:1}'),
+      fc.constantFrom(
+        '{',
+        '}',
+        '{"amount":',
+        '[1,',
+        '{"amount":1,}',
+        "{'amount':1}",
+        'nul',
+        'tru',
+        '{"a":1}{',
+        '"\\x"',
+        '{"amount":01}',
+        'NaN',
+        '{amount:1}',
+      ),
       fc.tuple(printable, fc.constantFrom('{', '[', '"', ',')).map(([a, b]) => `{${a}${b}`),
     )
-    .map((body): BadRequest => ({ kind: 'malformed body', path: route('acct'), init: json(body), codes: ['MALFORMED_JSON'] }));
-  const deep = fc
-    .tuple(fc.integer({ min: 33, max: 8_000 }), fc.boolean())
-    .map(([depth, arrays]): BadRequest => ({
+    .map(
+      (body): BadRequest => ({
+        kind: 'malformed body',
+        path: route('acct'),
+        init: json(body),
+        codes: ['MALFORMED_JSON'],
+      }),
+    );
+  const deep = fc.tuple(fc.integer({ min: 33, max: 8_000 }), fc.boolean()).map(
+    ([depth, arrays]): BadRequest => ({
       kind: 'deep body',
       path: route('acct'),
-      init: json(arrays ? `{"amount":1,"memo":${'['.repeat(depth)}${']'.repeat(depth)}}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
+      init: json(
+        arrays
+          ? `{"amount":1,"memo":${'['.repeat(depth)}${']'.repeat(depth)}}`
+          : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+      ),
       codes: ['JSON_TOO_DEEP'],
-    }));
-  const oversized = fc.tuple(fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }), fc.boolean()).map(([size, chunked]): BadRequest => {
-    const text = `{"amount":1,"memo":"${'m'.repeat(size)}"}`;
-    const body = chunked
-      ? new ReadableStream<Uint8Array>({
-          start(controller) {
-            const bytes = new TextEncoder().encode(text);
-            for (let at = 0; at < bytes.length; at += 16 * 1024) controller.enqueue(bytes.subarray(at, at + 16 * 1024));
-            controller.close();
-          },
-        })
-      : text;
-    return { kind: chunked ? 'oversized chunked body' : 'oversized body', path: route('acct'), init: { ...json(body), duplex: 'half' } as RequestInit, codes: ['PAYLOAD_TOO_LARGE'] };
-  });
+    }),
+  );
+  const oversized = fc
+    .tuple(fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }), fc.boolean())
+    .map(([size, chunked]): BadRequest => {
+      const text = `{"amount":1,"memo":"${'m'.repeat(size)}"}`;
+      const body = chunked
+        ? new ReadableStream<Uint8Array>({
+            start(controller) {
+              const bytes = new TextEncoder().encode(text);
+              for (let at = 0; at < bytes.length; at += 16 * 1024)
+                controller.enqueue(bytes.subarray(at, at + 16 * 1024));
+              controller.close();
+            },
+          })
+        : text;
+      return {
+        kind: chunked ? 'oversized chunked body' : 'oversized body',
+        path: route('acct'),
+        init: { ...json(body), duplex: 'half' } as RequestInit,
+        codes: ['PAYLOAD_TOO_LARGE'],
+      };
+    });
   const mediaType = fc
-    .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/jsonp', 'text/json', 'application/xml')
-    .map((type): BadRequest => ({ kind: 'media type', path: route('acct'), init: { method: 'POST', headers: { 'content-type': type }, body: '{"amount":1}' }, codes: ['UNSUPPORTED_MEDIA_TYPE'] }));
+    .constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'application/jsonp',
+      'text/json',
+      'application/xml',
+    )
+    .map(
+      (type): BadRequest => ({
+        kind: 'media type',
+        path: route('acct'),
+        init: { method: 'POST', headers: { 'content-type': type }, body: '{"amount":1}' },
+        codes: ['UNSUPPORTED_MEDIA_TYPE'],
+      }),
+    );
   const method = fc
     .constantFrom(...ODD_METHODS)
-    .map((m): BadRequest => ({ kind: 'method', path: route('acct'), init: { method: m }, codes: ['METHOD_NOT_ALLOWED'] }));
+    .map(
+      (m): BadRequest => ({ kind: 'method', path: route('acct'), init: { method: m }, codes: ['METHOD_NOT_ALLOWED'] }),
+    );
   const invalidFields = fc
     .oneof(
-      fc.record({ amount: fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1_000_001 }), fc.string({ maxLength: 5 }), fc.constant(null)) }),
+      fc.record({
+        amount: fc.oneof(
+          fc.integer({ max: 0 }),
+          fc.integer({ min: 1_000_001 }),
+          fc.string({ maxLength: 5 }),
+          fc.constant(null),
+        ),
+      }),
       fc.record({ amount: fc.constant(1), memo: fc.string({ minLength: 501, maxLength: 600 }) }),
     )
-    .map((input): BadRequest => ({ kind: 'invalid fields', path: route('acct'), init: json(JSON.stringify(input)), codes: ['VALIDATION_FAILED'] }));
+    .map(
+      (input): BadRequest => ({
+        kind: 'invalid fields',
+        path: route('acct'),
+        init: json(JSON.stringify(input)),
+        codes: ['VALIDATION_FAILED'],
+      }),
+    );
   return fc.oneof(ids, headers, malformed, deep, oversized, mediaType, method, invalidFields);
 }
 
@@ -144,7 +248,23 @@ describe('bad input at scale', () => {
     expect(serverErrors).toBe(0);
     expect(tried).toBeGreaterThanOrEqual(10_000);
     expect(ODD_METHODS.length).toBeGreaterThan(0);
-    for (const [kind, count] of byKind) figures.add({ scenario: `HTTP at scale: ${kind}`, tried: count, rejected: count, accepted: 0, lost: 0, duplicated: 0 });
-    figures.add({ scenario: 'HTTP at scale: total', tried, rejected: tried, accepted: 0, lost: 0, duplicated: 0, unexpectedErrors: serverErrors });
+    for (const [kind, count] of byKind)
+      figures.add({
+        scenario: `HTTP at scale: ${kind}`,
+        tried: count,
+        rejected: count,
+        accepted: 0,
+        lost: 0,
+        duplicated: 0,
+      });
+    figures.add({
+      scenario: 'HTTP at scale: total',
+      tried,
+      rejected: tried,
+      accepted: 0,
+      lost: 0,
+      duplicated: 0,
+      unexpectedErrors: serverErrors,
+    });
   }, 240_000);
 });

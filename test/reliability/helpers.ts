@@ -4,9 +4,9 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import type { AggregateAddress } from '@escf/cloudflare';
 import { durableObjectName } from '@escf/cloudflare/internal';
+import { eventually as pollUntil } from '@escf/testing';
 import type { LedgerRow } from './ledger-projection.js';
 import { accounts, type Env } from './worker.js';
-import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 export { accounts };
@@ -24,14 +24,23 @@ export function http(path: string, init: RequestInit = {}): Promise<Response> {
 }
 
 /** The Durable Object stub of an Account address. */
-export function accountStub(address: AggregateAddress, binding: 'ACCOUNT_AGGREGATE' | 'LOCAL_ACCOUNT_AGGREGATE' = 'ACCOUNT_AGGREGATE'): DurableObjectStub {
+export function accountStub(
+  address: AggregateAddress,
+  binding: 'ACCOUNT_AGGREGATE' | 'LOCAL_ACCOUNT_AGGREGATE' = 'ACCOUNT_AGGREGATE',
+): DurableObjectStub {
   const namespace = testEnv[binding] as unknown as DurableObjectNamespace;
   return namespace.get(namespace.idFromName(durableObjectName(address)));
 }
 
 /** `runInDurableObject` with the object's state only. */
-export function inObject<R>(stub: DurableObjectStub, callback: (state: DurableObjectState, instance: any) => R | Promise<R>): Promise<R> {
-  const run = runInDurableObject as unknown as (s: DurableObjectStub, cb: (instance: unknown, state: DurableObjectState) => R | Promise<R>) => Promise<R>;
+export function inObject<R>(
+  stub: DurableObjectStub,
+  callback: (state: DurableObjectState, instance: any) => R | Promise<R>,
+): Promise<R> {
+  const run = runInDurableObject as unknown as (
+    s: DurableObjectStub,
+    cb: (instance: unknown, state: DurableObjectState) => R | Promise<R>,
+  ) => Promise<R>;
   return run(stub, (instance, state) => callback(state, instance));
 }
 
@@ -39,9 +48,14 @@ export function inObject<R>(stub: DurableObjectStub, callback: (state: DurableOb
 export function doEvents(stub: DurableObjectStub): Promise<Array<{ id: string; version: number; payload: string }>> {
   return inObject(stub, (state) =>
     // An object that never stored anything has no tables at all.
-    state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length === 0
+    state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray()
+      .length === 0
       ? []
-      : state.storage.sql.exec<{ id: string; version: number; payload: string }>('SELECT id, version, payload FROM escf_events ORDER BY version').toArray(),
+      : state.storage.sql
+          .exec<{ id: string; version: number; payload: string }>(
+            'SELECT id, version, payload FROM escf_events ORDER BY version',
+          )
+          .toArray(),
   );
 }
 
@@ -73,12 +87,18 @@ export async function d1EventsWhere(where: string, ...params: unknown[]): Promis
 
 /** D1 events of one aggregate address. */
 export function d1Events(address: AggregateAddress): Promise<D1Event[]> {
-  return d1EventsWhere("tenant_id = ? AND aggregate_type = 'Account' AND aggregate_id = ?", address.tenantId ?? '', address.aggregateId);
+  return d1EventsWhere(
+    "tenant_id = ? AND aggregate_type = 'Account' AND aggregate_id = ?",
+    address.tenantId ?? '',
+    address.aggregateId,
+  );
 }
 
 /** The ledger row of an address, straight from the projection's database. */
 export async function ledgerRow(address: AggregateAddress): Promise<LedgerRow | null> {
-  return testEnv.LEDGER_DB.prepare('SELECT tenant, account, owner, total, history FROM ledger WHERE tenant = ? AND account = ?')
+  return testEnv.LEDGER_DB.prepare(
+    'SELECT tenant, account, owner, total, history FROM ledger WHERE tenant = ? AND account = ?',
+  )
     .bind(address.tenantId ?? '', address.aggregateId)
     .first<LedgerRow>();
 }
@@ -89,6 +109,10 @@ export function versions(n: number): string {
 }
 
 /** Polls until `check` returns a truthy value, or fails after `timeoutMs` naming `what`. */
-export function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   return pollUntil(check, { timeoutMs, what });
 }

@@ -1,7 +1,7 @@
 // The read model the reliability suite checks exactly-once against: per
 // (tenant, account), the total deposited and the versions applied, in order.
 // It serves every tenant, so every row is keyed by the event's tenant.
-import { EventHandler, Projection, type Envelope } from '@escf/core';
+import { type Envelope, EventHandler, Projection } from '@escf/core';
 import { Deposited, Opened, Poked } from './account-domain.js';
 
 export const LEDGER_SCHEMA = [
@@ -55,7 +55,9 @@ export class Ledger {
 
   /** One account of one tenant, or null: a caller can only name its own tenant's rows. */
   async account(tenant: string, account: string): Promise<LedgerRow | null> {
-    return this.env.LEDGER_DB.prepare('SELECT tenant, account, owner, total, history FROM ledger WHERE tenant = ? AND account = ?')
+    return this.env.LEDGER_DB.prepare(
+      'SELECT tenant, account, owner, total, history FROM ledger WHERE tenant = ? AND account = ?',
+    )
       .bind(tenant, account)
       .first<LedgerRow>();
   }
@@ -63,7 +65,7 @@ export class Ledger {
   /** Every row whose account id starts with `prefix` (tests use a prefix per run). */
   async rows(prefix: string): Promise<LedgerRow[]> {
     const { results } = await this.env.LEDGER_DB.prepare(
-      "SELECT tenant, account, owner, total, history FROM ledger WHERE substr(account, 1, length(?1)) = ?1 ORDER BY tenant, account",
+      'SELECT tenant, account, owner, total, history FROM ledger WHERE substr(account, 1, length(?1)) = ?1 ORDER BY tenant, account',
     )
       .bind(prefix)
       .all<LedgerRow>();

@@ -47,7 +47,16 @@ it(`${CLIENTS} clients × ${AGGREGATES} aggregates (${HOT_SHARE * 100}% on one) 
     lost += seen.lost;
     duplicated += seen.duplicated;
   }
-  figures.add({ scenario: `load, hot aggregate ${acceptedPer.get(ids[0]!) ?? 0} events`, tried, accepted: tried - rejected, rejected, eventsVerified: events, lost, duplicated, unexpectedErrors: unexpected.length });
+  figures.add({
+    scenario: `load, hot aggregate ${acceptedPer.get(ids[0]!) ?? 0} events`,
+    tried,
+    accepted: tried - rejected,
+    rejected,
+    eventsVerified: events,
+    lost,
+    duplicated,
+    unexpectedErrors: unexpected.length,
+  });
   expect(unexpected).toEqual([]);
   expect(events).toBe(tried - rejected);
 }, 120_000);

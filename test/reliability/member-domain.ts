@@ -1,6 +1,6 @@
 // A Member aggregate whose email is unique across all members (static
 // unique): the uniqueness tests race sign-ups and email changes on it.
-import { Aggregate, Command, Conflict, EventHandler, defineEvent, type UniqueValues } from '@escf/core';
+import { Aggregate, Command, Conflict, defineEvent, EventHandler, type UniqueValues } from '@escf/core';
 import { z } from 'zod';
 
 /** The email is personal data: sensitive, and sealed at rest by the Member host (crypto-shredding). */

@@ -4,8 +4,7 @@
 // a failed command releases nothing it did not take, and a crash between
 // claim and commit — or after the commit, before the claim is confirmed or
 // released — leaves no claim orphaned for ever.
-import { EscfError } from '@escf/core';
-import { normalizeUniqueValue } from '@escf/core';
+import { EscfError, normalizeUniqueValue } from '@escf/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setFaultHookForTests } from '../../packages/cloudflare/src/fault-points.js';
 import { Figures } from './figures.js';
@@ -16,7 +15,11 @@ afterAll(() => figures.print());
 afterEach(() => setFaultHookForTests(null));
 
 const members = (tenantId: string) => accounts(testEnv, { tenantId }).member;
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: unknown) => (e instanceof EscfError ? e.code : `untyped: ${String(e)}`));
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof EscfError ? e.code : `untyped: ${String(e)}`),
+  );
 
 function holderOf(tenantId: string, email: string) {
   const key = JSON.stringify([tenantId, 'Member', 'email', normalizeUniqueValue(email)]);
@@ -31,17 +34,36 @@ describe('unique values across aggregates', () => {
     for (let round = 0; round < rounds; round++) {
       const tenantId = uniqueId('race');
       const outcomes = await Promise.all(
-        Array.from({ length: racers }, (_, i) => codeOf(members(tenantId)(`m-${i}`).join({ email: i % 2 ? 'Ada@Example.com' : ' ada@example.COM ' }))),
+        Array.from({ length: racers }, (_, i) =>
+          codeOf(members(tenantId)(`m-${i}`).join({ email: i % 2 ? 'Ada@Example.com' : ' ada@example.COM ' })),
+        ),
       );
-      expect(outcomes.filter((o) => o === 'ok'), outcomes.join()).toHaveLength(1);
-      expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'UNIQUE_VALUE_TAKEN'), outcomes.join()).toBe(true);
+      expect(
+        outcomes.filter((o) => o === 'ok'),
+        outcomes.join(),
+      ).toHaveLength(1);
+      expect(
+        outcomes.filter((o) => o !== 'ok').every((o) => o === 'UNIQUE_VALUE_TAKEN'),
+        outcomes.join(),
+      ).toBe(true);
       const winner = outcomes.indexOf('ok');
-      expect(await holderOf(tenantId, 'ADA@example.com')).toMatchObject({ status: 'confirmed', owner: { address: { aggregateId: `m-${winner}` } } });
+      expect(await holderOf(tenantId, 'ADA@example.com')).toMatchObject({
+        status: 'confirmed',
+        owner: { address: { aggregateId: `m-${winner}` } },
+      });
       // Only the winner stored anything.
-      for (let i = 0; i < racers; i++) expect((await members(tenantId).state(`m-${i}`)).version).toBe(i === winner ? 1 : 0);
+      for (let i = 0; i < racers; i++)
+        expect((await members(tenantId).state(`m-${i}`)).version).toBe(i === winner ? 1 : 0);
       winners++;
     }
-    figures.add({ scenario: `sign-up race, ${racers} racers × ${rounds} rounds`, tried: rounds * racers, accepted: winners, rejected: rounds * racers - winners, lost: 0, duplicated: 0 });
+    figures.add({
+      scenario: `sign-up race, ${racers} racers × ${rounds} rounds`,
+      tried: rounds * racers,
+      accepted: winners,
+      rejected: rounds * racers - winners,
+      lost: 0,
+      duplicated: 0,
+    });
   });
 
   it('an email change claims the new address and frees the old one; leaving frees it; a taken address is refused and keeps the old one', async () => {
@@ -81,16 +103,22 @@ describe('unique values across aggregates', () => {
     });
     expect(await codeOf(members(tenantId)('a').join({ email: 'p@example.com' }))).not.toBe('ok');
     setFaultHookForTests(null);
-    expect(await holderOf(tenantId, 'p@example.com')).toMatchObject({ status: 'pending', owner: { address: { aggregateId: 'a' } } });
+    expect(await holderOf(tenantId, 'p@example.com')).toMatchObject({
+      status: 'pending',
+      owner: { address: { aggregateId: 'a' } },
+    });
     // Within the deadline, the owner might still commit: refused.
     expect(await codeOf(members(tenantId)('b').join({ email: 'p@example.com' }))).toBe('UNIQUE_VALUE_TAKEN');
     // Past it (the claim object's record aged by hand), the owner never committed: the orphan goes to the newcomer.
     const key = JSON.stringify([tenantId, 'Member', 'email', 'p@example.com']);
     const { runInDurableObject } = await import('cloudflare:test');
-    await runInDurableObject(testEnv.UNIQUE_VALUES.get(testEnv.UNIQUE_VALUES.idFromName(key)), async (_: unknown, state: DurableObjectState) => {
-      const claim = (await state.storage.get<{ deadline: number }>('claim'))!;
-      await state.storage.put('claim', { ...claim, deadline: Date.now() - 1 });
-    });
+    await runInDurableObject(
+      testEnv.UNIQUE_VALUES.get(testEnv.UNIQUE_VALUES.idFromName(key)),
+      async (_: unknown, state: DurableObjectState) => {
+        const claim = (await state.storage.get<{ deadline: number }>('claim'))!;
+        await state.storage.put('claim', { ...claim, deadline: Date.now() - 1 });
+      },
+    );
     expect(await codeOf(members(tenantId)('b').join({ email: 'p@example.com' }))).toBe('ok');
     // The crashed owner retries: the address is b's now.
     expect(await codeOf(members(tenantId)('a').join({ email: 'p@example.com' }))).toBe('UNIQUE_VALUE_TAKEN');
@@ -105,6 +133,9 @@ describe('unique values across aggregates', () => {
     setFaultHookForTests(null);
     expect((await members(tenantId).state('a')).version).toBe(1);
     expect(await codeOf(members(tenantId)('b').join({ email: 'Q@example.com' }))).toBe('UNIQUE_VALUE_TAKEN');
-    expect(await holderOf(tenantId, 'q@example.com')).toMatchObject({ status: 'confirmed', owner: { address: { aggregateId: 'a' } } });
+    expect(await holderOf(tenantId, 'q@example.com')).toMatchObject({
+      status: 'confirmed',
+      owner: { address: { aggregateId: 'a' } },
+    });
   });
 });

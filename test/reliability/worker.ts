@@ -3,14 +3,20 @@
 // and the Ledger projection (queue consumer, dead-letter consumer and RPC
 // queries) as the default entrypoint, which also serves the HTTP API.
 import type { D1Migration } from 'cloudflare:test';
-import { Hono, type Context } from 'hono';
-import { UniqueValueClaims, aggregateClients, durableObjectFor, projectionEntrypoint, unwrapReply } from '@escf/cloudflare';
+import {
+  aggregateClients,
+  durableObjectFor,
+  projectionEntrypoint,
+  UniqueValueClaims,
+  unwrapReply,
+} from '@escf/cloudflare';
 import { durableObjectName } from '@escf/cloudflare/internal';
-import { Member } from './member-domain.js';
-import { CommandApi, bearerToken, readJson } from '@escf/hono';
-import { Unauthorized, type Principal } from '@escf/core';
+import { type Principal, Unauthorized } from '@escf/core';
+import { bearerToken, CommandApi, readJson } from '@escf/hono';
+import { type Context, Hono } from 'hono';
 import { Account } from './account-domain.js';
 import { Ledger } from './ledger-projection.js';
+import { Member } from './member-domain.js';
 
 /** Publishes to the ledger's queue (events ≤ 128 KB); retries a failed drain quickly so crash tests converge. */
 export const AccountAggregate = durableObjectFor(Account, {
@@ -28,7 +34,11 @@ export const MemberAggregate = durableObjectFor(Member, {
 });
 export { UniqueValueClaims };
 
-export const LedgerProjection = projectionEntrypoint(Ledger, { maxRetries: 2, retryDelaySeconds: 0, deadLetterQueue: 'ledger-dlq' });
+export const LedgerProjection = projectionEntrypoint(Ledger, {
+  maxRetries: 2,
+  retryDelaySeconds: 0,
+  deadLetterQueue: 'ledger-dlq',
+});
 
 export interface Env {
   ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof AccountAggregate>>;
@@ -58,13 +68,46 @@ export function httpApi(): Hono<App> {
   const api = new CommandApi(app, { authenticate: (c) => principalOfToken(bearerToken(c)) });
   const account = (c: Context<App>, id: string) => accounts(c.env, { tenantId: tenantOf(c) }).account(id);
   // Location deliberately unencoded: an id the header cannot carry must be refused before the write.
-  api.command('post', '/t/:tenant/accounts/:id/open', { aggregate: Account, command: 'open', status: 201, id: idOf, client: account, location: (id) => `/accounts/${id}` });
-  api.command('post', '/t/:tenant/accounts/:id/email', { aggregate: Account, command: 'setEmail', id: idOf, client: account });
-  api.command('post', '/t/:tenant/accounts/:id/deposit', { aggregate: Account, command: 'deposit', id: idOf, client: account });
-  api.command('post', '/t/:tenant/accounts/:id/freeze', { aggregate: Account, command: 'freeze', id: idOf, client: account });
-  api.command('post', '/t/:tenant/accounts/:id/poke', { aggregate: Account, command: 'poke', id: idOf, client: account });
+  api.command('post', '/t/:tenant/accounts/:id/open', {
+    aggregate: Account,
+    command: 'open',
+    status: 201,
+    id: idOf,
+    client: account,
+    location: (id) => `/accounts/${id}`,
+  });
+  api.command('post', '/t/:tenant/accounts/:id/email', {
+    aggregate: Account,
+    command: 'setEmail',
+    id: idOf,
+    client: account,
+  });
+  api.command('post', '/t/:tenant/accounts/:id/deposit', {
+    aggregate: Account,
+    command: 'deposit',
+    id: idOf,
+    client: account,
+  });
+  api.command('post', '/t/:tenant/accounts/:id/freeze', {
+    aggregate: Account,
+    command: 'freeze',
+    id: idOf,
+    client: account,
+  });
+  api.command('post', '/t/:tenant/accounts/:id/poke', {
+    aggregate: Account,
+    command: 'poke',
+    id: idOf,
+    client: account,
+  });
   // Bodies up to 4 MiB reach the aggregate, so the event size limit (not the body limit) must answer.
-  api.command('post', '/t/:tenant/accounts/:id/note', { aggregate: Account, command: 'note', id: idOf, client: account, maxBodyBytes: 4 << 20 });
+  api.command('post', '/t/:tenant/accounts/:id/note', {
+    aggregate: Account,
+    command: 'note',
+    id: idOf,
+    client: account,
+    maxBodyBytes: 4 << 20,
+  });
   api.command('post', '/t/:tenant/local-accounts/:id/note', {
     aggregate: Account,
     command: 'note',
@@ -77,10 +120,14 @@ export function httpApi(): Hono<App> {
     const input = await readJson(c);
     const address = { tenantId: tenantOf(c), aggregateId: idOf(c) };
     const stub = c.env.ACCOUNT_AGGREGATE.get(c.env.ACCOUNT_AGGREGATE.idFromName(durableObjectName(address)));
-    const result = unwrapReply(await stub.execute({ address, command: c.req.param('command')!, input })) as { version: number };
+    const result = unwrapReply(await stub.execute({ address, command: c.req.param('command')!, input })) as {
+      version: number;
+    };
     return c.json({ version: result.version });
   });
-  app.get('/t/:tenant/accounts/:id', async (c) => c.json(await accounts(c.env, { tenantId: tenantOf(c) }).account.state(idOf(c))));
+  app.get('/t/:tenant/accounts/:id', async (c) =>
+    c.json(await accounts(c.env, { tenantId: tenantOf(c) }).account.state(idOf(c))),
+  );
   app.get('/t/:tenant/ledger/:id', async (c) => c.json(await c.env.LEDGER.account(tenantOf(c), idOf(c))));
   return app;
 }

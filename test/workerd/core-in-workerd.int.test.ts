@@ -1,5 +1,5 @@
 import { NotFound } from '@escf/core';
-import { engineFor, serializeError, deserializeError } from '@escf/core/internal';
+import { deserializeError, engineFor, serializeError } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../examples/users/src/domain/index.js';
 
@@ -9,7 +9,11 @@ describe('@escf/core inside workerd', () => {
   it('runs the User aggregate through the engine', async () => {
     const engine = engineFor(User);
     const ada = engine.create('ada');
-    const decision = await engine.decide(ada, 'create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' });
+    const decision = await engine.decide(ada, 'create', {
+      name: 'Ada',
+      email: 'ada@example.com',
+      password: 'correct horse battery',
+    });
     expect(decision.events.map((e) => e.type)).toEqual(['UserCreated', 'UserEmailVerificationIssued']);
     engine.accept(ada, decision);
     expect(engine.stateOf(ada)).toMatchObject({ version: 2, state: { status: 'active', name: 'Ada' } });
@@ -21,7 +25,11 @@ describe('@escf/core inside workerd', () => {
   it('rebuilds the same state from stored events', async () => {
     const engine = engineFor(User);
     const live = engine.create('ada');
-    const decision = await engine.decide(live, 'create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' });
+    const decision = await engine.decide(live, 'create', {
+      name: 'Ada',
+      email: 'ada@example.com',
+      password: 'correct horse battery',
+    });
     engine.accept(live, decision);
     const replayed = engine.create('ada');
     engine.replay(replayed, JSON.parse(JSON.stringify(decision.events)));

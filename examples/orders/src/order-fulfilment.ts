@@ -1,5 +1,5 @@
-import { EventHandler, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
 import { sagaInstanceId } from '@escf/cloudflare';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext } from '@escf/core';
 import { OrderPlaced } from './order.js';
 import type { OrderSagaParams } from './order-saga.js';
 
@@ -23,4 +23,3 @@ export class OrderFulfilment {
     });
   }
 }
-

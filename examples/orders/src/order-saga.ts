@@ -23,14 +23,21 @@ export interface OrderSagaParams {
  * event, so a replayed step never applies twice.
  */
 export class OrderSaga extends WorkflowEntrypoint<OrdersEnv, OrderSagaParams> {
-  override async run(event: WorkflowEvent<OrderSagaParams>, step: WorkflowStep): Promise<SagaOutcome<{ paymentId: string; trackingId: string }>> {
+  override async run(
+    event: WorkflowEvent<OrderSagaParams>,
+    step: WorkflowStep,
+  ): Promise<SagaOutcome<{ paymentId: string; trackingId: string }>> {
     const order = event.payload;
     const payments = new Payments(this.env.ORDERS_DB);
     const shipping = new Shipping(this.env.ORDERS_DB);
-    const commands = processCommandsFor(aggregateCommandSender(this.env, [{ aggregate: Order, binding: 'ORDER_AGGREGATE' }]), 'order-saga', {
-      id: order.eventId,
-      metadata: { correlationId: order.correlationId, causationId: order.eventId },
-    });
+    const commands = processCommandsFor(
+      aggregateCommandSender(this.env, [{ aggregate: Order, binding: 'ORDER_AGGREGATE' }]),
+      'order-saga',
+      {
+        id: order.eventId,
+        metadata: { correlationId: order.correlationId, causationId: order.eventId },
+      },
+    );
 
     const outcome = await runSaga(step, async (saga) => {
       const { paymentId } = await saga.step(

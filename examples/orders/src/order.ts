@@ -1,14 +1,25 @@
-import { Aggregate, Command, Conflict, EventHandler, defineEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, Conflict, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { z } from 'zod';
 
-export const OrderPlaced = defineEvent('OrderPlaced', z.object({ amount: z.number().int().positive(), address: z.string().min(1) }));
+export const OrderPlaced = defineEvent(
+  'OrderPlaced',
+  z.object({ amount: z.number().int().positive(), address: z.string().min(1) }),
+);
 export type OrderPlaced = PayloadOf<typeof OrderPlaced>;
-export const OrderFulfilled = defineEvent('OrderFulfilled', z.object({ paymentId: z.string(), trackingId: z.string() }));
+export const OrderFulfilled = defineEvent(
+  'OrderFulfilled',
+  z.object({ paymentId: z.string(), trackingId: z.string() }),
+);
 export const OrderCancelled = defineEvent('OrderCancelled', z.object({ reason: z.string() }));
 
 export type OrderState =
   | { readonly status: 'new' }
-  | { readonly status: 'placed' | 'fulfilled' | 'cancelled'; readonly amount: number; readonly address: string; readonly note?: string };
+  | {
+      readonly status: 'placed' | 'fulfilled' | 'cancelled';
+      readonly amount: number;
+      readonly address: string;
+      readonly note?: string;
+    };
 
 /** An order: placed by a customer, then fulfilled or cancelled by the fulfilment saga. */
 export class Order extends Aggregate<OrderState> {

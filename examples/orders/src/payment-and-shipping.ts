@@ -8,7 +8,9 @@ export class Payments {
   async charge(orderId: string, amount: number): Promise<{ paymentId: string }> {
     const paymentId = `pay-${orderId}`;
     await this.db
-      .prepare("INSERT INTO payments (payment_id, order_id, amount, status) VALUES (?, ?, ?, 'charged') ON CONFLICT (payment_id) DO NOTHING")
+      .prepare(
+        "INSERT INTO payments (payment_id, order_id, amount, status) VALUES (?, ?, ?, 'charged') ON CONFLICT (payment_id) DO NOTHING",
+      )
       .bind(paymentId, orderId, amount)
       .run();
     return { paymentId };
@@ -26,7 +28,10 @@ export class Shipping {
   async ship(orderId: string, address: string): Promise<{ trackingId: string }> {
     if (address === 'nowhere') throw new Error(`Cannot ship order ${orderId} to '${address}'`);
     const trackingId = `trk-${orderId}`;
-    await this.db.prepare('INSERT INTO shipments (tracking_id, order_id) VALUES (?, ?) ON CONFLICT DO NOTHING').bind(trackingId, orderId).run();
+    await this.db
+      .prepare('INSERT INTO shipments (tracking_id, order_id) VALUES (?, ?) ON CONFLICT DO NOTHING')
+      .bind(trackingId, orderId)
+      .run();
     return { trackingId };
   }
 }

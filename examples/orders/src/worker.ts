@@ -3,7 +3,7 @@
 // Workflow it starts.
 import { durableObjectFor, processEntrypoint, startWorkflowOnce } from '@escf/cloudflare';
 import { Order } from './order.js';
-import { OrderFulfilment, type FulfilmentEffects } from './order-fulfilment.js';
+import { type FulfilmentEffects, OrderFulfilment } from './order-fulfilment.js';
 import type { OrdersEnv } from './worker-env.js';
 
 export { OrderSaga } from './order-saga.js';

@@ -11,7 +11,9 @@ let n = 0;
 const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++n}`;
 
 async function payment(orderId: string) {
-  return testEnv.ORDERS_DB.prepare('SELECT amount, status FROM payments WHERE order_id = ?').bind(orderId).first<{ amount: number; status: string }>();
+  return testEnv.ORDERS_DB.prepare('SELECT amount, status FROM payments WHERE order_id = ?')
+    .bind(orderId)
+    .first<{ amount: number; status: string }>();
 }
 
 async function placeAndWatch(address: string) {
@@ -27,9 +29,14 @@ describe('order fulfilment saga (Workflows)', () => {
   it('charges, ships and fulfils the order', async () => {
     const { orderId, instance } = await placeAndWatch('1 Main Street');
     await instance.waitForStatus('complete');
-    expect(await instance.getOutput()).toEqual({ status: 'completed', output: { paymentId: `pay-${orderId}`, trackingId: `trk-${orderId}` } });
+    expect(await instance.getOutput()).toEqual({
+      status: 'completed',
+      output: { paymentId: `pay-${orderId}`, trackingId: `trk-${orderId}` },
+    });
     expect(await payment(orderId)).toEqual({ amount: 42, status: 'charged' });
-    expect(await orders(testEnv).order.state(orderId)).toMatchObject({ state: { status: 'fulfilled', note: `trk-${orderId}` } });
+    expect(await orders(testEnv).order.state(orderId)).toMatchObject({
+      state: { status: 'fulfilled', note: `trk-${orderId}` },
+    });
     await instance.dispose();
   });
 
@@ -46,9 +53,17 @@ describe('order fulfilment saga (Workflows)', () => {
   it('starts one saga per event: a second start with the same id joins the running instance', async () => {
     const { orderId, instanceId, instance } = await placeAndWatch('2 Side Street');
     await instance.waitForStatus('complete');
-    const again = await startWorkflowOnce(testEnv.ORDER_SAGA, instanceId, { orderId, amount: 42, address: '2 Side Street', eventId: 'x', correlationId: 'x' });
+    const again = await startWorkflowOnce(testEnv.ORDER_SAGA, instanceId, {
+      orderId,
+      amount: 42,
+      address: '2 Side Street',
+      eventId: 'x',
+      correlationId: 'x',
+    });
     expect(again.id).toBe(instanceId);
-    const { results } = await testEnv.ORDERS_DB.prepare('SELECT COUNT(*) AS n FROM payments WHERE order_id = ?').bind(orderId).all<{ n: number }>();
+    const { results } = await testEnv.ORDERS_DB.prepare('SELECT COUNT(*) AS n FROM payments WHERE order_id = ?')
+      .bind(orderId)
+      .all<{ n: number }>();
     expect(results[0]!.n).toBe(1);
     await instance.dispose();
   });

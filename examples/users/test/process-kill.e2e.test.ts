@@ -5,7 +5,7 @@
 // duplicated 0), and every verification email sent at most once. That every
 // email is sent at least once after a lost queue message needs processes to
 // fill gaps from the log (see the report in docs/reliability.md).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,19 +35,26 @@ function freePort(): Promise<number> {
 
 /** Pids of a process's descendants, from /proc. */
 function descendants(pid: number): Array<{ pid: number; comm: string }> {
-  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return { pid: Number(d), ppid, comm };
-    } catch {
-      return null;
-    }
-  }).filter((p): p is { pid: number; ppid: number; comm: string } => p !== null);
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return { pid: Number(d), ppid, comm };
+      } catch {
+        return null;
+      }
+    })
+    .filter((p): p is { pid: number; ppid: number; comm: string } => p !== null);
   const found: Array<{ pid: number; comm: string }> = [];
   const walk = (parent: number) => {
-    for (const p of all) if (p.ppid === parent) { found.push(p); walk(p.pid); }
+    for (const p of all)
+      if (p.ppid === parent) {
+        found.push(p);
+        walk(p.pid);
+      }
   };
   walk(pid);
   return found;
@@ -55,14 +62,41 @@ function descendants(pid: number): Array<{ pid: number; comm: string }> {
 
 function killTree(pid: number, signal: NodeJS.Signals): void {
   for (const { pid: child } of descendants(pid).reverse()) {
-    try { process.kill(child, signal); } catch { /* gone */ }
+    try {
+      process.kill(child, signal);
+    } catch {
+      /* gone */
+    }
   }
-  try { process.kill(pid, signal); } catch { /* gone */ }
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone */
+  }
 }
 
 function migrate(): void {
-  for (const [binding, worker] of [['ESCF_EVENTS', 'api'], ['USERS_DB', 'users'], ['SESSIONS_DB', 'sessions'], ['SEND_EMAIL_VERIFICATION_DB', 'email']] as const) {
-    const { status, stderr } = spawnSync(wranglerBin, ['d1', 'migrations', 'apply', binding, '--local', '-c', `workers/${worker}/wrangler.jsonc`, '--persist-to', persist], { cwd: example, env, encoding: 'utf8' });
+  for (const [binding, worker] of [
+    ['ESCF_EVENTS', 'api'],
+    ['USERS_DB', 'users'],
+    ['SESSIONS_DB', 'sessions'],
+    ['SEND_EMAIL_VERIFICATION_DB', 'email'],
+  ] as const) {
+    const { status, stderr } = spawnSync(
+      wranglerBin,
+      [
+        'd1',
+        'migrations',
+        'apply',
+        binding,
+        '--local',
+        '-c',
+        `workers/${worker}/wrangler.jsonc`,
+        '--persist-to',
+        persist,
+      ],
+      { cwd: example, env, encoding: 'utf8' },
+    );
     if (status !== 0) throw new Error(`migrations of ${binding}: ${stderr}`);
   }
 }
@@ -70,7 +104,18 @@ function migrate(): void {
 async function startDev(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const inspector = await freePort();
-  const args = ['dev', ...['api', 'users', 'sessions', 'email'].flatMap((w) => ['-c', `workers/${w}/wrangler.jsonc`]), '--persist-to', persist, '--port', String(port), '--inspector-port', String(inspector), '--ip', '127.0.0.1'];
+  const args = [
+    'dev',
+    ...['api', 'users', 'sessions', 'email'].flatMap((w) => ['-c', `workers/${w}/wrangler.jsonc`]),
+    '--persist-to',
+    persist,
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--ip',
+    '127.0.0.1',
+  ];
   const child = spawn(wranglerBin, args, { cwd: example, env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   child.stdout!.resume();
@@ -80,7 +125,9 @@ async function startDev(): Promise<{ url: string; child: ChildProcess }> {
   for (;;) {
     try {
       if ((await fetch(`${url}/openapi.json`)).ok) return { url, child };
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > deadline || child.exitCode !== null) throw new Error('wrangler dev did not start');
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -93,7 +140,8 @@ async function localD1(table: string, query: string): Promise<Array<Record<strin
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
     const db = new DatabaseSync(join(dir, file), { readOnly: true });
     try {
-      if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(table)) return db.prepare(query).all() as Array<Record<string, unknown>>;
+      if (db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(table))
+        return db.prepare(query).all() as Array<Record<string, unknown>>;
     } finally {
       db.close();
     }
@@ -103,7 +151,12 @@ async function localD1(table: string, query: string): Promise<Array<Record<strin
 
 async function loggedEvents(): Promise<Array<{ id: string; type: string; aggregateId: string; version: number }>> {
   const rows = await localD1('escf_events', 'SELECT aggregate_id, events FROM escf_events');
-  return rows.flatMap((row) => (JSON.parse(row.events as string) as Array<{ id: string; type: string; version: number }>).map((e) => ({ ...e, aggregateId: row.aggregate_id as string })));
+  return rows.flatMap((row) =>
+    (JSON.parse(row.events as string) as Array<{ id: string; type: string; version: number }>).map((e) => ({
+      ...e,
+      aggregateId: row.aggregate_id as string,
+    })),
+  );
 }
 
 describe('killing workerd under load (wrangler dev, state on disk)', () => {
@@ -121,7 +174,11 @@ describe('killing workerd under load (wrangler dev, state on disk)', () => {
           const response = await fetch(`${dev.url}/users/${id}`, {
             method: 'PUT',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ name: `User ${c}-${i}`, email: `${id}@example.com`, password: 'correct horse battery' }),
+            body: JSON.stringify({
+              name: `User ${c}-${i}`,
+              email: `${id}@example.com`,
+              password: 'correct horse battery',
+            }),
           });
           if (response.status === 201) acked.add(id);
           await response.arrayBuffer();
@@ -145,7 +202,10 @@ describe('killing workerd under load (wrangler dev, state on disk)', () => {
     dev = await startDev();
     let events = await loggedEvents();
     const deadline = Date.now() + 60_000;
-    while ([...acked].some((id) => !events.some((e) => e.aggregateId === id && e.type === 'UserCreated')) && Date.now() < deadline) {
+    while (
+      [...acked].some((id) => !events.some((e) => e.aggregateId === id && e.type === 'UserCreated')) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 500));
       events = await loggedEvents();
     }

@@ -28,11 +28,15 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
  */
 function postOnOwnConnection(path: string, body: string): Promise<{ status: number; body: Json }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, system.url), { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Json }));
-    });
+    const req = request(
+      new URL(path, system.url),
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Json }));
+      },
+    );
     // The server may close before the whole body is written.
     req.on('error', (error) => (req.writableEnded ? undefined : reject(error)));
     req.end(body);
@@ -41,7 +45,11 @@ function postOnOwnConnection(path: string, body: string): Promise<{ status: numb
 
 let n = 0;
 /** A fresh user's sign-up data (unique email per test). */
-const person = (name = 'Ada') => ({ name, email: `${name.toLowerCase()}-${++n}@example.com`, password: 'correct horse battery' });
+const person = (name = 'Ada') => ({
+  name,
+  email: `${name.toLowerCase()}-${++n}@example.com`,
+  password: 'correct horse battery',
+});
 
 async function createUser(input = person()) {
   const created = await send('POST', '/users', input);
@@ -49,11 +57,11 @@ async function createUser(input = person()) {
   return { id: created.body.id as string, ...input };
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The verification token the email process "sent" (the dev stand-in logs it), the latest one for an address. */
 async function tokenFor(email: string): Promise<string> {
-  await system.waitForLog(new RegExp(`Sending email verification to ${escape(email)}: (\\w+)`));
+  await system.waitForLog(new RegExp(`Sending email verification to ${escapeRegExp(email)}: (\\w+)`));
   const lines = system.logs.filter((line) => line.includes(`Sending email verification to ${email}:`));
   return lines.at(-1)!.split(': ').at(-1)!.trim();
 }
@@ -61,7 +69,9 @@ async function tokenFor(email: string): Promise<string> {
 /** A verified, signed-in user and the bearer header of their session. */
 async function signedInUser(input = person()) {
   const user = await createUser(input);
-  expect((await send('POST', `/users/${user.id}/verify-email`, { token: await tokenFor(user.email) })).status).toBe(200);
+  expect((await send('POST', `/users/${user.id}/verify-email`, { token: await tokenFor(user.email) })).status).toBe(
+    200,
+  );
   const signIn = await send('POST', '/sessions', { email: user.email, password: user.password });
   expect(signIn.status, JSON.stringify(signIn.body)).toBe(201);
   return { ...user, token: signIn.body.token as string, auth: { authorization: `Bearer ${signIn.body.token}` } };
@@ -97,7 +107,10 @@ describe('the README session', () => {
     const me = await send('GET', `/users/${id}`, undefined, auth);
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ userId: id, name: 'Ada', email: ada.email, emailVerified: true });
-    expect((await send('GET', '/sessions/current', undefined, auth)).body.session ?? (await send('GET', '/sessions/current', undefined, auth)).body).toMatchObject({ user: { userId: id } });
+    expect(
+      (await send('GET', '/sessions/current', undefined, auth)).body.session ??
+        (await send('GET', '/sessions/current', undefined, auth)).body,
+    ).toMatchObject({ user: { userId: id } });
 
     // The token never appears in a URL or a log line.
     expect(system.logs.some((line) => line.includes(token))).toBe(false);
@@ -111,8 +124,19 @@ describe('the README session', () => {
     const { status, body } = await send('GET', '/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/users', '/users/{id}', '/users/{id}/verify-email', '/users/verification', '/sessions', '/sessions/current']));
-    expect(body.paths['/users'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'email', 'password']));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/users',
+        '/users/{id}',
+        '/users/{id}/verify-email',
+        '/users/verification',
+        '/sessions',
+        '/sessions/current',
+      ]),
+    );
+    expect(body.paths['/users'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['name', 'email', 'password']),
+    );
   });
 });
 
@@ -131,7 +155,9 @@ describe('attacks on the users example (issue: secure by default)', () => {
     expect(JSON.stringify(peek.body)).not.toContain(victim.email);
     expect((await send('GET', `/users/${victim.id}`, undefined, victim.auth)).body.email).toBe(victim.email);
     // A forged token is 401; a malformed Authorization header 400.
-    expect((await send('GET', `/users/${victim.id}`, undefined, { authorization: `Bearer ${'0'.repeat(64)}` })).status).toBe(401);
+    expect(
+      (await send('GET', `/users/${victim.id}`, undefined, { authorization: `Bearer ${'0'.repeat(64)}` })).status,
+    ).toBe(401);
     expect((await send('GET', `/users/${victim.id}`, undefined, { authorization: 'Token abc' })).status).toBe(400);
   });
 
@@ -148,7 +174,11 @@ describe('attacks on the users example (issue: secure by default)', () => {
     // Three racers per address: the most emails one address may receive per minute (the rate limit).
     for (let round = 0; round < 8; round++) {
       const email = `race-${round}-${++n}@example.com`;
-      const outcomes = await Promise.all(Array.from({ length: 3 }, (_, i) => send('POST', '/users', { ...person(`Racer${i}`), email: i % 2 ? email.toUpperCase() : email })));
+      const outcomes = await Promise.all(
+        Array.from({ length: 3 }, (_, i) =>
+          send('POST', '/users', { ...person(`Racer${i}`), email: i % 2 ? email.toUpperCase() : email }),
+        ),
+      );
       expect(outcomes.filter((o) => o.status === 201)).toHaveLength(1);
       expect(outcomes.filter((o) => o.status === 409 && o.body.error.code === 'UNIQUE_VALUE_TAKEN')).toHaveLength(2);
     }
@@ -166,13 +196,15 @@ describe('attacks on the users example (issue: secure by default)', () => {
   it('rate limits: password guessing and verification emails end in 429 RATE_LIMITED', async () => {
     const user = await signedInUser();
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await send('POST', '/sessions', { email: user.email, password: `guess-${i}` })).status);
+    for (let i = 0; i < 8; i++)
+      statuses.push((await send('POST', '/sessions', { email: user.email, password: `guess-${i}` })).status);
     expect(statuses).toContain(429);
     expect(statuses.slice(0, 3).every((s) => s === 401)).toBe(true);
     const target = person('Target');
     await createUser(target);
     const resends: number[] = [];
-    for (let i = 0; i < 6; i++) resends.push((await send('POST', '/users/verification', { email: target.email })).status);
+    for (let i = 0; i < 6; i++)
+      resends.push((await send('POST', '/users/verification', { email: target.email })).status);
     expect(resends).toContain(429);
     const unknownResend = await send('POST', '/users/verification', { email: `nobody-${++n}@example.com` });
     expect(unknownResend.status).toBe(202);
@@ -182,10 +214,14 @@ describe('attacks on the users example (issue: secure by default)', () => {
     const user = await createUser();
     const first = await tokenFor(user.email);
     expect((await send('POST', '/users/verification', { email: user.email })).status).toBe(202);
-    await system.waitForLog(new RegExp(`Sending email verification to ${escape(user.email)}: (?!${first})(\\w+)`));
+    await system.waitForLog(
+      new RegExp(`Sending email verification to ${escapeRegExp(user.email)}: (?!${first})(\\w+)`),
+    );
     const second = await tokenFor(user.email);
     expect(second).not.toBe(first);
-    expect((await send('POST', `/users/${user.id}/verify-email`, { token: first })).body.error.code).toBe('INVALID_TOKEN');
+    expect((await send('POST', `/users/${user.id}/verify-email`, { token: first })).body.error.code).toBe(
+      'INVALID_TOKEN',
+    );
     expect((await send('POST', `/users/${user.id}/verify-email`, { token: second })).status).toBe(200);
   });
 
@@ -213,7 +249,9 @@ describe('attacks on the users example (issue: secure by default)', () => {
     const empty = await send('PATCH', `/users/${user.id}`, {}, user.auth);
     expect(empty.status).toBe(200);
     expect(empty.body.events).toEqual([]);
-    expect((await send('PATCH', `/users/${user.id}`, { name: 'Renamed' }, user.auth)).body.version).toBe(empty.body.version + 1);
+    expect((await send('PATCH', `/users/${user.id}`, { name: 'Renamed' }, user.auth)).body.version).toBe(
+      empty.body.version + 1,
+    );
     expect((await send('DELETE', `/users/${user.id}`, undefined, user.auth)).status).toBe(200);
     expect((await send('GET', '/sessions/current', undefined, user.auth)).status).toBe(401);
     // The address is free again.
@@ -226,7 +264,11 @@ describe('HTTP semantics through the real Durable Objects', () => {
     const bad = await send('POST', '/users', { name: '', email: 'not-an-email', password: 'short' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['email', 'name', 'password']);
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'email',
+      'name',
+      'password',
+    ]);
     const badSignIn = await send('POST', '/sessions', { email: 'nope', password: '' });
     expect(badSignIn.status).toBe(400);
     expect(badSignIn.body.error.code).toBe('VALIDATION_FAILED');

@@ -8,7 +8,8 @@
  *
  * @packageDocumentation
  */
-export { generate, type GenerateResult } from './commands/generate.js';
-export { check, type CheckResult, type StaleFile } from './commands/check.js';
+
+export { type CheckResult, check, type StaleFile } from './commands/check.js';
+export { type GenerateResult, generate } from './commands/generate.js';
 export type { CommandOptions } from './commands/load-system.js';
 export { ConfigError } from './config/config-error.js';

@@ -5,6 +5,6 @@
  *
  * @packageDocumentation
  */
-export { loadConfig, type LoadedConfig } from './config/config-loader.js';
+export { type LoadedConfig, loadConfig } from './config/config-loader.js';
 export { resolveSystem } from './config/resolve-system.js';
 export type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from './model/system-model.js';

@@ -81,7 +81,8 @@ export async function main(argv: readonly string[], out = console.log, err = con
   const port = (name: 'port' | 'inspector-port'): number | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new UsageError(`--${name} expects a port number, got '${value}'.`);
+    if (!/^\d+$/.test(value) || Number(value) > 65_535)
+      throw new UsageError(`--${name} expects a port number, got '${value}'.`);
     return Number(value);
   };
   const config = resolve(values.config ?? 'escf.config.ts');
@@ -114,7 +115,9 @@ export async function main(argv: readonly string[], out = console.log, err = con
     }
   } catch (error) {
     // ConfigError and core's DefinitionError carry a message written for the user.
-    const expected = error instanceof Error && (error.name === 'ConfigError' || error.name === 'DefinitionError' || error instanceof UsageError);
+    const expected =
+      error instanceof Error &&
+      (error.name === 'ConfigError' || error.name === 'DefinitionError' || error instanceof UsageError);
     if (expected || !values.debug) err(`escf ${command}: ${error instanceof Error ? error.message : String(error)}`);
     else err(error);
     if (!expected && !values.debug) err('(unexpected error: run with --debug for the stack trace)');

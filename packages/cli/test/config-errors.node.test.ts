@@ -13,7 +13,11 @@ afterEach(() => shop.remove());
 async function run(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, (line) => out.push(String(line)), (line) => err.push(String(line)));
+  const code = await main(
+    args,
+    (line) => out.push(String(line)),
+    (line) => err.push(String(line)),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -29,17 +33,37 @@ describe('bad config', () => {
       ["from: './src/domain.ts',", "from: './src/sessions.ts',"],
       /workers\.api\.aggregates\[0\]: Account is not exported by \.\/src\/sessions\.ts/,
     ],
-    ["an unknown worker kind", ["kind: 'projection',", "kind: 'projector',"], /workers\.sessions\.kind: expected one of 'api', 'projection', 'process', got "projector"/],
-    ['a call to an unknown projection', ["calls: ['sessions'],", "calls: ['session'],"], /workers\.notify\.calls\[0\]: no projection named 'session' in this system \(projections: sessions\)/],
+    [
+      'an unknown worker kind',
+      ["kind: 'projection',", "kind: 'projector',"],
+      /workers\.sessions\.kind: expected one of 'api', 'projection', 'process', got "projector"/,
+    ],
+    [
+      'a call to an unknown projection',
+      ["calls: ['sessions'],", "calls: ['session'],"],
+      /workers\.notify\.calls\[0\]: no projection named 'session' in this system \(projections: sessions\)/,
+    ],
     [
       'a class without @Projection',
       ['projection: Sessions,', 'projection: Cart,'],
       /workers\.sessions\.projection: Cart is not exported by \.\/src\/sessions\.ts/,
     ],
-    ['a rename to a type that is not hosted', ['aggregates: [Account, Cart],', "aggregates: [Account, Cart], renamed: [{ from: 'Basket', to: 'Bag' }],"], /workers\.api\.renamed\[0\]\.to: 'Bag' is not an aggregate of this worker \(it has Account, Cart\)/],
+    [
+      'a rename to a type that is not hosted',
+      ['aggregates: [Account, Cart],', "aggregates: [Account, Cart], renamed: [{ from: 'Basket', to: 'Bag' }],"],
+      /workers\.api\.renamed\[0\]\.to: 'Bag' is not an aggregate of this worker \(it has Account, Cart\)/,
+    ],
     ['a bad system name', ["name: 'shop',", "name: 'Shop Inc',"], /name: the system name must be lower-case/],
-    ['a missing import', ["import { Sessions } from './src/sessions.js';", ''], /Loading .*escf\.config\.ts failed: Sessions is not defined/],
-    ['a syntax error', ["name: 'shop',", "name: 'shop'"], /Cannot bundle .*escf\.config\.ts:\n  .*escf\.config\.ts:\d+:\d+: Expected "}" but found "workers"/],
+    [
+      'a missing import',
+      ["import { Sessions } from './src/sessions.js';", ''],
+      /Loading .*escf\.config\.ts failed: Sessions is not defined/,
+    ],
+    [
+      'a syntax error',
+      ["name: 'shop',", "name: 'shop'"],
+      /Cannot bundle .*escf\.config\.ts:\n {2}.*escf\.config\.ts:\d+:\d+: Expected "}" but found "workers"/,
+    ],
   ])('%s → one message naming the field and class', async (_, [search, replacement], message) => {
     shop.edit('escf.config.ts', search!, replacement!);
     if (search === 'aggregates: [Account, Cart],' && replacement!.includes('NotAnAggregate')) {
@@ -67,15 +91,29 @@ describe('bad config', () => {
         '}',
       ].join('\n'),
     );
-    shop.edit('escf.config.ts', "import { Sessions } from './src/sessions.js';", "import { Sessions } from './src/sessions.js';\nimport { AccountTwin } from './src/account-twin.js';");
-    shop.edit('escf.config.ts', '    sessions: {', "    twin: { kind: 'api', dir: 'workers/twin', from: './src/account-twin.ts', aggregates: [AccountTwin] },\n    sessions: {");
+    shop.edit(
+      'escf.config.ts',
+      "import { Sessions } from './src/sessions.js';",
+      "import { Sessions } from './src/sessions.js';\nimport { AccountTwin } from './src/account-twin.js';",
+    );
+    shop.edit(
+      'escf.config.ts',
+      '    sessions: {',
+      "    twin: { kind: 'api', dir: 'workers/twin', from: './src/account-twin.ts', aggregates: [AccountTwin] },\n    sessions: {",
+    );
     const { code, err } = await run('generate', '--config', shop.config);
     expect(code).toBe(1);
-    expect(err).toMatch(/workers\.twin\.aggregates\[0\]: AccountTwin uses the aggregate type 'Account', which Account in workers\.api already uses/);
+    expect(err).toMatch(
+      /workers\.twin\.aggregates\[0\]: AccountTwin uses the aggregate type 'Account', which Account in workers\.api already uses/,
+    );
   });
 
   it('a decorator mistake in a domain class is reported by class and member, without a stack', async () => {
-    shop.edit('src/domain.ts', '@EventHandler(AccountOpened)\n  protected opened', '@EventHandler(AccountOpened)\n  @EventHandler(AccountOpened)\n  protected opened');
+    shop.edit(
+      'src/domain.ts',
+      '@EventHandler(AccountOpened)\n  protected opened',
+      '@EventHandler(AccountOpened)\n  @EventHandler(AccountOpened)\n  protected opened',
+    );
     const { code, err } = await run('generate', '--config', shop.config);
     expect(code).toBe(1);
     expect(err).toMatch(/^escf generate: Loading .*escf\.config\.ts failed: .*opened/);
@@ -83,7 +121,9 @@ describe('bad config', () => {
   });
 
   it('a missing config file, a broken wrangler.jsonc and an unknown command are one-line errors', async () => {
-    expect((await run('generate', '--config', shop.path('nope.ts'))).err).toMatch(/^escf generate: No system definition at .*nope\.ts/);
+    expect((await run('generate', '--config', shop.path('nope.ts'))).err).toMatch(
+      /^escf generate: No system definition at .*nope\.ts/,
+    );
     shop.write('workers/api/wrangler.jsonc', '{ "name": "shop-api", }\n}');
     const broken = await run('check', '--config', shop.config);
     expect(broken).toMatchObject({ code: 1 });

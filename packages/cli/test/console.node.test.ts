@@ -31,14 +31,20 @@ describe('escf generate with a console', () => {
     const console = parse(shop.read('workers/console/wrangler.jsonc')) as Json;
     expect(console.name).toBe('shop-console');
     expect(console.services).toEqual([{ binding: 'ESCF_ADMIN', service: 'shop-api', entrypoint: 'EscfAdmin' }]);
-    expect(shop.read('workers/console/src/escf.generated.ts')).toContain("export default consoleWorker({ system: 'shop', admin: 'ESCF_ADMIN' });");
+    expect(shop.read('workers/console/src/escf.generated.ts')).toContain(
+      "export default consoleWorker({ system: 'shop', admin: 'ESCF_ADMIN' });",
+    );
     expect((await check({ config: shop.config })).stale).toEqual([]);
     shop.edit('workers/console/wrangler.jsonc', '"entrypoint": "EscfAdmin"', '"entrypoint": "Other"');
-    expect((await check({ config: shop.config })).stale.map((s) => s.path.slice(shop.dir.length + 1))).toEqual(['workers/console/wrangler.jsonc']);
+    expect((await check({ config: shop.config })).stale.map((s) => s.path.slice(shop.dir.length + 1))).toEqual([
+      'workers/console/wrangler.jsonc',
+    ]);
   });
 
   it('rejects a console sharing a worker directory', async () => {
     shop.edit('escf.config.ts', "console: { dir: 'workers/console' }", "console: { dir: 'workers/api' }");
-    await expect(generate({ config: shop.config })).rejects.toThrow(/console\.dir: workers\.api uses the same directory/);
+    await expect(generate({ config: shop.config })).rejects.toThrow(
+      /console\.dir: workers\.api uses the same directory/,
+    );
   });
 });

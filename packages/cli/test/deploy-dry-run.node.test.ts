@@ -13,14 +13,18 @@ describe('escf deploy --dry-run', () => {
     const result = await deploy({ config: users, dryRun: true, log: (line) => lines.push(line) });
     const output = lines.join('\n');
     expect(result.ok, output).toBe(true);
-    expect(result.plan.filter((line) => line.startsWith('wrangler deploy')).map((line) => /-c (\S+)/.exec(line)![1])).toEqual([
+    expect(
+      result.plan.filter((line) => line.startsWith('wrangler deploy')).map((line) => /-c (\S+)/.exec(line)![1]),
+    ).toEqual([
       'workers/users/wrangler.jsonc',
       'workers/sessions/wrangler.jsonc',
       'workers/email/wrangler.jsonc',
       'workers/api/wrangler.jsonc',
       'workers/console/wrangler.jsonc',
     ]);
-    expect(output).toContain('would run wrangler d1 migrations apply ESCF_EVENTS --remote -c workers/api/wrangler.jsonc');
+    expect(output).toContain(
+      'would run wrangler d1 migrations apply ESCF_EVENTS --remote -c workers/api/wrangler.jsonc',
+    );
     expect(output).toMatch(/deploy users-console: checked \([\d.]+ KiB, gzip [\d.]+ KiB\)/);
     expect(output).toContain('wrangler secret put ESCF_ADMIN_READ_TOKEN');
   });
@@ -33,7 +37,9 @@ describe('escf deploy --dry-run', () => {
       const result = await deploy({ config: shop.config, dryRun: true, log: (line) => lines.push(line) });
       const output = lines.join('\n');
       expect(result.ok, output).toBe(true);
-      expect(result.plan.filter((line) => line.startsWith('wrangler deploy')).map((line) => /-c (\S+)/.exec(line)![1])).toEqual([
+      expect(
+        result.plan.filter((line) => line.startsWith('wrangler deploy')).map((line) => /-c (\S+)/.exec(line)![1]),
+      ).toEqual([
         'workers/sessions/wrangler.jsonc',
         'workers/api/wrangler.jsonc',
         'workers/notify/wrangler.jsonc',

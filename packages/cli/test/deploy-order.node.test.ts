@@ -13,19 +13,30 @@ describe('deployOrder', () => {
       { workerName: 'shop-sessions', kind: 'projection', dependencies: [] },
       { workerName: 'shop-notify', kind: 'process', dependencies: [service('shop-sessions', 'SESSIONS')] },
     ];
-    expect(deployOrder(nodes)).toEqual([{ workerName: 'shop-sessions' }, { workerName: 'shop-notify' }, { workerName: 'shop-api' }]);
+    expect(deployOrder(nodes)).toEqual([
+      { workerName: 'shop-sessions' },
+      { workerName: 'shop-notify' },
+      { workerName: 'shop-api' },
+    ]);
   });
 
   it('breaks the users example cycle at the API: first without its service bindings if refused, again at the end', () => {
     const nodes: DeployNode[] = [
-      { workerName: 'users-api', kind: 'api', dependencies: [service('users-users', 'USERS'), service('users-sessions', 'SESSIONS')] },
+      {
+        workerName: 'users-api',
+        kind: 'api',
+        dependencies: [service('users-users', 'USERS'), service('users-sessions', 'SESSIONS')],
+      },
       { workerName: 'users-users', kind: 'projection', dependencies: [durableObject('users-api', 'USER_AGGREGATE')] },
       { workerName: 'users-sessions', kind: 'projection', dependencies: [service('users-users', 'USERS')] },
       { workerName: 'users-email', kind: 'process', dependencies: [] },
     ];
     expect(deployOrder(nodes)).toEqual([
       { workerName: 'users-email' },
-      { workerName: 'users-api', withoutIfRefused: [service('users-users', 'USERS'), service('users-sessions', 'SESSIONS')] },
+      {
+        workerName: 'users-api',
+        withoutIfRefused: [service('users-users', 'USERS'), service('users-sessions', 'SESSIONS')],
+      },
       { workerName: 'users-users' },
       { workerName: 'users-sessions' },
       { workerName: 'users-api', again: true },
@@ -37,7 +48,12 @@ describe('deployOrder', () => {
       { workerName: 'a', kind: 'api', dependencies: [durableObject('b', 'B_AGGREGATE')] },
       { workerName: 'b', kind: 'projection', dependencies: [service('a', 'A')] },
     ];
-    expect(deployOrder(nodes).map((s) => [s.workerName, s.withoutIfRefused?.map((d) => d.binding) ?? (s.again ? 'again' : '')])).toEqual([
+    expect(
+      deployOrder(nodes).map((s) => [
+        s.workerName,
+        s.withoutIfRefused?.map((d) => d.binding) ?? (s.again ? 'again' : ''),
+      ]),
+    ).toEqual([
       ['b', ['A']],
       ['a', ''],
       ['b', 'again'],
@@ -45,7 +61,9 @@ describe('deployOrder', () => {
   });
 
   it('ignores bindings to workers outside the system (they are deployed elsewhere)', () => {
-    expect(deployOrder([{ workerName: 'a', kind: 'api', dependencies: [service('billing', 'BILLING')] }])).toEqual([{ workerName: 'a' }]);
+    expect(deployOrder([{ workerName: 'a', kind: 'api', dependencies: [service('billing', 'BILLING')] }])).toEqual([
+      { workerName: 'a' },
+    ]);
   });
 });
 
@@ -62,7 +80,11 @@ describe('withoutBindings', () => {
     { "binding": "SESSIONS", "service": "users-sessions" }
   ]
 }`;
-    const result = withoutBindings(text, [service('users-users', 'USERS'), service('users-sessions', 'SESSIONS'), durableObject('x', 'OTHER')]);
+    const result = withoutBindings(text, [
+      service('users-users', 'USERS'),
+      service('users-sessions', 'SESSIONS'),
+      durableObject('x', 'OTHER'),
+    ]);
     expect(result).toContain('// users-api');
     expect(result).toContain('// mine');
     expect(result).toContain('"AUTH"');

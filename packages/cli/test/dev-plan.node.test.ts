@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { devPlan } from '../src/commands/dev.js';
-import { ensureConsoleSecrets } from '../src/dev/local-secrets.js';
 import { generate } from '../src/commands/generate.js';
 import { loadConfig } from '../src/config/config-loader.js';
 import { resolveSystem } from '../src/config/resolve-system.js';
+import { ensureConsoleSecrets } from '../src/dev/local-secrets.js';
 import { copyFixture, type FixtureCopy } from './support/fixture-copy.js';
 
 let shop: FixtureCopy;
@@ -24,7 +24,14 @@ it('migrates every database a worker owns and runs all workers in one wrangler d
   ]);
   expect(plan.dev).toEqual([
     'dev',
-    ...['-c', 'workers/api/wrangler.jsonc', '-c', 'workers/sessions/wrangler.jsonc', '-c', 'workers/notify/wrangler.jsonc'],
+    ...[
+      '-c',
+      'workers/api/wrangler.jsonc',
+      '-c',
+      'workers/sessions/wrangler.jsonc',
+      '-c',
+      'workers/notify/wrangler.jsonc',
+    ],
     ...persist,
     ...['--port', '8801', '--inspector-port', '9231'],
   ]);
@@ -41,7 +48,14 @@ it('starts the ESCF console in its own wrangler dev on the next port, with local
   });
   shop.write('workers/api/.dev.vars', 'MY_OWN_SECRET=kept');
   const first = ensureConsoleSecrets(system, system.console!);
-  const vars = (file: string) => Object.fromEntries(shop.read(file).trim().split('\n').map((line) => line.split('=') as [string, string]));
+  const vars = (file: string) =>
+    Object.fromEntries(
+      shop
+        .read(file)
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=') as [string, string]),
+    );
   const api = vars('workers/api/.dev.vars');
   const consoleVars = vars('workers/console/.dev.vars');
   expect(api.MY_OWN_SECRET).toBe('kept');

@@ -5,7 +5,6 @@ import { generate } from '../src/commands/generate.js';
 import { copyFixture, type FixtureCopy } from './support/fixture-copy.js';
 import { dryRun } from './support/wrangler-dry-run.js';
 
-
 // Entrypoint factories land in @escf/cloudflare one by one; a worker is
 // bundled once the runtime exports what its generated entry imports.
 const runtimeIndex = readFileSync(fileURLToPath(import.meta.resolve('@escf/cloudflare')), 'utf8');
@@ -35,7 +34,9 @@ describe('wrangler deploy --dry-run on generated workers', () => {
 
   it.runIf(exported('projectionEntrypoint'))('bundles the projection worker', async () => {
     const result = await dryRun(shop.path('workers/sessions'));
-    expect(result.bindings).toEqual(expect.arrayContaining(['env.SESSIONS_DB (shop-sessions)', 'env.SESSIONS_QUEUE (sessions)']));
+    expect(result.bindings).toEqual(
+      expect.arrayContaining(['env.SESSIONS_DB (shop-sessions)', 'env.SESSIONS_QUEUE (sessions)']),
+    );
   });
 
   it.runIf(exported('processEntrypoint'))('bundles the process worker', async () => {

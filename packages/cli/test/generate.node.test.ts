@@ -32,12 +32,20 @@ describe('escf generate', () => {
     const entry = shop.read('workers/api/src/escf.generated.ts');
     expect(entry).toContain("import { durableObjectFor } from '@escf/cloudflare';");
     expect(entry).toContain("import { Account, Cart } from '../../../src/domain.js';");
-    expect(entry).toContain("export const AccountAggregate = durableObjectFor(Account, { queues: ['SESSIONS_QUEUE'], services: ['NOTIFY'] });");
+    expect(entry).toContain(
+      "export const AccountAggregate = durableObjectFor(Account, { queues: ['SESSIONS_QUEUE'], services: ['NOTIFY'] });",
+    );
     expect(entry).toContain("export { default } from './app.js';");
-    expect(shop.read('workers/api/migrations/escf-events/0001_escf_events.sql')).toContain('CREATE TABLE IF NOT EXISTS escf_events');
+    expect(shop.read('workers/api/migrations/escf-events/0001_escf_events.sql')).toContain(
+      'CREATE TABLE IF NOT EXISTS escf_events',
+    );
     const env = shop.read('workers/api/src/escf-env.generated.ts');
-    expect(env).toContain("readonly ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof import('./escf.generated.js').AccountAggregate>>;");
-    expect(env).toContain("readonly SESSIONS: Service<InstanceType<typeof import('../../sessions/src/escf.generated.js').default>>;");
+    expect(env).toContain(
+      "readonly ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof import('./escf.generated.js').AccountAggregate>>;",
+    );
+    expect(env).toContain(
+      "readonly SESSIONS: Service<InstanceType<typeof import('../../sessions/src/escf.generated.js').default>>;",
+    );
     expect(env).toContain('readonly ESCF_EVENTS: D1Database;');
   });
 
@@ -61,7 +69,13 @@ describe('escf generate', () => {
     const sessions = wrangler('sessions');
     expect(shop.read('workers/sessions/wrangler.jsonc')).toContain('// tuned by hand: ESCF keeps it');
     expect(sessions.queues.consumers).toEqual([
-      { queue: 'sessions', max_batch_size: 50, dead_letter_queue: 'sessions-dlq', max_retries: 4, max_batch_timeout: 0 },
+      {
+        queue: 'sessions',
+        max_batch_size: 50,
+        dead_letter_queue: 'sessions-dlq',
+        max_retries: 4,
+        max_batch_timeout: 0,
+      },
       { queue: 'sessions-dlq' },
     ]);
   });
@@ -79,10 +93,14 @@ describe('escf generate', () => {
     expect(shop.read('workers/sessions/src/escf.generated.ts')).toContain(
       "export const SessionsEntrypoint = projectionEntrypoint(Sessions, { database: 'SESSIONS_DB', queue: 'SESSIONS_QUEUE', maxRetries: 4, deadLetterQueue: 'sessions-dlq' });\nexport default SessionsEntrypoint;",
     );
-    expect(shop.read('workers/sessions/migrations/0000_escf_projection_checkpoints.sql')).toContain('escf_projection_streams');
+    expect(shop.read('workers/sessions/migrations/0000_escf_projection_checkpoints.sql')).toContain(
+      'escf_projection_streams',
+    );
 
     const notify = wrangler('notify');
-    expect(notify.durable_objects.bindings).toEqual([{ name: 'ACCOUNT_AGGREGATE', class_name: 'AccountAggregate', script_name: 'shop-api' }]);
+    expect(notify.durable_objects.bindings).toEqual([
+      { name: 'ACCOUNT_AGGREGATE', class_name: 'AccountAggregate', script_name: 'shop-api' },
+    ]);
     expect(notify.migrations).toBeUndefined(); // the API worker owns the class
     expect(notify.queues).toBeUndefined(); // delivered synchronously
     expect(notify.workflows).toEqual([{ binding: 'REMINDER', name: 'reminder', class_name: 'Reminder' }]);
@@ -95,7 +113,11 @@ describe('escf generate', () => {
     );
     expect(shop.read('workers/notify/migrations/0000_escf_process_events.sql')).toContain('escf_process_events');
     // wrangler appends an INSERT to each migration: the last statement must be terminated.
-    for (const sql of ['workers/notify/migrations/0000_escf_process_events.sql', 'workers/sessions/migrations/0000_escf_projection_checkpoints.sql', 'workers/api/migrations/escf-events/0001_escf_events.sql']) {
+    for (const sql of [
+      'workers/notify/migrations/0000_escf_process_events.sql',
+      'workers/sessions/migrations/0000_escf_projection_checkpoints.sql',
+      'workers/api/migrations/escf-events/0001_escf_events.sql',
+    ]) {
       expect(shop.read(sql), sql).toMatch(/;\n$/);
     }
     expect(entry).toContain("export { Reminder } from '../../../src/notify.js';");
@@ -105,7 +127,9 @@ describe('escf generate', () => {
     shop.edit('escf.config.ts', 'queue: { maxRetries: 4 },', 'queue: { maxRetries: 4 },\n      commands: [Account],');
     await generate({ config: shop.config });
     const sessions = wrangler('sessions');
-    expect(sessions.durable_objects.bindings).toEqual([{ name: 'ACCOUNT_AGGREGATE', class_name: 'AccountAggregate', script_name: 'shop-api' }]);
+    expect(sessions.durable_objects.bindings).toEqual([
+      { name: 'ACCOUNT_AGGREGATE', class_name: 'AccountAggregate', script_name: 'shop-api' },
+    ]);
     expect(sessions.migrations).toBeUndefined(); // the API worker owns the class
     expect(shop.read('workers/sessions/src/escf-env.generated.ts')).toContain(
       "readonly ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof import('../../api/src/escf.generated.js').AccountAggregate>>;",
@@ -144,7 +168,7 @@ describe('escf check', () => {
 
   it('reports generated files made stale by a config change', async () => {
     await generate({ config: shop.config });
-    shop.edit('escf.config.ts', "queue: { maxRetries: 4 }", "queue: { maxRetries: 6 }");
+    shop.edit('escf.config.ts', 'queue: { maxRetries: 4 }', 'queue: { maxRetries: 6 }');
     const result = await check({ config: shop.config });
     expect(result.stale.map((s) => s.path.slice(shop.dir.length + 1)).sort()).toEqual([
       'workers/sessions/src/escf.generated.ts',
@@ -155,7 +179,11 @@ describe('escf check', () => {
 
   it('accepts user-owned changes to default-only fields', async () => {
     await generate({ config: shop.config });
-    shop.edit('workers/sessions/wrangler.jsonc', '"database_name": "shop-sessions"', '"database_name": "sessions-prod", "database_id": "abc"');
+    shop.edit(
+      'workers/sessions/wrangler.jsonc',
+      '"database_name": "shop-sessions"',
+      '"database_name": "sessions-prod", "database_id": "abc"',
+    );
     expect((await check({ config: shop.config })).ok).toBe(true);
   });
 });
@@ -217,7 +245,7 @@ describe('Durable Object migrations', () => {
     await generate({ config: shop.config });
     shop.edit('escf.config.ts', "calls: ['sessions'],", '');
     const config = shop.read('escf.config.ts');
-    shop.write('escf.config.ts', config.replace(/    sessions: \{[\s\S]*?\n    \},\n/, ''));
+    shop.write('escf.config.ts', config.replace(/ {4}sessions: \{[\s\S]*?\n {4}\},\n/, ''));
     await generate({ config: shop.config });
     const api = wrangler('api');
     expect(api.queues).toBeUndefined();

@@ -16,9 +16,20 @@ describe('escf init', () => {
     const result = await init({ dir: project.dir, install: false, version: '0.1.0', log: quiet });
     expect(result.written).toEqual(['escf.config.ts', 'src/domain/counter.ts', 'src/counter-routes.ts']);
     const pkg = JSON.parse(project.read('package.json'));
-    expect(pkg.dependencies).toMatchObject({ '@escf/core': '0.1.0', '@escf/cloudflare': '0.1.0', '@escf/hono': '0.1.0', hono: '4.13.19', zod: expect.any(String) });
+    expect(pkg.dependencies).toMatchObject({
+      '@escf/core': '0.1.0',
+      '@escf/cloudflare': '0.1.0',
+      '@escf/hono': '0.1.0',
+      hono: '4.13.19',
+      zod: expect.any(String),
+    });
     expect(pkg.devDependencies).toMatchObject({ '@escf/cli': '0.1.0', '@escf/testing': '0.1.0', wrangler: '4.164.0' });
-    expect(pkg.scripts).toMatchObject({ dev: 'escf dev', deploy: 'escf deploy', generate: 'escf generate', check: 'escf check' });
+    expect(pkg.scripts).toMatchObject({
+      dev: 'escf dev',
+      deploy: 'escf deploy',
+      generate: 'escf generate',
+      check: 'escf check',
+    });
     const tsconfig = project.read('tsconfig.json');
     expect(tsconfig).toContain("// The project's own TypeScript settings.");
     expect(tsconfig).toMatch(/"experimentalDecorators": true/);
@@ -41,10 +52,30 @@ describe('escf init', () => {
   });
 
   it.each([
-    ['a wrangler.toml project', (p: FixtureCopy) => p.write('wrangler.toml', 'name = "x"\n'), /convert the file to wrangler\.jsonc first/, 'wrangler.jsonc'],
-    ['a project that already uses ESCF', (p: FixtureCopy) => p.write('escf.config.ts', ''), /escf\.config\.ts already exists/, undefined],
-    ['a worker without main', (p: FixtureCopy) => p.edit('wrangler.jsonc', '"main": "src/index.ts",', ''), /has no "main"/, undefined],
-    ['a project with a file init would overwrite', (p: FixtureCopy) => p.write('src/counter-routes.ts', 'mine'), /src\/counter-routes\.ts already exists/, undefined],
+    [
+      'a wrangler.toml project',
+      (p: FixtureCopy) => p.write('wrangler.toml', 'name = "x"\n'),
+      /convert the file to wrangler\.jsonc first/,
+      'wrangler.jsonc',
+    ],
+    [
+      'a project that already uses ESCF',
+      (p: FixtureCopy) => p.write('escf.config.ts', ''),
+      /escf\.config\.ts already exists/,
+      undefined,
+    ],
+    [
+      'a worker without main',
+      (p: FixtureCopy) => p.edit('wrangler.jsonc', '"main": "src/index.ts",', ''),
+      /has no "main"/,
+      undefined,
+    ],
+    [
+      'a project with a file init would overwrite',
+      (p: FixtureCopy) => p.write('src/counter-routes.ts', 'mine'),
+      /src\/counter-routes\.ts already exists/,
+      undefined,
+    ],
   ])('refuses %s and changes nothing', async (_name, setUp, message, remove) => {
     setUp(project);
     if (remove) rmSync(project.path(remove));

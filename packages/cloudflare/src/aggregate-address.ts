@@ -30,10 +30,16 @@ export function checkAddress(address: unknown): AggregateAddress {
   const candidate = (address ?? {}) as Partial<AggregateAddress>;
   const issues: Array<{ path: string; message: string }> = [];
   if (!isUsablePart(candidate.aggregateId)) {
-    issues.push({ path: 'aggregateId', message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters` });
+    issues.push({
+      path: 'aggregateId',
+      message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters`,
+    });
   }
   if (candidate.tenantId !== undefined && !isUsablePart(candidate.tenantId)) {
-    issues.push({ path: 'tenantId', message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters when set` });
+    issues.push({
+      path: 'tenantId',
+      message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters when set`,
+    });
   }
   if (issues.length > 0) throw new ValidationError('Invalid aggregate address', issues);
   return candidate.tenantId === undefined

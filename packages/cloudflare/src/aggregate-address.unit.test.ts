@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddress, durableObjectName, type AggregateAddress } from './aggregate-address.js';
+import { type AggregateAddress, checkAddress, durableObjectName } from './aggregate-address.js';
 
 describe('durableObjectName', () => {
   it('puts the tenant into the name', () => {
@@ -26,11 +26,21 @@ describe('durableObjectName', () => {
 describe('checkAddress', () => {
   it('accepts an id with an optional tenant', () => {
     expect(checkAddress({ aggregateId: 'ada' })).toEqual({ aggregateId: 'ada' });
-    expect(checkAddress({ aggregateId: 'ada', tenantId: 'acme', extra: 1 })).toEqual({ aggregateId: 'ada', tenantId: 'acme' });
+    expect(checkAddress({ aggregateId: 'ada', tenantId: 'acme', extra: 1 })).toEqual({
+      aggregateId: 'ada',
+      tenantId: 'acme',
+    });
   });
 
   it('rejects unusable addresses with VALIDATION_FAILED', () => {
-    for (const bad of [undefined, {}, { aggregateId: '' }, { aggregateId: 1 }, { aggregateId: 'a', tenantId: '' }, { aggregateId: 'x'.repeat(513) }]) {
+    for (const bad of [
+      undefined,
+      {},
+      { aggregateId: '' },
+      { aggregateId: 1 },
+      { aggregateId: 'a', tenantId: '' },
+      { aggregateId: 'x'.repeat(513) },
+    ]) {
       expect(() => checkAddress(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
     }
   });

@@ -8,7 +8,11 @@ const aggregates = aggregateClients({ user: { aggregate: User, binding: 'USER_AG
 
 export async function typeTests(): Promise<void> {
   const user = aggregates(env).user('ada');
-  const created: CommandResult = await user.create({ name: 'Ada', email: 'ada@example.com', password: 'correct horse' });
+  const created: CommandResult = await user.create({
+    name: 'Ada',
+    email: 'ada@example.com',
+    password: 'correct horse',
+  });
   void created;
   await user.update({ name: 'Ada L.' }, { expectedVersion: 2, idempotencyKey: 'k' });
   await aggregates(env, { sync: true, tenantId: 'acme' }).user('ada').delete();

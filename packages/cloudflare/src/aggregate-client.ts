@@ -1,8 +1,16 @@
-import type { Aggregate, AggregateClass, AggregateClient, CommandResult, ExecuteOptions, Principal, StateOf } from '@escf/core';
-import { durableObjectName, type AggregateAddress } from './aggregate-address.js';
-import type { AggregateState, CommandRequest } from './durable-object-host.js';
-import { unwrapReply, type RpcReply } from './error-encoding.js';
+import type {
+  Aggregate,
+  AggregateClass,
+  AggregateClient,
+  CommandResult,
+  ExecuteOptions,
+  Principal,
+  StateOf,
+} from '@escf/core';
 import { ValidationError } from '@escf/core';
+import { type AggregateAddress, durableObjectName } from './aggregate-address.js';
+import type { AggregateState, CommandRequest } from './durable-object-host.js';
+import { type RpcReply, unwrapReply } from './error-encoding.js';
 
 /** Where one aggregate lives: its class (for types and its name) and its Durable Object binding. */
 export interface AggregateBinding<A extends Aggregate<any> = Aggregate<any>> {
@@ -69,7 +77,9 @@ export function aggregateClients<M extends Record<string, AggregateBinding<any>>
 ): (env: object, options?: AggregateClientOptions) => AggregateClients<M> {
   for (const [key, entry] of Object.entries(bindings)) {
     if (typeof entry?.aggregate?.type !== 'string' || typeof entry.binding !== 'string') {
-      throw new TypeError(`aggregateClients: '${key}' needs { aggregate: <Aggregate class with static type>, binding: '<DO binding name>' }`);
+      throw new TypeError(
+        `aggregateClients: '${key}' needs { aggregate: <Aggregate class with static type>, binding: '<DO binding name>' }`,
+      );
     }
   }
   return (env, options = {}) => {
@@ -85,7 +95,9 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
   const stubFor = (aggregateId: string): { stub: HostStub; address: AggregateAddress } => {
     const namespace = (env as Record<string, unknown>)[entry.binding] as DurableObjectNamespace | undefined;
     if (!namespace || typeof namespace.idFromName !== 'function') {
-      throw new TypeError(`Durable Object binding '${entry.binding}' (aggregate ${entry.aggregate.type}) is missing from env`);
+      throw new TypeError(
+        `Durable Object binding '${entry.binding}' (aggregate ${entry.aggregate.type}) is missing from env`,
+      );
     }
     const address: AggregateAddress =
       options.tenantId === undefined ? { aggregateId } : { aggregateId, tenantId: options.tenantId };
@@ -101,14 +113,19 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
         typeof command !== 'string' || command === 'then'
           ? undefined
           : async (input?: unknown, executeOptions?: ExecuteOptions) => {
-              const callOptions = options.principal === undefined || executeOptions?.principal !== undefined ? executeOptions : { ...executeOptions, principal: options.principal };
+              const callOptions =
+                options.principal === undefined || executeOptions?.principal !== undefined
+                  ? executeOptions
+                  : { ...executeOptions, principal: options.principal };
               const request: CommandRequest = {
                 address,
                 command,
                 input: input ?? {},
                 ...(callOptions === undefined ? {} : { options: callOptions }),
               };
-              return unwrapReply(await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))));
+              return unwrapReply(
+                await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))),
+              );
             },
     });
   }) as AggregateAccessor<any>;

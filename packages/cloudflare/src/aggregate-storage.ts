@@ -19,7 +19,12 @@ export interface StoredSnapshot {
 export interface CommitWrite {
   readonly events: readonly EventEnvelope[];
   readonly snapshot?: { readonly version: number; readonly state: unknown; readonly fingerprint: string };
-  readonly idempotency?: { readonly key: string; readonly fingerprint: string; readonly result: CommandResult; readonly expiresAt: number };
+  readonly idempotency?: {
+    readonly key: string;
+    readonly fingerprint: string;
+    readonly result: CommandResult;
+    readonly expiresAt: number;
+  };
   readonly identity?: StoredIdentity;
   /** More writes of the same transaction (e.g. the unique values the instance now holds); throwing rolls it all back. */
   readonly alsoWrite?: () => void;
@@ -59,7 +64,9 @@ export class AggregateStorage {
   }
 
   private tablesExist(): boolean {
-    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0;
+    return (
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_events'").toArray().length > 0
+    );
   }
 
   /** Whether the tables exist; looked up again while they did not (another writer, e.g. seeding, may have created them since). */
@@ -134,7 +141,13 @@ export class AggregateStorage {
 
   readSnapshot(): StoredSnapshot | null {
     if (!this.ready) return null;
-    return this.sql.exec<StoredSnapshot & Record<string, SqlStorageValue>>('SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0] ?? null;
+    return (
+      this.sql
+        .exec<StoredSnapshot & Record<string, SqlStorageValue>>(
+          'SELECT version, state, fingerprint FROM escf_snapshot WHERE id = 1',
+        )
+        .toArray()[0] ?? null
+    );
   }
 
   /** Deletes the state snapshot: the next load replays the events. */
@@ -145,11 +158,15 @@ export class AggregateStorage {
   /** The highest stored version (0 without events). */
   headVersion(): number {
     if (!this.ready) return 0;
-    return (this.sql.exec<{ head: number | null }>('SELECT MAX(version) AS head FROM escf_events').one().head ?? 0);
+    return this.sql.exec<{ head: number | null }>('SELECT MAX(version) AS head FROM escf_events').one().head ?? 0;
   }
 
   /** Events with `after < version ≤ upTo`, in order, as full envelopes. */
-  readEvents(identity: StoredIdentity, after: number, options: { limit?: number; upTo?: number } = {}): EventEnvelope[] {
+  readEvents(
+    identity: StoredIdentity,
+    after: number,
+    options: { limit?: number; upTo?: number } = {},
+  ): EventEnvelope[] {
     if (!this.ready) return [];
     const rows = this.sql
       .exec<EventRow>(
@@ -245,7 +262,9 @@ export class AggregateStorage {
   /** Delivery cursors by target name (`d1`, `queue:NAME`, `service:NAME`). */
   readCursors(): Map<string, number> {
     if (!this.ready) return new Map();
-    const rows = this.sql.exec<{ target: string; delivered_version: number }>('SELECT target, delivered_version FROM escf_outbox_cursors').toArray();
+    const rows = this.sql
+      .exec<{ target: string; delivered_version: number }>('SELECT target, delivered_version FROM escf_outbox_cursors')
+      .toArray();
     return new Map(rows.map((row) => [row.target, row.delivered_version]));
   }
 

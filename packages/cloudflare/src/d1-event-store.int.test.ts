@@ -24,13 +24,24 @@ describe('D1EventStore specifics', () => {
     const statements = (sql: string) =>
       sql
         .split(';')
-        .map((s) => s.replace(/^\s*--.*$/gm, '').replace(/\s+/g, ' ').trim())
+        .map((s) =>
+          s
+            .replace(/^\s*--.*$/gm, '')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
         .filter(Boolean);
     const shipped = testEnv.TEST_MIGRATIONS.find((m) => m.name === '0001_escf_events.sql');
     expect(shipped).toBeDefined();
-    expect(shipped!.queries.map((q) => q.replace(/^\s*--.*$/gm, '').replace(/\s+/g, ' ').replace(/;$/, '').trim())).toEqual(
-      statements(D1_EVENT_STORE_MIGRATION),
-    );
+    expect(
+      shipped!.queries.map((q) =>
+        q
+          .replace(/^\s*--.*$/gm, '')
+          .replace(/\s+/g, ' ')
+          .replace(/;$/, '')
+          .trim(),
+      ),
+    ).toEqual(statements(D1_EVENT_STORE_MIGRATION));
   });
 
   it('writes at most 2 D1 rows per batch however many events it holds', async () => {
@@ -67,7 +78,9 @@ describe('D1EventStore specifics', () => {
   it('appendIdempotently refuses other events at the same versions', async () => {
     const store = await freshStore();
     await store.append(stream, makeEvents(stream, 1, 2), { expectedVersion: 0 });
-    await expect(store.appendIdempotently(stream, makeEvents(stream, 1, 2))).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(store.appendIdempotently(stream, makeEvents(stream, 1, 2))).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
   });
 
   it('pages readAll across rows of different sizes', async () => {

@@ -1,14 +1,14 @@
-import { ConcurrencyError, InternalError, type EventEnvelope } from '@escf/core';
+import { ConcurrencyError, type EventEnvelope, InternalError } from '@escf/core';
+import { streamKey } from '@escf/core/internal';
 import {
-  assertStreamNumbering,
   type AppendOptions,
   type AppendResult,
+  assertStreamNumbering,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StreamId,
 } from '@escf/core/store';
-import { streamKey } from '@escf/core/internal';
 import { assertTableName } from './d1-migration.js';
 
 /** Options of {@link D1EventStore}. */
@@ -108,25 +108,32 @@ export class D1EventStore implements EventStore {
 
     const head = await this.headVersion(stream);
     if (head < expected) {
-      throw new InternalError(`D1 stream ${streamKey(stream)} is at version ${head}, behind the outbox (${expected}): events are missing`, {
-        stream: streamKey(stream),
-        head,
-        expected,
-      });
+      throw new InternalError(
+        `D1 stream ${streamKey(stream)} is at version ${head}, behind the outbox (${expected}): events are missing`,
+        {
+          stream: streamKey(stream),
+          head,
+          expected,
+        },
+      );
     }
     const stored = await this.readStream(stream, { fromVersion: events[0]!.version, limit: events.length });
     stored.forEach((event, index) => {
       if (event.id !== events[index]!.id) {
-        throw new InternalError(`D1 stream ${streamKey(stream)} holds event ${event.id} at version ${event.version}, not ${events[index]!.id}`, {
-          stream: streamKey(stream),
-          version: event.version,
-        });
+        throw new InternalError(
+          `D1 stream ${streamKey(stream)} holds event ${event.id} at version ${event.version}, not ${events[index]!.id}`,
+          {
+            stream: streamKey(stream),
+            version: event.version,
+          },
+        );
       }
     });
     const missing = events.slice(stored.length);
     if (missing.length === 0) return stored.map((event) => event.position!);
     const rest = await this.insert(stream, missing, stored.length === 0 ? expected : stored.at(-1)!.version);
-    if (!rest) throw new InternalError(`Concurrent writer on D1 stream ${streamKey(stream)}`, { stream: streamKey(stream) });
+    if (!rest)
+      throw new InternalError(`Concurrent writer on D1 stream ${streamKey(stream)}`, { stream: streamKey(stream) });
     return [...stored.map((event) => event.position!), ...rest];
   }
 
@@ -196,7 +203,11 @@ export class D1EventStore implements EventStore {
    * before its first event, so a stale or repeated append inserts nothing.
    * Returns each event's position, or `null` when nothing was inserted.
    */
-  private async insert(stream: StreamId, events: readonly EventEnvelope[], expectedVersion: number): Promise<number[] | null> {
+  private async insert(
+    stream: StreamId,
+    events: readonly EventEnvelope[],
+    expectedVersion: number,
+  ): Promise<number[] | null> {
     const t = this.table;
     const insertRow = (extraGuard: string) =>
       this.db.prepare(
@@ -217,7 +228,14 @@ export class D1EventStore implements EventStore {
     const rows = this.chunk(events);
     const results = await this.db.batch<{ position: number }>(
       rows.map((row, index) => {
-        const values = [stream.tenantId ?? '', stream.aggregateType, stream.aggregateId, row.firstVersion, row.events.length, row.json];
+        const values = [
+          stream.tenantId ?? '',
+          stream.aggregateType,
+          stream.aggregateId,
+          row.firstVersion,
+          row.events.length,
+          row.json,
+        ];
         if (index === 0) return first.bind(...values);
         const previous = rows[index - 1]!;
         return next.bind(...values, previous.firstVersion, previous.events[0]!.id);
@@ -229,7 +247,8 @@ export class D1EventStore implements EventStore {
       this.stats.statements += 1;
     }
     if (results[0]?.results.length !== 1) return null;
-    if (expectedVersion !== events[0]!.version - 1) throw new RangeError('expectedVersion does not match the first event');
+    if (expectedVersion !== events[0]!.version - 1)
+      throw new RangeError('expectedVersion does not match the first event');
     return results.flatMap((result, index) => {
       const position = result.results[0]?.position;
       if (position === undefined) throw new InternalError(`D1 batch inserted only part of ${streamKey(stream)}`);
@@ -238,7 +257,9 @@ export class D1EventStore implements EventStore {
   }
 
   /** Splits events into rows by count and JSON size. */
-  private chunk(events: readonly EventEnvelope[]): Array<{ firstVersion: number; events: EventEnvelope[]; json: string }> {
+  private chunk(
+    events: readonly EventEnvelope[],
+  ): Array<{ firstVersion: number; events: EventEnvelope[]; json: string }> {
     const rows: Array<{ firstVersion: number; events: EventEnvelope[]; json: string }> = [];
     let current: string[] = [];
     let currentEvents: EventEnvelope[] = [];
@@ -254,7 +275,8 @@ export class D1EventStore implements EventStore {
       const { position: _position, ...stored } = event;
       const json = JSON.stringify(stored);
       const bytes = utf8Length(json) + 1;
-      if (currentEvents.length > 0 && (size + bytes > this.maxRowBytes || currentEvents.length >= this.maxEventsPerRow)) flush();
+      if (currentEvents.length > 0 && (size + bytes > this.maxRowBytes || currentEvents.length >= this.maxEventsPerRow))
+        flush();
       current.push(json);
       currentEvents.push(event);
       size += bytes;

@@ -1,4 +1,4 @@
-import { DeliveryPendingError, type CommandResult } from '@escf/core';
+import { type CommandResult, DeliveryPendingError } from '@escf/core';
 
 /** The code of {@link DeliveryPendingError}: committed, not yet delivered everywhere. */
 export const DELIVERY_PENDING = 'DELIVERY_PENDING';

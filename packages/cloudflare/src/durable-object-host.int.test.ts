@@ -1,23 +1,36 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import {
-  IdempotencyKeyReusedError,
   ConcurrencyError,
   Conflict,
   DomainError,
   EscfError,
+  type EventEnvelope,
   Forbidden,
+  IdempotencyKeyReusedError,
   NotFound,
   Unauthorized,
   ValidationError,
-  type EventEnvelope,
 } from '@escf/core';
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { ada, aggregates, d1Events, doSql, eventually, queuedEvents, stubOf, testEnv, uniqueId } from '../test/helpers.js';
+import {
+  ada,
+  aggregates,
+  d1Events,
+  doSql,
+  eventually,
+  queuedEvents,
+  stubOf,
+  testEnv,
+  uniqueId,
+} from '../test/helpers.js';
 import { durableObjectName } from './aggregate-address.js';
 
 const users = () => aggregates(testEnv).user;
 const userStub = (id: string, tenantId?: string) =>
-  stubOf(testEnv.USER_AGGREGATE, durableObjectName(tenantId === undefined ? { aggregateId: id } : { aggregateId: id, tenantId }));
+  stubOf(
+    testEnv.USER_AGGREGATE,
+    durableObjectName(tenantId === undefined ? { aggregateId: id } : { aggregateId: id, tenantId }),
+  );
 
 async function verificationToken(id: string): Promise<string> {
   const { state } = await users().state(id);
@@ -51,10 +64,16 @@ describe('durableObjectFor(User): the command path', () => {
     const ids = results.flatMap((r) => r.events.map((e) => e.id));
 
     // 1. Committed in the Durable Object's own SQLite.
-    const stored = await doSql<{ version: number; id: string; type: string }>(userStub(id), 'SELECT version, id, type FROM escf_events ORDER BY version');
+    const stored = await doSql<{ version: number; id: string; type: string }>(
+      userStub(id),
+      'SELECT version, id, type FROM escf_events ORDER BY version',
+    );
     expect(stored.map((row) => row.id)).toEqual(ids);
     expect(stored.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(await users().state(id)).toMatchObject({ version: 8, state: { status: 'deleted', name: 'Ada King', email: 'ada.king@example.com' } });
+    expect(await users().state(id)).toMatchObject({
+      version: 8,
+      state: { status: 'deleted', name: 'Ada King', email: 'ada.king@example.com' },
+    });
 
     // 2. The alarm drains into D1 (run it now rather than waiting).
     await runDurableObjectAlarm(userStub(id));
@@ -77,10 +96,14 @@ describe('durableObjectFor(User): the command path', () => {
     const user = users()(id);
     await user.create({ ...ada });
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? user.update({ name: `Name ${i}` }) : user.authenticate({ password: ada.password }))),
+      Array.from({ length: 50 }, (_, i) =>
+        i % 2 === 0 ? user.update({ name: `Name ${i}` }) : user.authenticate({ password: ada.password }),
+      ),
     );
     expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
-    const versions = outcomes.map((o) => (o as PromiseFulfilledResult<{ version: number }>).value.version).sort((a, b) => a - b);
+    const versions = outcomes
+      .map((o) => (o as PromiseFulfilledResult<{ version: number }>).value.version)
+      .sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: 50 }, (_, i) => i + 3));
     const stored = await doSql<{ version: number }>(userStub(id), 'SELECT version FROM escf_events ORDER BY version');
     expect(stored.map((r) => r.version)).toEqual(Array.from({ length: 52 }, (_, i) => i + 1));
@@ -123,7 +146,9 @@ describe('durableObjectFor(User): the command path', () => {
     await expect(user.create({ ...ada })).rejects.toMatchObject({ code: 'USER_EXISTS' });
     // Keys expire: once past its TTL the key no longer answers.
     await doSql(userStub(id), 'UPDATE escf_idempotency SET expires_at = 0');
-    await expect(user.create({ ...ada }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({ code: 'USER_EXISTS' });
+    await expect(user.create({ ...ada }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({
+      code: 'USER_EXISTS',
+    });
   });
 
   it('refuses an idempotency key reused for another command or input with IDEMPOTENCY_KEY_REUSED', async () => {
@@ -133,9 +158,13 @@ describe('durableObjectFor(User): the command path', () => {
     // Same command, another input; another command: the earlier result would be silently wrong.
     const reused = await user.create({ ...ada, name: 'Eve' }, { idempotencyKey: 'signup-1' }).catch((e: unknown) => e);
     expect(reused).toBeInstanceOf(IdempotencyKeyReusedError);
-    await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
     // The same input in another field order is the same request.
-    await expect(user.create({ password: ada.password, email: ada.email, name: ada.name }, { idempotencyKey: 'signup-1' })).resolves.toMatchObject({ version: 2 });
+    await expect(
+      user.create({ password: ada.password, email: ada.email, name: ada.name }, { idempotencyKey: 'signup-1' }),
+    ).resolves.toMatchObject({ version: 2 });
     expect(await doSql(userStub(id), 'SELECT version FROM escf_events')).toHaveLength(2);
     // Keys stored before fingerprints existed (NULL) still answer with their result.
     await doSql(userStub(id), 'UPDATE escf_idempotency SET fingerprint = NULL');
@@ -145,7 +174,9 @@ describe('durableObjectFor(User): the command path', () => {
     await evictDurableObject(userStub(id));
     await expect(user.update({ name: 'Eve' }, { idempotencyKey: 'signup-1' })).resolves.toMatchObject({ version: 2 });
     await user.update({ name: 'Eve' }, { idempotencyKey: 'rename-1' });
-    await expect(user.update({ name: 'Mallory' }, { idempotencyKey: 'rename-1' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(user.update({ name: 'Mallory' }, { idempotencyKey: 'rename-1' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('answers bad input with VALIDATION_FAILED and stores nothing anywhere', async () => {
@@ -161,7 +192,9 @@ describe('durableObjectFor(User): the command path', () => {
     const stub = userStub(id);
     // Nothing at all: not even ESCF's tables exist in an object nothing was stored in.
     expect(await doSql(stub, "SELECT name FROM sqlite_master WHERE name LIKE 'escf%'")).toEqual([]);
-    expect(await runInDurableObject(stub, (_i: unknown, state: DurableObjectState) => state.storage.getAlarm())).toBeNull();
+    expect(
+      await runInDurableObject(stub, (_i: unknown, state: DurableObjectState) => state.storage.getAlarm()),
+    ).toBeNull();
     expect(await d1Events(id)).toEqual([]);
     // An update with an unknown field is rejected too (zod strict schema).
     await user.create({ ...ada });
@@ -186,7 +219,9 @@ describe('durableObjectFor(User): the command path', () => {
     expect(badToken).toBeInstanceOf(DomainError);
     expect(badToken).toMatchObject({ code: 'INVALID_TOKEN' });
 
-    const unknown = await (user as unknown as Record<string, (input: unknown) => Promise<unknown>>).explode!({}).catch((e: unknown) => e);
+    const unknown = await (user as unknown as Record<string, (input: unknown) => Promise<unknown>>).explode!({}).catch(
+      (e: unknown) => e,
+    );
     expect(unknown).toBeInstanceOf(EscfError);
     expect(unknown).toMatchObject({ code: 'UNKNOWN_COMMAND', details: { command: 'explode' } });
   });
@@ -197,7 +232,10 @@ describe('durableObjectFor(User): the command path', () => {
     await user.create({ ...ada });
     await user.update({ name: 'Before eviction' });
     const stub = userStub(id);
-    const [snapshot] = await doSql<{ version: number; state: string }>(stub, 'SELECT version, state FROM escf_snapshot');
+    const [snapshot] = await doSql<{ version: number; state: string }>(
+      stub,
+      'SELECT version, state FROM escf_snapshot',
+    );
     expect(snapshot!.version).toBe(3);
 
     // Mark the snapshot: if the reloaded state carries the mark, it was read from the snapshot.
@@ -231,7 +269,10 @@ describe('durableObjectFor(User): the command path', () => {
     expect(await users().state(id)).toMatchObject({ version: 3, state: { status: 'active', name: 'Rebuilt' } });
     // The next commit replaces the stale snapshot.
     await user.authenticate({ password: ada.password });
-    const [snapshot] = await doSql<{ version: number; fingerprint: string }>(stub, 'SELECT version, fingerprint FROM escf_snapshot');
+    const [snapshot] = await doSql<{ version: number; fingerprint: string }>(
+      stub,
+      'SELECT version, fingerprint FROM escf_snapshot',
+    );
     expect(snapshot!.version).toBe(4);
     expect(snapshot!.fingerprint).not.toBe('old-code');
   });
@@ -247,13 +288,21 @@ describe('durableObjectFor(User): the command path', () => {
     expect((await acme.state(id)).version).toBe(2);
 
     // A forged address sent straight to acme's object is refused.
-    const acmeStub = testEnv.USER_AGGREGATE.get(testEnv.USER_AGGREGATE.idFromName(durableObjectName({ aggregateId: id, tenantId: 'acme' })));
-    const forged = await acmeStub.execute({ address: { aggregateId: id, tenantId: 'globex' }, command: 'delete', input: {} });
+    const acmeStub = testEnv.USER_AGGREGATE.get(
+      testEnv.USER_AGGREGATE.idFromName(durableObjectName({ aggregateId: id, tenantId: 'acme' })),
+    );
+    const forged = await acmeStub.execute({
+      address: { aggregateId: id, tenantId: 'globex' },
+      command: 'delete',
+      input: {},
+    });
     expect(forged).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect((await acme.state(id)).state.status).toBe('active');
 
     await runDurableObjectAlarm(acmeStub as unknown as DurableObjectStub);
-    const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT tenant_id FROM escf_events WHERE aggregate_id = ?').bind(id).all<{ tenant_id: string }>();
+    const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT tenant_id FROM escf_events WHERE aggregate_id = ?')
+      .bind(id)
+      .all<{ tenant_id: string }>();
     expect(results.map((r) => r.tenant_id)).toEqual(['acme']);
     expect(forged.ok ? null : new Forbidden(forged.error.message)).toBeInstanceOf(Forbidden);
   });

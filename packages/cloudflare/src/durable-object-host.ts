@@ -1,19 +1,34 @@
 import { DurableObject } from 'cloudflare:workers';
-import { ConcurrencyError, DefinitionError, Forbidden, IdempotencyKeyReusedError, type Aggregate, type AggregateClass, type CommandResult, type ExecuteOptions, type StateOf } from '@escf/core';
-import { engineFor, type CommandEngine, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
-import { checkAddress, durableObjectName, type AggregateAddress } from './aggregate-address.js';
+import {
+  type Aggregate,
+  type AggregateClass,
+  type CommandResult,
+  ConcurrencyError,
+  DefinitionError,
+  type ExecuteOptions,
+  Forbidden,
+  IdempotencyKeyReusedError,
+  type StateOf,
+} from '@escf/core';
+import { type CommandEngine, engineFor, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
+import { type OutboxBacklog, outboxBacklogOf } from './admin/outbox-backlog.js';
+import { type AggregateAddress, checkAddress, durableObjectName } from './aggregate-address.js';
 import { AggregateStorage } from './aggregate-storage.js';
+import {
+  prunedHistory,
+  type RetainRequest,
+  type RetainResult,
+  retainInStorage,
+} from './archive/aggregate-retention.js';
 import { CommandMutex } from './command-mutex.js';
-import { deliveryPending } from './delivery-pending-error.js';
-import { assertEventsFit } from './event-size-limit.js';
-import { replyFrom, type RpcReply } from './error-encoding.js';
-import { resolveHostOptions, type AggregateHostOptions, type ResolvedHostOptions } from './host-options.js';
-import { Outbox, type OutboxReport } from './outbox.js';
-import { faultPoint } from './fault-points.js';
-import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
 import { SensitiveCipher } from './crypto-shredding/sensitive-cipher.js';
-import { prunedHistory, retainInStorage, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
-import { outboxBacklogOf, type OutboxBacklog } from './admin/outbox-backlog.js';
+import { deliveryPending } from './delivery-pending-error.js';
+import { type RpcReply, replyFrom } from './error-encoding.js';
+import { assertEventsFit } from './event-size-limit.js';
+import { faultPoint } from './fault-points.js';
+import { type AggregateHostOptions, type ResolvedHostOptions, resolveHostOptions } from './host-options.js';
+import { Outbox, type OutboxReport } from './outbox.js';
+import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {
@@ -61,9 +76,16 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     }
     const cipher = this.#cipher;
     // Read env lazily: bindings may be swapped (tests inject faults this way).
-    this.#outbox = new Outbox(ctx, this.#storage, () => this.env as Record<string, unknown>, options, cipher ? (events) => cipher.open(events) : undefined);
+    this.#outbox = new Outbox(
+      ctx,
+      this.#storage,
+      () => this.env as Record<string, unknown>,
+      options,
+      cipher ? (events) => cipher.open(events) : undefined,
+    );
     const unique = uniqueValuesOf(aggregateClass);
-    if (unique && options.uniqueness) this.#uniqueValues = new UniqueValueLedger(ctx.storage.sql, this.#engine.type, unique, options.uniqueness);
+    if (unique && options.uniqueness)
+      this.#uniqueValues = new UniqueValueLedger(ctx.storage.sql, this.#engine.type, unique, options.uniqueness);
   }
 
   /** Whether this instance holds a unique-value claim in committed state (asked by {@link UniqueValueClaims}). */
@@ -127,7 +149,12 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
 
   /** What each delivery target has not received yet (for the admin entrypoint); reads only. */
   outboxBacklog(): OutboxBacklog {
-    return outboxBacklogOf(this.#storage.headVersion(), this.#storage.readCursors(), this.#options.queues, this.#options.services);
+    return outboxBacklogOf(
+      this.#storage.headVersion(),
+      this.#storage.readCursors(),
+      this.#options.queues,
+      this.#options.services,
+    );
   }
 
   /**
@@ -139,7 +166,11 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       this.#mutex.run(async () => {
         const instance = await this.#load(checkAddress(request?.address));
         const { state, version } = this.#engine.stateOf(instance);
-        return retainInStorage(this.ctx.storage, { version, state, fingerprint: this.#engine.descriptor.fingerprint }, request);
+        return retainInStorage(
+          this.ctx.storage,
+          { version, state, fingerprint: this.#engine.descriptor.fingerprint },
+          request,
+        );
       }),
     );
   }
@@ -153,11 +184,13 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const instance = await this.#load(address);
     const options: ExecuteOptions = request.options ?? {};
     const now = this.#options.clock.now();
-    const fingerprint = options.idempotencyKey === undefined ? undefined : await idempotencyFingerprint(request.command, request.input);
+    const fingerprint =
+      options.idempotencyKey === undefined ? undefined : await idempotencyFingerprint(request.command, request.input);
     if (options.idempotencyKey !== undefined) {
       const earlier = this.#storage.findIdempotentResult(options.idempotencyKey, now);
       if (earlier) {
-        if (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint) throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
+        if (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint)
+          throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
         return earlier.result;
       }
     }
@@ -186,15 +219,33 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     // Sensitive fields are stored sealed (crypto-shredding); the result keeps them in clear for the caller.
     const stored = this.#cipher && hasEvents ? await this.#cipher.seal(decision.events) : decision.events;
     // Unique values the new state holds: claimed before the commit, recorded in it, settled after it.
-    const claims = hasEvents && this.#uniqueValues ? await this.#uniqueValues.prepare(this.env as object, address, decision.state) : undefined;
+    const claims =
+      hasEvents && this.#uniqueValues
+        ? await this.#uniqueValues.prepare(this.env as object, address, decision.state)
+        : undefined;
     if (claims && !claims.empty) faultPoint('command:claimed');
     try {
       this.#storage.commit({
         events: stored,
-        ...(snapshot ? { snapshot: { version: decision.version, state: decision.state, fingerprint: this.#engine.descriptor.fingerprint } } : {}),
+        ...(snapshot
+          ? {
+              snapshot: {
+                version: decision.version,
+                state: decision.state,
+                fingerprint: this.#engine.descriptor.fingerprint,
+              },
+            }
+          : {}),
         ...(options.idempotencyKey === undefined
           ? {}
-          : { idempotency: { key: options.idempotencyKey, fingerprint: fingerprint!, result: { ...result, events: stored }, expiresAt: now + this.#options.idempotencyTtlMs } }),
+          : {
+              idempotency: {
+                key: options.idempotencyKey,
+                fingerprint: fingerprint!,
+                result: { ...result, events: stored },
+                expiresAt: now + this.#options.idempotencyTtlMs,
+              },
+            }),
         ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
         ...(claims && !claims.empty ? { alsoWrite: claims.write } : {}),
       });
@@ -230,7 +281,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     // cannot reach another tenant's aggregate by passing a forged address.
     const name = this.ctx.id.name;
     if (name !== undefined && name !== durableObjectName(address)) {
-      throw new Forbidden(`This ${this.#engine.type} object does not host that address`, { aggregateId: address.aggregateId });
+      throw new Forbidden(`This ${this.#engine.type} object does not host that address`, {
+        aggregateId: address.aggregateId,
+      });
     }
     const identity = this.#storage.readIdentity();
     if (identity) this.#assertSameAddress(identity, address);
@@ -259,7 +312,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
 
   #assertSameAddress(known: AggregateAddress, address: AggregateAddress): void {
     if (known.aggregateId !== address.aggregateId || known.tenantId !== address.tenantId) {
-      throw new Forbidden(`This ${this.#engine.type} object does not host that address`, { aggregateId: address.aggregateId });
+      throw new Forbidden(`This ${this.#engine.type} object does not host that address`, {
+        aggregateId: address.aggregateId,
+      });
     }
   }
 }
@@ -285,7 +340,11 @@ export function durableObjectFor<A extends Aggregate<any>>(
   options: AggregateHostOptions = {},
 ): AggregateHostClass<A> {
   const engine = engineFor(aggregateClass); // validate the aggregate's definition now, not on the first request
-  const sensitiveFields = new Map([...engine.descriptor.reducers.values()].filter((r) => r.event.sensitive.length > 0).map((r) => [r.event.type, r.event.sensitive]));
+  const sensitiveFields = new Map(
+    [...engine.descriptor.reducers.values()]
+      .filter((r) => r.event.sensitive.length > 0)
+      .map((r) => [r.event.type, r.event.sensitive]),
+  );
   const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields };
   if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
     throw new DefinitionError(

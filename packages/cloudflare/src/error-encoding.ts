@@ -1,4 +1,4 @@
-import { InternalError, type EscfError, type SerializedError } from '@escf/core';
+import { type EscfError, InternalError, type SerializedError } from '@escf/core';
 import { deserializeError, isSerializedError, serializeError } from '@escf/core/internal';
 
 /**
@@ -6,7 +6,9 @@ import { deserializeError, isSerializedError, serializeError } from '@escf/core/
  * keeps only `name` and `message` of a thrown error, so codes and details
  * would be lost. The client turns `ok: false` back into the error class.
  */
-export type RpcReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+export type RpcReply<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: SerializedError };
 
 /** Runs `work` and captures its outcome as an {@link RpcReply}. */
 export async function replyFrom<T>(work: () => Promise<T>): Promise<RpcReply<T>> {

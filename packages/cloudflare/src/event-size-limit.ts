@@ -1,4 +1,4 @@
-import { EventTooLargeError, type EventEnvelope } from '@escf/core';
+import { type EventEnvelope, EventTooLargeError } from '@escf/core';
 
 /**
  * A Queues message holds at most 128 KB — counted as 128,000 bytes of the
@@ -12,7 +12,10 @@ export const STORED_EVENT_MAX_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
 /** The largest event (its JSON envelope) an aggregate may commit, given where its events go. */
-export function maxEventBytes(options: { readonly queues: readonly string[]; readonly maxEventBytes?: number | undefined }): number {
+export function maxEventBytes(options: {
+  readonly queues: readonly string[];
+  readonly maxEventBytes?: number | undefined;
+}): number {
   const platform = options.queues.length > 0 ? QUEUE_EVENT_MAX_BYTES : STORED_EVENT_MAX_BYTES;
   return Math.min(options.maxEventBytes ?? platform, platform);
 }

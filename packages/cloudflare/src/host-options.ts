@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '@escf/core';
+import { type Clock, systemClock } from '@escf/core';
 import { maxEventBytes } from './event-size-limit.js';
 import type { UniquenessOptions } from './uniqueness/unique-value-ledger.js';
 
@@ -107,7 +107,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     encryptSensitive: options.encryptSensitive ?? false,
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
+      throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);
   }
   for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {
     if (!(resolved[key] >= 0)) throw new RangeError(`durableObjectFor: ${key} must be a non-negative number`);

@@ -9,34 +9,60 @@
  *
  * @packageDocumentation
  */
-export { durableObjectFor, AggregateHost, type AggregateHostClass, type AggregateState, type CommandRequest } from './durable-object-host.js';
-export type { AggregateHostOptions } from './host-options.js';
-export { UniqueValueClaims, uniqueValueOwner, type ClaimOwner, type UniquenessOptions, type UniqueValueLookup } from './uniqueness/index.js';
-export { RateLimited, enforceRateLimit, localRateLimiter, rateLimiter, type RateLimitRule, type RateLimiter } from './rate-limit/rate-limiter.js';
-export type { EventSubscriber, OutboxReport } from './outbox.js';
+
+export type { AggregateAddress } from './aggregate-address.js';
 export {
-  aggregateClients,
   type AggregateAccessor,
   type AggregateBinding,
   type AggregateClientOptions,
   type AggregateClients,
+  aggregateClients,
 } from './aggregate-client.js';
-export type { AggregateAddress } from './aggregate-address.js';
-export { replyFrom, unwrapReply, type RpcReply } from './error-encoding.js';
-export { DELIVERY_PENDING } from './delivery-pending-error.js';
 export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './d1-event-store.js';
-export { projectionEntrypoint, type DeliveryReport, type ProjectionAdmin, type ProjectionEntrypointClass, type ProjectionEntrypointOptions } from './projection/projection-entrypoint.js';
-export type { ProjectionStatus, RebuildStatus, StuckStream } from './projection/projection-status.js';
+export { DELIVERY_PENDING } from './delivery-pending-error.js';
 export {
-  processEntrypoint,
+  AggregateHost,
+  type AggregateHostClass,
+  type AggregateState,
+  type CommandRequest,
+  durableObjectFor,
+} from './durable-object-host.js';
+export { type RpcReply, replyFrom, unwrapReply } from './error-encoding.js';
+export type { AggregateHostOptions } from './host-options.js';
+export type { EventSubscriber, OutboxReport } from './outbox.js';
+export { aggregateCommandSender } from './process/aggregate-command-sender.js';
+export {
   type ProcessAdmin,
   type ProcessDeliveryReport,
   type ProcessEntrypointClass,
   type ProcessEntrypointOptions,
   type ProcessOrdering,
+  processEntrypoint,
   type RedriveRange,
   type RedriveReport,
 } from './process/process-entrypoint.js';
 export type { ProcessStatus } from './process/process-status.js';
-export { aggregateCommandSender } from './process/aggregate-command-sender.js';
-export { Saga, runSaga, sagaInstanceId, startWorkflowOnce, type SagaOutcome } from './process/saga-workflow.js';
+export { runSaga, Saga, type SagaOutcome, sagaInstanceId, startWorkflowOnce } from './process/saga-workflow.js';
+export {
+  type DeliveryReport,
+  type ProjectionAdmin,
+  type ProjectionEntrypointClass,
+  type ProjectionEntrypointOptions,
+  projectionEntrypoint,
+} from './projection/projection-entrypoint.js';
+export type { ProjectionStatus, RebuildStatus, StuckStream } from './projection/projection-status.js';
+export {
+  enforceRateLimit,
+  localRateLimiter,
+  RateLimited,
+  type RateLimiter,
+  type RateLimitRule,
+  rateLimiter,
+} from './rate-limit/rate-limiter.js';
+export {
+  type ClaimOwner,
+  type UniquenessOptions,
+  UniqueValueClaims,
+  type UniqueValueLookup,
+  uniqueValueOwner,
+} from './uniqueness/index.js';

@@ -7,16 +7,35 @@
  * @packageDocumentation
  */
 export { durableObjectName } from './aggregate-address.js';
-export { D1_EVENT_STORE_MIGRATION, applyD1EventStoreSchema, d1EventStoreMigration } from './d1-migration.js';
-export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './queue-batches.js';
-export { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './event-size-limit.js';
-export { PROJECTION_SCHEMA } from './projection/projection-schema.js';
-export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
-export { PROCESS_SCHEMA } from './process/process-schema.js';
+export {
+  type CurrentState,
+  type HistorySource,
+  prunedHistory,
+  type RetainRequest,
+  type RetainResult,
+  retainInStorage,
+} from './archive/aggregate-retention.js';
+export {
+  ArchiveManifest,
+  type CommitOutcome,
+  type SegmentRecord,
+  type StreamSegment,
+} from './archive/archive-manifest.js';
+export { type ArchiveTables, archiveMigration, archiveTables, ensureArchiveSchema } from './archive/archive-schema.js';
+export {
+  type ArchivedRow,
+  type DecodedRow,
+  decodeSegment,
+  type EncodedSegment,
+  encodeSegment,
+  segmentKey,
+} from './archive/archive-segment.js';
 export type { ArchiverFaults } from './archive/event-archiver.js';
-export { ArchiveManifest, type CommitOutcome, type SegmentRecord, type StreamSegment } from './archive/archive-manifest.js';
 export { R2SegmentStore, type R2SegmentStoreOptions, type SegmentWriteOutcome } from './archive/r2-segment-store.js';
-export { decodeSegment, encodeSegment, segmentKey, type ArchivedRow, type DecodedRow, type EncodedSegment } from './archive/archive-segment.js';
-export { prunedHistory, retainInStorage, type CurrentState, type HistorySource, type RetainRequest, type RetainResult } from './archive/aggregate-retention.js';
-export { archiveMigration, archiveTables, ensureArchiveSchema, type ArchiveTables } from './archive/archive-schema.js';
+export { applyD1EventStoreSchema, D1_EVENT_STORE_MIGRATION, d1EventStoreMigration } from './d1-migration.js';
+export { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './event-size-limit.js';
 export { ProcessGapError, ProcessHandlerError } from './process/process-errors.js';
+export { PROCESS_SCHEMA } from './process/process-schema.js';
+export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
+export { PROJECTION_SCHEMA } from './projection/projection-schema.js';
+export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './queue-batches.js';

@@ -27,7 +27,9 @@ describe('outbox drain passes', () => {
     const created = await sync.create({ ...ada });
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => sync.update({ name: `Ada ${i}` })));
     const head = created.version + 40;
-    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => created.version + 1 + i));
+    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => created.version + 1 + i),
+    );
     const delivered = (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id).map((e) => e.version);
     expect(delivered).toEqual(Array.from({ length: head }, (_, i) => i + 1));
   });

@@ -1,21 +1,38 @@
-import { DeliveryPendingError } from '@escf/core';
 import { runDurableObjectAlarm } from 'cloudflare:test';
+import { DeliveryPendingError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import { ada, aggregates, d1Events, doSql, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../test/helpers.js';
+import {
+  ada,
+  aggregates,
+  d1Events,
+  doSql,
+  eventually,
+  inObject,
+  queuedEvents,
+  stubOf,
+  testEnv,
+  uniqueId,
+} from '../test/helpers.js';
 import { DELIVERY_PENDING } from './delivery-pending-error.js';
 import type { OutboxReport } from './outbox.js';
 
 const FAULTS_TABLE = 'escf_events_faults';
 
 async function commitSome(user: ReturnType<ReturnType<typeof aggregates>['user']>): Promise<string[]> {
-  const results = [await user.create({ ...ada }), await user.update({ name: 'Ada 2' }), await user.authenticate({ password: ada.password })];
+  const results = [
+    await user.create({ ...ada }),
+    await user.update({ name: 'Ada 2' }),
+    await user.authenticate({ password: ada.password }),
+  ];
   return results.flatMap((r) => r.events.map((e) => e.id));
 }
 
 describe('the outbox', () => {
   it('executeSync returns once the events are in D1 and delivered to the RPC subscriber', async () => {
     const id = uniqueId('sync');
-    const result = await aggregates(testEnv, { sync: true }).user(id).create({ ...ada });
+    const result = await aggregates(testEnv, { sync: true })
+      .user(id)
+      .create({ ...ada });
     const ids = result.events.map((e) => e.id);
     expect((await d1Events(id)).map((e) => e.id)).toEqual(ids);
     const delivered = (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id);
@@ -31,14 +48,19 @@ describe('the outbox', () => {
     let ids: string[];
     try {
       ids = await commitSome(user);
-      const sync = await aggregates(testEnv, { sync: true }).faultyUser(id).authenticate({ password: ada.password }).catch((e: unknown) => e);
+      const sync = await aggregates(testEnv, { sync: true })
+        .faultyUser(id)
+        .authenticate({ password: ada.password })
+        .catch((e: unknown) => e);
       expect(sync).toBeInstanceOf(DeliveryPendingError);
       expect(sync).toMatchObject({ code: DELIVERY_PENDING, details: { version: 5 } });
       ids.push(...(await doSql<{ id: string }>(stub, 'SELECT id FROM escf_events WHERE version = 5')).map((r) => r.id));
       // The alarm fails and re-arms itself; the outbox still holds all five events.
       await runDurableObjectAlarm(stub);
       expect(await inObject(stub, (state) => state.storage.getAlarm())).not.toBeNull();
-      expect(await doSql(stub, "SELECT delivered_version FROM escf_outbox_cursors WHERE target = 'd1'")).toEqual([{ delivered_version: 0 }]);
+      expect(await doSql(stub, "SELECT delivered_version FROM escf_outbox_cursors WHERE target = 'd1'")).toEqual([
+        { delivered_version: 0 },
+      ]);
       expect(await queuedEvents(id)).toEqual([]);
     } finally {
       await testEnv.ESCF_EVENTS.prepare(`ALTER TABLE ${FAULTS_TABLE}_offline RENAME TO ${FAULTS_TABLE}`).run();
@@ -68,14 +90,23 @@ describe('the outbox', () => {
     await inObject(stub, (_state, instance: { env: Record<string, unknown> }) => {
       const real = instance.env.EVENTS_QUEUE as Queue;
       // The send reaches the queue but its acknowledgement is lost: the worst case for duplicates.
-      const lossy = { sendBatch: async (messages: Iterable<MessageSendRequest>) => { attempts += 1; await real.sendBatch(messages); throw new Error('network error (injected)'); } };
-      instance.env = Object.assign(Object.create(instance.env) as Record<string, unknown>, { EVENTS_QUEUE: lossy, REAL_QUEUE: real });
+      const lossy = {
+        sendBatch: async (messages: Iterable<MessageSendRequest>) => {
+          attempts += 1;
+          await real.sendBatch(messages);
+          throw new Error('network error (injected)');
+        },
+      };
+      instance.env = Object.assign(Object.create(instance.env) as Record<string, unknown>, {
+        EVENTS_QUEUE: lossy,
+        REAL_QUEUE: real,
+      });
     });
     const ids = await commitSome(users(id));
     await eventually(async () => attempts > 0 && (await inObject(stub, (state) => state.storage.getAlarm())) !== null);
-    expect(await doSql(stub, "SELECT delivered_version FROM escf_outbox_cursors WHERE target = 'queue:EVENTS_QUEUE'")).toEqual([
-      { delivered_version: 0 },
-    ]);
+    expect(
+      await doSql(stub, "SELECT delivered_version FROM escf_outbox_cursors WHERE target = 'queue:EVENTS_QUEUE'"),
+    ).toEqual([{ delivered_version: 0 }]);
     // D1 and the RPC subscriber are not held back by the failing queue.
     expect((await d1Events(id)).map((e) => e.id)).toEqual(ids);
     expect((await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id).map((e) => e.id)).toEqual(ids);
@@ -90,21 +121,26 @@ describe('the outbox', () => {
     expect(messages.length).toBeGreaterThan(ids.length); // duplicates, recognisable by id
     const positions = new Map((await d1Events(id)).map((e) => [e.id, e.position]));
     for (const message of messages) expect(message.position).toBe(positions.get(message.event_id));
-    expect(await doSql(stub, "SELECT delivered_version FROM escf_outbox_cursors WHERE target = 'queue:EVENTS_QUEUE'")).toEqual([
-      { delivered_version: ids.length },
-    ]);
+    expect(
+      await doSql(stub, "SELECT delivered_version FROM escf_outbox_cursors WHERE target = 'queue:EVENTS_QUEUE'"),
+    ).toEqual([{ delivered_version: ids.length }]);
   });
 
   it('reports DELIVERY_PENDING from executeSync when a subscriber fails, and delivers on retry', async () => {
     const id = uniqueId('subscriber-down');
     const stub = stubOf(testEnv.USER_AGGREGATE, id);
     await testEnv.SUBSCRIBER.failNext(1);
-    const error = await aggregates(testEnv, { sync: true }).user(id).create({ ...ada }).catch((e: unknown) => e);
+    const error = await aggregates(testEnv, { sync: true })
+      .user(id)
+      .create({ ...ada })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryPendingError); // its own class across RPC, not a business-rule DomainError
     expect(error).toMatchObject({ code: DELIVERY_PENDING, details: { version: 2 } });
     expect((error as DeliveryPendingError).result).toMatchObject({ aggregateId: id, version: 2 });
     expect((await aggregates(testEnv).user.state(id)).version).toBe(2); // committed all the same
     await runDurableObjectAlarm(stub);
-    await eventually(async () => (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id).length === 2);
+    await eventually(
+      async () => (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id).length === 2,
+    );
   });
 });

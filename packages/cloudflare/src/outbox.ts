@@ -1,11 +1,11 @@
-import { InternalError, type EventEnvelope } from '@escf/core';
-import { type StreamId } from '@escf/core/store';
+import { type EventEnvelope, InternalError } from '@escf/core';
 import { log, redactSensitive } from '@escf/core/internal';
+import type { StreamId } from '@escf/core/store';
 import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
 import { D1EventStore } from './d1-event-store.js';
+import { faultPoint } from './fault-points.js';
 import type { ResolvedHostOptions } from './host-options.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
-import { faultPoint } from './fault-points.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
 const D1_TARGET = 'd1';
@@ -60,7 +60,9 @@ export class Outbox {
     const fields = this.options.sensitiveFields;
     if (!fields || fields.size === 0) return events;
     const needed = this.options.sensitiveReceivers[binding] ?? [];
-    const shaped = events.map((event) => (needed.includes(event.type) ? event : redactSensitive(event, fields.get(event.type))));
+    const shaped = events.map((event) =>
+      needed.includes(event.type) ? event : redactSensitive(event, fields.get(event.type)),
+    );
     return needed.length > 0 ? this.openSealed(shaped) : shaped;
   }
 
@@ -105,7 +107,13 @@ export class Outbox {
           level: 'warn',
           message: 'outbox delivery failed; retrying',
           code: 'DELIVERY_FAILED',
-          ...(identity === null ? {} : { aggregateType: identity.aggregateType, aggregateId: identity.aggregateId, tenantId: identity.tenantId }),
+          ...(identity === null
+            ? {}
+            : {
+                aggregateType: identity.aggregateType,
+                aggregateId: identity.aggregateId,
+                tenantId: identity.tenantId,
+              }),
           attempt: this.failedAttempts,
           retryDelayMs: delay,
           failures: report.failures,
@@ -174,7 +182,11 @@ export class Outbox {
   }
 
   private targets(): string[] {
-    return [D1_TARGET, ...this.options.queues.map((b) => `queue:${b}`), ...this.options.services.map((b) => `service:${b}`)];
+    return [
+      D1_TARGET,
+      ...this.options.queues.map((b) => `queue:${b}`),
+      ...this.options.services.map((b) => `service:${b}`),
+    ];
   }
 
   /** The lowest cursor over all targets: every event up to it is delivered everywhere. */
@@ -195,7 +207,8 @@ export class Outbox {
     // the beginning of history (projections rebuild history from D1).
     const initial = this.storage.readCursors();
     for (const target of this.targets()) {
-      if (!initial.has(target)) this.storage.setCursor(target, target === D1_TARGET ? 0 : (initial.get(D1_TARGET) ?? 0));
+      if (!initial.has(target))
+        this.storage.setCursor(target, target === D1_TARGET ? 0 : (initial.get(D1_TARGET) ?? 0));
     }
 
     // 1. D1: the global log, which assigns positions.
@@ -241,9 +254,14 @@ export class Outbox {
       }),
       ...this.options.services.map((binding) => async () => {
         try {
-          const sent = await this.publish(identity, `service:${binding}`, async (events) => {
-            await this.binding<EventSubscriber>(binding, 'deliver').deliver(await this.forReceiver(binding, events));
-          }, SERVICE_BATCH_SIZE);
+          const sent = await this.publish(
+            identity,
+            `service:${binding}`,
+            async (events) => {
+              await this.binding<EventSubscriber>(binding, 'deliver').deliver(await this.forReceiver(binding, events));
+            },
+            SERVICE_BATCH_SIZE,
+          );
           published += sent;
         } catch (error) {
           failures.push(`service ${binding}: ${messageOf(error)}`);
@@ -284,7 +302,9 @@ export class Outbox {
   private binding<T>(name: string, method: string): T {
     const value = this.env()[name] as Record<string, unknown> | undefined;
     if (!value || typeof value[method] !== 'function') {
-      throw new InternalError(`Binding '${name}' is missing or has no ${method}(): declare it in wrangler.jsonc`, { binding: name });
+      throw new InternalError(`Binding '${name}' is missing or has no ${method}(): declare it in wrangler.jsonc`, {
+        binding: name,
+      });
     }
     return value as T;
   }

@@ -6,7 +6,9 @@ import { ada, aggregates, testEnv, uniqueId } from '../test/helpers.js';
 describe('sensitive fields', () => {
   it('a subscriber that did not ask for them receives the event without them, named in metadata.redacted', async () => {
     const id = uniqueId('sensitive');
-    await aggregates(testEnv, { sync: true }).user(id).create({ ...ada });
+    await aggregates(testEnv, { sync: true })
+      .user(id)
+      .create({ ...ada });
     const delivered = (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id);
     const created = delivered.find((e) => e.type === 'UserCreated')!;
     expect(created.payload).toEqual({ name: ada.name, email: ada.email });
@@ -15,7 +17,9 @@ describe('sensitive fields', () => {
     expect(issued.payload).not.toHaveProperty('token');
     expect(JSON.stringify(delivered)).not.toMatch(/pbkdf2\$/);
     // The log keeps the whole event (rebuilds, the aggregate's own replay).
-    const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT events FROM escf_events WHERE aggregate_id = ?').bind(id).all<{ events: string }>();
+    const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT events FROM escf_events WHERE aggregate_id = ?')
+      .bind(id)
+      .all<{ events: string }>();
     expect(results.map((r) => r.events).join()).toMatch(/pbkdf2\$/);
   });
 });

@@ -1,12 +1,12 @@
 // Shared helpers for the integration tests.
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { aggregateClients } from '../src/index.js';
+import { eventually as pollUntil } from '@escf/testing';
 import { User } from '../../../examples/users/src/domain/index.js';
+import { aggregateClients } from '../src/index.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
 import type { Env } from './worker.js';
-import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 
@@ -35,13 +35,23 @@ export const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: '
 type Row = Record<string, SqlStorageValue>;
 
 /** Runs SQL inside an aggregate's Durable Object and returns the rows. */
-export function doSql<T extends Row = Row>(stub: DurableObjectStub, query: string, ...params: SqlStorageValue[]): Promise<T[]> {
+export function doSql<T extends Row = Row>(
+  stub: DurableObjectStub,
+  query: string,
+  ...params: SqlStorageValue[]
+): Promise<T[]> {
   return inObject(stub, (state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
 }
 
 /** `runInDurableObject` with the object's state only (its overloads are too deep for tsc on generic stubs). */
-export function inObject<R>(stub: DurableObjectStub, callback: (state: DurableObjectState, instance: any) => R | Promise<R>): Promise<R> {
-  const run = runInDurableObject as unknown as (s: DurableObjectStub, cb: (instance: unknown, state: DurableObjectState) => R | Promise<R>) => Promise<R>;
+export function inObject<R>(
+  stub: DurableObjectStub,
+  callback: (state: DurableObjectState, instance: any) => R | Promise<R>,
+): Promise<R> {
+  const run = runInDurableObject as unknown as (
+    s: DurableObjectStub,
+    cb: (instance: unknown, state: DurableObjectState) => R | Promise<R>,
+  ) => Promise<R>;
   return run(stub, (instance, state) => callback(state, instance));
 }
 
@@ -52,18 +62,31 @@ export function stubOf(namespace: unknown, name: string): DurableObjectStub {
 }
 
 /** Events of one aggregate in the D1 log (flattened from its batch rows). */
-export async function d1Events(aggregateId: string, table = 'escf_events'): Promise<Array<{ id: string; version: number; position: number }>> {
-  const { results } = await testEnv.ESCF_EVENTS.prepare(`SELECT position, events FROM ${table} WHERE aggregate_id = ? ORDER BY first_version`)
+export async function d1Events(
+  aggregateId: string,
+  table = 'escf_events',
+): Promise<Array<{ id: string; version: number; position: number }>> {
+  const { results } = await testEnv.ESCF_EVENTS.prepare(
+    `SELECT position, events FROM ${table} WHERE aggregate_id = ? ORDER BY first_version`,
+  )
     .bind(aggregateId)
     .all<{ position: number; events: string }>();
   return results.flatMap((row) =>
-    (JSON.parse(row.events) as Array<{ id: string; version: number }>).map((event, index) => ({ id: event.id, version: event.version, position: row.position + index })),
+    (JSON.parse(row.events) as Array<{ id: string; version: number }>).map((event, index) => ({
+      id: event.id,
+      version: event.version,
+      position: row.position + index,
+    })),
   );
 }
 
 /** Messages the test worker's queue consumer received for an aggregate. */
-export async function queuedEvents(aggregateId: string): Promise<Array<{ event_id: string; version: number; position: number | null }>> {
-  const { results } = await testEnv.ESCF_EVENTS.prepare('SELECT event_id, version, position FROM test_queue_log WHERE aggregate_id = ? ORDER BY version')
+export async function queuedEvents(
+  aggregateId: string,
+): Promise<Array<{ event_id: string; version: number; position: number | null }>> {
+  const { results } = await testEnv.ESCF_EVENTS.prepare(
+    'SELECT event_id, version, position FROM test_queue_log WHERE aggregate_id = ? ORDER BY version',
+  )
     .bind(aggregateId)
     .all<{ event_id: string; version: number; position: number | null }>();
   return results;

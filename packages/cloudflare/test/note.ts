@@ -1,4 +1,4 @@
-import { Aggregate, Command, EventHandler, defineEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { z } from 'zod';
 
 export const NoteWritten = defineEvent('NoteWritten', z.object({ text: z.string() }));

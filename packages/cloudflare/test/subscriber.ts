@@ -2,7 +2,15 @@
 // `deliver(events)`, reached through a service binding (synchronous RPC).
 import { WorkerEntrypoint } from 'cloudflare:workers';
 
-type Received = { id: string; version: number; aggregateId: string; position?: number; type?: string; payload?: unknown; metadata?: Record<string, unknown> };
+type Received = {
+  id: string;
+  version: number;
+  aggregateId: string;
+  position?: number;
+  type?: string;
+  payload?: unknown;
+  metadata?: Record<string, unknown>;
+};
 const received: Received[] = [];
 let failuresToInject = 0;
 
@@ -12,7 +20,17 @@ export class Subscriber extends WorkerEntrypoint {
       failuresToInject -= 1;
       throw new Error('subscriber unavailable (injected)');
     }
-    received.push(...events.map(({ id, version, aggregateId, position, type, payload, metadata }) => ({ id, version, aggregateId, type, payload, metadata, ...(position === undefined ? {} : { position }) })));
+    received.push(
+      ...events.map(({ id, version, aggregateId, position, type, payload, metadata }) => ({
+        id,
+        version,
+        aggregateId,
+        type,
+        payload,
+        metadata,
+        ...(position === undefined ? {} : { position }),
+      })),
+    );
     return { received: events.length };
   }
 

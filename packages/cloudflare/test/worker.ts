@@ -49,7 +49,17 @@ export interface Env {
 /** The auxiliary subscriber worker's RPC surface (see subscriber.ts). */
 export interface TestSubscriber {
   deliver(events: Array<{ id: string }>): Promise<{ received: number }>;
-  received(): Promise<Array<{ id: string; version: number; aggregateId: string; position?: number; type?: string; payload?: unknown; metadata?: Record<string, unknown> }>>;
+  received(): Promise<
+    Array<{
+      id: string;
+      version: number;
+      aggregateId: string;
+      position?: number;
+      type?: string;
+      payload?: unknown;
+      metadata?: Record<string, unknown>;
+    }>
+  >;
   failNext(times: number): Promise<void>;
 }
 
@@ -57,10 +67,15 @@ export default {
   async fetch(): Promise<Response> {
     return new Response('escf cloudflare test worker');
   },
-  async queue(batch: MessageBatch<{ id: string; aggregateId: string; version: number; position?: number }>, env: Env): Promise<void> {
+  async queue(
+    batch: MessageBatch<{ id: string; aggregateId: string; version: number; position?: number }>,
+    env: Env,
+  ): Promise<void> {
     await env.ESCF_EVENTS.batch(
       batch.messages.map((message) =>
-        env.ESCF_EVENTS.prepare('INSERT INTO test_queue_log (event_id, aggregate_id, version, position, body) VALUES (?, ?, ?, ?, ?)').bind(
+        env.ESCF_EVENTS.prepare(
+          'INSERT INTO test_queue_log (event_id, aggregate_id, version, position, body) VALUES (?, ?, ?, ?, ?)',
+        ).bind(
           message.body.id,
           message.body.aggregateId,
           message.body.version,

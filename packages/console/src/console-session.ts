@@ -8,9 +8,18 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const encoder = new TextEncoder();
 
 async function signature(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(`escf-console-session:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(`escf-console-session:${secret}`),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(message));
-  return btoa(String.fromCharCode(...new Uint8Array(mac))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...new Uint8Array(mac)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /**
@@ -36,5 +45,7 @@ export async function isValidSession(secret: string, value: string | undefined, 
 /** The `Set-Cookie` value of a session (HttpOnly, Secure, SameSite=Strict), or of its removal. */
 export function sessionCookie(value: string | null): string {
   const attributes = 'Path=/; HttpOnly; Secure; SameSite=Strict';
-  return value === null ? `${SESSION_COOKIE}=; ${attributes}; Max-Age=0` : `${SESSION_COOKIE}=${value}; ${attributes}; Max-Age=${SESSION_TTL_MS / 1000}`;
+  return value === null
+    ? `${SESSION_COOKIE}=; ${attributes}; Max-Age=0`
+    : `${SESSION_COOKIE}=${value}; ${attributes}; Max-Age=${SESSION_TTL_MS / 1000}`;
 }

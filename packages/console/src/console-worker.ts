@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { CONSOLE_ASSETS } from './assets.generated.js';
 import { appShell, loginPage } from './console-pages.js';
-import { SESSION_COOKIE, isValidSession, issueSession, sessionCookie } from './console-session.js';
+import { issueSession, isValidSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
 
 /** Options of {@link consoleWorker}: binding names in the console worker's env. */
 export interface ConsoleOptions {
@@ -24,7 +24,8 @@ const ASSET_TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-
 
 /** Security headers of every console response: no framing, no sniffing, scripts only from the console itself. */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -57,14 +58,18 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
   const app = new Hono<{ Bindings: Env }>();
   app.use('*', async (c, next) => {
     await next();
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
   });
 
   app.get('/assets/:file', (c) => {
     const file = c.req.param('file');
     const body = CONSOLE_ASSETS[file];
     if (body === undefined) return c.notFound();
-    return c.body(body, 200, { 'content-type': ASSET_TYPES[file.split('.').pop()!] ?? 'application/octet-stream', 'cache-control': 'private, max-age=300' });
+    return c.body(body, 200, {
+      'content-type': ASSET_TYPES[file.split('.').pop()!] ?? 'application/octet-stream',
+      'cache-control': 'private, max-age=300',
+    });
   });
 
   app.get('/login', (c) => c.html(loginPage(system, null, passwordOf(c.env) !== null)));
@@ -78,15 +83,22 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
       return c.html(loginPage(system, 'Wrong password.', true), 401);
     }
     console.log(JSON.stringify({ escf: 'console-sign-in', outcome: 'ok' }));
-    return new Response(null, { status: 303, headers: { location: './', 'set-cookie': sessionCookie(await issueSession(password)) } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: './', 'set-cookie': sessionCookie(await issueSession(password)) },
+    });
   });
-  app.post('/logout', () => new Response(null, { status: 303, headers: { location: 'login', 'set-cookie': sessionCookie(null) } }));
+  app.post(
+    '/logout',
+    () => new Response(null, { status: 303, headers: { location: 'login', 'set-cookie': sessionCookie(null) } }),
+  );
 
   // Everything below needs a session.
   app.use('*', async (c, next) => {
     const password = passwordOf(c.env);
     if (password !== null && (await isValidSession(password, getCookie(c, SESSION_COOKIE)))) return next();
-    if (c.req.path.startsWith('/api/')) return c.json({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to the console first' } }, 401);
+    if (c.req.path.startsWith('/api/'))
+      return c.json({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to the console first' } }, 401);
     return c.redirect('/login', 303);
   });
 
@@ -97,7 +109,10 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
     if (!admin) throw new Error(`The console worker has no service binding '${adminBinding}' to the admin entrypoint`);
     return admin;
   };
-  const credentialsOf = (env: Env): AdminCredentials => ({ token: typeof env[tokenBinding] === 'string' ? (env[tokenBinding] as string) : '', actor: 'console' });
+  const credentialsOf = (env: Env): AdminCredentials => ({
+    token: typeof env[tokenBinding] === 'string' ? (env[tokenBinding] as string) : '',
+    actor: 'console',
+  });
 
   app.get('/api/tail/stream', (c) => {
     const admin = adminOf(c.env);
@@ -116,17 +131,25 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
 
   app.post('/api/:method', async (c) => {
     // A custom header: a cross-site form or image cannot send it (CSRF), on top of SameSite=Strict.
-    if (c.req.header('x-escf-console') !== '1') return c.json({ ok: false, error: { code: 'FORBIDDEN', message: 'Missing the x-escf-console header' } }, 403);
+    if (c.req.header('x-escf-console') !== '1')
+      return c.json({ ok: false, error: { code: 'FORBIDDEN', message: 'Missing the x-escf-console header' } }, 403);
     const method = c.req.param('method');
-    if (!(ADMIN_METHODS as readonly string[]).includes(method)) return c.json({ ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${method}'` } }, 404);
+    if (!(ADMIN_METHODS as readonly string[]).includes(method))
+      return c.json({ ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${method}'` } }, 404);
     let params: unknown;
     try {
       const text = await c.req.text();
       params = text === '' ? undefined : JSON.parse(text);
     } catch {
-      return c.json({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON' } }, 400);
+      return c.json(
+        { ok: false, error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON' } },
+        400,
+      );
     }
-    const admin = adminOf(c.env) as unknown as Record<string, (credentials: AdminCredentials, params: unknown) => Promise<unknown>>;
+    const admin = adminOf(c.env) as unknown as Record<
+      string,
+      (credentials: AdminCredentials, params: unknown) => Promise<unknown>
+    >;
     return c.json(await admin[method]!(credentialsOf(c.env), params));
   });
 

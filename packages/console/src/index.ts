@@ -6,4 +6,4 @@
  *
  * @packageDocumentation
  */
-export { consoleWorker, type ConsoleOptions } from './console-worker.js';
+export { type ConsoleOptions, consoleWorker } from './console-worker.js';

@@ -1,12 +1,21 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { SESSION_TTL_MS, issueSession } from '../src/console-session.js';
+import { issueSession, SESSION_TTL_MS } from '../src/console-session.js';
 import worker, { unconfigured } from './worker.js';
 
 const PASSWORD = 'console-test-password';
-const call = (path: string, init: RequestInit = {}, handler = worker) => handler.fetch(new Request(`http://console.test${path}`, { redirect: 'manual', ...init }), env as never);
+const call = (path: string, init: RequestInit = {}, handler = worker) =>
+  handler.fetch(new Request(`http://console.test${path}`, { redirect: 'manual', ...init }), env as never);
 const signIn = (password: string, handler = worker) =>
-  call('/login', { method: 'POST', body: new URLSearchParams({ password }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, handler);
+  call(
+    '/login',
+    {
+      method: 'POST',
+      body: new URLSearchParams({ password }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
+    handler,
+  );
 const cookieOf = (response: Response) => response.headers.get('set-cookie')!.split(';')[0]!;
 
 describe('console sign-in', () => {
@@ -27,12 +36,16 @@ describe('console sign-in', () => {
     const right = await signIn(PASSWORD);
     expect(right.status).toBe(303);
     const cookie = right.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^escf_console=v1\.\d+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=43200$/);
+    expect(cookie).toMatch(
+      /^escf_console=v1\.\d+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=43200$/,
+    );
     const home = await call('/', { headers: { cookie: cookieOf(right) } });
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('assets/console.js');
     // The admin token never reaches the browser.
-    expect(await (await call('/assets/console.js', { headers: { cookie: cookieOf(right) } })).text()).not.toContain('unused-admin-token');
+    expect(await (await call('/assets/console.js', { headers: { cookie: cookieOf(right) } })).text()).not.toContain(
+      'unused-admin-token',
+    );
   });
 
   it('rejects a tampered, expired or foreign session cookie', async () => {

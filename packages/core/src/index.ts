@@ -11,22 +11,16 @@
  * @packageDocumentation
  */
 export { Aggregate, type AggregateClass, type StateOf } from './aggregate/aggregate.js';
-export { Command, type CommandDecorator, type CommandMethod, type CommandOptions, type CommandReturn } from './aggregate/command.decorator.js';
+export {
+  Command,
+  type CommandDecorator,
+  type CommandMethod,
+  type CommandOptions,
+  type CommandReturn,
+} from './aggregate/command.decorator.js';
 export { EventHandler, type EventHandlerDecorator } from './aggregate/event-handler.decorator.js';
-export type { Principal } from './auth/principal.js';
 export type { CommandAuthorization, GuardContext } from './auth/command-authorization.js';
-export { normalizeUniqueValue, type UniqueValues } from './uniqueness/unique-values.js';
-export { systemClock, type Clock } from './clock/clock.js';
-
-export { DomainEvent, type EventClass, type EventProps, type PayloadOf } from './events/domain-event.js';
-export { Event } from './events/event.decorator.js';
-export { defineEvent, type SchemaEvent, type SchemaEventClass } from './events/define-event.js';
-export type { EventDefinition, EventOptions } from './events/event-definition.js';
-export type { Envelope, EventEnvelope, EventMetadata } from './events/envelope.js';
-
-export type { DtoClass, InferInputOf, InferOutput, InputDefinition } from './schema/input-definition.js';
-export { validateAgainst, type ValidationOutcome } from './schema/validate.js';
-
+export type { Principal } from './auth/principal.js';
 export type {
   AggregateClient,
   CommandInput,
@@ -34,33 +28,49 @@ export type {
   CommandResult,
   ExecuteOptions,
 } from './client/command-types.js';
-
-export { upcast, LensChain, type Lens } from './upcast/lens.js';
-export { Upcast } from './upcast/upcast.decorator.js';
-export { retiredEvent, type RetiredEventReader } from './upcast/retired-event.js';
-export { StreamFold, streamFold, type LensContext, type StreamFoldHandler } from './upcast/stream-fold.js';
-
-export { EscfError, type SerializedError } from './errors/escf-error.js';
-export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
-export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
+export { type Clock, systemClock } from './clock/clock.js';
 export { ConcurrencyError } from './errors/concurrency-error.js';
-export { EventTooLargeError, InternalError, InvalidEventError, StateMutationError, UnknownCommandError } from './errors/runtime-errors.js';
 export { DefinitionError } from './errors/definition-error.js';
-export { UpcastError } from './errors/upcast-error.js';
 export { DeliveryPendingError } from './errors/delivery-pending-error.js';
+export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
+export { EscfError, type SerializedError } from './errors/escf-error.js';
 export { IdempotencyKeyReusedError } from './errors/idempotency-key-reused-error.js';
-
-export { jsonConsoleLogger, setLogger, type LogLevel, type LogRecord, type Logger } from './observability/logger.js';
-
-export { Projection, type ProjectionMetadata } from './projection/projection.decorator.js';
-export type { ProjectionClass, ProjectionHandlerResult, ProjectionQueries, ProjectionStatement } from './projection/projection-types.js';
-export { Process, type ProcessMetadata } from './process/process.decorator.js';
-export { OnCron, OnHttp, OnQueue, type ProcessTrigger, type TriggerDecorator } from './process/process-triggers.js';
 export {
-  processCommandsFor,
+  EventTooLargeError,
+  InternalError,
+  InvalidEventError,
+  StateMutationError,
+  UnknownCommandError,
+} from './errors/runtime-errors.js';
+export { UpcastError } from './errors/upcast-error.js';
+export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
+export { defineEvent, type SchemaEvent, type SchemaEventClass } from './events/define-event.js';
+export { DomainEvent, type EventClass, type EventProps, type PayloadOf } from './events/domain-event.js';
+export type { Envelope, EventEnvelope, EventMetadata } from './events/envelope.js';
+export { Event } from './events/event.decorator.js';
+export type { EventDefinition, EventOptions } from './events/event-definition.js';
+export { jsonConsoleLogger, type Logger, type LogLevel, type LogRecord, setLogger } from './observability/logger.js';
+export { Process, type ProcessMetadata } from './process/process.decorator.js';
+export {
   type CommandSender,
   type CommandTarget,
   type ProcessCommands,
   type ProcessHandlerContext,
   type ProcessTriggerContext,
+  processCommandsFor,
 } from './process/process-commands.js';
+export { OnCron, OnHttp, OnQueue, type ProcessTrigger, type TriggerDecorator } from './process/process-triggers.js';
+export { Projection, type ProjectionMetadata } from './projection/projection.decorator.js';
+export type {
+  ProjectionClass,
+  ProjectionHandlerResult,
+  ProjectionQueries,
+  ProjectionStatement,
+} from './projection/projection-types.js';
+export type { DtoClass, InferInputOf, InferOutput, InputDefinition } from './schema/input-definition.js';
+export { type ValidationOutcome, validateAgainst } from './schema/validate.js';
+export { normalizeUniqueValue, type UniqueValues } from './uniqueness/unique-values.js';
+export { type Lens, LensChain, upcast } from './upcast/lens.js';
+export { type RetiredEventReader, retiredEvent } from './upcast/retired-event.js';
+export { type LensContext, StreamFold, type StreamFoldHandler, streamFold } from './upcast/stream-fold.js';
+export { Upcast } from './upcast/upcast.decorator.js';

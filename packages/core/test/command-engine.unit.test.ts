@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError, StateMutationError, UnknownCommandError, ValidationError } from '../src/index.js';
-import { engineFor, type CommandEngine } from '../src/internal.js';
+import { type CommandEngine, engineFor } from '../src/internal.js';
 import { Account } from './fixtures.js';
 
 async function opened(): Promise<{ engine: CommandEngine<Account>; account: Account }> {
@@ -13,11 +13,24 @@ async function opened(): Promise<{ engine: CommandEngine<Account>; account: Acco
 describe('CommandEngine', () => {
   it('turns a command into numbered, enveloped events and the next state', async () => {
     const { engine, account } = await opened();
-    const decision = await engine.decide(account, 'depositMany', { amounts: [5, 7] }, { correlationId: 'corr', now: 42 });
+    const decision = await engine.decide(
+      account,
+      'depositMany',
+      { amounts: [5, 7] },
+      { correlationId: 'corr', now: 42 },
+    );
     expect(decision.version).toBe(3);
     expect(decision.state).toMatchObject({ balance: 12, history: [5, 7] });
     expect(decision.events).toMatchObject([
-      { aggregateType: 'Account', aggregateId: 'acc-1', version: 2, type: 'Deposited', schemaVersion: 1, payload: { amount: 5 }, timestamp: 42 },
+      {
+        aggregateType: 'Account',
+        aggregateId: 'acc-1',
+        version: 2,
+        type: 'Deposited',
+        schemaVersion: 1,
+        payload: { amount: 5 },
+        timestamp: 42,
+      },
       { version: 3, payload: { amount: 7 } },
     ]);
     expect(decision.events[0]!.metadata).toMatchObject({ correlationId: 'corr', tenantId: 'tenant-a' });
@@ -49,19 +62,25 @@ describe('CommandEngine', () => {
     expect(zodError).toBeInstanceOf(ValidationError);
     expect((zodError as ValidationError).issues).toEqual([{ path: 'owner', message: expect.any(String) }]);
 
-    const dtoError = (await engine.decide(account, 'deposit', { amount: 0, extra: 1 }).catch((e: unknown) => e)) as ValidationError;
+    const dtoError = (await engine
+      .decide(account, 'deposit', { amount: 0, extra: 1 })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(dtoError.code).toBe('VALIDATION_FAILED');
     expect(dtoError.issues.map((i) => i.path).sort()).toEqual(['amount', 'extra']);
   });
 
-  it.each([null, 'text', 42, [1], { __proto__: { amount: 1 } }, JSON.parse('{"__proto__": {"polluted": true}, "amount": 1}')])(
-    'rejects non-object or dangerous input %j for a DTO command',
-    async (input) => {
-      const { engine, account } = await opened();
-      await expect(engine.decide(account, 'deposit', input)).rejects.toBeInstanceOf(ValidationError);
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    },
-  );
+  it.each([
+    null,
+    'text',
+    42,
+    [1],
+    { __proto__: { amount: 1 } },
+    JSON.parse('{"__proto__": {"polluted": true}, "amount": 1}'),
+  ])('rejects non-object or dangerous input %j for a DTO command', async (input) => {
+    const { engine, account } = await opened();
+    await expect(engine.decide(account, 'deposit', input)).rejects.toBeInstanceOf(ValidationError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 
   it('rejects unknown commands, including inherited and prototype names', async () => {
     const { engine, account } = await opened();
@@ -101,7 +120,10 @@ describe('CommandEngine', () => {
     const decision = await engine.decide(account, 'depositMany', { amounts: [1, 2, 3] });
     engine.accept(account, decision);
     const rebuilt = engine.create('acc-1', 'tenant-a');
-    engine.replay(rebuilt, [{ type: 'Opened', payload: { owner: 'ada' } }, ...JSON.parse(JSON.stringify(decision.events))]);
+    engine.replay(rebuilt, [
+      { type: 'Opened', payload: { owner: 'ada' } },
+      ...JSON.parse(JSON.stringify(decision.events)),
+    ]);
     expect(engine.stateOf(rebuilt)).toEqual(engine.stateOf(account));
   });
 

@@ -28,7 +28,11 @@ describe('errors survive serialisation with class, code, message and details', (
     [new UnknownCommandError('User', 'explode', ['create']), UnknownCommandError, 'UNKNOWN_COMMAND'],
     [new UpcastError('lens threw', { id: 'e1', type: 'T', schemaVersion: 1 }), UpcastError, 'UPCAST_FAILED'],
     [
-      new DeliveryPendingError('pending', { version: 2, reason: 'D1 down', result: { aggregateType: 'User', aggregateId: 'u', version: 2, events: [] } }),
+      new DeliveryPendingError('pending', {
+        version: 2,
+        reason: 'D1 down',
+        result: { aggregateType: 'User', aggregateId: 'u', version: 2, events: [] },
+      }),
       DeliveryPendingError,
       'DELIVERY_PENDING',
     ],
@@ -41,7 +45,9 @@ describe('errors survive serialisation with class, code, message and details', (
   });
 
   it('keeps validation issues and concurrency versions', () => {
-    expect((roundTrip(new ValidationError('bad', [{ path: 'a.b', message: 'x' }])) as ValidationError).issues).toEqual([{ path: 'a.b', message: 'x' }]);
+    expect((roundTrip(new ValidationError('bad', [{ path: 'a.b', message: 'x' }])) as ValidationError).issues).toEqual([
+      { path: 'a.b', message: 'x' },
+    ]);
     expect(roundTrip(new ConcurrencyError(3, 5))).toMatchObject({ expectedVersion: 3, actualVersion: 5 });
   });
 

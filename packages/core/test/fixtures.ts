@@ -1,6 +1,6 @@
 import { IsInt, IsString, Min } from 'class-validator';
 import { z } from 'zod';
-import { Aggregate, Command, DomainEvent, Event, EventHandler, defineEvent, type PayloadOf } from '../src/index.js';
+import { Aggregate, Command, DomainEvent, defineEvent, Event, EventHandler, type PayloadOf } from '../src/index.js';
 
 @Event('Opened')
 export class Opened extends DomainEvent<Opened> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NotFound, jsonConsoleLogger, setLogger, type LogRecord } from '../src/index.js';
+import { jsonConsoleLogger, type LogRecord, NotFound, setLogger } from '../src/index.js';
 import { log } from '../src/internal.js';
 
 afterEach(() => {

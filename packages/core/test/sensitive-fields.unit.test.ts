@@ -1,12 +1,14 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DefinitionError, DomainEvent, Event, defineEvent } from '../src/index.js';
+import { DefinitionError, DomainEvent, defineEvent, Event } from '../src/index.js';
 import { eventDefinitionOf } from '../src/internal.js';
 
 describe('sensitive event fields', () => {
   it('are recorded on the definition of schema and class events', () => {
-    const TokenIssued = defineEvent('SensitiveTokenIssued', z.object({ token: z.string(), email: z.string() }), { sensitive: ['token'] });
+    const TokenIssued = defineEvent('SensitiveTokenIssued', z.object({ token: z.string(), email: z.string() }), {
+      sensitive: ['token'],
+    });
     @Event('SensitiveUserCreated', { sensitive: ['passwordHash', 'passwordHash'] })
     class UserCreated extends DomainEvent<UserCreated> {
       @IsString() passwordHash!: string;
@@ -20,7 +22,11 @@ describe('sensitive event fields', () => {
   });
 
   it('refuse anything but field names, naming the event', () => {
-    expect(() => defineEvent('SensitiveBad', z.object({ a: z.string() }), { sensitive: [''] as never })).toThrow(DefinitionError);
-    expect(() => defineEvent('SensitiveBad2', z.object({ a: z.string() }), { sensitive: 'a' as never })).toThrow(/defineEvent\('SensitiveBad2'\): sensitive must be a list/);
+    expect(() => defineEvent('SensitiveBad', z.object({ a: z.string() }), { sensitive: [''] as never })).toThrow(
+      DefinitionError,
+    );
+    expect(() => defineEvent('SensitiveBad2', z.object({ a: z.string() }), { sensitive: 'a' as never })).toThrow(
+      /defineEvent\('SensitiveBad2'\): sensitive must be a list/,
+    );
   });
 });

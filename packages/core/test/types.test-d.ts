@@ -8,22 +8,22 @@ import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
 import {
   Aggregate,
-  type Principal,
-  Command,
-  DomainEvent,
-  Event,
-  EventHandler,
-  Upcast,
-  defineEvent,
-  upcast,
   type AggregateClient,
+  Command,
   type CommandNames,
+  DomainEvent,
+  defineEvent,
+  Event,
   type EventEnvelope,
+  EventHandler,
   type EventProps,
   type PayloadOf,
+  type Principal,
+  Upcast,
+  upcast,
 } from '../src/index.js';
 import { engineFor } from '../src/internal.js';
-import { Account, Closed, Deposited, Opened } from './fixtures.js';
+import { type Account, Closed, Deposited, Opened } from './fixtures.js';
 
 // --- Events -----------------------------------------------------------------
 
@@ -39,54 +39,85 @@ expectTypeOf(Closed.eventType).toEqualTypeOf<'Closed'>();
 
 // --- Commands and handlers ----------------------------------------------------
 
-interface S { readonly n: number }
+interface S {
+  readonly n: number;
+}
 const Bumped = defineEvent('Bumped', z.object({ by: z.number() }));
 
 export class Checked extends Aggregate<S> {
   static readonly type = 'Checked';
-  protected initialState(): S { return { n: 0 }; }
+  protected initialState(): S {
+    return { n: 0 };
+  }
 
   @Command(z.object({ by: z.number() }), { emits: [Bumped] })
-  bump(input: { by: number }) { return new Bumped({ by: input.by }); }
+  bump(input: { by: number }) {
+    return new Bumped({ by: input.by });
+  }
 
   // @ts-expect-error the method's input does not match the schema's output
   @Command(z.object({ by: z.number() }))
-  wrongInput(input: { name: string }) { return [] as never[]; }
+  wrongInput(_input: { name: string }) {
+    return [] as never[];
+  }
 
   // @ts-expect-error a command must return events, not plain objects
   @Command(z.object({}))
-  returnsObject() { return { type: 'Bumped', by: 1 }; }
+  returnsObject() {
+    return { type: 'Bumped', by: 1 };
+  }
 
   // @ts-expect-error only the declared `emits` may be returned
   @Command(z.object({}), { emits: [Bumped] })
-  returnsUndeclared() { return new Opened({ owner: 'x' }); }
+  returnsUndeclared() {
+    return new Opened({ owner: 'x' });
+  }
 
   @EventHandler(Bumped)
-  protected bumped(e: PayloadOf<typeof Bumped>): S { return { n: this.state.n + e.by }; }
+  protected bumped(e: PayloadOf<typeof Bumped>): S {
+    return { n: this.state.n + e.by };
+  }
 
   // @ts-expect-error a reducer must return the aggregate's state
   @EventHandler(Bumped)
-  protected wrongState(e: PayloadOf<typeof Bumped>) { return { count: e.by }; }
+  protected wrongState(e: PayloadOf<typeof Bumped>) {
+    return { count: e.by };
+  }
 
   // @ts-expect-error a reducer receives the event's payload type
   @EventHandler(Bumped)
-  protected wrongPayload(e: Opened): S { return { n: e.owner.length }; }
+  protected wrongPayload(e: Opened): S {
+    return { n: e.owner.length };
+  }
 }
 
 // Handlers outside aggregates (projections, processes) receive envelopes.
 export class SomeReadModel {
   @EventHandler(Bumped)
-  async onBumped(e: EventEnvelope<PayloadOf<typeof Bumped>>) { expectTypeOf(e.payload.by).toEqualTypeOf<number>(); }
+  async onBumped(e: EventEnvelope<PayloadOf<typeof Bumped>>) {
+    expectTypeOf(e.payload.by).toEqualTypeOf<number>();
+  }
 
   // @ts-expect-error the envelope's payload type must match the event
   @EventHandler(Bumped)
-  async onWrong(e: EventEnvelope<Opened>) { return e; }
+  async onWrong(e: EventEnvelope<Opened>) {
+    return e;
+  }
 }
 
 // --- Clients ------------------------------------------------------------------
 
 expectTypeOf<CommandNames<Account>>().toEqualTypeOf<
-  'open' | 'deposit' | 'depositMany' | 'close' | 'noop' | 'cheat' | 'cheatHistory' | 'returnsJunk' | 'emitsUndeclared' | 'emitsInvalid'
+  | 'open'
+  | 'deposit'
+  | 'depositMany'
+  | 'close'
+  | 'noop'
+  | 'cheat'
+  | 'cheatHistory'
+  | 'returnsJunk'
+  | 'emitsUndeclared'
+  | 'emitsInvalid'
 >();
 declare const account: AggregateClient<Account>;
 void account.open({ owner: 'ada' });
@@ -103,13 +134,19 @@ void account.open();
 
 // --- Aggregate classes ----------------------------------------------------------
 
-class Untyped extends Aggregate<S> { protected initialState(): S { return { n: 0 }; } }
+class Untyped extends Aggregate<S> {
+  protected initialState(): S {
+    return { n: 0 };
+  }
+}
 // @ts-expect-error an aggregate class needs `static readonly type`
 engineFor(Untyped);
 
 // --- Upcast chains ----------------------------------------------------------------
 
-interface V1 { name: string }
+interface V1 {
+  name: string;
+}
 const chain = upcast<V1>().lens<{ first: string; last: string }>(({ name }) => ({ first: name, last: '' }));
 // @ts-expect-error each lens receives the previous version's shape
 upcast<V1>().lens<{ a: string }>((v1: { other: number }) => ({ a: String(v1.other) }));
@@ -149,7 +186,11 @@ export class GuardedAggregate extends Aggregate<{ owner: string }> {
 
   @Command(z.object({ reason: z.string() }), {
     emits: [Guarded],
-    authorize: { roles: ['admin'], scopes: ['w'], allow: ({ principal, input, aggregate }) => principal.id === aggregate.id && input.reason.length > 0 },
+    authorize: {
+      roles: ['admin'],
+      scopes: ['w'],
+      allow: ({ principal, input, aggregate }) => principal.id === aggregate.id && input.reason.length > 0,
+    },
   })
   freeze(input: { reason: string }) {
     return new Guarded({ reason: input.reason });

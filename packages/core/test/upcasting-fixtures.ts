@@ -4,20 +4,25 @@ import {
   Aggregate,
   Command,
   DomainEvent,
+  defineEvent,
   Event,
   EventHandler,
-  Upcast,
-  defineEvent,
-  retiredEvent,
-  upcast,
   type EventProps,
   type PayloadOf,
+  retiredEvent,
+  Upcast,
+  upcast,
 } from '../src/index.js';
 
 /** Version 1 stored `{ name }`. */
-export interface ProfileSetV1 { name: string }
+export interface ProfileSetV1 {
+  name: string;
+}
 /** Version 2 split the name. */
-export interface ProfileSetV2 { firstName: string; lastName: string }
+export interface ProfileSetV2 {
+  firstName: string;
+  lastName: string;
+}
 
 /** The three-version history of ProfileSet, each step reversible. */
 export const profileSetHistory = upcast<ProfileSetV1>({ formerly: ['NameSet'] })

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 
 /** The version of this create-escf: the @escf packages are released together with it, under one version. */
 export function ownVersion() {
-  return /** @type {{ version: string }} */ (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))).version;
+  return /** @type {{ version: string }} */ (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  ).version;
 }
 
 /**
@@ -22,7 +24,10 @@ export function localPackageSpecs(folder) {
     const match = /^escf-([a-z-]+?)-\d+\.\d+\.\d+(?:-[\w.]+)?\.tgz$/.exec(file);
     if (match) specs.set(`@escf/${match[1]}`, `file:${join(dir, file)}`);
   }
-  if (specs.size === 0) throw new UsageError(`--local-packages: no escf-<name>-<version>.tgz tarballs in ${dir} (make them with npm pack --workspaces).`);
+  if (specs.size === 0)
+    throw new UsageError(
+      `--local-packages: no escf-<name>-<version>.tgz tarballs in ${dir} (make them with npm pack --workspaces).`,
+    );
   return specs;
 }
 
@@ -44,7 +49,10 @@ export function pinDependencies(target, { name, version, local }) {
     for (const dependency of Object.keys(pkg[field] ?? {})) {
       if (!dependency.startsWith('@escf/')) continue;
       const localSpec = local?.get(dependency);
-      if (local && !localSpec) throw new UsageError(`--local-packages: no tarball for ${dependency} (expected ${dependency.replace('@escf/', 'escf-')}-<version>.tgz).`);
+      if (local && !localSpec)
+        throw new UsageError(
+          `--local-packages: no tarball for ${dependency} (expected ${dependency.replace('@escf/', 'escf-')}-<version>.tgz).`,
+        );
       pkg[field][dependency] = localSpec ?? version;
       if (localSpec) overrides[dependency] = `$${dependency}`;
     }

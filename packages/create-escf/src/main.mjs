@@ -62,19 +62,28 @@ export async function main(argv) {
     const target = resolve(dir);
     refuseNonEmpty(target);
     const template = values.template ?? (prompts ? await prompts.choose('Which template?', TEMPLATES) : 'minimal');
-    if (!TEMPLATES.some((t) => t.value === template)) throw new UsageError(`unknown template '${template}'; choose ${TEMPLATES.map((t) => t.value).join(' or ')}.`);
-    const install = values['no-install'] ? false : prompts ? await prompts.confirm('Install the dependencies now (npm install)?', true) : true;
+    if (!TEMPLATES.some((t) => t.value === template))
+      throw new UsageError(`unknown template '${template}'; choose ${TEMPLATES.map((t) => t.value).join(' or ')}.`);
+    const install = values['no-install']
+      ? false
+      : prompts
+        ? await prompts.confirm('Install the dependencies now (npm install)?', true)
+        : true;
     const local = values['local-packages'] === undefined ? undefined : localPackageSpecs(values['local-packages']);
 
     const name = packageName(basename(target));
     copyTemplate(templateDir(template), target, systemName(name));
     pinDependencies(target, { name, version: ownVersion(), local });
-    console.log(`Created ${name} from the ${template} template in ${target}${local ? ' (with the local @escf tarballs)' : ''}.`);
+    console.log(
+      `Created ${name} from the ${template} template in ${target}${local ? ' (with the local @escf tarballs)' : ''}.`,
+    );
 
     if (install) {
       console.log('Installing the dependencies (npm install)…');
       if (!run('npm', ['install', '--no-audit', '--no-fund'], target)) {
-        console.error(`create-escf: npm install failed (see above). The project is in ${target}: fix the cause, then npm install there.`);
+        console.error(
+          `create-escf: npm install failed (see above). The project is in ${target}: fix the cause, then npm install there.`,
+        );
         return 1;
       }
       // The template ships its generated files; regenerating proves them current for this project.
@@ -85,7 +94,9 @@ export async function main(argv) {
     }
     const fromHere = relative(process.cwd(), target);
     const cd = fromHere.startsWith('..') ? target : fromHere;
-    console.log(`\nNext:\n${cd ? `  cd ${cd}\n` : ''}${install ? '' : '  npm install\n'}  npm run dev     # the API on http://localhost:8787 (its OpenAPI at /openapi.json)\n  npm test`);
+    console.log(
+      `\nNext:\n${cd ? `  cd ${cd}\n` : ''}${install ? '' : '  npm install\n'}  npm run dev     # the API on http://localhost:8787 (its OpenAPI at /openapi.json)\n  npm test`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -103,7 +114,9 @@ function refuseNonEmpty(target) {
   if (!existsSync(target)) return;
   const entries = readdirSync(target);
   if (entries.length > 0) {
-    throw new UsageError(`${target} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}). Choose a new directory or empty this one; nothing was written.`);
+    throw new UsageError(
+      `${target} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}). Choose a new directory or empty this one; nothing was written.`,
+    );
   }
 }
 
@@ -113,7 +126,12 @@ function refuseNonEmpty(target) {
  * @param {string} dirName
  */
 function packageName(dirName) {
-  return dirName.toLowerCase().replace(/[^a-z0-9-._~]+/g, '-').replace(/^[-._]+/, '') || 'escf-app';
+  return (
+    dirName
+      .toLowerCase()
+      .replace(/[^a-z0-9-._~]+/g, '-')
+      .replace(/^[-._]+/, '') || 'escf-app'
+  );
 }
 
 /**
@@ -122,7 +140,12 @@ function packageName(dirName) {
  * @param {string} name
  */
 function systemName(name) {
-  return name.replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '') || 'app';
+  return (
+    name
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^[^a-z]+/, '')
+      .replace(/-+$/, '') || 'app'
+  );
 }
 
 /**
@@ -134,6 +157,10 @@ function systemName(name) {
  */
 function run(command, args, cwd) {
   const PATH = [join(cwd, 'node_modules', '.bin'), process.env.PATH].join(delimiter);
-  const result = spawnSync(process.platform === 'win32' ? `${command}.cmd` : command, args, { cwd, stdio: 'inherit', env: { ...process.env, PATH } });
+  const result = spawnSync(process.platform === 'win32' ? `${command}.cmd` : command, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, PATH },
+  });
   return result.status === 0;
 }

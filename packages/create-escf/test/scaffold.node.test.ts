@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin/create-escf.mjs', import.meta.url));
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Runs create-escf without a terminal (so it never prompts); resolves with its exit code and output. */
 function createEscf(args: string[], cwd: string): Promise<{ code: number; output: string }> {
@@ -33,7 +35,11 @@ describe('create-escf', () => {
     const pkg = JSON.parse(read('My_App', 'package.json'));
     expect(pkg.name).toBe('my_app');
     const escf = { ...pkg.dependencies, ...pkg.devDependencies };
-    expect(Object.keys(escf).filter((name) => name.startsWith('@escf/')).sort()).toEqual(['@escf/cli', '@escf/cloudflare', '@escf/core', '@escf/hono', '@escf/testing']);
+    expect(
+      Object.keys(escf)
+        .filter((name) => name.startsWith('@escf/'))
+        .sort(),
+    ).toEqual(['@escf/cli', '@escf/cloudflare', '@escf/core', '@escf/hono', '@escf/testing']);
     for (const [name, spec] of Object.entries(escf)) expect(spec, name).toMatch(/^\d+\.\d+\.\d+/);
     expect(pkg.dependencies['@escf/core']).toBe(version);
     // The template's system name is replaced everywhere, generated files included.
@@ -41,7 +47,13 @@ describe('create-escf', () => {
     expect(read('My_App', 'workers', 'api', 'wrangler.jsonc')).toContain('"service": "my-app-tasks"');
     expect(existsSync(join(work, 'My_App', '.gitignore'))).toBe(true);
     expect(existsSync(join(work, 'My_App', '_gitignore'))).toBe(false);
-    for (const file of ['README.md', 'tsconfig.json', 'test/task.unit.test.ts', 'test/api.int.test.ts', 'workers/api/src/escf.generated.ts']) {
+    for (const file of [
+      'README.md',
+      'tsconfig.json',
+      'test/task.unit.test.ts',
+      'test/api.int.test.ts',
+      'workers/api/src/escf.generated.ts',
+    ]) {
       expect(existsSync(join(work, 'My_App', file)), file).toBe(true);
     }
   });
@@ -57,7 +69,8 @@ describe('create-escf', () => {
   it('depends on local tarballs with --local-packages, for the packages and their dependencies on each other', async () => {
     const tarballs = join(work, 'tarballs');
     mkdirSync(tarballs);
-    for (const name of ['core', 'cloudflare', 'hono', 'cli', 'testing']) writeFileSync(join(tarballs, `escf-${name}-${version}.tgz`), '');
+    for (const name of ['core', 'cloudflare', 'hono', 'cli', 'testing'])
+      writeFileSync(join(tarballs, `escf-${name}-${version}.tgz`), '');
     const { code, output } = await createEscf(['app', '--yes', '--no-install', '--local-packages', tarballs], work);
     expect(code, output).toBe(0);
     const pkg = JSON.parse(read('app', 'package.json'));
@@ -71,7 +84,9 @@ describe('create-escf', () => {
     writeFileSync(join(work, 'taken', 'notes.txt'), 'mine');
     const { code, output } = await createEscf(['taken', '--yes'], work);
     expect(code).toBe(2);
-    expect(output).toMatch(/taken is not empty \(notes\.txt\)\. Choose a new directory or empty this one; nothing was written\./);
+    expect(output).toMatch(
+      /taken is not empty \(notes\.txt\)\. Choose a new directory or empty this one; nothing was written\./,
+    );
     expect(readdirSync(join(work, 'taken'))).toEqual(['notes.txt']);
   });
 

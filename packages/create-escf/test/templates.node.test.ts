@@ -26,10 +26,15 @@ describe.each(['minimal', 'users'])('the %s template', (template) => {
   });
 });
 
-describe.each(['minimal', 'users'])('the %s template\'s package.json', (template) => {
+describe.each(['minimal', 'users'])("the %s template's package.json", (template) => {
   it('pins the same versions as this repository (Node, wrangler, vitest, zod…)', () => {
-    const root = JSON.parse(readFileSync(join(repository, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-    const pkg = JSON.parse(readFileSync(join(templates, template, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const root = JSON.parse(readFileSync(join(repository, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const pkg = JSON.parse(readFileSync(join(templates, template, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     const pinned = { ...pkg.dependencies, ...pkg.devDependencies };
     const shared = Object.keys(pinned).filter((name) => name in root.devDependencies);
     expect(shared).toEqual(expect.arrayContaining(['node', 'wrangler', 'vitest', 'typescript', 'zod', 'hono']));
@@ -41,11 +46,16 @@ describe('the users template', () => {
   it('has the same domain, projections and process as examples/users (only names differ)', () => {
     const example = join(repository, 'examples', 'users');
     const own = (path: string) => /\.generated\.ts$|escf\.managed\.json$|wrangler\.jsonc$/.test(path);
-    const sources = [...files(join(example, 'src')), ...files(join(example, 'workers'))].filter((path) => !own(path) && !path.includes('.wrangler'));
+    const sources = [...files(join(example, 'src')), ...files(join(example, 'workers'))].filter(
+      (path) => !own(path) && !path.includes('.wrangler'),
+    );
     expect(sources.length).toBeGreaterThan(10);
     for (const source of sources) {
       const path = relative(example, source);
-      expect(readFileSync(join(templates, 'users', path), 'utf8'), `${path} differs from examples/users: copy it over`).toBe(readFileSync(source, 'utf8'));
+      expect(
+        readFileSync(join(templates, 'users', path), 'utf8'),
+        `${path} differs from examples/users: copy it over`,
+      ).toBe(readFileSync(source, 'utf8'));
     }
   });
 });

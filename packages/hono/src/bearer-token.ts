@@ -13,6 +13,7 @@ export function bearerToken(c: Context): string | undefined {
   const header = c.req.header('authorization');
   if (header === undefined) return undefined;
   const match = BEARER.exec(header.trim());
-  if (!match) throw new HttpInputError('INVALID_HEADER', 'Authorization must be "Bearer <token>".', { header: 'Authorization' });
+  if (!match)
+    throw new HttpInputError('INVALID_HEADER', 'Authorization must be "Bearer <token>".', { header: 'Authorization' });
   return match[1];
 }

@@ -1,16 +1,16 @@
 import {
-  DeliveryPendingError,
-  type Principal,
   type Aggregate,
   type AggregateClass,
   type AggregateClient,
   type CommandNames,
   type CommandResult,
+  DeliveryPendingError,
+  type Principal,
 } from '@escf/core';
 import { describeAggregate } from '@escf/core/internal';
 import type { Context, Env, Hono } from 'hono';
 import { commandOptions, etagOf } from './command-headers.js';
-import { escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';
+import { type ErrorBody, type EscfErrorsOptions, escfErrors } from './error-response.js';
 
 /** Options of a {@link CommandApi}. */
 export interface CommandApiOptions<E extends Env = Env> extends EscfErrorsOptions {
@@ -28,10 +28,11 @@ export interface CommandApiOptions<E extends Env = Env> extends EscfErrorsOption
    */
   readonly authenticate?: (c: Context<E>) => Principal | undefined | Promise<Principal | undefined>;
 }
-import { inputJsonSchema } from './input-json-schema.js';
-import { openApiDocument, type OpenApiInfo, type RouteDoc } from './openapi-document.js';
-import { readJson } from './read-json.js';
+
 import { HttpInputError } from './http-input-error.js';
+import { inputJsonSchema } from './input-json-schema.js';
+import { type OpenApiInfo, openApiDocument, type RouteDoc } from './openapi-document.js';
+import { readJson } from './read-json.js';
 import { checkHeaderValue, checkRouteId } from './route-id.js';
 
 /** Methods an ESCF API serves; anything else (CONNECT, TRACE, made-up ones) is a JSON 405. */
@@ -102,13 +103,22 @@ export class CommandApi<E extends Env> {
     app.onError(escfErrors(options));
     app.use('*', async (c, next) => {
       if (!SERVED_METHODS.has(c.req.method)) {
-        throw new HttpInputError('METHOD_NOT_ALLOWED', `This API does not serve ${c.req.method.slice(0, 20)} requests.`, { allowed: [...SERVED_METHODS] });
+        throw new HttpInputError(
+          'METHOD_NOT_ALLOWED',
+          `This API does not serve ${c.req.method.slice(0, 20)} requests.`,
+          { allowed: [...SERVED_METHODS] },
+        );
       }
       await next();
     });
     // Unknown routes answer like every other error: JSON with a stable code.
     app.notFound((c) =>
-      c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } } satisfies ErrorBody, 404),
+      c.json(
+        {
+          error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` },
+        } satisfies ErrorBody,
+        404,
+      ),
     );
   }
 
@@ -120,7 +130,10 @@ export class CommandApi<E extends Env> {
   ): this {
     const descriptor = describeAggregate(route.aggregate);
     const command = descriptor.commands.get(route.command);
-    if (!command) throw new TypeError(`${descriptor.type} has no command '${route.command}' (route ${method.toUpperCase()} ${path}).`);
+    if (!command)
+      throw new TypeError(
+        `${descriptor.type} has no command '${route.command}' (route ${method.toUpperCase()} ${path}).`,
+      );
     const status = route.status ?? 200;
     this.routes.push({
       method,
@@ -139,7 +152,10 @@ export class CommandApi<E extends Env> {
       const location = status === 201 && route.location ? checkHeaderValue('Location', route.location(id)) : undefined;
       const principal = await this.principalOf(c);
       await route.before?.(c, input, id);
-      const client = route.client(c, id) as unknown as Record<string, (input: unknown, options: unknown) => Promise<CommandResult>>;
+      const client = route.client(c, id) as unknown as Record<
+        string,
+        (input: unknown, options: unknown) => Promise<CommandResult>
+      >;
       let result: CommandResult;
       let answer: 200 | 201 | 202 = status;
       try {

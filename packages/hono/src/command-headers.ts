@@ -18,20 +18,27 @@ export function commandOptions(c: Context): ExecuteOptions {
   const ifMatch = c.req.header('if-match');
   if (ifMatch !== undefined) {
     const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
-    if (!match) throw new HttpInputError('INVALID_HEADER', 'If-Match must be an ETag this API returned, e.g. "3".', { header: 'If-Match' });
+    if (!match)
+      throw new HttpInputError('INVALID_HEADER', 'If-Match must be an ETag this API returned, e.g. "3".', {
+        header: 'If-Match',
+      });
     options.expectedVersion = Number(match[1]);
   }
   const key = c.req.header('idempotency-key');
   if (key !== undefined) {
     if (!IDEMPOTENCY_KEY.test(key)) {
-      throw new HttpInputError('INVALID_HEADER', 'Idempotency-Key must be 1–200 visible ASCII characters.', { header: 'Idempotency-Key' });
+      throw new HttpInputError('INVALID_HEADER', 'Idempotency-Key must be 1–200 visible ASCII characters.', {
+        header: 'Idempotency-Key',
+      });
     }
     options.idempotencyKey = key;
   }
   const correlationId = c.req.header('x-correlation-id');
   if (correlationId !== undefined) {
     if (!IDEMPOTENCY_KEY.test(correlationId)) {
-      throw new HttpInputError('INVALID_HEADER', 'X-Correlation-Id must be 1–200 visible ASCII characters.', { header: 'X-Correlation-Id' });
+      throw new HttpInputError('INVALID_HEADER', 'X-Correlation-Id must be 1–200 visible ASCII characters.', {
+        header: 'X-Correlation-Id',
+      });
     }
     options.correlationId = correlationId;
   }

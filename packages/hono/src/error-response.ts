@@ -33,10 +33,23 @@ export function escfErrors(options: EscfErrorsOptions = {}): ErrorHandler {
 export function errorResponse(c: Context, error: unknown, options: EscfErrorsOptions = {}): Response {
   const status = options.statusOf?.(error) ?? httpStatusOf(error);
   if (status >= 500) {
-    (options.onServerError ?? ((e: unknown) => log({ level: 'error', message: 'request failed', code: serializeError(e).code, method: c.req.method, error: e })))(error, c);
+    (
+      options.onServerError ??
+      ((e: unknown) =>
+        log({
+          level: 'error',
+          message: 'request failed',
+          code: serializeError(e).code,
+          method: c.req.method,
+          error: e,
+        }))
+    )(error, c);
     const code = serializeError(error).code;
     return c.json({ error: { code, message: 'Internal error' } } satisfies ErrorBody, status as 500);
   }
   const { code, message, details } = serializeError(error);
-  return c.json({ error: { code, message, ...(details ? { details: { ...details } } : {}) } } satisfies ErrorBody, status as 400);
+  return c.json(
+    { error: { code, message, ...(details ? { details: { ...details } } : {}) } } satisfies ErrorBody,
+    status as 400,
+  );
 }

@@ -7,11 +7,12 @@
  *
  * @packageDocumentation
  */
-export { CommandApi, type CommandApiOptions, type CommandRoute } from './command-api.js';
+
 export { bearerToken } from './bearer-token.js';
+export { CommandApi, type CommandApiOptions, type CommandRoute } from './command-api.js';
 export { commandOptions, etagOf } from './command-headers.js';
-export { errorResponse, escfErrors, type ErrorBody, type EscfErrorsOptions } from './error-response.js';
+export { type ErrorBody, type EscfErrorsOptions, errorResponse, escfErrors } from './error-response.js';
 export { httpStatusOf } from './error-status.js';
 export { HttpInputError, type HttpInputErrorCode } from './http-input-error.js';
-export { openApiDocument, type OpenApiInfo, type RouteDoc } from './openapi-document.js';
-export { DEFAULT_MAX_BODY_BYTES, readJson, type ReadJsonOptions } from './read-json.js';
+export { type OpenApiInfo, openApiDocument, type RouteDoc } from './openapi-document.js';
+export { DEFAULT_MAX_BODY_BYTES, type ReadJsonOptions, readJson } from './read-json.js';

@@ -5,5 +5,6 @@
  *
  * @packageDocumentation
  */
-export { inputJsonSchema } from './input-json-schema.js';
+
 export { dtoJsonSchema } from './dto-json-schema.js';
+export { inputJsonSchema } from './input-json-schema.js';

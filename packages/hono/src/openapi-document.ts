@@ -1,5 +1,3 @@
-import { httpStatusOf } from './error-status.js';
-
 /** Title and version of the API, as OpenAPI's `info`. */
 export interface OpenApiInfo {
   readonly title: string;
@@ -61,7 +59,12 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    const parameters = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const isCommand = route.command !== undefined;
     const operation: Record<string, unknown> = {
       operationId: isCommand ? `${route.aggregateType}.${route.command}` : `${route.method}${path}`,
@@ -70,27 +73,47 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
       responses: {
         [String(route.status)]: {
           description: 'Success',
-          ...(isCommand ? { headers: { ETag: { schema: { type: 'string' }, description: 'The new version, for If-Match.' } } } : {}),
-          content: { 'application/json': { schema: route.response ?? (isCommand ? commandResultBody : { type: 'object' }) } },
+          ...(isCommand
+            ? { headers: { ETag: { schema: { type: 'string' }, description: 'The new version, for If-Match.' } } }
+            : {}),
+          content: {
+            'application/json': { schema: route.response ?? (isCommand ? commandResultBody : { type: 'object' }) },
+          },
         },
         ...Object.fromEntries(
           Object.entries(errorResponses)
             .filter(([status]) => isCommand || ['400', '404'].includes(status))
-            .map(([status, description]) => [status, { description, content: { 'application/json': { schema: errorBody } } }]),
+            .map(([status, description]) => [
+              status,
+              { description, content: { 'application/json': { schema: errorBody } } },
+            ]),
         ),
       },
     };
     if (isCommand) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: route.input ?? { type: 'object' } } } };
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: route.input ?? { type: 'object' } } },
+      };
       operation.parameters = [
         ...parameters,
-        { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'Expected version (an ETag); 409 if it differs.' },
-        { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Retries with the same key return the first result.' },
+        {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description: 'Expected version (an ETag); 409 if it differs.',
+        },
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description: 'Retries with the same key return the first result.',
+        },
       ];
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
   return { openapi: '3.1.0', info, paths };
 }
-
-

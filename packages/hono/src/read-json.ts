@@ -45,7 +45,9 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   if (nestingDepth(text, maxDepth) > maxDepth) {
     // Refused before parsing: a 10,000-deep document would exhaust the stack of every recursive walk after it.
-    throw new HttpInputError('JSON_TOO_DEEP', `The request body nests arrays/objects deeper than ${maxDepth} levels.`, { maxDepth });
+    throw new HttpInputError('JSON_TOO_DEEP', `The request body nests arrays/objects deeper than ${maxDepth} levels.`, {
+      maxDepth,
+    });
   }
   try {
     return JSON.parse(text, (key, value: unknown) => {
@@ -54,7 +56,9 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
     });
   } catch (error) {
     if (error instanceof ForbiddenKey) {
-      throw new HttpInputError('FORBIDDEN_KEY', `The key "${error.key}" is not allowed in a request body.`, { key: error.key });
+      throw new HttpInputError('FORBIDDEN_KEY', `The key "${error.key}" is not allowed in a request body.`, {
+        key: error.key,
+      });
     }
     throw new HttpInputError('MALFORMED_JSON', `The request body is not valid JSON: ${(error as Error).message}`);
   }
@@ -68,7 +72,8 @@ function nestingDepth(text: string, limit: number): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) inString = true;
     else if (ch === 0x5b || ch === 0x7b) {

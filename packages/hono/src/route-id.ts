@@ -25,7 +25,9 @@ export function checkHeaderValue(name: string, value: string): string {
   try {
     new Headers().set(name, value);
   } catch {
-    throw new ValidationError(`The ${name} header cannot be built for this id`, [{ path: 'id', message: `cannot appear in the ${name} header; encode it` }]);
+    throw new ValidationError(`The ${name} header cannot be built for this id`, [
+      { path: 'id', message: `cannot appear in the ${name} header; encode it` },
+    ]);
   }
   return value;
 }

@@ -1,9 +1,9 @@
+import { DeliveryPendingError } from '@escf/core';
 import { InMemoryAggregates } from '@escf/testing';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../../examples/users/src/domain/index.js';
-import { DeliveryPendingError } from '@escf/core';
 import { CommandApi, escfErrors } from '../src/index.js';
 
 /** The users API on an in-memory host: same HTTP layer as the deployed worker. */
@@ -12,7 +12,10 @@ function usersApi() {
   const app = new Hono();
   let nextId = 0;
   // An operator (role admin) may change any user: the guard on User.update admits it.
-  const api = new CommandApi(app, { onServerError: () => {}, authenticate: () => ({ id: 'operator', roles: ['admin'] }) })
+  const api = new CommandApi(app, {
+    onServerError: () => {},
+    authenticate: () => ({ id: 'operator', roles: ['admin'] }),
+  })
     .command('post', '/users', {
       aggregate: User,
       command: 'create',
@@ -22,7 +25,12 @@ function usersApi() {
       location: (id) => `/users/${id}`,
       maxBodyBytes: 4096,
     })
-    .command('patch', '/users/:id', { aggregate: User, command: 'update', id: (c) => c.req.param('id')!, client: (_c, id) => host.client(User, id) })
+    .command('patch', '/users/:id', {
+      aggregate: User,
+      command: 'update',
+      id: (c) => c.req.param('id')!,
+      client: (_c, id) => host.client(User, id),
+    })
     .command('post', '/users/:id/authenticate', {
       aggregate: User,
       command: 'authenticate',
@@ -52,7 +60,11 @@ describe('CommandApi', () => {
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe('/users/user-1');
     expect(response.headers.get('etag')).toBe('"2"');
-    expect(await response.json()).toEqual({ id: 'user-1', version: 2, events: ['UserCreated', 'UserEmailVerificationIssued'] });
+    expect(await response.json()).toEqual({
+      id: 'user-1',
+      version: 2,
+      events: ['UserCreated', 'UserEmailVerificationIssued'],
+    });
   });
 
   it('answers bad input with 400 and per-field issues, storing nothing', async () => {
@@ -69,7 +81,13 @@ describe('CommandApi', () => {
     ['malformed JSON', '{"name": ', {}, 400, 'MALFORMED_JSON'],
     ['a prototype key', '{"name":"a","__proto__":{"admin":true}}', {}, 400, 'FORBIDDEN_KEY'],
     ['a nested constructor key', '{"name":"a","x":{"constructor":{"prototype":{}}}}', {}, 400, 'FORBIDDEN_KEY'],
-    ['the wrong content type', 'name=ada', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'the wrong content type',
+      'name=ada',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['an oversized body', JSON.stringify({ ...ada, name: 'x'.repeat(10_000) }), {}, 413, 'PAYLOAD_TOO_LARGE'],
     ['a malformed If-Match', ada, { 'if-match': 'yesterday' }, 400, 'INVALID_HEADER'],
     ['a malformed Idempotency-Key', ada, { 'idempotency-key': 'with space' }, 400, 'INVALID_HEADER'],
@@ -88,11 +106,17 @@ describe('CommandApi', () => {
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent++ < 1_000) controller.enqueue(chunk); // 64 MiB if read to the end
+        if (sent++ < 1_000)
+          controller.enqueue(chunk); // 64 MiB if read to the end
         else controller.close();
       },
     });
-    const response = await app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const response = await app.request('/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     // Drained up to 8 MiB so a client still sending gets the 413, then cancelled.
@@ -138,7 +162,11 @@ describe('CommandApi', () => {
       client: (_c, id) => host.client(User, id),
     });
     const post = () =>
-      app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' }, body: JSON.stringify(ada) });
+      app.request('/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' },
+        body: JSON.stringify(ada),
+      });
     const first = await post();
     const again = await post();
     expect(first.status).toBe(201);
@@ -156,10 +184,18 @@ describe('CommandApi', () => {
       status: 201,
       id: () => 'u-1',
       // A sync client whose delivery failed after the commit (what executeSync answers).
-      client: () => ({ create: async () => Promise.reject(new DeliveryPendingError('pending', { version: 2, reason: 'D1 down', result: committed })) }) as never,
+      client: () =>
+        ({
+          create: async () =>
+            Promise.reject(new DeliveryPendingError('pending', { version: 2, reason: 'D1 down', result: committed })),
+        }) as never,
       location: (id) => `/users/${id}`,
     });
-    const response = await app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ada) });
+    const response = await app.request('/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ada),
+    });
     expect(response.status).toBe(202);
     expect(response.headers.get('escf-delivery')).toBe('pending');
     expect(response.headers.get('etag')).toBe('"2"');
@@ -191,7 +227,9 @@ describe('CommandApi', () => {
     const { app } = usersApi();
     const response = await app.request('/nowhere', { method: 'POST' });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: 'No route for POST /nowhere' } });
+    expect(await response.json()).toEqual({
+      error: { code: 'ROUTE_NOT_FOUND', message: 'No route for POST /nowhere' },
+    });
   });
 
   it('hides internals of unexpected errors behind 500 INTERNAL', async () => {
@@ -217,7 +255,17 @@ describe('CommandApi', () => {
     const { app } = usersApi();
     const document = (await (await app.request('/openapi.json')).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { operationId: string; requestBody: { content: { 'application/json': { schema: Record<string, unknown> } } }; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId: string;
+            requestBody: { content: { 'application/json': { schema: Record<string, unknown> } } };
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
     };
     expect(document.openapi).toBe('3.1.0');
     const create = document.paths['/users']!.post!;
@@ -229,7 +277,12 @@ describe('CommandApi', () => {
       additionalProperties: false,
     });
     const update = document.paths['/users/{id}']!.patch!;
-    expect(update.requestBody.content['application/json'].schema).toMatchObject({ properties: { name: { type: 'string' } }, additionalProperties: false });
-    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '413', '415', '422']));
+    expect(update.requestBody.content['application/json'].schema).toMatchObject({
+      properties: { name: { type: 'string' } },
+      additionalProperties: false,
+    });
+    expect(Object.keys(create.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '404', '409', '413', '415', '422']),
+    );
   });
 });

@@ -1,6 +1,17 @@
-import { EscfError, type Aggregate, type AggregateClass, type Clock, type CommandInput, type CommandNames, type DomainEvent, type EventEnvelope, type ExecuteOptions, type StateOf } from '@escf/core';
+import {
+  type Aggregate,
+  type AggregateClass,
+  type Clock,
+  type CommandInput,
+  type CommandNames,
+  type DomainEvent,
+  EscfError,
+  type EventEnvelope,
+  type ExecuteOptions,
+  type StateOf,
+} from '@escf/core';
+import { type ApplicableEvent, engineFor } from '@escf/core/internal';
 import { eventDefinitionOf } from '@escf/core/upcast';
-import { engineFor, type ApplicableEvent } from '@escf/core/internal';
 import { expect } from 'vitest';
 
 /** An expected event: an event instance, or its type name and (partial, matcher-friendly) payload. */
@@ -23,7 +34,12 @@ export interface ScenarioOutcome<S> {
  * await user.given().when('delete', {}).thenError('NOT_FOUND');
  * ```
  */
-export function scenario<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id = 'test-id', tenantId?: string, clock?: Clock) {
+export function scenario<A extends Aggregate<any>>(
+  aggregateClass: AggregateClass<A>,
+  id = 'test-id',
+  tenantId?: string,
+  clock?: Clock,
+) {
   const whenOn = (history: readonly ApplicableEvent[]) => ({
     /** The command under test. */
     when<K extends CommandNames<A>>(command: K, input: CommandInput<A, K>, options: ExecuteOptions = {}) {
@@ -47,7 +63,13 @@ export function scenario<A extends Aggregate<any>>(aggregateClass: AggregateClas
      * ```
      */
     givenStored(...history: Array<ApplicableEvent | DomainEvent<any>>) {
-      return whenOn(history.map((event) => (eventDefinitionOf((event as object).constructor) ? toStored(event as DomainEvent<any>) : (event as ApplicableEvent))));
+      return whenOn(
+        history.map((event) =>
+          eventDefinitionOf((event as object).constructor)
+            ? toStored(event as DomainEvent<any>)
+            : (event as ApplicableEvent),
+        ),
+      );
     },
     /** The same scenario with commands running at a controllable time (`this.now()`, event timestamps). */
     withClock(testClock: Clock) {
@@ -106,14 +128,19 @@ export class When<A extends Aggregate<any>> {
       if (message !== undefined) expect(error.message).toMatch(message);
       return error;
     }
-    expect.fail(`Expected error ${code} but the command succeeded with ${outcome.events.map((e) => e.type).join(', ') || 'no events'}`);
+    expect.fail(
+      `Expected error ${code} but the command succeeded with ${outcome.events.map((e) => e.type).join(', ') || 'no events'}`,
+    );
   }
 
   private async run(): Promise<ScenarioOutcome<StateOf<A>>> {
     const engine = engineFor(this.aggregateClass);
     const instance = engine.create(this.id, this.tenantId);
     engine.replay(instance, this.history);
-    const decision = await engine.decide(instance, this.command, this.input, { ...this.options, ...(this.clock ? { now: this.clock.now() } : {}) });
+    const decision = await engine.decide(instance, this.command, this.input, {
+      ...this.options,
+      ...(this.clock ? { now: this.clock.now() } : {}),
+    });
     // State must survive storage unchanged: a Map, Date or class instance would not.
     expect(JSON.parse(JSON.stringify(decision.state)), 'aggregate state must be plain JSON').toEqual(decision.state);
     return { events: decision.events, state: decision.state as StateOf<A>, version: decision.version };

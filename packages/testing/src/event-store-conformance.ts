@@ -1,6 +1,6 @@
 import { ConcurrencyError, type EventEnvelope } from '@escf/core';
-import { type EventStore, type StreamId } from '@escf/core/store';
 import { newId } from '@escf/core/internal';
+import type { EventStore, StreamId } from '@escf/core/store';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 /** Builds numbered envelopes for one stream, as a host would after a command. */
@@ -48,7 +48,10 @@ export function describeEventStoreConformance(name: string, createStore: () => E
 
     it('reads back what was appended, in version order, unchanged', async () => {
       const events = makeEvents(user('a'), 1, 3);
-      await expect(store.append(user('a'), events, { expectedVersion: 0 })).resolves.toEqual({ version: 3, appended: 3 });
+      await expect(store.append(user('a'), events, { expectedVersion: 0 })).resolves.toEqual({
+        version: 3,
+        appended: 3,
+      });
       expect(strip(await store.readStream(user('a')))).toEqual(events);
     });
 
@@ -67,7 +70,9 @@ export function describeEventStoreConformance(name: string, createStore: () => E
 
     it('rejects an append at a stale expected version with ConcurrencyError and stores nothing', async () => {
       await store.append(user('a'), makeEvents(user('a'), 1, 2), { expectedVersion: 0 });
-      const error = await store.append(user('a'), makeEvents(user('a'), 2, 2), { expectedVersion: 1 }).catch((e: unknown) => e);
+      const error = await store
+        .append(user('a'), makeEvents(user('a'), 2, 2), { expectedVersion: 1 })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConcurrencyError);
       expect((error as ConcurrencyError).code).toBe('CONCURRENCY_CONFLICT');
       expect((await store.readStream(user('a'))).map((e) => e.version)).toEqual([1, 2]);
@@ -76,7 +81,10 @@ export function describeEventStoreConformance(name: string, createStore: () => E
     it('treats a redelivery of already stored events as a no-op', async () => {
       const events = makeEvents(user('a'), 1, 3);
       await store.append(user('a'), events, { expectedVersion: 0 });
-      await expect(store.append(user('a'), events, { expectedVersion: 0 })).resolves.toEqual({ version: 3, appended: 0 });
+      await expect(store.append(user('a'), events, { expectedVersion: 0 })).resolves.toEqual({
+        version: 3,
+        appended: 0,
+      });
       expect(await store.readStream(user('a'))).toHaveLength(3);
       expect(await store.readAll({ limit: 100 })).toHaveLength(3);
     });

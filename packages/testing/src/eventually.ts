@@ -19,7 +19,10 @@ export interface EventuallyOptions {
  * const row = await eventually(() => env.USERS.get(id), { what: 'the user in the read model' });
  * ```
  */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, options: EventuallyOptions = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  options: EventuallyOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let last: unknown;
   while (Date.now() < deadline) {

@@ -1,6 +1,6 @@
-import { type AggregateClass, type DomainEvent, type EventEnvelope } from '@escf/core';
-import { type StreamId } from '@escf/core/store';
+import type { AggregateClass, DomainEvent, EventEnvelope } from '@escf/core';
 import { eventDefinitionOf, newId } from '@escf/core/internal';
+import type { StreamId } from '@escf/core/store';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
 /** An event as it is stored, at any schema version (older ones are upcast by the reader). */
@@ -33,7 +33,11 @@ export const DEFAULT_STREAM: StreamId = { aggregateType: 'Test', aggregateId: 't
  * balances.given(inStream(Account, 'acc-1', new AccountOpened({ … }), { type: 'Deposited', schemaVersion: 1, payload: { amount: 5 } }))
  * ```
  */
-export function inStream(aggregate: AggregateClass | string, aggregateId: string, ...events: GivenEvent[]): StreamEvents {
+export function inStream(
+  aggregate: AggregateClass | string,
+  aggregateId: string,
+  ...events: GivenEvent[]
+): StreamEvents {
   const aggregateType = typeof aggregate === 'string' ? aggregate : (aggregate as unknown as { type: string }).type;
   return { stream: { aggregateType, aggregateId }, events };
 }
@@ -58,14 +62,23 @@ export async function storeGivenEvents(
     else add(DEFAULT_STREAM, item);
   }
   for (const envelope of envelopes) {
-    const stream = { aggregateType: envelope.aggregateType, aggregateId: envelope.aggregateId, ...(envelope.metadata.tenantId ? { tenantId: envelope.metadata.tenantId } : {}) };
+    const stream = {
+      aggregateType: envelope.aggregateType,
+      aggregateId: envelope.aggregateId,
+      ...(envelope.metadata.tenantId ? { tenantId: envelope.metadata.tenantId } : {}),
+    };
     await store.append(stream, [envelope], { expectedVersion: envelope.version - 1 });
   }
   return { store, events: await store.readAll({ after: 0, limit: Number.MAX_SAFE_INTEGER }) };
 }
 
 /** Envelopes for events of one stream, numbered from `fromVersion`. */
-export function envelopesFor(stream: StreamId, events: readonly GivenEvent[], now: number, fromVersion = 1): EventEnvelope[] {
+export function envelopesFor(
+  stream: StreamId,
+  events: readonly GivenEvent[],
+  now: number,
+  fromVersion = 1,
+): EventEnvelope[] {
   return events.map((event, index) => toEnvelope(stream, fromVersion + index, event, now));
 }
 
@@ -73,7 +86,12 @@ function toEnvelope(stream: StreamId, version: number, event: GivenEvent, timest
   const id = newId();
   const definition = eventDefinitionOf((event as object).constructor);
   const stored = definition
-    ? { type: definition.type, schemaVersion: definition.version, payload: JSON.parse(JSON.stringify({ ...event })) as unknown, metadata: {} }
+    ? {
+        type: definition.type,
+        schemaVersion: definition.version,
+        payload: JSON.parse(JSON.stringify({ ...event })) as unknown,
+        metadata: {},
+      }
     : { ...(event as StoredEventInput), schemaVersion: (event as StoredEventInput).schemaVersion ?? 1 };
   return {
     id,
@@ -84,7 +102,12 @@ function toEnvelope(stream: StreamId, version: number, event: GivenEvent, timest
     schemaVersion: stored.schemaVersion,
     payload: stored.payload,
     timestamp,
-    metadata: { ...stored.metadata, correlationId: id, causationId: id, ...(stream.tenantId ? { tenantId: stream.tenantId } : {}) },
+    metadata: {
+      ...stored.metadata,
+      correlationId: id,
+      causationId: id,
+      ...(stream.tenantId ? { tenantId: stream.tenantId } : {}),
+    },
   };
 }
 
@@ -93,5 +116,11 @@ function isStreamEvents(item: unknown): item is StreamEvents {
 }
 
 function isEnvelope(item: unknown): item is EventEnvelope {
-  return typeof item === 'object' && item !== null && typeof (item as EventEnvelope).aggregateId === 'string' && typeof (item as EventEnvelope).version === 'number' && typeof (item as EventEnvelope).id === 'string';
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as EventEnvelope).aggregateId === 'string' &&
+    typeof (item as EventEnvelope).version === 'number' &&
+    typeof (item as EventEnvelope).id === 'string'
+  );
 }

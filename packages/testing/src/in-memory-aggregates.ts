@@ -1,17 +1,17 @@
 import {
-  ConcurrencyError,
-  IdempotencyKeyReusedError,
-  systemClock,
-  type Clock,
-  type StateOf,
   type Aggregate,
   type AggregateClass,
   type AggregateClient,
+  type Clock,
   type CommandResult,
+  ConcurrencyError,
   type ExecuteOptions,
+  IdempotencyKeyReusedError,
+  type StateOf,
+  systemClock,
 } from '@escf/core';
-import { type EventStore } from '@escf/core/store';
 import { engineFor, idempotencyFingerprint, streamKey } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
 /**
@@ -48,21 +48,37 @@ export class InMemoryAggregates {
    * expect(await host.state(Account, 'acc-1')).toEqual({ version: 2, state: { status: 'open', balance: 50 } });
    * ```
    */
-  async state<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id: string, tenantId?: string): Promise<{ version: number; state: StateOf<A> }> {
+  async state<A extends Aggregate<any>>(
+    aggregateClass: AggregateClass<A>,
+    id: string,
+    tenantId?: string,
+  ): Promise<{ version: number; state: StateOf<A> }> {
     const engine = engineFor(aggregateClass);
     const instance = engine.create(id, tenantId);
-    engine.replay(instance, await this.store.readStream({ aggregateType: engine.type, aggregateId: id, ...(tenantId === undefined ? {} : { tenantId }) }));
+    engine.replay(
+      instance,
+      await this.store.readStream({
+        aggregateType: engine.type,
+        aggregateId: id,
+        ...(tenantId === undefined ? {} : { tenantId }),
+      }),
+    );
     const { state, version } = engine.stateOf(instance);
     return { version, state: state as StateOf<A> };
   }
 
   /** A typed client for one aggregate instance. */
-  client<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, id: string, tenantId?: string): AggregateClient<A> {
+  client<A extends Aggregate<any>>(
+    aggregateClass: AggregateClass<A>,
+    id: string,
+    tenantId?: string,
+  ): AggregateClient<A> {
     return new Proxy({} as AggregateClient<A>, {
       get: (_, command) =>
         typeof command !== 'string' || command === 'then'
           ? undefined
-          : (input: unknown, options?: ExecuteOptions) => this.execute(aggregateClass, id, tenantId, command, input ?? {}, options ?? {}),
+          : (input: unknown, options?: ExecuteOptions) =>
+              this.execute(aggregateClass, id, tenantId, command, input ?? {}, options ?? {}),
     });
   }
 
@@ -83,7 +99,8 @@ export class InMemoryAggregates {
       const fingerprint = options.idempotencyKey === undefined ? '' : await idempotencyFingerprint(command, input);
       if (options.idempotencyKey !== undefined) {
         const earlier = this.idempotency.get(`${key}#${options.idempotencyKey}`);
-        if (earlier && earlier.fingerprint !== fingerprint) throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
+        if (earlier && earlier.fingerprint !== fingerprint)
+          throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
         if (earlier) return structuredClone(earlier.result);
       }
       const instance = engine.create(id, tenantId);
@@ -94,13 +111,22 @@ export class InMemoryAggregates {
       }
       const decision = await engine.decide(instance, command, input, { ...options, now: this.clock.now() });
       if (decision.events.length > 0) await this.store.append(stream, decision.events, { expectedVersion: version });
-      const result: CommandResult = { aggregateType: engine.type, aggregateId: id, version: decision.version, events: decision.events };
-      if (options.idempotencyKey !== undefined) this.idempotency.set(`${key}#${options.idempotencyKey}`, { fingerprint, result: structuredClone(result) });
+      const result: CommandResult = {
+        aggregateType: engine.type,
+        aggregateId: id,
+        version: decision.version,
+        events: decision.events,
+      };
+      if (options.idempotencyKey !== undefined)
+        this.idempotency.set(`${key}#${options.idempotencyKey}`, { fingerprint, result: structuredClone(result) });
       return result;
     };
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(run, run);
-    this.queues.set(key, next.catch(() => undefined));
+    this.queues.set(
+      key,
+      next.catch(() => undefined),
+    );
     return next;
   }
 }

@@ -1,14 +1,14 @@
 import { ConcurrencyError, type EventEnvelope } from '@escf/core';
+import { streamKey } from '@escf/core/internal';
 import {
-  assertStreamNumbering,
   type AppendOptions,
   type AppendResult,
+  assertStreamNumbering,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StreamId,
 } from '@escf/core/store';
-import { streamKey } from '@escf/core/internal';
 
 /**
  * An {@link EventStore} in memory: for unit tests and as the reference the

@@ -8,13 +8,25 @@
  *
  * @packageDocumentation
  */
-export { scenario, When, type ExpectedEvent, type ScenarioOutcome } from './aggregate-scenario.js';
-export { InMemoryEventStore } from './in-memory-event-store.js';
+export { type ExpectedEvent, type ScenarioOutcome, scenario, When } from './aggregate-scenario.js';
+export { type EventuallyOptions, eventually } from './eventually.js';
+export { type GivenEvent, inStream, type StoredEventInput, type StreamEvents } from './given-events.js';
 export { InMemoryAggregates } from './in-memory-aggregates.js';
-export { eventually, type EventuallyOptions } from './eventually.js';
-export { projectionScenario, ProjectionThen, type ProjectionScenarioOptions, type ProjectionScenarioResult } from './projection-scenario.js';
-export { processScenario, ProcessThen, type CalledEffect, type ProcessScenarioOptions, type ProcessScenarioResult, type SentCommand } from './process-scenario.js';
-export { inStream, type GivenEvent, type StoredEventInput, type StreamEvents } from './given-events.js';
+export { InMemoryEventStore } from './in-memory-event-store.js';
+export {
+  type CalledEffect,
+  type ProcessScenarioOptions,
+  type ProcessScenarioResult,
+  ProcessThen,
+  processScenario,
+  type SentCommand,
+} from './process-scenario.js';
+export {
+  type ProjectionScenarioOptions,
+  type ProjectionScenarioResult,
+  ProjectionThen,
+  projectionScenario,
+} from './projection-scenario.js';
 export { sqliteD1Database } from './sqlite-d1-database.js';
 export { TestClock } from './test-clock.js';
-export { TestWorkflowStep, type RecordedStep } from './test-workflow-step.js';
+export { type RecordedStep, TestWorkflowStep } from './test-workflow-step.js';

@@ -1,9 +1,16 @@
 import { ProcessDelivery, type ProcessOrdering } from '@escf/cloudflare/delivery';
-import { processCommandsFor, systemClock, type Clock, type CommandResult, type CommandSender, type EventEnvelope } from '@escf/core';
-import { Upcaster } from '@escf/core/upcast';
+import {
+  type Clock,
+  type CommandResult,
+  type CommandSender,
+  type EventEnvelope,
+  processCommandsFor,
+  systemClock,
+} from '@escf/core';
 import { describeProcess } from '@escf/core/internal';
+import { Upcaster } from '@escf/core/upcast';
 import { expect } from 'vitest';
-import { storeGivenEvents, type GivenEvent, type StreamEvents } from './given-events.js';
+import { type GivenEvent, type StreamEvents, storeGivenEvents } from './given-events.js';
 import type { InMemoryAggregates } from './in-memory-aggregates.js';
 import { sqliteD1Database } from './sqlite-d1-database.js';
 
@@ -91,15 +98,40 @@ export function processScenario<P extends object, Effects extends object = any, 
             correlationId: executeOptions.correlationId,
             causationId: executeOptions.causationId,
           });
-          if (options.aggregates) return options.aggregates.execute(target.aggregateClass, target.aggregateId, target.tenantId, command, input, executeOptions);
+          if (options.aggregates)
+            return options.aggregates.execute(
+              target.aggregateClass,
+              target.aggregateId,
+              target.tenantId,
+              command,
+              input,
+              executeOptions,
+            );
           return { aggregateType: type, aggregateId: target.aggregateId, version: 0, events: [] };
         };
         const recorded = recordCalls(options.effects ?? ({} as Effects), effects);
         const instance = new processClass(options.env as Env);
-        const delivery = new ProcessDelivery(descriptor, upcaster, db, () => store, options.ordering ?? 'none', 60_000, () => clock.now(), (member, envelope, trigger) => {
-          const method = (instance as Record<string | symbol, (e: EventEnvelope, context: unknown) => unknown>)[member]!;
-          return Promise.resolve(method.call(instance, envelope, { effects: recorded, commands: processCommandsFor(sender, descriptor.name, trigger), env: options.env }));
-        });
+        const delivery = new ProcessDelivery(
+          descriptor,
+          upcaster,
+          db,
+          () => store,
+          options.ordering ?? 'none',
+          60_000,
+          () => clock.now(),
+          (member, envelope, trigger) => {
+            const method = (instance as Record<string | symbol, (e: EventEnvelope, context: unknown) => unknown>)[
+              member
+            ]!;
+            return Promise.resolve(
+              method.call(instance, envelope, {
+                effects: recorded,
+                commands: processCommandsFor(sender, descriptor.name, trigger),
+                env: options.env,
+              }),
+            );
+          },
+        );
         await delivery.deliverAll(events);
         const sent = commands.length;
         const called = effects.length;
@@ -116,6 +148,7 @@ export function processScenario<P extends object, Effects extends object = any, 
 export class ProcessThen {
   constructor(private readonly run: () => Promise<ProcessScenarioResult>) {}
 
+  // biome-ignore lint/suspicious/noThenProperty: a scenario is awaited to run it, by design
   async then(check: (result: ProcessScenarioResult) => unknown): Promise<ProcessScenarioResult> {
     const result = await this.run();
     await check(result);

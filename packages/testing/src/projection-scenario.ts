@@ -1,8 +1,8 @@
-import { ProjectionApplier, ProjectionRebuild, ensureProjectionSchema } from '@escf/cloudflare/delivery';
-import { systemClock, type Clock, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
+import { ensureProjectionSchema, ProjectionApplier, ProjectionRebuild } from '@escf/cloudflare/delivery';
+import { type Clock, type EventEnvelope, type ProjectionClass, type ProjectionQueries, systemClock } from '@escf/core';
 import { describeProjection } from '@escf/core/internal';
 import { expect } from 'vitest';
-import { storeGivenEvents, type GivenEvent, type StreamEvents } from './given-events.js';
+import { type GivenEvent, type StreamEvents, storeGivenEvents } from './given-events.js';
 import { sqliteD1Database } from './sqlite-d1-database.js';
 
 /** Options of {@link projectionScenario}. */
@@ -53,7 +53,10 @@ export interface ProjectionScenarioResult<P> {
  *   .thenQuery('balance', ['a1'], { accountId: 'a1', balance: 50, currency: 'EUR' });
  * ```
  */
-export function projectionScenario<P extends object, Env extends object = any>(projectionClass: ProjectionClass<P, Env>, options: ProjectionScenarioOptions<Env> = {}) {
+export function projectionScenario<P extends object, Env extends object = any>(
+  projectionClass: ProjectionClass<P, Env>,
+  options: ProjectionScenarioOptions<Env> = {},
+) {
   const descriptor = describeProjection(projectionClass);
   return {
     /** The events, in log order: instances or stored events on the default stream, or whole streams from `inStream(…)`. */
@@ -74,11 +77,13 @@ export function projectionScenario<P extends object, Env extends object = any>(p
         else await db.prepare('DELETE FROM escf_projection_streams WHERE projection = ?1').bind(descriptor.name).run();
 
         const live = new ProjectionApplier(descriptor, projection, db, store);
-        for (const event of events) expect(await live.apply(event), `${event.type} v${event.version} of ${event.aggregateId}`).toBe('applied');
+        for (const event of events)
+          expect(await live.apply(event), `${event.type} v${event.version} of ${event.aggregateId}`).toBe('applied');
         const rows = await readModelRows(db);
 
         const again = new ProjectionApplier(descriptor, projection, db, store);
-        for (const event of events) expect(await again.apply(event), `redelivered ${event.type} v${event.version}`).toBe('duplicate');
+        for (const event of events)
+          expect(await again.apply(event), `redelivered ${event.type} v${event.version}`).toBe('duplicate');
         expect(await readModelRows(db), 'a redelivery must change no row').toEqual(rows);
 
         if (options.checkRebuild ?? true) {
@@ -103,6 +108,7 @@ export class ProjectionThen<P> {
   constructor(private readonly run: () => Promise<ProjectionScenarioResult<P>>) {}
 
   /** Runs the scenario and hands its result to `check` (query the projection, read rows). */
+  // biome-ignore lint/suspicious/noThenProperty: a scenario is awaited to run it, by design
   async then(check: (result: ProjectionScenarioResult<P>) => unknown): Promise<ProjectionScenarioResult<P>> {
     const result = await this.run();
     await check(result);
@@ -141,11 +147,15 @@ function statementsOf(schema: string | readonly string[] | undefined): string[] 
 /** Every row of every read-model table, sorted, to compare models. */
 async function readModelRows(db: D1Database): Promise<Record<string, Array<Record<string, unknown>>>> {
   const { results: tables } = await db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'escf_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name")
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'escf_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
+    )
     .all<{ name: string }>();
   const rows: Record<string, Array<Record<string, unknown>>> = {};
   for (const { name } of tables) {
-    const { results } = await db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`).all<Record<string, unknown>>();
+    const { results } = await db
+      .prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`)
+      .all<Record<string, unknown>>();
     rows[name] = results.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   }
   return rows;

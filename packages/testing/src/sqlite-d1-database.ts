@@ -14,7 +14,9 @@
 export async function sqliteD1Database(path = ':memory:'): Promise<D1Database> {
   // Imported lazily (and by a computed name) so that workerd bundles never see it.
   const moduleName = 'node:sqlite';
-  const { DatabaseSync } = (await import(/* @vite-ignore */ moduleName)) as { DatabaseSync: new (path: string) => SqliteDatabase };
+  const { DatabaseSync } = (await import(/* @vite-ignore */ moduleName)) as {
+    DatabaseSync: new (path: string) => SqliteDatabase;
+  };
   return new SqliteD1(new DatabaseSync(path)) as unknown as D1Database;
 }
 
@@ -72,15 +74,29 @@ class SqliteD1Statement {
 
   /** Runs the statement and returns D1's result shape. */
   execute(): D1Result {
-    const results = this.db.sqlite.prepare(this.sql).all(...this.params).map((row) => ({ ...row }));
-    const { changes, last_row_id } = this.db.sqlite.prepare('SELECT changes() AS changes, last_insert_rowid() AS last_row_id').all()[0] as {
+    const results = this.db.sqlite
+      .prepare(this.sql)
+      .all(...this.params)
+      .map((row) => ({ ...row }));
+    const { changes, last_row_id } = this.db.sqlite
+      .prepare('SELECT changes() AS changes, last_insert_rowid() AS last_row_id')
+      .all()[0] as {
       changes: number;
       last_row_id: number;
     };
     return {
       success: true,
       results,
-      meta: { changes, last_row_id, duration: 0, rows_read: results.length, rows_written: changes, changed_db: changes > 0, size_after: 0, served_by: 'node:sqlite' },
+      meta: {
+        changes,
+        last_row_id,
+        duration: 0,
+        rows_read: results.length,
+        rows_written: changes,
+        changed_db: changes > 0,
+        size_after: 0,
+        served_by: 'node:sqlite',
+      },
     } as unknown as D1Result;
   }
 
@@ -107,7 +123,7 @@ class SqliteD1Statement {
 
 /** D1's value rules: booleans become 0/1; undefined is an error, as on D1. */
 function toSqliteValue(value: unknown): unknown {
-  if (value === undefined) throw new TypeError('D1_TYPE_ERROR: Type \'undefined\' not supported for value \'undefined\'');
+  if (value === undefined) throw new TypeError("D1_TYPE_ERROR: Type 'undefined' not supported for value 'undefined'");
   if (typeof value === 'boolean') return value ? 1n : 0n;
   // node:sqlite binds every number as REAL; D1 binds whole numbers as INTEGER.
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);

@@ -29,7 +29,11 @@ export class TestClock implements Clock {
     const ms =
       typeof by === 'number'
         ? by
-        : (by.days ?? 0) * 86_400_000 + (by.hours ?? 0) * 3_600_000 + (by.minutes ?? 0) * 60_000 + (by.seconds ?? 0) * 1_000 + (by.ms ?? 0);
+        : (by.days ?? 0) * 86_400_000 +
+          (by.hours ?? 0) * 3_600_000 +
+          (by.minutes ?? 0) * 60_000 +
+          (by.seconds ?? 0) * 1_000 +
+          (by.ms ?? 0);
     if (!(ms >= 0)) throw new RangeError('TestClock.advance: time only moves forward');
     this.#now += ms;
     return this.#now;

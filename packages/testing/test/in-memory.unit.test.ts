@@ -1,8 +1,8 @@
 import { ConcurrencyError, IdempotencyKeyReusedError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../../examples/users/src/domain/index.js';
-import { InMemoryAggregates, InMemoryEventStore } from '../src/index.js';
 import { describeEventStoreConformance } from '../src/conformance.js';
+import { InMemoryAggregates, InMemoryEventStore } from '../src/index.js';
 
 describeEventStoreConformance('InMemoryEventStore', () => new InMemoryEventStore());
 
@@ -32,7 +32,9 @@ describe('InMemoryAggregates', () => {
     const host = new InMemoryAggregates();
     const ada = host.client(User, 'ada');
     await ada.create(signUp);
-    await expect(ada.update({ name: 'X' }, { expectedVersion: 1, principal: operator })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(ada.update({ name: 'X' }, { expectedVersion: 1, principal: operator })).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     const first = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1', principal: operator });
     const retry = await ada.update({ name: 'Y' }, { idempotencyKey: 'k1', principal: operator });
     expect(retry).toEqual(first);
@@ -43,10 +45,19 @@ describe('InMemoryAggregates', () => {
     const host = new InMemoryAggregates();
     const ada = host.client(User, 'ada');
     await ada.create(signUp);
-    const first = await ada.update({ name: 'Y', email: 'y@example.com' }, { idempotencyKey: 'k1', principal: operator });
-    expect(await ada.update({ email: 'y@example.com', name: 'Y' }, { idempotencyKey: 'k1', principal: operator })).toEqual(first);
-    await expect(ada.update({ name: 'Z' }, { idempotencyKey: 'k1', principal: operator })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
-    await expect(ada.authenticate({ password: signUp.password }, { idempotencyKey: 'k1', principal: operator })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const first = await ada.update(
+      { name: 'Y', email: 'y@example.com' },
+      { idempotencyKey: 'k1', principal: operator },
+    );
+    expect(
+      await ada.update({ email: 'y@example.com', name: 'Y' }, { idempotencyKey: 'k1', principal: operator }),
+    ).toEqual(first);
+    await expect(ada.update({ name: 'Z' }, { idempotencyKey: 'k1', principal: operator })).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    await expect(
+      ada.authenticate({ password: signUp.password }, { idempotencyKey: 'k1', principal: operator }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     // Sign-up (2 events) and the first update (2: new name, and a verification for the new email); nothing more.
     expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'ada' })).toHaveLength(first.version);
     expect(first.version).toBe(4);
@@ -59,12 +70,16 @@ describe('InMemoryAggregates', () => {
     const second = await host.client(User, 'b', 'a/User').create(signUp, { idempotencyKey: 'k' });
     expect(first.aggregateId).toBe('User/b');
     expect(second.aggregateId).toBe('b');
-    expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'b', tenantId: 'a/User' })).toHaveLength(2);
+    expect(await host.store.readStream({ aggregateType: 'User', aggregateId: 'b', tenantId: 'a/User' })).toHaveLength(
+      2,
+    );
   });
 
   it('keeps tenants apart', async () => {
     const host = new InMemoryAggregates();
     await host.client(User, 'ada', 'tenant-a').create(signUp);
-    await expect(host.client(User, 'ada', 'tenant-b').delete({}, { principal: operator })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(host.client(User, 'ada', 'tenant-b').delete({}, { principal: operator })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

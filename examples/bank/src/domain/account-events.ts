@@ -1,4 +1,4 @@
-import { defineEvent, streamFold, upcast, type PayloadOf } from '@escf/core';
+import { defineEvent, type PayloadOf, streamFold, upcast } from '@escf/core';
 import { z } from 'zod';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
@@ -20,7 +20,10 @@ export const Deposited = defineEvent('Deposited', z.object({ amount, currency, r
   version: 2,
   upcast: upcast<{ amount: number; reference: string }>()
     .withStream(streamFold({ currency: 'EUR' }).on(AccountOpened, (_, opened) => ({ currency: opened.currency })))
-    .lens<{ amount: number; currency: string; reference: string }>((v1, { stream }) => ({ ...v1, currency: stream.currency })),
+    .lens<{ amount: number; currency: string; reference: string }>((v1, { stream }) => ({
+      ...v1,
+      currency: stream.currency,
+    })),
 });
 export type Deposited = PayloadOf<typeof Deposited>;
 

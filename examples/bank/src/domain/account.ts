@@ -19,13 +19,29 @@ import {
 export type AccountState =
   | { readonly status: 'none' }
   | { readonly status: 'pending'; readonly owner: string; readonly currency: string }
-  | { readonly status: 'open'; readonly owner: string; readonly currency: string; readonly balance: number; readonly flags: number }
-  | { readonly status: 'frozen'; readonly owner: string; readonly currency: string; readonly balance: number; readonly flags: number; readonly reason: string }
+  | {
+      readonly status: 'open';
+      readonly owner: string;
+      readonly currency: string;
+      readonly balance: number;
+      readonly flags: number;
+    }
+  | {
+      readonly status: 'frozen';
+      readonly owner: string;
+      readonly currency: string;
+      readonly balance: number;
+      readonly flags: number;
+      readonly reason: string;
+    }
   | { readonly status: 'closed'; readonly owner: string; readonly currency: string };
 
 type Funded = Extract<AccountState, { balance: number }>;
 
-const money = z.object({ amount: z.number().int().positive().max(1_000_000_000), reference: z.string().min(1).max(100) });
+const money = z.object({
+  amount: z.number().int().positive().max(1_000_000_000),
+  reference: z.string().min(1).max(100),
+});
 
 /**
  * A bank account (seed 004). Invariants live here, in the commands: money
@@ -39,7 +55,9 @@ export class Account extends Aggregate<AccountState> {
     return { status: 'none' };
   }
 
-  @Command(z.object({ owner: z.string().min(1).max(100), currency: z.string().regex(/^[A-Z]{3}$/) }), { emits: [AccountOpened] })
+  @Command(z.object({ owner: z.string().min(1).max(100), currency: z.string().regex(/^[A-Z]{3}$/) }), {
+    emits: [AccountOpened],
+  })
   open(input: { owner: string; currency: string }) {
     if (this.state.status !== 'none') throw new Conflict('Account already exists');
     return new AccountOpened(input);
@@ -48,7 +66,11 @@ export class Account extends Aggregate<AccountState> {
   @Command(z.object({}), { emits: [AccountActivated] })
   activate() {
     if (this.state.status === 'open') return []; // already active: nothing to do
-    if (this.state.status !== 'pending') throw new DomainError('ACCOUNT_NOT_PENDING', `Only a pending account can be activated (this one is ${this.state.status})`);
+    if (this.state.status !== 'pending')
+      throw new DomainError(
+        'ACCOUNT_NOT_PENDING',
+        `Only a pending account can be activated (this one is ${this.state.status})`,
+      );
     return new AccountActivated({});
   }
 
@@ -62,10 +84,14 @@ export class Account extends Aggregate<AccountState> {
   withdraw(input: { amount: number; reference: string }) {
     const account = this.openAccount();
     if (input.amount > account.balance) {
-      throw new DomainError('INSUFFICIENT_FUNDS', `The balance (${account.balance} ${account.currency}) does not cover ${input.amount}`, {
-        balance: account.balance,
-        requested: input.amount,
-      });
+      throw new DomainError(
+        'INSUFFICIENT_FUNDS',
+        `The balance (${account.balance} ${account.currency}) does not cover ${input.amount}`,
+        {
+          balance: account.balance,
+          requested: input.amount,
+        },
+      );
     }
     return new Withdrawn(input);
   }
@@ -79,7 +105,8 @@ export class Account extends Aggregate<AccountState> {
 
   @Command(z.object({}), { emits: [AccountUnfrozen] })
   unfreeze() {
-    if (this.state.status !== 'frozen') throw new DomainError('ACCOUNT_NOT_FROZEN', 'Only a frozen account can be unfrozen');
+    if (this.state.status !== 'frozen')
+      throw new DomainError('ACCOUNT_NOT_FROZEN', 'Only a frozen account can be unfrozen');
     return new AccountUnfrozen({});
   }
 
@@ -88,7 +115,10 @@ export class Account extends Aggregate<AccountState> {
     if (this.state.status === 'closed') return [];
     if (this.state.status === 'none') throw new NotFound('No such account');
     if ((this.state.status === 'open' || this.state.status === 'frozen') && this.state.balance !== 0) {
-      throw new DomainError('BALANCE_NOT_ZERO', `Withdraw the balance (${this.state.balance}) before closing the account`);
+      throw new DomainError(
+        'BALANCE_NOT_ZERO',
+        `Withdraw the balance (${this.state.balance}) before closing the account`,
+      );
     }
     return new AccountClosed({});
   }
@@ -104,7 +134,9 @@ export class Account extends Aggregate<AccountState> {
     const state = this.state;
     if (state.status === 'open') return state;
     if (state.status === 'none') throw new NotFound('No such account');
-    throw new DomainError('ACCOUNT_NOT_OPEN', `Money cannot move on a ${state.status} account`, { status: state.status });
+    throw new DomainError('ACCOUNT_NOT_OPEN', `Money cannot move on a ${state.status} account`, {
+      status: state.status,
+    });
   }
 
   @EventHandler(AccountOpened)

@@ -1,3 +1,3 @@
-export * from './account-events.js';
 export { Account, type AccountState } from './account.js';
+export * from './account-events.js';
 export { Transfer, TransferCompleted, TransferFailed, TransferRequested, type TransferState } from './transfer.js';

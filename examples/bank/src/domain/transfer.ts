@@ -1,21 +1,38 @@
-import { Aggregate, Command, Conflict, DomainError, EventHandler, defineEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, Conflict, DomainError, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { z } from 'zod';
 
 const request = z
-  .object({ from: z.string().min(1).max(100), to: z.string().min(1).max(100), amount: z.number().int().positive().max(1_000_000_000) })
+  .object({
+    from: z.string().min(1).max(100),
+    to: z.string().min(1).max(100),
+    amount: z.number().int().positive().max(1_000_000_000),
+  })
   .refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] });
 
-export const TransferRequested = defineEvent('TransferRequested', z.object({ from: z.string(), to: z.string(), amount: z.number().int().positive() }));
+export const TransferRequested = defineEvent(
+  'TransferRequested',
+  z.object({ from: z.string(), to: z.string(), amount: z.number().int().positive() }),
+);
 export type TransferRequested = PayloadOf<typeof TransferRequested>;
 export const TransferCompleted = defineEvent('TransferCompleted', z.object({}));
-export const TransferFailed = defineEvent('TransferFailed', z.object({ reason: z.string(), compensated: z.array(z.string()) }));
+export const TransferFailed = defineEvent(
+  'TransferFailed',
+  z.object({ reason: z.string(), compensated: z.array(z.string()) }),
+);
 export type TransferFailed = PayloadOf<typeof TransferFailed>;
 
 export type TransferState =
   | { readonly status: 'none' }
   | { readonly status: 'requested'; readonly from: string; readonly to: string; readonly amount: number }
   | { readonly status: 'completed'; readonly from: string; readonly to: string; readonly amount: number }
-  | { readonly status: 'failed'; readonly from: string; readonly to: string; readonly amount: number; readonly reason: string; readonly compensated: readonly string[] };
+  | {
+      readonly status: 'failed';
+      readonly from: string;
+      readonly to: string;
+      readonly amount: number;
+      readonly reason: string;
+      readonly compensated: readonly string[];
+    };
 
 /**
  * A money transfer between two accounts. Two aggregates cannot change in
@@ -40,14 +57,16 @@ export class Transfer extends Aggregate<TransferState> {
   @Command(z.object({}), { emits: [TransferCompleted] })
   complete() {
     if (this.state.status === 'completed') return [];
-    if (this.state.status !== 'requested') throw new DomainError('TRANSFER_NOT_RUNNING', `The transfer is ${this.state.status}`);
+    if (this.state.status !== 'requested')
+      throw new DomainError('TRANSFER_NOT_RUNNING', `The transfer is ${this.state.status}`);
     return new TransferCompleted({});
   }
 
   @Command(z.object({ reason: z.string(), compensated: z.array(z.string()) }), { emits: [TransferFailed] })
   fail(input: { reason: string; compensated: string[] }) {
     if (this.state.status === 'failed') return [];
-    if (this.state.status !== 'requested') throw new DomainError('TRANSFER_NOT_RUNNING', `The transfer is ${this.state.status}`);
+    if (this.state.status !== 'requested')
+      throw new DomainError('TRANSFER_NOT_RUNNING', `The transfer is ${this.state.status}`);
     return new TransferFailed(input);
   }
 

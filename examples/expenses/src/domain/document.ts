@@ -1,18 +1,49 @@
-import { Aggregate, Command, Conflict, DomainError, EventHandler, NotFound, defineEvent, type PayloadOf } from '@escf/core';
+import {
+  Aggregate,
+  Command,
+  Conflict,
+  DomainError,
+  defineEvent,
+  EventHandler,
+  NotFound,
+  type PayloadOf,
+} from '@escf/core';
 import { z } from 'zod';
 
 export const DocumentUploaded = defineEvent(
   'DocumentUploaded',
-  z.object({ userId: z.string().min(1).max(100), key: z.string().min(1).max(300), contentType: z.string().max(100), size: z.number().int().nonnegative() }),
+  z.object({
+    userId: z.string().min(1).max(100),
+    key: z.string().min(1).max(300),
+    contentType: z.string().max(100),
+    size: z.number().int().nonnegative(),
+  }),
 );
 export type DocumentUploaded = PayloadOf<typeof DocumentUploaded>;
-export const TextExtracted = defineEvent('TextExtracted', z.object({ text: z.string().max(20_000), confidence: z.number().min(0).max(1) }));
+export const TextExtracted = defineEvent(
+  'TextExtracted',
+  z.object({ text: z.string().max(20_000), confidence: z.number().min(0).max(1) }),
+);
 export type TextExtracted = PayloadOf<typeof TextExtracted>;
 
 export type DocumentState =
   | { readonly status: 'none' }
-  | { readonly status: 'uploaded'; readonly userId: string; readonly key: string; readonly contentType: string; readonly size: number }
-  | { readonly status: 'extracted'; readonly userId: string; readonly key: string; readonly contentType: string; readonly size: number; readonly text: string; readonly confidence: number };
+  | {
+      readonly status: 'uploaded';
+      readonly userId: string;
+      readonly key: string;
+      readonly contentType: string;
+      readonly size: number;
+    }
+  | {
+      readonly status: 'extracted';
+      readonly userId: string;
+      readonly key: string;
+      readonly contentType: string;
+      readonly size: number;
+      readonly text: string;
+      readonly confidence: number;
+    };
 
 /** A receipt as uploaded (the file is in R2 under `key`), and the text OCR read from it. */
 export class Document extends Aggregate<DocumentState> {

@@ -1,4 +1,13 @@
-import { Aggregate, Command, Conflict, DomainError, EventHandler, NotFound, defineEvent, type PayloadOf } from '@escf/core';
+import {
+  Aggregate,
+  Command,
+  Conflict,
+  DomainError,
+  defineEvent,
+  EventHandler,
+  NotFound,
+  type PayloadOf,
+} from '@escf/core';
 import { z } from 'zod';
 
 const fields = {
@@ -27,7 +36,10 @@ export type ExpenseRecorded = PayloadOf<typeof ExpenseRecorded>;
 /** The extraction was unsure or incomplete: a person must confirm the fields. */
 export const ExpenseNeedsReview = defineEvent('ExpenseNeedsReview', proposal.extend({ reason: z.string() }));
 export type ExpenseNeedsReview = PayloadOf<typeof ExpenseNeedsReview>;
-export const ExpenseConfirmed = defineEvent('ExpenseConfirmed', z.object({ amount: fields.amount, currency: fields.currency, merchant: fields.merchant, date: fields.date }));
+export const ExpenseConfirmed = defineEvent(
+  'ExpenseConfirmed',
+  z.object({ amount: fields.amount, currency: fields.currency, merchant: fields.merchant, date: fields.date }),
+);
 export type ExpenseConfirmed = PayloadOf<typeof ExpenseConfirmed>;
 
 /** Below this confidence, an extraction goes to review even if every field was found. */
@@ -36,7 +48,15 @@ export const REVIEW_BELOW = 0.8;
 export type ExpenseState =
   | { readonly status: 'none' }
   | { readonly status: 'needs-review'; readonly proposal: ExpenseProposal; readonly reason: string }
-  | { readonly status: 'recorded'; readonly userId: string; readonly documentId: string; readonly amount: number; readonly currency: string; readonly merchant: string; readonly date: string };
+  | {
+      readonly status: 'recorded';
+      readonly userId: string;
+      readonly documentId: string;
+      readonly amount: number;
+      readonly currency: string;
+      readonly merchant: string;
+      readonly date: string;
+    };
 
 /** An expense, created from a document's extraction (one per document: the same id). */
 export class Expense extends Aggregate<ExpenseState> {
@@ -52,8 +72,10 @@ export class Expense extends Aggregate<ExpenseState> {
     if (this.state.status !== 'none') throw new Conflict('Expense already exists');
     const missing = (['amount', 'currency', 'merchant', 'date'] as const).filter((field) => input[field] === undefined);
     if (missing.length > 0) return new ExpenseNeedsReview({ ...input, reason: `not found: ${missing.join(', ')}` });
-    if (input.confidence < REVIEW_BELOW) return new ExpenseNeedsReview({ ...input, reason: `low confidence (${input.confidence})` });
-    if (input.date! > new Date(this.now()).toISOString().slice(0, 10)) return new ExpenseNeedsReview({ ...input, reason: 'date in the future' });
+    if (input.confidence < REVIEW_BELOW)
+      return new ExpenseNeedsReview({ ...input, reason: `low confidence (${input.confidence})` });
+    if (input.date! > new Date(this.now()).toISOString().slice(0, 10))
+      return new ExpenseNeedsReview({ ...input, reason: 'date in the future' });
     const { confidence: _confidence, ...complete } = input;
     return new ExpenseRecorded(complete as ExpenseRecorded);
   }

@@ -1,3 +1,12 @@
-export { Document, DocumentUploaded, TextExtracted, type DocumentState } from './document.js';
-export { Expense, ExpenseConfirmed, ExpenseNeedsReview, ExpenseRecorded, REVIEW_BELOW, proposal, type ExpenseProposal, type ExpenseState } from './expense.js';
-export { readReceipt, type ReceiptFields } from './receipt-reader.js';
+export { Document, type DocumentState, DocumentUploaded, TextExtracted } from './document.js';
+export {
+  Expense,
+  ExpenseConfirmed,
+  ExpenseNeedsReview,
+  type ExpenseProposal,
+  ExpenseRecorded,
+  type ExpenseState,
+  proposal,
+  REVIEW_BELOW,
+} from './expense.js';
+export { type ReceiptFields, readReceipt } from './receipt-reader.js';

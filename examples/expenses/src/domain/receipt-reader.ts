@@ -6,7 +6,15 @@ export interface ReceiptFields {
   readonly date?: string;
 }
 
-const CURRENCIES: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', EUR: 'EUR', USD: 'USD', GBP: 'GBP', CHF: 'CHF' };
+const CURRENCIES: Record<string, string> = {
+  '€': 'EUR',
+  $: 'USD',
+  '£': 'GBP',
+  EUR: 'EUR',
+  USD: 'USD',
+  GBP: 'GBP',
+  CHF: 'CHF',
+};
 
 /**
  * Reads amount (in minor units), currency, merchant and date from a
@@ -15,10 +23,15 @@ const CURRENCIES: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP'
  * Pure and deterministic, so it is unit-tested without OCR.
  */
 export function readReceipt(text: string): ReceiptFields {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const fields: { amount?: number; currency?: string; merchant?: string; date?: string } = {};
   if (lines[0] && !/total|\d{4}-\d{2}-\d{2}/i.test(lines[0])) fields.merchant = lines[0].slice(0, 200);
-  const total = text.match(/total\s*:?\s*(€|\$|£|EUR|USD|GBP|CHF)?\s*(\d+(?:[.,]\d{1,2})?)\s*(€|\$|£|EUR|USD|GBP|CHF)?/i);
+  const total = text.match(
+    /total\s*:?\s*(€|\$|£|EUR|USD|GBP|CHF)?\s*(\d+(?:[.,]\d{1,2})?)\s*(€|\$|£|EUR|USD|GBP|CHF)?/i,
+  );
   if (total) {
     const [whole, fraction = ''] = total[2]!.split(/[.,]/);
     fields.amount = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));

@@ -1,6 +1,6 @@
 import { localOcr } from './local-ocr.js';
 import type { Ocr, OcrProvider } from './ocr.js';
-import { workersAiOcr, type WorkersAi } from './workers-ai-ocr.js';
+import { type WorkersAi, workersAiOcr } from './workers-ai-ocr.js';
 
 /** The OCR a worker's config chooses: `OCR = "local"` (default; dev and tests) or `"workers-ai"` (needs the `AI` binding). */
 export function chooseOcr(env: { OCR?: string; AI?: WorkersAi }): Ocr {

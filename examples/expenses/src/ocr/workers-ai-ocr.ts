@@ -19,7 +19,8 @@ export function workersAiOcr(ai: WorkersAi): Ocr {
       if (contentType.startsWith('text/')) return { text: new TextDecoder().decode(file), confidence: 0.99 };
       const reply = (await ai.run(OCR_MODEL, {
         image: [...file],
-        prompt: 'Transcribe this receipt line by line. First line: the merchant. Include the date and a line "TOTAL <amount> <currency>".',
+        prompt:
+          'Transcribe this receipt line by line. First line: the merchant. Include the date and a line "TOTAL <amount> <currency>".',
         max_tokens: 512,
       })) as { response?: string; description?: string };
       const text = reply.response ?? reply.description ?? '';

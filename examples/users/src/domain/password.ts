@@ -7,7 +7,10 @@ import { constantTimeEqual } from './secrets.js';
 const ITERATIONS = 100_000; // the most Workers' PBKDF2 accepts
 const encoder = new TextEncoder();
 
-export async function hashPassword(password: string, salt = crypto.getRandomValues(new Uint8Array(16))): Promise<string> {
+export async function hashPassword(
+  password: string,
+  salt = crypto.getRandomValues(new Uint8Array(16)),
+): Promise<string> {
   const hash = await derive(password, salt, ITERATIONS);
   return `pbkdf2$${ITERATIONS}$${toHex(salt)}$${toHex(hash)}`;
 }

@@ -1,4 +1,4 @@
-import { DomainEvent, Event, defineEvent, type PayloadOf } from '@escf/core';
+import { DomainEvent, defineEvent, Event, type PayloadOf } from '@escf/core';
 import { IsEmail, IsString, MinLength } from 'class-validator';
 import { z } from 'zod';
 

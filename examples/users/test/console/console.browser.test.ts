@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../e2e/chromium.js';
-import { startUsersSystem, type ConsoleSecrets, type UsersSystem } from '../e2e/users-system.js';
+import { type ConsoleSecrets, startUsersSystem, type UsersSystem } from '../e2e/users-system.js';
 
 // The ESCF console driven in a real browser against the whole users system.
 // Every step waits for what it expects to see (never a fixed sleep).
@@ -85,7 +85,9 @@ describe('the ESCF console in a browser', () => {
     await expect.poll(() => page.locator('[data-testid=error]').textContent(), WAIT).toContain('VALIDATION_FAILED');
 
     await page.goto(`${base}#/stream/User/${userId}`);
-    await expect.poll(() => page.locator('[data-testid=events]').textContent(), WAIT).toContain('UserEmailVerificationIssued');
+    await expect
+      .poll(() => page.locator('[data-testid=events]').textContent(), WAIT)
+      .toContain('UserEmailVerificationIssued');
     await expect.poll(() => page.locator('[data-testid=state]').textContent(), WAIT).toContain('ada@example.com');
 
     // Time travel to version 1: the state right after UserCreated, and what changed from v0.
@@ -97,7 +99,9 @@ describe('the ESCF console in a browser', () => {
     await page.goto(`${base}#/projections`);
     const users = page.locator('[data-testid=projection-users]');
     await users.waitFor(WAIT);
-    await expect.poll(async () => Number(await page.locator('[data-testid=position-users]').textContent()), WAIT).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=position-users]').textContent()), WAIT)
+      .toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-testid=lag-users]').textContent(), WAIT).toBe('0 ev');
   });
 
@@ -114,7 +118,9 @@ describe('the ESCF console in a browser', () => {
     try {
       await page.click('[data-testid=command-form] button[type=submit]');
       // Committed, but not delivered to the projection.
-      await expect.poll(() => page.locator('[data-testid=command-result]').textContent(), WAIT).toMatch(/DELIVERY_PENDING|Committed/);
+      await expect
+        .poll(() => page.locator('[data-testid=command-result]').textContent(), WAIT)
+        .toMatch(/DELIVERY_PENDING|Committed/);
 
       await page.goto(`${base}#/projections`);
       const stuck = page.locator('[data-testid=stuck-users]');
@@ -135,8 +141,19 @@ describe('the ESCF console in a browser', () => {
     await page.locator('[data-testid=rebuild-users]').waitFor(WAIT);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('[data-testid=rebuild-users]');
-    await expect.poll(() => page.locator('[data-testid=notice]').first().textContent(), WAIT).toContain('Rebuild started');
-    await expect.poll(() => page.locator('[data-testid=rebuild-status-users]').textContent().catch(() => ''), WAIT).toMatch(/done.*generation \d+ · [1-9]\d* event\(s\) read/);
+    await expect
+      .poll(() => page.locator('[data-testid=notice]').first().textContent(), WAIT)
+      .toContain('Rebuild started');
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('[data-testid=rebuild-status-users]')
+            .textContent()
+            .catch(() => ''),
+        WAIT,
+      )
+      .toMatch(/done.*generation \d+ · [1-9]\d* event\(s\) read/);
   });
 
   it('streams new events into the live tail', async () => {
@@ -144,7 +161,12 @@ describe('the ESCF console in a browser', () => {
     await expect.poll(() => page.locator('.page-head .badge').textContent(), WAIT).toBe('live');
     const response = await page.request.post(`${base}api/sendCommand`, {
       headers: { 'x-escf-console': '1' },
-      data: { aggregateType: 'User', aggregateId: `tail-${Date.now()}`, command: 'create', input: { name: 'Tail', email: 'tail@example.com', password: 'long enough password' } },
+      data: {
+        aggregateType: 'User',
+        aggregateId: `tail-${Date.now()}`,
+        command: 'create',
+        input: { name: 'Tail', email: 'tail@example.com', password: 'long enough password' },
+      },
     });
     expect(response.status()).toBe(200);
     await expect.poll(() => page.locator('[data-testid=tail]').textContent(), WAIT).toContain('tail@example.com');

@@ -1,5 +1,5 @@
-import { startSystem, type ConsoleSecrets, type RunningSystem } from '@escf/testing/system';
 import { fileURLToPath } from 'node:url';
+import { type ConsoleSecrets, type RunningSystem, startSystem } from '@escf/testing/system';
 
 export type { ConsoleSecrets };
 
@@ -12,5 +12,8 @@ export type UsersSystem = RunningSystem;
  * its secrets.
  */
 export function startUsersSystem(options: { readonly console?: ConsoleSecrets } = {}): Promise<UsersSystem> {
-  return startSystem(fileURLToPath(new URL('../..', import.meta.url)), options.console ? { console: options.console } : {});
+  return startSystem(
+    fileURLToPath(new URL('../..', import.meta.url)),
+    options.console ? { console: options.console } : {},
+  );
 }

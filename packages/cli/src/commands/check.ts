@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { unifiedDiff } from '../diff/line-diff.js';
-import { planFromConfig, type CommandOptions } from './load-system.js';
+import { type CommandOptions, planFromConfig } from './load-system.js';
 
 /** One file that differs from what `escf generate` would write. */
 export interface StaleFile {
@@ -34,7 +34,10 @@ export async function check(options: CommandOptions = {}): Promise<CheckResult> 
     const label = relative(base, file.path);
     stale.push({
       path: file.path,
-      diff: current === undefined ? `missing: ${label}` : unifiedDiff(current, file.content, `${label} (on disk)`, `${label} (escf generate)`),
+      diff:
+        current === undefined
+          ? `missing: ${label}`
+          : unifiedDiff(current, file.content, `${label} (on disk)`, `${label} (escf generate)`),
     });
   }
   const report =
@@ -44,7 +47,7 @@ export async function check(options: CommandOptions = {}): Promise<CheckResult> 
           `escf check: ${stale.length} of ${files.length} files differ from what \`escf generate\` writes.`,
           `Run \`npx escf generate\` (a hand edit to an ESCF-managed field will be overwritten; move such settings to escf.config.ts).`,
           '',
-          ...stale.map((s) => s.diff + '\n'),
+          ...stale.map((s) => `${s.diff}\n`),
         ].join('\n');
   return { ok: stale.length === 0, stale, checked: files.length, report };
 }

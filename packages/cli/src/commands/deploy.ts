@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../config/config-loader.js';
 import { resolveSystem } from '../config/resolve-system.js';
-import { deployOrder, type DeployStep } from '../deploy/deploy-order.js';
+import { type DeployStep, deployOrder } from '../deploy/deploy-order.js';
 import { withoutBindings } from '../deploy/without-bindings.js';
 import { deployNodes } from '../deploy/worker-dependencies.js';
 import { GeneratedPaths } from '../model/naming.js';
@@ -86,9 +86,15 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
       const without = step.withoutIfRefused.map((d) => d.binding).join(', ');
       const refused = result;
       result = await deployWithout(root, system, worker, step, dryRun);
-      if (result.code !== 0) return fail(`${label} without ${without}`, worker.workerName, { code: result.code, output: `${refused.output}\n${result.output}` });
+      if (result.code !== 0)
+        return fail(`${label} without ${without}`, worker.workerName, {
+          code: result.code,
+          output: `${refused.output}\n${result.output}`,
+        });
       provisional.add(worker.workerName);
-      log(`- ${label}: ${dryRun ? 'checked with and' : 'deployed'} without ${without} (again at the end)${sizeOf(result)}`);
+      log(
+        `- ${label}: ${dryRun ? 'checked with and' : 'deployed'} without ${without} (again at the end)${sizeOf(result)}`,
+      );
       continue;
     }
     if (result.code !== 0) return fail(label, worker.workerName, result);
@@ -102,13 +108,19 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     log(`- ${label}: ${dryRun ? 'checked' : 'deployed'}${sizeOf(result)}`);
     log(CONSOLE_SECRETS_HINT);
   }
-  log(dryRun ? '\nescf deploy --dry-run: every step checked; nothing was deployed.' : `\nescf deploy: ${system.name} is deployed.`);
+  log(
+    dryRun
+      ? '\nescf deploy --dry-run: every step checked; nothing was deployed.'
+      : `\nescf deploy: ${system.name} is deployed.`,
+  );
   return { ok: true, plan };
 }
 
 /** The steps `escf deploy` takes, as one line each. */
 export function deployPlan(system: SystemModel): string[] {
-  const lines = migratedDatabases(system).map((d) => `wrangler d1 migrations apply ${d.binding} --remote -c ${d.configFile}`);
+  const lines = migratedDatabases(system).map(
+    (d) => `wrangler d1 migrations apply ${d.binding} --remote -c ${d.configFile}`,
+  );
   const byName = new Map(system.workers.map((w) => [w.workerName, w]));
   for (const step of deployOrder(deployNodes(system))) {
     const file = workerConfigFile(system, byName.get(step.workerName)!);
@@ -135,10 +147,19 @@ function wranglerDeploy(root: string, configFile: string, dryRun: boolean): Prom
   return runWrangler(root, ['deploy', '-c', configFile, ...(dryRun ? ['--dry-run'] : [])]);
 }
 
-async function deployWithout(root: string, system: SystemModel, worker: WorkerModel, step: DeployStep, dryRun: boolean): Promise<WranglerResult> {
+async function deployWithout(
+  root: string,
+  system: SystemModel,
+  worker: WorkerModel,
+  step: DeployStep,
+  dryRun: boolean,
+): Promise<WranglerResult> {
   const full = join(worker.dir, GeneratedPaths.wrangler);
   const temporary = join(worker.dir, FIRST_DEPLOY_CONFIG);
-  writeFileSync(temporary, `// Temporary (escf deploy): ${worker.workerName}'s first deploy without bindings to workers that do not exist yet.\n${withoutBindings(readFileSync(full, 'utf8'), step.withoutIfRefused ?? [])}`);
+  writeFileSync(
+    temporary,
+    `// Temporary (escf deploy): ${worker.workerName}'s first deploy without bindings to workers that do not exist yet.\n${withoutBindings(readFileSync(full, 'utf8'), step.withoutIfRefused ?? [])}`,
+  );
   try {
     return await wranglerDeploy(root, join(workerConfigFile(system, worker), '..', FIRST_DEPLOY_CONFIG), dryRun);
   } finally {
@@ -153,5 +174,10 @@ function sizeOf(result: WranglerResult): string {
 
 /** The end of wrangler's output: where it says what went wrong. */
 function tail(output: string, lines = 25): string {
-  return output.trim().split('\n').slice(-lines).map((line) => `  ${line}`).join('\n');
+  return output
+    .trim()
+    .split('\n')
+    .slice(-lines)
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

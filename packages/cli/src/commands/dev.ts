@@ -35,12 +35,24 @@ export interface DevPlan {
 }
 
 /** The migrations and the `wrangler dev` arguments for a system. */
-export function devPlan(system: SystemModel, options: Pick<DevOptions, 'port' | 'inspectorPort' | 'persistTo'> = {}): DevPlan {
+export function devPlan(
+  system: SystemModel,
+  options: Pick<DevOptions, 'port' | 'inspectorPort' | 'persistTo'> = {},
+): DevPlan {
   const persist = ['--persist-to', options.persistTo ?? '.wrangler/state'];
   // wrangler serves the first config on the port: an API worker, the one HTTP requests are for.
   const workers = [...system.workers].sort((a, b) => Number(b.kind === 'api') - Number(a.kind === 'api'));
   return {
-    migrations: migratedDatabases(system).map((d) => ['d1', 'migrations', 'apply', d.binding, '--local', '-c', d.configFile, ...persist]),
+    migrations: migratedDatabases(system).map((d) => [
+      'd1',
+      'migrations',
+      'apply',
+      d.binding,
+      '--local',
+      '-c',
+      d.configFile,
+      ...persist,
+    ]),
     dev: [
       'dev',
       ...workers.flatMap((w) => ['-c', workerConfigFile(system, w)]),
@@ -55,10 +67,24 @@ export function devPlan(system: SystemModel, options: Pick<DevOptions, 'port' | 
 }
 
 /** The console runs in its own wrangler dev on the next port; its service binding reaches the API's admin entrypoint through wrangler's dev registry. */
-function consoleDev(system: SystemModel, options: Pick<DevOptions, 'port' | 'inspectorPort'>): { dev: string[]; port: number } {
+function consoleDev(
+  system: SystemModel,
+  options: Pick<DevOptions, 'port' | 'inspectorPort'>,
+): { dev: string[]; port: number } {
   const port = (options.port ?? 8787) + 1;
   const configFile = relative(join(system.configPath, '..'), join(system.console!.dir, 'wrangler.jsonc'));
-  return { port, dev: ['dev', '-c', configFile, '--port', String(port), '--inspector-port', String((options.inspectorPort ?? 9229) + 1)] };
+  return {
+    port,
+    dev: [
+      'dev',
+      '-c',
+      configFile,
+      '--port',
+      String(port),
+      '--inspector-port',
+      String((options.inspectorPort ?? 9229) + 1),
+    ],
+  };
 }
 
 /**
@@ -88,13 +114,17 @@ export async function dev(options: DevOptions = {}): Promise<number> {
   }
   const port = options.port ?? 8787;
   log(`escf dev: starting ${plan.workers.join(', ')} in one wrangler dev`);
-  log(`escf dev: the API (${plan.workers[0]}) listens on http://localhost:${port} — the other workers are reached through their bindings`);
+  log(
+    `escf dev: the API (${plan.workers[0]}) listens on http://localhost:${port} — the other workers are reached through their bindings`,
+  );
   const wrangler = spawnWrangler(root, plan.dev);
   let consoleProcess: ReturnType<typeof spawnWrangler> | undefined;
   if (plan.console && system.console) {
     const { file } = ensureConsoleSecrets(system, system.console);
     consoleProcess = spawnWrangler(root, plan.console.dev);
-    log(`escf dev: the ESCF console listens on http://localhost:${plan.console.port} — sign in with ESCF_CONSOLE_PASSWORD from ${relative(root, file)}`);
+    log(
+      `escf dev: the ESCF console listens on http://localhost:${plan.console.port} — sign in with ESCF_CONSOLE_PASSWORD from ${relative(root, file)}`,
+    );
   }
   const stop = (signal: NodeJS.Signals) => {
     wrangler.kill(signal);

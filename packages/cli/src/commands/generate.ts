@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { planFromConfig, type CommandOptions } from './load-system.js';
+import { type CommandOptions, planFromConfig } from './load-system.js';
 
 /** What `escf generate` did. */
 export interface GenerateResult {
@@ -35,5 +35,8 @@ export async function generate(options: CommandOptions = {}): Promise<GenerateRe
 export function describeGenerate(result: GenerateResult, configPath: string): string {
   const base = join(configPath, '..');
   if (result.written.length === 0) return `escf generate: all ${result.unchanged.length} files up to date.`;
-  return [`escf generate: wrote ${result.written.length} file(s), ${result.unchanged.length} up to date:`, ...result.written.map((p) => `  ${relative(base, p)}`)].join('\n');
+  return [
+    `escf generate: wrote ${result.written.length} file(s), ${result.unchanged.length} up to date:`,
+    ...result.written.map((p) => `  ${relative(base, p)}`),
+  ].join('\n');
 }

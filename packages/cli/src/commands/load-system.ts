@@ -1,8 +1,8 @@
+import { dirname } from 'node:path';
 import { loadConfig } from '../config/config-loader.js';
 import { resolveSystem } from '../config/resolve-system.js';
-import { dirname } from 'node:path';
-import { cloudflarePackageDir, readMigrationSources, type MigrationSources } from '../generate/migrations-generator.js';
-import { planSystem, type PlannedFile } from '../generate/system-plan.js';
+import { cloudflarePackageDir, type MigrationSources, readMigrationSources } from '../generate/migrations-generator.js';
+import { type PlannedFile, planSystem } from '../generate/system-plan.js';
 import type { SystemModel } from '../model/system-model.js';
 
 /** Options shared by `generate` and `check`. */
@@ -14,9 +14,13 @@ export interface CommandOptions {
 }
 
 /** Loads the config, resolves it and plans every file. */
-export async function planFromConfig(options: CommandOptions): Promise<{ system: SystemModel; files: PlannedFile[]; sources: MigrationSources }> {
+export async function planFromConfig(
+  options: CommandOptions,
+): Promise<{ system: SystemModel; files: PlannedFile[]; sources: MigrationSources }> {
   const loaded = await loadConfig(options.config ?? 'escf.config.ts');
   const system = resolveSystem(loaded);
-  const sources = await readMigrationSources(options.cloudflarePackageDir ?? cloudflarePackageDir(dirname(system.configPath)));
+  const sources = await readMigrationSources(
+    options.cloudflarePackageDir ?? cloudflarePackageDir(dirname(system.configPath)),
+  );
   return { system, files: planSystem(system, sources), sources };
 }

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Message, type Plugin } from 'esbuild';
 import type * as Core from '@escf/core/internal';
+import { build, type Message, type Plugin } from 'esbuild';
 import { ConfigError } from './config-error.js';
 import type { SystemConfig } from './define-system.js';
 
@@ -30,7 +30,9 @@ export interface LoadedConfig {
 export async function loadConfig(configPath: string): Promise<LoadedConfig> {
   const absolute = resolve(configPath);
   if (!existsSync(absolute)) {
-    throw new ConfigError(`No system definition at ${absolute}. Create escf.config.ts (see docs/codegen.md) or pass --config <path>.`);
+    throw new ConfigError(
+      `No system definition at ${absolute}. Create escf.config.ts (see docs/codegen.md) or pass --config <path>.`,
+    );
   }
   // Pass 1 finds out which modules the config names; pass 2 bundles them with it.
   const first = await importBundle(absolute, []);
@@ -45,7 +47,9 @@ export async function loadConfig(configPath: string): Promise<LoadedConfig> {
 function readDefault(bundle: Record<string, unknown>, configPath: string): SystemConfig {
   const config = bundle.config;
   if (config === null || typeof config !== 'object') {
-    throw new ConfigError(`${configPath} must \`export default defineSystem({ ... })\` (its default export is ${config === undefined ? 'missing' : typeof config}).`);
+    throw new ConfigError(
+      `${configPath} must \`export default defineSystem({ ... })\` (its default export is ${config === undefined ? 'missing' : typeof config}).`,
+    );
   }
   return config as SystemConfig;
 }
@@ -74,7 +78,12 @@ async function importBundle(configPath: string, fromModules: readonly string[]):
     let code: string;
     try {
       const result = await build({
-        stdin: { contents: lines.join('\n'), resolveDir: dirname(configPath), sourcefile: 'escf-config-loader.ts', loader: 'ts' },
+        stdin: {
+          contents: lines.join('\n'),
+          resolveDir: dirname(configPath),
+          sourcefile: 'escf-config-loader.ts',
+          loader: 'ts',
+        },
         bundle: true,
         write: false,
         platform: 'node',
@@ -83,13 +92,17 @@ async function importBundle(configPath: string, fromModules: readonly string[]):
         keepNames: true, // class names appear in error messages
         logLevel: 'silent',
         // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner: { js: "import { createRequire as __escfRequire } from 'node:module'; const require = __escfRequire(import.meta.url);" },
+        banner: {
+          js: "import { createRequire as __escfRequire } from 'node:module'; const require = __escfRequire(import.meta.url);",
+        },
         plugins: [workersRuntimeShim],
         conditions: extraBuildConditions(),
       });
       code = result.outputFiles[0]!.text;
     } catch (error) {
-      throw new ConfigError(`Cannot bundle ${configPath}:\n${formatMessages((error as { errors?: Message[] }).errors ?? [], error)}`);
+      throw new ConfigError(
+        `Cannot bundle ${configPath}:\n${formatMessages((error as { errors?: Message[] }).errors ?? [], error)}`,
+      );
     }
     writeFileSync(outFile, code);
     try {
@@ -129,7 +142,9 @@ export function waitUntil() {}`,
 function formatMessages(messages: readonly Message[], fallback: unknown): string {
   if (messages.length === 0) return `  ${fallback instanceof Error ? fallback.message : String(fallback)}`;
   return messages
-    .map((m) => (m.location ? `  ${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : `  ${m.text}`))
+    .map((m) =>
+      m.location ? `  ${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : `  ${m.text}`,
+    )
     .join('\n');
 }
 
@@ -139,5 +154,8 @@ function formatMessages(messages: readonly Message[], fallback: unknown): string
  * `escf-source` to load its packages from source; projects need none.
  */
 function extraBuildConditions(): string[] {
-  return (process.env.ESCF_BUILD_CONDITIONS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  return (process.env.ESCF_BUILD_CONDITIONS ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
 }

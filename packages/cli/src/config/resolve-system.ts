@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { AggregateClass } from '@escf/core';
-import type { LoadedConfig } from './config-loader.js';
-import { ConfigError } from './config-error.js';
-import type { ApiWorkerConfig, ProcessWorkerConfig, ProjectionWorkerConfig, QueueConsumerOptions, SystemConfig, WorkerConfig } from './define-system.js';
-import type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
 import { durableObjectBinding, durableObjectClassName, kebabCase, reactorResources } from '../model/naming.js';
+import type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
+import { ConfigError } from './config-error.js';
+import type { LoadedConfig } from './config-loader.js';
+import type {
+  ApiWorkerConfig,
+  ProcessWorkerConfig,
+  ProjectionWorkerConfig,
+  QueueConsumerOptions,
+  SystemConfig,
+  WorkerConfig,
+} from './define-system.js';
 
 const DEFAULT_COMPATIBILITY_DATE = '2026-11-01';
 const WORKER_KINDS = ['api', 'projection', 'process'] as const;
@@ -24,13 +31,19 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
   };
 
   if (typeof config.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(config.name)) {
-    fail('name', `the system name must be lower-case letters, digits and '-', starting with a letter, e.g. 'users' (got ${JSON.stringify(config.name)}).`);
+    fail(
+      'name',
+      `the system name must be lower-case letters, digits and '-', starting with a letter, e.g. 'users' (got ${JSON.stringify(config.name)}).`,
+    );
   }
   if (config.compatibilityDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(config.compatibilityDate)) {
     fail('compatibilityDate', `expected YYYY-MM-DD, got ${JSON.stringify(config.compatibilityDate)}.`);
   }
   if (config.workers === null || typeof config.workers !== 'object' || Object.keys(config.workers).length === 0) {
-    fail('workers', 'declare at least one worker, e.g. `workers: { api: { kind: \'api\', dir: \'workers/api\', from: \'./src/domain/index.ts\', aggregates: [User] } }`.');
+    fail(
+      'workers',
+      "declare at least one worker, e.g. `workers: { api: { kind: 'api', dir: 'workers/api', from: './src/domain/index.ts', aggregates: [User] } }`.",
+    );
   }
 
   const classOwner = new Map<Function, string>();
@@ -41,7 +54,10 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
     const namespace = loaded.modules.get(fromPath) ?? {};
     const exportName = Object.keys(namespace).find((key) => namespace[key] === cls);
     if (!exportName) {
-      fail(field, `${(cls as Function).name || 'the class'} is not exported by ${from} (this worker's \`from\` module). Export it from there or point \`from\` at the module that does.`);
+      fail(
+        field,
+        `${(cls as Function).name || 'the class'} is not exported by ${from} (this worker's \`from\` module). Export it from there or point \`from\` at the module that does.`,
+      );
     }
     return exportName!;
   };
@@ -54,11 +70,25 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
 
   for (const [key, worker] of Object.entries(config.workers)) {
     const at = `workers.${key}`;
-    if (!/^[a-z][a-z0-9-]*$/.test(key)) fail(at, `worker keys are lower-case letters, digits and '-' (they name the worker \`${config.name}-<key>\`).`);
-    if (worker === null || typeof worker !== 'object') fail(at, `expected a worker object, got ${describeValue(worker)}.`);
-    if (!WORKER_KINDS.includes(worker.kind)) fail(`${at}.kind`, `expected one of ${WORKER_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(worker.kind)}.`);
-    if (typeof worker.dir !== 'string' || worker.dir === '') fail(`${at}.dir`, 'the worker directory (holding its wrangler.jsonc), relative to the config file, e.g. \'workers/api\'.');
-    if (typeof worker.from !== 'string') fail(`${at}.from`, 'the module that exports this worker\'s classes, relative to the config file, e.g. \'./src/domain/index.ts\'.');
+    if (!/^[a-z][a-z0-9-]*$/.test(key))
+      fail(at, `worker keys are lower-case letters, digits and '-' (they name the worker \`${config.name}-<key>\`).`);
+    if (worker === null || typeof worker !== 'object')
+      fail(at, `expected a worker object, got ${describeValue(worker)}.`);
+    if (!WORKER_KINDS.includes(worker.kind))
+      fail(
+        `${at}.kind`,
+        `expected one of ${WORKER_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(worker.kind)}.`,
+      );
+    if (typeof worker.dir !== 'string' || worker.dir === '')
+      fail(
+        `${at}.dir`,
+        "the worker directory (holding its wrangler.jsonc), relative to the config file, e.g. 'workers/api'.",
+      );
+    if (typeof worker.from !== 'string')
+      fail(
+        `${at}.from`,
+        "the module that exports this worker's classes, relative to the config file, e.g. './src/domain/index.ts'.",
+      );
     const from = resolve(baseDir, worker.from);
     const entry = worker.entry === undefined ? undefined : resolve(baseDir, worker.entry);
     if (entry !== undefined && !existsSync(entry)) fail(`${at}.entry`, `${worker.entry} does not exist.`);
@@ -75,7 +105,8 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
 
     if (worker.kind === 'api') {
       const api = worker as ApiWorkerConfig;
-      if (!Array.isArray(api.aggregates) || api.aggregates.length === 0) fail(`${at}.aggregates`, 'list the aggregate classes this worker hosts, e.g. `aggregates: [User]`.');
+      if (!Array.isArray(api.aggregates) || api.aggregates.length === 0)
+        fail(`${at}.aggregates`, 'list the aggregate classes this worker hosts, e.g. `aggregates: [User]`.');
       api.aggregates.forEach((cls, i) => {
         const field = `${at}.aggregates[${i}]`;
         const exportName = exportNameOf(cls, field, api.from, from, 'an aggregate');
@@ -85,7 +116,11 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
           fail(field, (error as Error).message);
         }
         const previous = classOwner.get(cls);
-        if (previous) fail(field, `${cls.name} (type '${cls.type}') is already hosted by ${previous}; an aggregate lives in exactly one API worker.`);
+        if (previous)
+          fail(
+            field,
+            `${cls.name} (type '${cls.type}') is already hosted by ${previous}; an aggregate lives in exactly one API worker.`,
+          );
         classOwner.set(cls, at);
         const sameType = typeOwner.get(cls.type);
         if (sameType && sameType.at !== at) {
@@ -96,7 +131,10 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
         }
         typeOwner.set(cls.type, { at, name: cls.name });
         if (!/^[A-Z][A-Za-z0-9]*$/.test(cls.type)) {
-          fail(field, `${cls.name}'s type '${cls.type}' must be PascalCase letters and digits: it names the generated Durable Object class (${cls.type}Aggregate).`);
+          fail(
+            field,
+            `${cls.name}'s type '${cls.type}' must be PascalCase letters and digits: it names the generated Durable Object class (${cls.type}Aggregate).`,
+          );
         }
         const model: AggregateModel = {
           type: cls.type,
@@ -115,29 +153,48 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
       }
       for (const [name, rule] of Object.entries(api.rateLimits ?? {})) {
         const field = `${at}.rateLimits.${name}`;
-        if (!/^[A-Z][A-Z0-9_]*$/.test(name)) fail(field, 'name rate limit bindings in UPPER_SNAKE_CASE, e.g. AUTH_RATE_LIMITER.');
+        if (!/^[A-Z][A-Z0-9_]*$/.test(name))
+          fail(field, 'name rate limit bindings in UPPER_SNAKE_CASE, e.g. AUTH_RATE_LIMITER.');
         if (!Number.isInteger(rule?.limit) || rule.limit < 1) fail(`${field}.limit`, 'must be a positive integer.');
-        if (rule.period !== 10 && rule.period !== 60) fail(`${field}.period`, 'must be 10 or 60 (seconds): the platform accepts no other.');
-        if (!Number.isInteger(rule.namespaceId) || rule.namespaceId < 1) fail(`${field}.namespaceId`, 'must be a positive integer, unique in your account.');
+        if (rule.period !== 10 && rule.period !== 60)
+          fail(`${field}.period`, 'must be 10 or 60 (seconds): the platform accepts no other.');
+        if (!Number.isInteger(rule.namespaceId) || rule.namespaceId < 1)
+          fail(`${field}.namespaceId`, 'must be a positive integer, unique in your account.');
       }
       const types = new Set(aggregates.map((a) => a.type));
       renamed = (api.renamed ?? []).map((rename, i) => {
         const field = `${at}.renamed[${i}]`;
-        if (typeof rename?.from !== 'string' || typeof rename?.to !== 'string') fail(field, 'expected `{ from: \'OldType\', to: \'NewType\' }` (aggregate type names).');
-        if (!types.has(rename.to)) fail(`${field}.to`, `'${rename.to}' is not an aggregate of this worker (it has ${[...types].join(', ')}).`);
-        if (types.has(rename.from)) fail(`${field}.from`, `'${rename.from}' is still an aggregate of this worker; a renamed type must be gone from \`aggregates\`.`);
+        if (typeof rename?.from !== 'string' || typeof rename?.to !== 'string')
+          fail(field, "expected `{ from: 'OldType', to: 'NewType' }` (aggregate type names).");
+        if (!types.has(rename.to))
+          fail(`${field}.to`, `'${rename.to}' is not an aggregate of this worker (it has ${[...types].join(', ')}).`);
+        if (types.has(rename.from))
+          fail(
+            `${field}.from`,
+            `'${rename.from}' is still an aggregate of this worker; a renamed type must be gone from \`aggregates\`.`,
+          );
         return { from: durableObjectClassName(rename.from), to: durableObjectClassName(rename.to) };
       });
       deleted = (api.deleted ?? []).map((type, i) => {
         const field = `${at}.deleted[${i}]`;
         if (typeof type !== 'string') fail(field, `expected an aggregate type name, got ${describeValue(type)}.`);
-        if (types.has(type)) fail(field, `'${type}' is still in \`aggregates\`; remove it there to delete its Durable Objects.`);
+        if (types.has(type))
+          fail(field, `'${type}' is still in \`aggregates\`; remove it there to delete its Durable Objects.`);
         return durableObjectClassName(type);
       });
     } else {
-      reactor = resolveReactor(worker as ProjectionWorkerConfig | ProcessWorkerConfig, at, from, loaded, config.name, exportNameOf, fail);
+      reactor = resolveReactor(
+        worker as ProjectionWorkerConfig | ProcessWorkerConfig,
+        at,
+        from,
+        loaded,
+        config.name,
+        exportNameOf,
+        fail,
+      );
       const clashing = reactorsByName.get(reactor.name);
-      if (clashing) fail(at, `two workers run a ${reactor.kind} named '${reactor.name}'; names must be unique in a system.`);
+      if (clashing)
+        fail(at, `two workers run a ${reactor.kind} named '${reactor.name}'; names must be unique in a system.`);
       reactorsByName.set(reactor.name, reactor);
     }
     let optionsExport: string | undefined;
@@ -149,28 +206,58 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
       }
       optionsExport = worker.options;
     }
-    partial.push({ key, kind: worker.kind, workerName, dir, from, entry, optionsExport, aggregates, renamed, deleted, reactor, config: worker });
+    partial.push({
+      key,
+      kind: worker.kind,
+      workerName,
+      dir,
+      from,
+      entry,
+      optionsExport,
+      aggregates,
+      renamed,
+      deleted,
+      reactor,
+      config: worker,
+    });
   }
 
   // Second pass: references between workers.
   const workers: WorkerModel[] = partial.map(({ config: worker, ...model }) => {
     const at = `workers.${model.key}`;
-    const callNames = worker.calls ?? (worker.kind === 'api' ? [...reactorsByName.values()].filter((r) => r.kind === 'projection').map((r) => r.name) : []);
+    const callNames =
+      worker.calls ??
+      (worker.kind === 'api'
+        ? [...reactorsByName.values()].filter((r) => r.kind === 'projection').map((r) => r.name)
+        : []);
     const calls = callNames.map((name, i) => {
       const target = reactorsByName.get(name);
-      if (!target || target.kind !== 'projection') {
-        fail(`${at}.calls[${i}]`, `no projection named '${name}' in this system (projections: ${[...reactorsByName.values()].filter((r) => r.kind === 'projection').map((r) => r.name).join(', ') || 'none'}).`);
+      if (target?.kind !== 'projection') {
+        fail(
+          `${at}.calls[${i}]`,
+          `no projection named '${name}' in this system (projections: ${
+            [...reactorsByName.values()]
+              .filter((r) => r.kind === 'projection')
+              .map((r) => r.name)
+              .join(', ') || 'none'
+          }).`,
+        );
       }
       if (target === model.reactor) fail(`${at}.calls[${i}]`, `a worker does not call itself.`);
       return target!;
     });
-    const commands = worker.kind !== 'api'
-      ? (worker.commands ?? []).map((cls, i) => {
-          const host = aggregateHosts.get(cls);
-          if (!host) fail(`${at}.commands[${i}]`, `${(cls as Function)?.name ?? describeValue(cls)} is not hosted by any API worker of this system; add it to an api worker's \`aggregates\`.`);
-          return { aggregate: host!.model, scriptName: host!.workerName, hostDir: host!.dir };
-        })
-      : [];
+    const commands =
+      worker.kind !== 'api'
+        ? (worker.commands ?? []).map((cls, i) => {
+            const host = aggregateHosts.get(cls);
+            if (!host)
+              fail(
+                `${at}.commands[${i}]`,
+                `${(cls as Function)?.name ?? describeValue(cls)} is not hosted by any API worker of this system; add it to an api worker's \`aggregates\`.`,
+              );
+            return { aggregate: host!.model, scriptName: host!.workerName, hostDir: host!.dir };
+          })
+        : [];
     const rateLimits = worker.kind === 'api' ? { ...((worker as ApiWorkerConfig).rateLimits ?? {}) } : {};
     return { ...model, calls, commands, rateLimits };
   });
@@ -193,13 +280,20 @@ function resolveConsole(
   fail: (field: string, message: string) => never,
 ): ConsoleModel | undefined {
   if (config === undefined) return undefined;
-  if (typeof config?.dir !== 'string' || config.dir === '') fail('console.dir', "the console worker's directory, relative to the config file, e.g. 'workers/console'.");
+  if (typeof config?.dir !== 'string' || config.dir === '')
+    fail('console.dir', "the console worker's directory, relative to the config file, e.g. 'workers/console'.");
   const dir = resolve(baseDir, config.dir);
   const clash = workers.find((w) => w.dir === dir);
   if (clash) fail('console.dir', `workers.${clash.key} uses the same directory; the console needs its own.`);
   const apis = workers.filter((w) => w.kind === 'api');
   const admin = config.admin === undefined ? apis[0] : apis.find((w) => w.key === config.admin);
-  if (!admin) fail('console.admin', config.admin === undefined ? 'the console needs an api worker (it hosts the admin entrypoint).' : `no api worker '${config.admin}' (api workers: ${apis.map((w) => w.key).join(', ') || 'none'}).`);
+  if (!admin)
+    fail(
+      'console.admin',
+      config.admin === undefined
+        ? 'the console needs an api worker (it hosts the admin entrypoint).'
+        : `no api worker '${config.admin}' (api workers: ${apis.map((w) => w.key).join(', ') || 'none'}).`,
+    );
   return { workerName: config.workerName ?? `${systemName}-console`, dir, adminWorkerKey: admin!.key };
 }
 
@@ -239,14 +333,18 @@ function resolveReactor(
     return fail(field, (error as Error).message);
   }
   const delivery = worker.delivery ?? 'queue';
-  if (delivery !== 'queue' && delivery !== 'sync') fail(`${at}.delivery`, `expected 'queue' or 'sync', got ${JSON.stringify(delivery)}.`);
+  if (delivery !== 'queue' && delivery !== 'sync')
+    fail(`${at}.delivery`, `expected 'queue' or 'sync', got ${JSON.stringify(delivery)}.`);
   const queueOptions = checkQueueOptions(worker.queue ?? {}, `${at}.queue`, fail);
   const workflows = isProjection
     ? []
     : ((worker as ProcessWorkerConfig).workflows ?? []).map((workflow, i) => {
         const wf = `${at}.workflows[${i}]`;
         if (typeof workflow?.binding !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(workflow.binding)) {
-          fail(`${wf}.binding`, `a binding name in CONSTANT_CASE, e.g. 'VERIFY_EMAIL' (got ${JSON.stringify(workflow?.binding)}).`);
+          fail(
+            `${wf}.binding`,
+            `a binding name in CONSTANT_CASE, e.g. 'VERIFY_EMAIL' (got ${JSON.stringify(workflow?.binding)}).`,
+          );
         }
         return {
           binding: workflow.binding,
@@ -268,10 +366,15 @@ function resolveReactor(
   };
 }
 
-function checkQueueOptions(options: QueueConsumerOptions, at: string, fail: (field: string, message: string) => never): QueueConsumerOptions {
+function checkQueueOptions(
+  options: QueueConsumerOptions,
+  at: string,
+  fail: (field: string, message: string) => never,
+): QueueConsumerOptions {
   for (const key of ['maxRetries', 'maxBatchSize', 'maxBatchTimeout'] as const) {
     const value = options[key];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) fail(`${at}.${key}`, `expected a non-negative integer, got ${JSON.stringify(value)}.`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      fail(`${at}.${key}`, `expected a non-negative integer, got ${JSON.stringify(value)}.`);
   }
   return options;
 }

@@ -28,7 +28,8 @@ export function deployOrder(nodes: readonly DeployNode[]): DeployStep[] {
   const remaining = [...nodes];
   const steps: DeployStep[] = [];
   const again: string[] = [];
-  const pending = (node: DeployNode) => node.dependencies.filter((d) => !deployed.has(d.on) && nodes.some((n) => n.workerName === d.on));
+  const pending = (node: DeployNode) =>
+    node.dependencies.filter((d) => !deployed.has(d.on) && nodes.some((n) => n.workerName === d.on));
   const take = (node: DeployNode, step: DeployStep) => {
     steps.push(step);
     deployed.add(node.workerName);
@@ -40,7 +41,8 @@ export function deployOrder(nodes: readonly DeployNode[]): DeployStep[] {
       for (const node of ready) take(node, { workerName: node.workerName });
       continue;
     }
-    const rank = (node: DeployNode) => (pending(node).every((d) => d.via === 'service') ? 0 : 2) + (node.kind === 'api' ? 0 : 1);
+    const rank = (node: DeployNode) =>
+      (pending(node).every((d) => d.via === 'service') ? 0 : 2) + (node.kind === 'api' ? 0 : 1);
     const breaker = remaining.reduce((best, node) => (rank(node) < rank(best) ? node : best));
     take(breaker, { workerName: breaker.workerName, withoutIfRefused: pending(breaker) });
     again.push(breaker.workerName);

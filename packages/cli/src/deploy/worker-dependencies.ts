@@ -34,11 +34,14 @@ export function deployNodes(system: SystemModel): DeployNode[] {
     };
     if (worker.kind === 'api') {
       for (const reactor of system.reactors) {
-        if (reactor.delivery === 'sync') add({ on: workerOfReactor(reactor.name).workerName, binding: reactor.serviceBinding, via: 'service' });
+        if (reactor.delivery === 'sync')
+          add({ on: workerOfReactor(reactor.name).workerName, binding: reactor.serviceBinding, via: 'service' });
       }
     }
-    for (const called of worker.calls) add({ on: workerOfReactor(called.name).workerName, binding: called.serviceBinding, via: 'service' });
-    for (const { aggregate, scriptName } of worker.commands) add({ on: scriptName, binding: aggregate.binding, via: 'durable-object' });
+    for (const called of worker.calls)
+      add({ on: workerOfReactor(called.name).workerName, binding: called.serviceBinding, via: 'service' });
+    for (const { aggregate, scriptName } of worker.commands)
+      add({ on: scriptName, binding: aggregate.binding, via: 'durable-object' });
     return { workerName: worker.workerName, kind: worker.kind, dependencies };
   });
 }

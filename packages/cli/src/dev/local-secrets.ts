@@ -19,7 +19,10 @@ export function ensureConsoleSecrets(system: SystemModel, console: ConsoleModel)
   const adminFile = join(admin.dir, DEV_VARS);
   const consoleFile = join(console.dir, DEV_VARS);
   const adminVars = ensureVars(adminFile, { ESCF_ADMIN_READ_TOKEN: secret(), ESCF_ADMIN_WRITE_TOKEN: secret() });
-  const consoleVars = ensureVars(consoleFile, { ESCF_ADMIN_TOKEN: adminVars.ESCF_ADMIN_WRITE_TOKEN!, ESCF_CONSOLE_PASSWORD: secret() });
+  const consoleVars = ensureVars(consoleFile, {
+    ESCF_ADMIN_TOKEN: adminVars.ESCF_ADMIN_WRITE_TOKEN!,
+    ESCF_CONSOLE_PASSWORD: secret(),
+  });
   return { password: consoleVars.ESCF_CONSOLE_PASSWORD!, file: consoleFile };
 }
 

@@ -18,7 +18,8 @@ export function unifiedDiff(oldText: string, newText: string, oldLabel: string, 
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: ' ', line: a[i]!, oldNo: i++, newNo: j++ });
-    else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ kind: '+', line: b[j]!, oldNo: i, newNo: j++ });
+    else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!))
+      ops.push({ kind: '+', line: b[j]!, oldNo: i, newNo: j++ });
     else ops.push({ kind: '-', line: a[i]!, oldNo: i++, newNo: j });
   }
   const out = [`--- ${oldLabel}`, `+++ ${newLabel}`];

@@ -29,7 +29,8 @@ export function liveEscfClasses(migrations: readonly DurableObjectMigration[]): 
   const live = new Map<string, string>(); // class → tag that introduced it
   for (const migration of migrations) {
     if (typeof migration?.tag !== 'string' || !migration.tag.startsWith(MIGRATION_TAG_PREFIX)) continue;
-    for (const name of [...(migration.new_sqlite_classes ?? []), ...(migration.new_classes ?? [])]) live.set(name, migration.tag);
+    for (const name of [...(migration.new_sqlite_classes ?? []), ...(migration.new_classes ?? [])])
+      live.set(name, migration.tag);
     for (const { from, to } of migration.renamed_classes ?? []) {
       live.delete(from);
       live.set(to, migration.tag);
@@ -46,7 +47,10 @@ export function liveEscfClasses(migrations: readonly DurableObjectMigration[]): 
  * `renamed`/`deleted` declaration is an error, because deploying its
  * deletion would destroy its data.
  */
-export function nextMigration(existing: readonly DurableObjectMigration[], request: MigrationRequest): DurableObjectMigration | undefined {
+export function nextMigration(
+  existing: readonly DurableObjectMigration[],
+  request: MigrationRequest,
+): DurableObjectMigration | undefined {
   const live = liveEscfClasses(existing);
   const wanted = new Set(request.classes);
   const renamed = request.renamed.filter(({ from, to }) => live.has(from) && !live.has(to));

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { GeneratedPaths } from '../model/naming.js';
 import type { SystemModel, WorkerModel } from '../model/system-model.js';
-import { displayPath, importSpecifier } from './module-paths.js';
 import { ADMIN_ENTRYPOINT_EXPORT, systemTopology } from './console-generator.js';
+import { displayPath, importSpecifier } from './module-paths.js';
 import { DEFAULT_MAX_RETRIES, type WorkerBindings } from './worker-bindings.js';
 
 /** The banner of every generated TypeScript file. */
@@ -62,7 +62,9 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     const maxRetries = (consumer?.enforced.max_retries as number | undefined) ?? DEFAULT_MAX_RETRIES;
     const options = [
       `database: '${reactor.databaseBinding}'`,
-      ...(bindings.sections.queue_producers.some((p) => p.key === reactor.queueBinding) ? [`queue: '${reactor.queueBinding}'`] : []),
+      ...(bindings.sections.queue_producers.some((p) => p.key === reactor.queueBinding)
+        ? [`queue: '${reactor.queueBinding}'`]
+        : []),
       // The runtime reports the last attempt as dead-lettered, so it must know max_retries.
       ...(reactor.kind === 'projection' || reactor.delivery === 'queue' ? [`maxRetries: ${maxRetries}`] : []),
       ...(reactor.delivery === 'queue' ? [`deadLetterQueue: '${reactor.deadLetterQueue}'`] : []),
@@ -100,7 +102,9 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
   }
 
   // Sorted so the output does not depend on config order details.
-  for (const [module, names] of [...imports].sort(([a], [b]) => (a.startsWith('@') === b.startsWith('@') ? a.localeCompare(b) : a.startsWith('@') ? -1 : 1))) {
+  for (const [module, names] of [...imports].sort(([a], [b]) =>
+    a.startsWith('@') === b.startsWith('@') ? a.localeCompare(b) : a.startsWith('@') ? -1 : 1,
+  )) {
     lines.push(`import { ${[...names].sort().join(', ')} } from '${module}';`);
   }
   lines.push('', ...body);

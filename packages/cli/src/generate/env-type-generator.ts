@@ -18,10 +18,16 @@ export function generateEnvType(system: SystemModel, worker: WorkerModel, bindin
   const field = (name: string, type: string) => fields.push(`  readonly ${name}: ${type};`);
 
   for (const aggregate of worker.aggregates) {
-    field(aggregate.binding, `DurableObjectNamespace<InstanceType<typeof import('${entryOf(worker.dir)}').${aggregate.durableObjectClass}>>`);
+    field(
+      aggregate.binding,
+      `DurableObjectNamespace<InstanceType<typeof import('${entryOf(worker.dir)}').${aggregate.durableObjectClass}>>`,
+    );
   }
   for (const { aggregate, hostDir } of worker.commands) {
-    field(aggregate.binding, `DurableObjectNamespace<InstanceType<typeof import('${entryOf(hostDir)}').${aggregate.durableObjectClass}>>`);
+    field(
+      aggregate.binding,
+      `DurableObjectNamespace<InstanceType<typeof import('${entryOf(hostDir)}').${aggregate.durableObjectClass}>>`,
+    );
   }
   for (const entry of bindings.sections.d1_databases) field(entry.key, 'D1Database');
   for (const entry of bindings.sections.queue_producers) field(entry.key, 'Queue');

@@ -1,4 +1,4 @@
-import { EVENT_STORE_BINDING, GeneratedPaths, eventStoreDatabaseName } from '../model/naming.js';
+import { EVENT_STORE_BINDING, eventStoreDatabaseName, GeneratedPaths } from '../model/naming.js';
 import type { ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
 
 /** A wrangler array entry ESCF manages: `enforced` fields are always written, `defaults` only when absent. */
@@ -79,10 +79,16 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
   const publishTo = { queues: [] as string[], services: [] as string[] };
   if (worker.kind === 'api') {
     for (const [name, rule] of Object.entries(worker.rateLimits)) {
-      add('ratelimits', { key: name, enforced: { name, namespace_id: String(rule.namespaceId), simple: { limit: rule.limit, period: rule.period } } });
+      add('ratelimits', {
+        key: name,
+        enforced: { name, namespace_id: String(rule.namespaceId), simple: { limit: rule.limit, period: rule.period } },
+      });
     }
     for (const aggregate of worker.aggregates) {
-      add('durable_objects', { key: aggregate.binding, enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass } });
+      add('durable_objects', {
+        key: aggregate.binding,
+        enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass },
+      });
     }
     add('d1_databases', eventStore(true));
     // The admin entrypoint (console configured) reaches every projection and process for status and actions.
@@ -91,7 +97,10 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     }
     for (const reactor of system.reactors) {
       if (reactor.delivery === 'queue') {
-        add('queue_producers', { key: reactor.queueBinding, enforced: { binding: reactor.queueBinding, queue: reactor.queueName } });
+        add('queue_producers', {
+          key: reactor.queueBinding,
+          enforced: { binding: reactor.queueBinding, queue: reactor.queueName },
+        });
         publishTo.queues.push(reactor.queueBinding);
       } else {
         add('services', serviceEntry(reactor));
@@ -112,7 +121,10 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     if (reactor.delivery === 'queue') {
       // A projection also produces to its own queue: rebuilds carry themselves forward in steps.
       if (reactor.kind === 'projection') {
-        add('queue_producers', { key: reactor.queueBinding, enforced: { binding: reactor.queueBinding, queue: reactor.queueName } });
+        add('queue_producers', {
+          key: reactor.queueBinding,
+          enforced: { binding: reactor.queueBinding, queue: reactor.queueName },
+        });
       }
       const { maxRetries, maxBatchSize, maxBatchTimeout } = reactor.queueOptions;
       add('queue_consumers', {
@@ -136,7 +148,10 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     }
     for (const queue of reactor.triggerQueues) add('queue_consumers', { key: queue, enforced: { queue } });
     for (const workflow of reactor.workflows) {
-      add('workflows', { key: workflow.binding, enforced: { binding: workflow.binding, name: workflow.name, class_name: workflow.exportName } });
+      add('workflows', {
+        key: workflow.binding,
+        enforced: { binding: workflow.binding, name: workflow.name, class_name: workflow.exportName },
+      });
     }
   }
   for (const { aggregate, scriptName } of worker.commands) {

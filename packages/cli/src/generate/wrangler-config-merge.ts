@@ -1,6 +1,14 @@
-import { applyEdits, modify, parse, printParseErrorCode, type FormattingOptions, type JSONPath, type ParseError } from 'jsonc-parser';
+import {
+  applyEdits,
+  type FormattingOptions,
+  type JSONPath,
+  modify,
+  type ParseError,
+  parse,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import { ConfigError } from '../config/config-error.js';
-import { nextMigration, type DurableObjectMigration, type MigrationRequest } from './durable-object-migrations.js';
+import { type DurableObjectMigration, type MigrationRequest, nextMigration } from './durable-object-migrations.js';
 import { MANAGED_SECTIONS, type ManagedEntry, type SectionName, type WorkerBindings } from './worker-bindings.js';
 
 /** The binding keys ESCF wrote last time, per section: what it may remove when they are no longer wanted. */
@@ -38,9 +46,12 @@ export function mergeWranglerConfig(input: WranglerMergeInput): { text: string; 
     if (errors.length > 0) {
       const first = errors[0]!;
       const line = text.slice(0, first.offset).split('\n').length;
-      throw new ConfigError(`${input.fileLabel}:${line}: ${printParseErrorCode(first.error)}. Fix the file by hand, then run escf generate again.`);
+      throw new ConfigError(
+        `${input.fileLabel}:${line}: ${printParseErrorCode(first.error)}. Fix the file by hand, then run escf generate again.`,
+      );
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${input.fileLabel}: expected a JSON object.`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new ConfigError(`${input.fileLabel}: expected a JSON object.`);
     return value as Record<string, unknown>;
   };
   const set = (path: JSONPath, value: unknown, isArrayInsertion = false) => {
@@ -77,7 +88,10 @@ export function mergeWranglerConfig(input: WranglerMergeInput): { text: string; 
   // Crons: additive, and stale ones written by ESCF are removed.
   const staleCrons = (input.previous.crons ?? []).filter((cron) => !input.bindings.crons.includes(cron));
   const crons = () => arrayAt(read(), ['triggers', 'crons'], input.fileLabel);
-  for (const index of crons().map((c, i) => (staleCrons.includes(c as string) ? i : -1)).filter((i) => i >= 0).reverse()) {
+  for (const index of crons()
+    .map((c, i) => (staleCrons.includes(c as string) ? i : -1))
+    .filter((i) => i >= 0)
+    .reverse()) {
     set(['triggers', 'crons', index], undefined);
   }
   for (const cron of input.bindings.crons) {
@@ -132,12 +146,17 @@ function arrayAt(config: Record<string, unknown>, path: readonly (string | numbe
 
 function arrayExists(config: Record<string, unknown>, path: readonly (string | number)[]): boolean {
   let value: unknown = config;
-  for (const segment of path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[segment] : undefined;
+  for (const segment of path)
+    value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[segment] : undefined;
   return Array.isArray(value);
 }
 
 /** A section ESCF emptied (its last managed entry went away) is removed, so no `"services": []` is left behind. */
-function removeEmpty(path: readonly (string | number)[], read: () => Record<string, unknown>, set: (path: JSONPath, value: unknown) => void): void {
+function removeEmpty(
+  path: readonly (string | number)[],
+  read: () => Record<string, unknown>,
+  set: (path: JSONPath, value: unknown) => void,
+): void {
   set([...path], undefined);
   // `queues: {}` / `durable_objects: {}` left empty too.
   const parent = path.slice(0, -1);
@@ -154,7 +173,11 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 function detectFormatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return {
+    insertSpaces: !indent.startsWith('\t'),
+    tabSize: indent.startsWith('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
 }
 
 function newFileTemplate(workerName: string): string {

@@ -15,7 +15,8 @@ export function ownVersion(): string {
       const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
       if (name === '@escf/cli' && version) return version;
     }
-    if (dirname(dir) === dir) throw new ConfigError('Cannot tell which ESCF version to install: run escf from an installed @escf/cli.');
+    if (dirname(dir) === dir)
+      throw new ConfigError('Cannot tell which ESCF version to install: run escf from an installed @escf/cli.');
     dir = dirname(dir);
   }
 }
@@ -32,6 +33,9 @@ export function localPackageSpecs(folder: string): Map<string, string> {
     const match = /^escf-([a-z-]+?)-\d+\.\d+\.\d+(?:-[\w.]+)?\.tgz$/.exec(file);
     if (match) specs.set(`@escf/${match[1]}`, `file:${join(dir, file)}`);
   }
-  if (specs.size === 0) throw new ConfigError(`--local-packages: no escf-<name>-<version>.tgz tarballs in ${dir} (make them with npm pack --workspaces).`);
+  if (specs.size === 0)
+    throw new ConfigError(
+      `--local-packages: no escf-<name>-<version>.tgz tarballs in ${dir} (make them with npm pack --workspaces).`,
+    );
   return specs;
 }

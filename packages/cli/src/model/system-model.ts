@@ -52,7 +52,11 @@ export interface WorkerModel {
   /** Projections this worker calls over RPC. */
   readonly calls: readonly ReactorModel[];
   /** Aggregates of other workers this worker sends commands to. */
-  readonly commands: readonly { readonly aggregate: AggregateModel; readonly scriptName: string; readonly hostDir: string }[];
+  readonly commands: readonly {
+    readonly aggregate: AggregateModel;
+    readonly scriptName: string;
+    readonly hostDir: string;
+  }[];
   /** Rate limiting bindings by name (API workers). */
   readonly rateLimits: Readonly<Record<string, RateLimitConfig>>;
 }

@@ -29,9 +29,12 @@ export function migratedDatabases(system: SystemModel): MigratedDatabase[] {
     const configFile = workerConfigFile(system, worker);
     const path = join(worker.dir, GeneratedPaths.wrangler);
     if (!existsSync(path)) throw new ConfigError(`${configFile} does not exist. Run \`npx escf generate\` first.`);
-    const config = parse(readFileSync(path, 'utf8'), [], { allowTrailingComma: true }) as { d1_databases?: { binding?: string; migrations_dir?: string }[] } | undefined;
+    const config = parse(readFileSync(path, 'utf8'), [], { allowTrailingComma: true }) as
+      | { d1_databases?: { binding?: string; migrations_dir?: string }[] }
+      | undefined;
     for (const entry of config?.d1_databases ?? []) {
-      if (typeof entry.binding === 'string' && typeof entry.migrations_dir === 'string') databases.push({ worker, binding: entry.binding, configFile });
+      if (typeof entry.binding === 'string' && typeof entry.migrations_dir === 'string')
+        databases.push({ worker, binding: entry.binding, configFile });
     }
   }
   return databases;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,7 +21,9 @@ export function wranglerBin(projectDir: string): string {
   try {
     manifestPath = require.resolve('wrangler/package.json');
   } catch {
-    throw new ConfigError(`wrangler is not installed in ${projectDir}. Add it: npm install -D -E wrangler (and run npm install).`);
+    throw new ConfigError(
+      `wrangler is not installed in ${projectDir}. Add it: npm install -D -E wrangler (and run npm install).`,
+    );
   }
   const { bin } = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: string | Record<string, string> };
   return join(dirname(manifestPath), typeof bin === 'string' ? bin : bin.wrangler!);
@@ -50,5 +52,9 @@ export function runWrangler(projectDir: string, args: readonly string[]): Promis
 
 /** Starts wrangler with its output on this terminal (escf dev). */
 export function spawnWrangler(projectDir: string, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [wranglerBin(projectDir), ...args], { cwd: projectDir, env: wranglerEnv(), stdio: 'inherit' });
+  return spawn(process.execPath, [wranglerBin(projectDir), ...args], {
+    cwd: projectDir,
+    env: wranglerEnv(),
+    stdio: 'inherit',
+  });
 }

@@ -19,9 +19,17 @@ export interface DryRunResult {
 export async function dryRun(workerDir: string): Promise<DryRunResult> {
   const { stdout, stderr } = await run('wrangler', ['deploy', '--dry-run', '--outdir', 'dist'], {
     cwd: workerDir,
-    env: { ...process.env, PATH: `${repoBin}:${process.env.PATH}`, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      PATH: `${repoBin}:${process.env.PATH}`,
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_SEND_METRICS: 'false',
+      NO_COLOR: '1',
+    },
   }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-    throw new Error(`wrangler deploy --dry-run failed in ${workerDir}:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`);
+    throw new Error(
+      `wrangler deploy --dry-run failed in ${workerDir}:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`,
+    );
   });
   const output = `${stdout}\n${stderr}`;
   const size = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);

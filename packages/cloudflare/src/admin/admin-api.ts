@@ -1,13 +1,23 @@
-import { NotFound, ValidationError, type AggregateClass, type EventEnvelope } from '@escf/core';
-import { type EventStore } from '@escf/core/store';
-import { createRegistry, engineFor, inputJsonSchema, lensChainOf, serializeError, type AggregateDescriptor, type Registry } from '@escf/core/internal';
+import type { CommandResult } from '@escf/core';
+import { type AggregateClass, type EventEnvelope, NotFound, ValidationError } from '@escf/core';
+import {
+  type AggregateDescriptor,
+  createRegistry,
+  engineFor,
+  inputJsonSchema,
+  lensChainOf,
+  type Registry,
+  serializeError,
+} from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { durableObjectName } from '../aggregate-address.js';
-import type { CommandRequest } from '../durable-object-host.js';
-import { D1EventStore } from '../d1-event-store.js';
-import type { RpcReply } from '../error-encoding.js';
 import type { EventArchiver } from '../archive/event-archiver.js';
-import type { ProjectionAdmin, DeliveryReport } from '../projection/projection-entrypoint.js';
+import { D1EventStore } from '../d1-event-store.js';
+import type { CommandRequest } from '../durable-object-host.js';
+import type { RpcReply } from '../error-encoding.js';
+import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
+import { type AdminScope, requireWrite } from './admin-token.js';
 import type {
   ArchiveOverview,
   InspectedEvent,
@@ -25,12 +35,10 @@ import type {
   SystemMap,
   TailPage,
 } from './admin-types.js';
-import { requireWrite, type AdminScope } from './admin-token.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import { maskFields } from './sensitive-fields.js';
 import { diffStates } from './state-diff.js';
 import type { ReactorTopology, SystemTopology } from './system-topology.js';
-import type { CommandResult } from '@escf/core';
 
 /** What the admin methods are built from (see `adminEntrypoint`). */
 export interface AdminSystem<Env> {
@@ -96,7 +104,9 @@ export class AdminCatalog {
 
   aggregate(type: unknown): AggregateDescriptor {
     if (typeof type !== 'string' || !this.registry.aggregates.has(type)) {
-      throw new NotFound(`No aggregate type '${String(type)}' in this system`, { known: [...this.registry.aggregates.keys()] });
+      throw new NotFound(`No aggregate type '${String(type)}' in this system`, {
+        known: [...this.registry.aggregates.keys()],
+      });
     }
     return this.registry.aggregates.get(type)!;
   }
@@ -140,7 +150,14 @@ export class AdminApi<Env = unknown> {
          ORDER BY e.position DESC LIMIT ?4`,
       )
       .bind(type ?? null, idPattern, tenant ?? null, limit)
-      .all<{ tenant_id: string; aggregate_type: string; aggregate_id: string; version: number; last_position: number; last_at: number | null }>();
+      .all<{
+        tenant_id: string;
+        aggregate_type: string;
+        aggregate_id: string;
+        version: number;
+        last_position: number;
+        last_at: number | null;
+      }>();
     const instances: InstanceSummary[] = results.map((row) => ({
       aggregateType: row.aggregate_type,
       aggregateId: row.aggregate_id,
@@ -184,21 +201,35 @@ export class AdminApi<Env = unknown> {
     };
   }
 
-  async stateAt(query: StreamAddress & { readonly version?: number; readonly reveal?: boolean }): Promise<StateAtVersion> {
+  async stateAt(
+    query: StreamAddress & { readonly version?: number; readonly reveal?: boolean },
+  ): Promise<StateAtVersion> {
     const stream = this.address(query);
     const reveal = this.reveal(query.reveal, 'stateAt', stream);
     const { state, version, head } = await this.replay(stream, query.version);
-    return { ...stream, version, head, state: reveal ? state : maskFields(state, this.catalog.sensitiveByAggregate.get(stream.aggregateType) ?? []) };
+    return {
+      ...stream,
+      version,
+      head,
+      state: reveal ? state : maskFields(state, this.catalog.sensitiveByAggregate.get(stream.aggregateType) ?? []),
+    };
   }
 
-  async diff(query: StreamAddress & { readonly from: number; readonly to: number; readonly reveal?: boolean }): Promise<StateDiff> {
+  async diff(
+    query: StreamAddress & { readonly from: number; readonly to: number; readonly reveal?: boolean },
+  ): Promise<StateDiff> {
     const stream = this.address(query);
     const reveal = this.reveal(query.reveal, 'diff', stream);
     const sensitive = this.catalog.sensitiveByAggregate.get(stream.aggregateType) ?? [];
     const before = await this.replay(stream, requireVersion(query.from, 'from'));
     const after = await this.replay(stream, requireVersion(query.to, 'to'));
     const mask = (state: unknown) => (reveal ? state : maskFields(state, sensitive));
-    return { ...stream, from: before.version, to: after.version, changes: diffStates(mask(before.state), mask(after.state)) };
+    return {
+      ...stream,
+      from: before.version,
+      to: after.version,
+      changes: diffStates(mask(before.state), mask(after.state)),
+    };
   }
 
   async projections(): Promise<{ logHead: number; projections: ProjectionHealth[] }> {
@@ -207,11 +238,25 @@ export class AdminApi<Env = unknown> {
       this.reactors('projection').map(async (reactor): Promise<ProjectionHealth> => {
         const base = { name: reactor.name, worker: reactor.worker, delivery: reactor.delivery, logHead };
         const service = this.service<ProjectionAdmin>(reactor);
-        if (!service) return { ...base, status: null, lagEvents: null, lagMs: null, error: 'no service binding to this projection in the admin worker' };
+        if (!service)
+          return {
+            ...base,
+            status: null,
+            lagEvents: null,
+            lagMs: null,
+            error: 'no service binding to this projection in the admin worker',
+          };
         try {
           const status = await service.status();
-          const pending = (await this.store.readAll({ after: status.position, limit: 1000 })).filter((e) => reactor.events.includes(e.type));
-          return { ...base, status, lagEvents: pending.length, lagMs: pending.length === 0 ? 0 : Math.max(0, Date.now() - pending[0]!.timestamp) };
+          const pending = (await this.store.readAll({ after: status.position, limit: 1000 })).filter((e) =>
+            reactor.events.includes(e.type),
+          );
+          return {
+            ...base,
+            status,
+            lagEvents: pending.length,
+            lagMs: pending.length === 0 ? 0 : Math.max(0, Date.now() - pending[0]!.timestamp),
+          };
         } catch (error) {
           return { ...base, status: null, lagEvents: null, lagMs: null, error: messageOf(error) };
         }
@@ -247,9 +292,15 @@ export class AdminApi<Env = unknown> {
     return {
       processes: await Promise.all(
         this.reactors('process').map(async (reactor): Promise<ProcessHealth> => {
-          const base = { name: reactor.name, worker: reactor.worker, delivery: reactor.delivery, deadLetterQueue: reactor.deadLetterQueue ?? null };
+          const base = {
+            name: reactor.name,
+            worker: reactor.worker,
+            delivery: reactor.delivery,
+            deadLetterQueue: reactor.deadLetterQueue ?? null,
+          };
           const service = this.service<{ status?: () => Promise<unknown> }>(reactor);
-          if (!service) return { ...base, status: null, error: 'no service binding to this process in the admin worker' };
+          if (!service)
+            return { ...base, status: null, error: 'no service binding to this process in the admin worker' };
           try {
             return { ...base, status: await service.status!() };
           } catch (error) {
@@ -263,12 +314,18 @@ export class AdminApi<Env = unknown> {
   async archive(): Promise<ArchiveOverview> {
     const archiver = this.catalog.system.archiver?.(this.env);
     if (!archiver) return { configured: false, status: null, next: null, lastRun: null };
-    const [status, next, lastRun] = await Promise.all([archiver.status(), archiver.preview(), this.catalog.system.lastArchiveRun?.(this.env) ?? null]);
+    const [status, next, lastRun] = await Promise.all([
+      archiver.status(),
+      archiver.preview(),
+      this.catalog.system.lastArchiveRun?.(this.env) ?? null,
+    ]);
     return { configured: true, status, next, lastRun: lastRun ?? null };
   }
 
   /** Events committed to the log after `after` (omit it to learn the head and start tailing from there). */
-  async tailEvents(params: { readonly after?: number; readonly limit?: number; readonly reveal?: boolean } = {}): Promise<TailPage> {
+  async tailEvents(
+    params: { readonly after?: number; readonly limit?: number; readonly reveal?: boolean } = {},
+  ): Promise<TailPage> {
     const reveal = this.reveal(params.reveal, 'tailEvents', {});
     const head = await this.logHead();
     if (params.after === undefined || params.after === null) return { head, events: [] };
@@ -285,14 +342,21 @@ export class AdminApi<Env = unknown> {
     const command = requireString(request.command, 'command');
     this.log('sendCommand', { ...stream, command });
     const reply = await this.host(stream).executeSync({
-      address: { aggregateId: stream.aggregateId, ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }) },
+      address: {
+        aggregateId: stream.aggregateId,
+        ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }),
+      },
       command,
       input: request.input ?? {},
       options: { metadata: { actor: this.actor, via: 'escf-admin' } },
     });
     if (!reply.ok) return { ok: false, error: reply.error };
     void descriptor;
-    return { ok: true, version: reply.value.version, events: reply.value.events.map((event) => this.inspect(event, false)) };
+    return {
+      ok: true,
+      version: reply.value.version,
+      events: reply.value.events.map((event) => this.inspect(event, false)),
+    };
   }
 
   // ---- internals
@@ -308,7 +372,9 @@ export class AdminApi<Env = unknown> {
   }
 
   private async logHead(): Promise<number> {
-    const row = await this.db.prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events').first<{ head: number | null }>();
+    const row = await this.db
+      .prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events')
+      .first<{ head: number | null }>();
     return row?.head ?? 0;
   }
 
@@ -318,11 +384,15 @@ export class AdminApi<Env = unknown> {
     return page.at(-1)?.version ?? 0;
   }
 
-  private async replay(stream: StreamAddress, version: number | undefined): Promise<{ state: unknown; version: number; head: number }> {
+  private async replay(
+    stream: StreamAddress,
+    version: number | undefined,
+  ): Promise<{ state: unknown; version: number; head: number }> {
     const descriptor = this.catalog.aggregate(stream.aggregateType);
     const engine = engineFor(descriptor.aggregateClass);
     const events = await this.store.readStream(toStreamId(stream));
-    if (events.length === 0) throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { ...stream });
+    if (events.length === 0)
+      throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { ...stream });
     const target = version === undefined ? events.length : Math.min(Math.max(0, Math.floor(version)), events.length);
     const instance = engine.create(stream.aggregateId, stream.tenantId);
     engine.replay(instance, events.slice(0, target));
@@ -336,7 +406,12 @@ export class AdminApi<Env = unknown> {
     let readError: InspectedEvent['readError'];
     if (descriptor) {
       try {
-        const readings = descriptor.upcaster.read({ id: event.id, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload });
+        const readings = descriptor.upcaster.read({
+          id: event.id,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          payload: event.payload,
+        });
         if (readings.length === 1) {
           payload = readings[0]!.payload;
           readSchemaVersion = readings[0]!.schemaVersion;
@@ -381,9 +456,19 @@ export class AdminApi<Env = unknown> {
 
   private host(stream: StreamAddress): HostStub {
     const binding = this.catalog.system.topology.aggregates.find((a) => a.type === stream.aggregateType)?.binding;
-    const namespace = binding ? ((this.env as Record<string, unknown>)[binding] as DurableObjectNamespace | undefined) : undefined;
-    if (!namespace) throw new NotFound(`The admin worker has no Durable Object binding for aggregate '${stream.aggregateType}'`);
-    return namespace.get(namespace.idFromName(durableObjectName({ aggregateId: stream.aggregateId, ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }) }))) as unknown as HostStub;
+    const namespace = binding
+      ? ((this.env as Record<string, unknown>)[binding] as DurableObjectNamespace | undefined)
+      : undefined;
+    if (!namespace)
+      throw new NotFound(`The admin worker has no Durable Object binding for aggregate '${stream.aggregateType}'`);
+    return namespace.get(
+      namespace.idFromName(
+        durableObjectName({
+          aggregateId: stream.aggregateId,
+          ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }),
+        }),
+      ),
+    ) as unknown as HostStub;
   }
 
   private reactors(kind: ReactorTopology['kind']): ReactorTopology[] {
@@ -392,12 +477,15 @@ export class AdminApi<Env = unknown> {
 
   private reactorNamed(kind: ReactorTopology['kind'], name: unknown): ReactorTopology {
     const found = this.reactors(kind).find((r) => r.name === name);
-    if (!found) throw new NotFound(`No ${kind} named '${String(name)}'`, { known: this.reactors(kind).map((r) => r.name) });
+    if (!found)
+      throw new NotFound(`No ${kind} named '${String(name)}'`, { known: this.reactors(kind).map((r) => r.name) });
     return found;
   }
 
   private service<T>(reactor: ReactorTopology): T | undefined {
-    return reactor.adminBinding ? ((this.env as Record<string, unknown>)[reactor.adminBinding] as T | undefined) : undefined;
+    return reactor.adminBinding
+      ? ((this.env as Record<string, unknown>)[reactor.adminBinding] as T | undefined)
+      : undefined;
   }
 
   private requireService<T>(reactor: ReactorTopology): T {
@@ -407,7 +495,16 @@ export class AdminApi<Env = unknown> {
   }
 
   private log(action: string, target: object): void {
-    console.log(JSON.stringify({ escf: 'admin-action', actor: this.actor, scope: this.scope, action, target, at: new Date().toISOString() }));
+    console.log(
+      JSON.stringify({
+        escf: 'admin-action',
+        actor: this.actor,
+        scope: this.scope,
+        action,
+        target,
+        at: new Date().toISOString(),
+      }),
+    );
   }
 }
 
@@ -417,7 +514,7 @@ async function driveRebuild(service: ProjectionAdmin, generation: number, budget
   try {
     while (Date.now() < deadline) {
       const status = await service.rebuildStep();
-      if (!status || status.status !== 'running' || status.generation !== generation) return;
+      if (status?.status !== 'running' || status.generation !== generation) return;
     }
   } catch (error) {
     console.warn(JSON.stringify({ escf: 'admin-rebuild-step-failed', error: messageOf(error) }));
@@ -425,7 +522,11 @@ async function driveRebuild(service: ProjectionAdmin, generation: number, budget
 }
 
 function toStreamId(stream: StreamAddress) {
-  return { aggregateType: stream.aggregateType, aggregateId: stream.aggregateId, ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }) };
+  return {
+    aggregateType: stream.aggregateType,
+    aggregateId: stream.aggregateId,
+    ...(stream.tenantId === undefined ? {} : { tenantId: stream.tenantId }),
+  };
 }
 
 function clamp(value: unknown, fallback: number, max: number): number {
@@ -435,7 +536,9 @@ function clamp(value: unknown, fallback: number, max: number): number {
 
 function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
-    throw new ValidationError(`'${path}' must be a non-empty string`, [{ path, message: 'must be a non-empty string of at most 512 characters' }]);
+    throw new ValidationError(`'${path}' must be a non-empty string`, [
+      { path, message: 'must be a non-empty string of at most 512 characters' },
+    ]);
   }
   return value;
 }
@@ -446,7 +549,10 @@ function optionalString(value: unknown, path: string): string | undefined {
 
 function requireVersion(value: unknown, path: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, [{ path, message: 'must be an integer ≥ 0' }]);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, [
+      { path, message: 'must be an integer ≥ 0' },
+    ]);
   return n;
 }
 

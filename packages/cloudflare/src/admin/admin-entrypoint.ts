@@ -1,12 +1,12 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
 import { serializeError } from '@escf/core/internal';
-import { errorStatusOf } from './admin-http-status.js';
-import { replyFrom, type RpcReply } from '../error-encoding.js';
+import { type RpcReply, replyFrom } from '../error-encoding.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';
-import { scopeOf, type AdminCredentials, type AdminTokenBindings } from './admin-token.js';
+import { errorStatusOf } from './admin-http-status.js';
+import { type AdminCredentials, type AdminTokenBindings, scopeOf } from './admin-token.js';
 import type {
   ArchiveOverview,
   InstanceQuery,
@@ -35,14 +35,23 @@ export interface AdminRpc {
   instances(credentials: AdminCredentials, query?: InstanceQuery): Promise<RpcReply<{ instances: InstanceSummary[] }>>;
   outbox(credentials: AdminCredentials, address: StreamAddress): Promise<RpcReply<OutboxBacklog>>;
   stream(credentials: AdminCredentials, query: StreamQuery): Promise<RpcReply<StreamPage>>;
-  stateAt(credentials: AdminCredentials, query: StreamAddress & { version?: number; reveal?: boolean }): Promise<RpcReply<StateAtVersion>>;
-  diff(credentials: AdminCredentials, query: StreamAddress & { from: number; to: number; reveal?: boolean }): Promise<RpcReply<StateDiff>>;
+  stateAt(
+    credentials: AdminCredentials,
+    query: StreamAddress & { version?: number; reveal?: boolean },
+  ): Promise<RpcReply<StateAtVersion>>;
+  diff(
+    credentials: AdminCredentials,
+    query: StreamAddress & { from: number; to: number; reveal?: boolean },
+  ): Promise<RpcReply<StateDiff>>;
   projections(credentials: AdminCredentials): Promise<RpcReply<{ logHead: number; projections: ProjectionHealth[] }>>;
   retryStuck(credentials: AdminCredentials, params: { projection: string }): Promise<RpcReply<DeliveryReport>>;
   rebuild(credentials: AdminCredentials, params: { projection: string }): Promise<RpcReply<RebuildStatus>>;
   processes(credentials: AdminCredentials): Promise<RpcReply<{ processes: ProcessHealth[] }>>;
   archive(credentials: AdminCredentials): Promise<RpcReply<ArchiveOverview>>;
-  tailEvents(credentials: AdminCredentials, params?: { after?: number; limit?: number; reveal?: boolean }): Promise<RpcReply<TailPage>>;
+  tailEvents(
+    credentials: AdminCredentials,
+    params?: { after?: number; limit?: number; reveal?: boolean },
+  ): Promise<RpcReply<TailPage>>;
   sendCommand(credentials: AdminCredentials, request: SendCommandRequest): Promise<RpcReply<SendCommandOutcome>>;
 }
 
@@ -87,7 +96,10 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
   class EscfAdmin extends WorkerEntrypoint<Env> implements AdminRpc {
     async #api(credentials: AdminCredentials | undefined): Promise<AdminApi<Env>> {
       const scope = await scopeOf(this.env as object, options, credentials?.token);
-      const actor = typeof credentials?.actor === 'string' && credentials.actor.length > 0 ? credentials.actor.slice(0, 200) : `${scope}-token`;
+      const actor =
+        typeof credentials?.actor === 'string' && credentials.actor.length > 0
+          ? credentials.actor.slice(0, 200)
+          : `${scope}-token`;
       return new AdminApi(catalogOf(), this.env, scope, actor, (work) => this.ctx.waitUntil(work));
     }
 
@@ -158,21 +170,33 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
         });
       }
       if (!(ADMIN_METHODS as readonly string[]).includes(name)) {
-        return Response.json({ ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${name}'`, methods: ADMIN_METHODS } }, { status: 404 });
+        return Response.json(
+          { ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${name}'`, methods: ADMIN_METHODS } },
+          { status: 404 },
+        );
       }
       if (request.method !== 'POST' && request.method !== 'GET') {
-        return Response.json({ ok: false, error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST (or GET without parameters)' } }, { status: 405 });
+        return Response.json(
+          { ok: false, error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST (or GET without parameters)' } },
+          { status: 405 },
+        );
       }
-      let params: unknown = undefined;
+      let params: unknown;
       if (request.method === 'POST') {
         const text = await request.text();
         try {
           params = text.trim() === '' ? undefined : JSON.parse(text);
         } catch {
-          return errorResponse(new ValidationError('The request body is not valid JSON', [{ path: '', message: 'must be a JSON object of parameters' }]));
+          return errorResponse(
+            new ValidationError('The request body is not valid JSON', [
+              { path: '', message: 'must be a JSON object of parameters' },
+            ]),
+          );
         }
       }
-      const method = (this as unknown as Record<AdminMethod, (c: AdminCredentials, p: unknown) => Promise<RpcReply<unknown>>>)[name as AdminMethod];
+      const method = (
+        this as unknown as Record<AdminMethod, (c: AdminCredentials, p: unknown) => Promise<RpcReply<unknown>>>
+      )[name as AdminMethod];
       const reply = await method.call(this, credentials, params);
       return Response.json(reply, { status: reply.ok ? 200 : errorStatusOf(reply.error.code) });
     }
@@ -181,7 +205,10 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
 }
 
 /** The class {@link adminEntrypoint} returns: export it from the worker that owns the event store. */
-export type AdminEntrypointClass<Env> = new (ctx: ExecutionContext, env: Env) => WorkerEntrypoint<Env> & AdminRpc & { fetch(request: Request): Promise<Response> };
+export type AdminEntrypointClass<Env> = new (
+  ctx: ExecutionContext,
+  env: Env,
+) => WorkerEntrypoint<Env> & AdminRpc & { fetch(request: Request): Promise<Response> };
 
 function errorResponse(error: unknown): Response {
   const serialized = serializeError(error);

@@ -32,11 +32,16 @@ export async function scopeOf(env: object, bindings: AdminTokenBindings, token: 
   const read = secrets[bindings.readToken ?? 'ESCF_ADMIN_READ_TOKEN'];
   const usable = (value: unknown): value is string => typeof value === 'string' && value.length >= 16;
   if (!usable(write) && !usable(read)) {
-    throw new Unauthorized('The admin entrypoint has no token configured: set the ESCF_ADMIN_READ_TOKEN / ESCF_ADMIN_WRITE_TOKEN secrets (16+ characters)');
+    throw new Unauthorized(
+      'The admin entrypoint has no token configured: set the ESCF_ADMIN_READ_TOKEN / ESCF_ADMIN_WRITE_TOKEN secrets (16+ characters)',
+    );
   }
   if (typeof token !== 'string' || token.length === 0) throw new Unauthorized('An admin token is required');
   // Both comparisons always run, so timing does not tell which token matched.
-  const [isWrite, isRead] = await Promise.all([usable(write) ? sameSecret(token, write) : false, usable(read) ? sameSecret(token, read) : false]);
+  const [isWrite, isRead] = await Promise.all([
+    usable(write) ? sameSecret(token, write) : false,
+    usable(read) ? sameSecret(token, read) : false,
+  ]);
   if (isWrite) return 'write';
   if (isRead) return 'read';
   throw new Unauthorized('Invalid admin token');

@@ -18,7 +18,11 @@ export interface SystemMap {
   readonly aggregates: readonly {
     readonly type: string;
     readonly worker: string;
-    readonly commands: readonly { readonly name: string; readonly inputSchema: Record<string, unknown>; readonly emits: readonly string[] | null }[];
+    readonly commands: readonly {
+      readonly name: string;
+      readonly inputSchema: Record<string, unknown>;
+      readonly emits: readonly string[] | null;
+    }[];
     readonly events: readonly {
       readonly type: string;
       readonly version: number;
@@ -31,7 +35,11 @@ export interface SystemMap {
   }[];
   readonly projections: readonly ReactorTopology[];
   readonly processes: readonly ReactorTopology[];
-  readonly queues: readonly { readonly name: string; readonly consumer: string; readonly deadLetterQueue: string | null }[];
+  readonly queues: readonly {
+    readonly name: string;
+    readonly consumer: string;
+    readonly deadLetterQueue: string | null;
+  }[];
 }
 
 /** One instance found in the log. */

@@ -6,12 +6,19 @@
  *
  * @packageDocumentation
  */
-export { adminEntrypoint, ADMIN_METHODS, type AdminEntrypointClass, type AdminEntrypointOptions, type AdminRpc } from './admin-entrypoint.js';
+
 export type { AdminSystem } from './admin-api.js';
-export { sameSecret, type AdminCredentials, type AdminScope, type AdminTokenBindings } from './admin-token.js';
-export { liveTailResponse, type LiveTailOptions } from './live-tail.js';
+export {
+  ADMIN_METHODS,
+  type AdminEntrypointClass,
+  type AdminEntrypointOptions,
+  type AdminRpc,
+  adminEntrypoint,
+} from './admin-entrypoint.js';
+export { type AdminCredentials, type AdminScope, type AdminTokenBindings, sameSecret } from './admin-token.js';
+export type * from './admin-types.js';
+export { type LiveTailOptions, liveTailResponse } from './live-tail.js';
+export type { OutboxBacklog, OutboxTargetBacklog } from './outbox-backlog.js';
 export { MASKED } from './sensitive-fields.js';
 export type { StateChange } from './state-diff.js';
 export type { AggregateTopology, ReactorTopology, SystemTopology } from './system-topology.js';
-export type { OutboxBacklog, OutboxTargetBacklog } from './outbox-backlog.js';
-export type * from './admin-types.js';

@@ -43,7 +43,10 @@ export function liveTailResponse(options: LiveTailOptions): Response {
           }
         }
       } catch (error) {
-        if (!closed) send(`event: error\ndata: ${JSON.stringify({ message: error instanceof Error ? error.message : String(error) })}\n\n`);
+        if (!closed)
+          send(
+            `event: error\ndata: ${JSON.stringify({ message: error instanceof Error ? error.message : String(error) })}\n\n`,
+          );
       }
       if (!closed) controller.close();
     },
@@ -51,5 +54,7 @@ export function liveTailResponse(options: LiveTailOptions): Response {
       closed = true;
     },
   });
-  return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' } });
+  return new Response(stream, {
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
+  });
 }

@@ -15,7 +15,12 @@ export interface OutboxBacklog {
 }
 
 /** Computes the backlog from the head version, the delivery cursors and the configured targets. */
-export function outboxBacklogOf(version: number, cursors: ReadonlyMap<string, number>, queues: readonly string[], services: readonly string[]): OutboxBacklog {
+export function outboxBacklogOf(
+  version: number,
+  cursors: ReadonlyMap<string, number>,
+  queues: readonly string[],
+  services: readonly string[],
+): OutboxBacklog {
   const targets = ['d1', ...queues.map((b) => `queue:${b}`), ...services.map((b) => `service:${b}`)];
   return {
     version,

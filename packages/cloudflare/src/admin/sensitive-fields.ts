@@ -12,7 +12,12 @@ export function maskFields(value: unknown, sensitive: ReadonlySet<string> | read
   const mask = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(mask);
     if (v === null || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([key, field]) => [key, names.has(key) && field !== undefined && field !== null ? MASKED : mask(field)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).map(([key, field]) => [
+        key,
+        names.has(key) && field !== undefined && field !== null ? MASKED : mask(field),
+      ]),
+    );
   };
   return mask(value);
 }

@@ -10,13 +10,16 @@ export interface StateChange {
 /** The differences between two JSON values, deepest first by path order. */
 export function diffStates(before: unknown, after: unknown, path = ''): StateChange[] {
   if (Object.is(before, after)) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => {
       const at = `${path}/${key}`;
-      if (!(key in after) || after[key] === undefined) return before[key] === undefined ? [] : [{ path: at, kind: 'removed' as const, before: before[key] }];
-      if (!(key in before) || before[key] === undefined) return [{ path: at, kind: 'added' as const, after: after[key] }];
+      if (!(key in after) || after[key] === undefined)
+        return before[key] === undefined ? [] : [{ path: at, kind: 'removed' as const, before: before[key] }];
+      if (!(key in before) || before[key] === undefined)
+        return [{ path: at, kind: 'added' as const, after: after[key] }];
       return diffStates(before[key], after[key], at);
     });
   }

@@ -1,10 +1,10 @@
 import type { EventEnvelope } from '@escf/core';
-import type { StreamId } from '@escf/core/store';
 import { batchStreamKey } from '@escf/core/internal';
-import { durableObjectName, type AggregateAddress } from '../aggregate-address.js';
-import { unwrapReply, type RpcReply } from '../error-encoding.js';
-import type { AggregateRetentionHooks } from './event-archiver.js';
+import type { StreamId } from '@escf/core/store';
+import { type AggregateAddress, durableObjectName } from '../aggregate-address.js';
+import { type RpcReply, unwrapReply } from '../error-encoding.js';
 import { ArchivingEventStore } from './archiving-event-store.js';
+import type { AggregateRetentionHooks } from './event-archiver.js';
 
 /** Where a pruned aggregate reads its archived history back from (binding names, resolved on the object's env). */
 export interface HistorySource {
@@ -50,12 +50,21 @@ export interface CurrentState {
  * how far it pruned and where that history lives, so a host whose snapshot
  * is later invalidated by a code change reads it back (see {@link prunedHistory}).
  */
-export function retainInStorage(storage: DurableObjectStorage, current: CurrentState, request: RetainRequest): RetainResult {
+export function retainInStorage(
+  storage: DurableObjectStorage,
+  current: CurrentState,
+  request: RetainRequest,
+): RetainResult {
   const sql = storage.sql;
   ensureRetentionTable(sql);
   return storage.transactionSync(() => {
-    const snapshot = sql.exec<{ version: number; fingerprint: string }>('SELECT version, fingerprint FROM escf_snapshot WHERE id = 1').toArray()[0];
-    if (current.version > 0 && (!snapshot || snapshot.version < current.version || snapshot.fingerprint !== current.fingerprint)) {
+    const snapshot = sql
+      .exec<{ version: number; fingerprint: string }>('SELECT version, fingerprint FROM escf_snapshot WHERE id = 1')
+      .toArray()[0];
+    if (
+      current.version > 0 &&
+      (!snapshot || snapshot.version < current.version || snapshot.fingerprint !== current.fingerprint)
+    ) {
       sql.exec(
         'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',
         current.version,
@@ -64,8 +73,13 @@ export function retainInStorage(storage: DurableObjectStorage, current: CurrentS
       );
     }
     const previous = readPrunedThrough(sql);
-    if (request.pruneThrough === undefined || !request.history) return { snapshotVersion: current.version, pruned: 0, prunedThrough: previous };
-    const delivered = sql.exec<{ low: number | null; targets: number }>('SELECT MIN(delivered_version) AS low, COUNT(*) AS targets FROM escf_outbox_cursors').one();
+    if (request.pruneThrough === undefined || !request.history)
+      return { snapshotVersion: current.version, pruned: 0, prunedThrough: previous };
+    const delivered = sql
+      .exec<{ low: number | null; targets: number }>(
+        'SELECT MIN(delivered_version) AS low, COUNT(*) AS targets FROM escf_outbox_cursors',
+      )
+      .one();
     const limit = Math.min(request.pruneThrough, current.version, delivered.targets > 0 ? (delivered.low ?? 0) : 0);
     if (limit <= previous) return { snapshotVersion: current.version, pruned: 0, prunedThrough: previous };
     const pruned = sql.exec('DELETE FROM escf_events WHERE version <= ?', limit).rowsWritten;
@@ -83,27 +97,50 @@ export function retainInStorage(storage: DurableObjectStorage, current: CurrentS
  * that must replay further back than its local events reach (its snapshot is
  * missing or was taken by other code). Empty when nothing was pruned past `from`.
  */
-export async function prunedHistory(storage: DurableObjectStorage, env: unknown, stream: StreamId, from: number): Promise<EventEnvelope[]> {
+export async function prunedHistory(
+  storage: DurableObjectStorage,
+  env: unknown,
+  stream: StreamId,
+  from: number,
+): Promise<EventEnvelope[]> {
   // Never pruned (or never written): nothing to read, and no table created by a read.
-  if (storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_retention'").toArray().length === 0) return [];
-  const row = storage.sql.exec<{ pruned_through: number; history: string }>('SELECT pruned_through, history FROM escf_retention WHERE id = 1').toArray()[0];
+  if (
+    storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_retention'").toArray()
+      .length === 0
+  )
+    return [];
+  const row = storage.sql
+    .exec<{ pruned_through: number; history: string }>(
+      'SELECT pruned_through, history FROM escf_retention WHERE id = 1',
+    )
+    .toArray()[0];
   if (!row || row.pruned_through <= from) return [];
   const source = JSON.parse(row.history) as HistorySource;
   const bindings = env as Record<string, unknown>;
-  const store = new ArchivingEventStore(bindings[source.d1] as D1Database, bindings[source.bucket] as R2Bucket, { table: source.table, prefix: source.prefix });
+  const store = new ArchivingEventStore(bindings[source.d1] as D1Database, bindings[source.bucket] as R2Bucket, {
+    table: source.table,
+    prefix: source.prefix,
+  });
   const events = await store.readStream(stream, { fromVersion: from + 1, limit: row.pruned_through - from });
   if (events.length !== row.pruned_through - from) {
-    throw new Error(`Pruned history of ${batchStreamKey({ tenantId: stream.tenantId ?? '', ...stream })} is incomplete: expected versions ${from + 1}..${row.pruned_through}, found ${events.length}`);
+    throw new Error(
+      `Pruned history of ${batchStreamKey({ tenantId: stream.tenantId ?? '', ...stream })} is incomplete: expected versions ${from + 1}..${row.pruned_through}, found ${events.length}`,
+    );
   }
   return events;
 }
 
 function ensureRetentionTable(sql: SqlStorage): void {
-  sql.exec('CREATE TABLE IF NOT EXISTS escf_retention (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL, history TEXT NOT NULL)');
+  sql.exec(
+    'CREATE TABLE IF NOT EXISTS escf_retention (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL, history TEXT NOT NULL)',
+  );
 }
 
 function readPrunedThrough(sql: SqlStorage): number {
-  return sql.exec<{ pruned_through: number }>('SELECT pruned_through FROM escf_retention WHERE id = 1').toArray()[0]?.pruned_through ?? 0;
+  return (
+    sql.exec<{ pruned_through: number }>('SELECT pruned_through FROM escf_retention WHERE id = 1').toArray()[0]
+      ?.pruned_through ?? 0
+  );
 }
 
 /** The RPC surface of an aggregate host that {@link durableObjectRetention} calls. */
@@ -139,7 +176,9 @@ export interface DurableObjectRetentionOptions {
 export function durableObjectRetention(env: unknown, options: DurableObjectRetentionOptions): AggregateRetentionHooks {
   const hostOf = (stream: StreamId): RetainingHost | null => {
     const binding = options.bindings[stream.aggregateType];
-    const namespace = binding ? ((env as Record<string, unknown>)[binding] as DurableObjectNamespace | undefined) : undefined;
+    const namespace = binding
+      ? ((env as Record<string, unknown>)[binding] as DurableObjectNamespace | undefined)
+      : undefined;
     if (!namespace) return null;
     return namespace.get(namespace.idFromName(durableObjectName(addressOf(stream)))) as unknown as RetainingHost;
   };
@@ -157,7 +196,9 @@ export function durableObjectRetention(env: unknown, options: DurableObjectReten
     async prune(stream, throughVersion) {
       const host = hostOf(stream);
       if (!host) return 0;
-      return unwrapReply(await host.retain({ address: addressOf(stream), pruneThrough: throughVersion, history: options.history })).pruned;
+      return unwrapReply(
+        await host.retain({ address: addressOf(stream), pruneThrough: throughVersion, history: options.history }),
+      ).pruned;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { StreamId } from '@escf/core/store';
-import { archiveTables, ensureArchiveSchema, type ArchiveTables } from './archive-schema.js';
+import { type ArchiveTables, archiveTables, ensureArchiveSchema } from './archive-schema.js';
 import type { EncodedSegment } from './archive-segment.js';
 
 /** A committed segment, as the manifest records it. */
@@ -75,7 +75,12 @@ export class ArchiveManifest {
    * atomically. Every statement is guarded, so running it again, or after
    * another run archived some of the rows, changes nothing.
    */
-  async commit(segment: EncodedSegment, positions: readonly number[], timestamps: { oldest: number | null; newest: number | null }, now: number): Promise<CommitOutcome> {
+  async commit(
+    segment: EncodedSegment,
+    positions: readonly number[],
+    timestamps: { oldest: number | null; newest: number | null },
+    now: number,
+  ): Promise<CommitOutcome> {
     const { events, segments, streams } = this.tables;
     const positionsJson = JSON.stringify(positions);
     const inRows = `position IN (SELECT value FROM json_each(?1))`;
@@ -110,10 +115,15 @@ export class ArchiveManifest {
            GROUP BY tenant_id, aggregate_type, aggregate_id`,
         )
         .bind(positionsJson, segment.key),
-      this.db.prepare(`DELETE FROM ${events} WHERE ${inRows} AND EXISTS (SELECT 1 FROM ${segments} WHERE segment_key = ?2)`).bind(positionsJson, segment.key),
+      this.db
+        .prepare(`DELETE FROM ${events} WHERE ${inRows} AND EXISTS (SELECT 1 FROM ${segments} WHERE segment_key = ?2)`)
+        .bind(positionsJson, segment.key),
     ]);
     if ((inserted?.meta.changes ?? 0) === 1) return 'committed';
-    const known = await this.db.prepare(`SELECT 1 AS found FROM ${segments} WHERE segment_key = ?1`).bind(segment.key).first();
+    const known = await this.db
+      .prepare(`SELECT 1 AS found FROM ${segments} WHERE segment_key = ?1`)
+      .bind(segment.key)
+      .first();
     return known ? 'already-committed' : 'conflict';
   }
 
@@ -169,7 +179,12 @@ export class ArchiveManifest {
 
   /** Whether a key is a committed segment (orphans from crashed runs are not). */
   async has(key: string): Promise<boolean> {
-    return (await this.db.prepare(`SELECT 1 AS found FROM ${this.tables.segments} WHERE segment_key = ?1`).bind(key).first()) !== null;
+    return (
+      (await this.db
+        .prepare(`SELECT 1 AS found FROM ${this.tables.segments} WHERE segment_key = ?1`)
+        .bind(key)
+        .first()) !== null
+    );
   }
 }
 

@@ -28,8 +28,20 @@ export interface ArchiveRunReport {
 
 /** What the hot store and the archive hold. */
 export interface ArchiveStatus {
-  readonly d1: { readonly rows: number; readonly events: number; readonly bytes: number; readonly firstPosition: number | null; readonly lastPosition: number | null };
-  readonly archive: { readonly segments: number; readonly events: number; readonly ndjsonBytes: number; readonly gzipBytes: number; readonly lastPosition: number | null };
+  readonly d1: {
+    readonly rows: number;
+    readonly events: number;
+    readonly bytes: number;
+    readonly firstPosition: number | null;
+    readonly lastPosition: number | null;
+  };
+  readonly archive: {
+    readonly segments: number;
+    readonly events: number;
+    readonly ndjsonBytes: number;
+    readonly gzipBytes: number;
+    readonly lastPosition: number | null;
+  };
 }
 
 /** What the next archive run would move, computed without moving, snapshotting or writing anything. */
@@ -38,7 +50,13 @@ export interface ArchivePreview {
   readonly rows: number;
   readonly events: number;
   readonly bytes: number;
-  readonly byType: readonly { readonly aggregateType: string; readonly rows: number; readonly events: number; readonly bytes: number; readonly oldestPosition: number }[];
+  readonly byType: readonly {
+    readonly aggregateType: string;
+    readonly rows: number;
+    readonly events: number;
+    readonly bytes: number;
+    readonly oldestPosition: number;
+  }[];
   /** Streams under `keepSinceSnapshot` that a run would snapshot first (a preview takes no snapshot, so they are not counted above). */
   readonly awaitingSnapshot: number;
   /** True when more than one run's budget is eligible. */

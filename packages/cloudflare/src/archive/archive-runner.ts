@@ -1,8 +1,8 @@
-import { log } from '@escf/core/internal';
 import { WorkerEntrypoint } from 'cloudflare:workers';
+import { log } from '@escf/core/internal';
+import { bearerTokenMatches } from '../security/bearer-token.js';
 import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import type { EventArchiver } from './event-archiver.js';
-import { bearerTokenMatches } from '../security/bearer-token.js';
 
 /** What {@link runArchiveBatches} did over several bounded runs. */
 export interface ArchiveBatchesReport {
@@ -31,7 +31,10 @@ export interface ArchiveBudget {
  * Runs the archiver repeatedly — each run bounded by its own row budget —
  * until nothing is left or the invocation's budget is spent.
  */
-export async function runArchiveBatches(archiver: EventArchiver, budget: ArchiveBudget = {}): Promise<ArchiveBatchesReport> {
+export async function runArchiveBatches(
+  archiver: EventArchiver,
+  budget: ArchiveBudget = {},
+): Promise<ArchiveBatchesReport> {
   const maxRuns = budget.maxRuns ?? 10;
   const deadline = Date.now() + (budget.timeBudgetMs ?? 20_000);
   const reports: ArchiveRunReport[] = [];
@@ -40,7 +43,8 @@ export async function runArchiveBatches(archiver: EventArchiver, budget: Archive
     last = await archiver.run();
     reports.push(last);
   } while (last.more && reports.length < maxRuns && Date.now() < deadline);
-  const sum = (key: 'events' | 'rows' | 'segments' | 'd1Bytes' | 'r2Bytes' | 'prunedDurableObjectEvents') => reports.reduce((total, r) => total + r[key], 0);
+  const sum = (key: 'events' | 'rows' | 'segments' | 'd1Bytes' | 'r2Bytes' | 'prunedDurableObjectEvents') =>
+    reports.reduce((total, r) => total + r[key], 0);
   return {
     runs: reports.length,
     events: sum('events'),
@@ -75,7 +79,9 @@ export interface ArchiveRunnerOptions<Env> extends ArchiveBudget {
  * };
  * ```
  */
-export function archiveOnSchedule<Env>(options: ArchiveRunnerOptions<Env>): (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void> {
+export function archiveOnSchedule<Env>(
+  options: ArchiveRunnerOptions<Env>,
+): (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void> {
   return async (_controller, env) => {
     const report = await runArchiveBatches(options.archiver(env), options);
     if (options.onReport) await options.onReport(report, env);
@@ -94,7 +100,10 @@ export interface ArchiveAdmin {
 }
 
 /** The class {@link archiveAdminEntrypoint} returns: export it from a worker. */
-export type ArchiveAdminEntrypointClass<Env> = new (ctx: ExecutionContext, env: Env) => WorkerEntrypoint<Env> & ArchiveAdmin;
+export type ArchiveAdminEntrypointClass<Env> = new (
+  ctx: ExecutionContext,
+  env: Env,
+) => WorkerEntrypoint<Env> & ArchiveAdmin;
 
 /**
  * A `WorkerEntrypoint` for operators: RPC methods `runArchive`, `archiveStatus`
@@ -111,7 +120,9 @@ export type ArchiveAdminEntrypointClass<Env> = new (ctx: ExecutionContext, env: 
  * const report = await env.ARCHIVE.runArchive();
  * ```
  */
-export function archiveAdminEntrypoint<Env>(options: ArchiveRunnerOptions<Env> & { readonly tokenBinding?: string }): ArchiveAdminEntrypointClass<Env> {
+export function archiveAdminEntrypoint<Env>(
+  options: ArchiveRunnerOptions<Env> & { readonly tokenBinding?: string },
+): ArchiveAdminEntrypointClass<Env> {
   return class extends WorkerEntrypoint<Env> implements ArchiveAdmin {
     runArchive(budget: ArchiveBudget = {}): Promise<ArchiveBatchesReport> {
       return runArchiveBatches(options.archiver(this.env), { ...options, ...budget });
@@ -128,7 +139,15 @@ export function archiveAdminEntrypoint<Env>(options: ArchiveRunnerOptions<Env> &
     override async fetch(request: Request): Promise<Response> {
       const token = options.tokenBinding ? (this.env as Record<string, unknown>)[options.tokenBinding] : undefined;
       if (!(await bearerTokenMatches(request, token))) {
-        return Response.json({ error: { code: 'UNAUTHORIZED', message: 'Send Authorization: Bearer <admin token>; HTTP is closed unless the token secret is set.' } }, { status: 401 });
+        return Response.json(
+          {
+            error: {
+              code: 'UNAUTHORIZED',
+              message: 'Send Authorization: Bearer <admin token>; HTTP is closed unless the token secret is set.',
+            },
+          },
+          { status: 401 },
+        );
       }
       const { pathname } = new URL(request.url);
       if (request.method === 'GET' && pathname === '/archive/status') return Response.json(await this.archiveStatus());

@@ -30,7 +30,13 @@ export interface EncodedSegment {
  * after a crash finds and verifies its own object) and different rows never
  * overwrite each other.
  */
-export function segmentKey(prefix: string, aggregateType: string, firstPosition: number, lastPosition: number, sha256: string): string {
+export function segmentKey(
+  prefix: string,
+  aggregateType: string,
+  firstPosition: number,
+  lastPosition: number,
+  sha256: string,
+): string {
   const pad = (n: number) => String(n).padStart(16, '0');
   return `${prefix}segments/${encodeURIComponent(aggregateType)}/${pad(firstPosition)}-${pad(lastPosition)}-${sha256.slice(0, 16)}.ndjson.gz`;
 }
@@ -42,7 +48,8 @@ export async function encodeSegment(prefix: string, rows: readonly ArchivedRow[]
   let eventCount = 0;
   let lastPosition = 0;
   const lines = rows.map((row) => {
-    if (row.aggregateType !== type) throw new RangeError(`A segment holds one aggregate type; got ${type} and ${row.aggregateType}`);
+    if (row.aggregateType !== type)
+      throw new RangeError(`A segment holds one aggregate type; got ${type} and ${row.aggregateType}`);
     const count = countEvents(row.eventsJson);
     eventCount += count;
     lastPosition = Math.max(lastPosition, row.position + count - 1);
@@ -76,7 +83,9 @@ export interface DecodedRow {
 }
 
 /** Decompresses and parses a segment; returns its rows and the SHA-256 of its NDJSON. */
-export async function decodeSegment(gzip: ArrayBuffer | Uint8Array | ReadableStream<Uint8Array>): Promise<{ rows: DecodedRow[]; sha256: string }> {
+export async function decodeSegment(
+  gzip: ArrayBuffer | Uint8Array | ReadableStream<Uint8Array>,
+): Promise<{ rows: DecodedRow[]; sha256: string }> {
   const source = gzip instanceof ReadableStream ? gzip : new Blob([gzip as BufferSource]).stream();
   const ndjson = new Uint8Array(await new Response(source.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const sha256 = await sha256Hex(ndjson);

@@ -1,11 +1,11 @@
 import { ConcurrencyError, type EventEnvelope } from '@escf/core';
-import {
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StreamId,
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamId,
 } from '@escf/core/store';
 import { D1EventStore, type D1EventStoreOptions } from '../d1-event-store.js';
 import { ArchiveManifest } from './archive-manifest.js';
@@ -51,7 +51,10 @@ export class ArchivingEventStore implements EventStore {
     const table = options.table ?? 'escf_events';
     this.d1 = new D1EventStore(db, options);
     this.manifest = new ArchiveManifest(db, table);
-    this.segments = new R2SegmentStore(bucket, options.cacheSegments === undefined ? {} : { cacheSegments: options.cacheSegments });
+    this.segments = new R2SegmentStore(
+      bucket,
+      options.cacheSegments === undefined ? {} : { cacheSegments: options.cacheSegments },
+    );
     this.prefix = options.prefix ?? defaultArchivePrefix(table);
   }
 
@@ -81,7 +84,12 @@ export class ArchivingEventStore implements EventStore {
     for (const segment of await this.manifest.streamSegments(stream, from)) {
       if (archived.length >= limit || segment.firstVersion >= firstHot) break;
       for (const row of await this.segments.read(segment.key, segment.sha256)) {
-        if (row.aggregateId !== stream.aggregateId || row.tenantId !== (stream.tenantId ?? '') || row.aggregateType !== stream.aggregateType) continue;
+        if (
+          row.aggregateId !== stream.aggregateId ||
+          row.tenantId !== (stream.tenantId ?? '') ||
+          row.aggregateType !== stream.aggregateType
+        )
+          continue;
         for (const event of row.events) if (event.version >= from && event.version < firstHot) archived.push(event);
       }
     }
@@ -106,7 +114,8 @@ export class ArchivingEventStore implements EventStore {
         // Every event before this segment's start is already known: stop once that is enough.
         if (candidates.filter((event) => event.position! < segment.firstPosition).length >= limit) break scan;
         for (const row of await this.segments.read(segment.key, segment.sha256)) {
-          for (const event of row.events) if (event.position! > after && event.position! <= bound) candidates.push(event);
+          for (const event of row.events)
+            if (event.position! > after && event.position! <= bound) candidates.push(event);
         }
       }
       if (page.length < SEGMENT_PAGE) break;

@@ -1,16 +1,16 @@
-import { defineRetention, type ResolvedRetention, type RetentionConfig } from '@escf/core/retention';
-import { type StreamId } from '@escf/core/store';
 import {
   archivesAnything,
   batchStreamKey,
   planArchive,
   prunesDurableObjects,
-  streamsNeedingSnapshots,
   type StoredBatch,
+  streamsNeedingSnapshots,
 } from '@escf/core/internal';
+import { defineRetention, type ResolvedRetention, type RetentionConfig } from '@escf/core/retention';
+import type { StreamId } from '@escf/core/store';
 import { ArchiveManifest } from './archive-manifest.js';
 import type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
-import { encodeSegment, type ArchivedRow } from './archive-segment.js';
+import { type ArchivedRow, encodeSegment } from './archive-segment.js';
 import { defaultArchivePrefix } from './archiving-event-store.js';
 import { R2SegmentStore } from './r2-segment-store.js';
 
@@ -125,7 +125,16 @@ export class EventArchiver {
     const startedAt = this.now();
     await this.manifest.ensureSchema();
     const warnings: string[] = [];
-    const totals = { events: 0, rows: 0, segments: 0, reusedSegments: 0, d1Bytes: 0, r2Bytes: 0, pruned: 0, snapshots: 0 };
+    const totals = {
+      events: 0,
+      rows: 0,
+      segments: 0,
+      reusedSegments: 0,
+      d1Bytes: 0,
+      r2Bytes: 0,
+      pruned: 0,
+      snapshots: 0,
+    };
     let more = false;
     if (archivesAnything(this.retention)) {
       const { selected, truncated, snapshots } = await this.select(warnings);
@@ -138,8 +147,16 @@ export class EventArchiver {
         const segment = await encodeSegment(this.prefix, rows);
         const outcome = await this.segments.write(segment);
         await this.options.faults?.afterSegmentWrite?.(segment.key);
-        const timestamps = { oldest: Math.min(...group.map((b) => b.newestTimestamp)), newest: Math.max(...group.map((b) => b.newestTimestamp)) };
-        const committed = await this.manifest.commit(segment, group.map((b) => b.position), timestamps, this.now());
+        const timestamps = {
+          oldest: Math.min(...group.map((b) => b.newestTimestamp)),
+          newest: Math.max(...group.map((b) => b.newestTimestamp)),
+        };
+        const committed = await this.manifest.commit(
+          segment,
+          group.map((b) => b.position),
+          timestamps,
+          this.now(),
+        );
         await this.options.faults?.afterSegmentCommit?.(segment.key);
         if (committed !== 'committed') continue;
         touchedTypes.add(group[0]!.aggregateType);
@@ -188,7 +205,14 @@ export class EventArchiver {
       if (page.length === 0) break;
       after = page.at(-1)!.position;
       awaitingSnapshot += streamsNeedingSnapshots(page, this.retention).length;
-      const plan = planArchive(page, { retention: this.retention, now: this.now(), hotBytes, snapshotVersions: new Map(), blocked, plannedBytes });
+      const plan = planArchive(page, {
+        retention: this.retention,
+        now: this.now(),
+        hotBytes,
+        snapshotVersions: new Map(),
+        blocked,
+        plannedBytes,
+      });
       blocked = plan.blocked;
       plannedBytes = plan.plannedBytes;
       selected.push(...plan.archive);
@@ -199,9 +223,18 @@ export class EventArchiver {
       }
       if (page.length < this.pageRows) break;
     }
-    const byType = new Map<string, { aggregateType: string; rows: number; events: number; bytes: number; oldestPosition: number }>();
+    const byType = new Map<
+      string,
+      { aggregateType: string; rows: number; events: number; bytes: number; oldestPosition: number }
+    >();
     for (const batch of selected) {
-      const entry = byType.get(batch.aggregateType) ?? { aggregateType: batch.aggregateType, rows: 0, events: 0, bytes: 0, oldestPosition: batch.position };
+      const entry = byType.get(batch.aggregateType) ?? {
+        aggregateType: batch.aggregateType,
+        rows: 0,
+        events: 0,
+        bytes: 0,
+        oldestPosition: batch.position,
+      };
       entry.rows += 1;
       entry.events += batch.eventCount;
       entry.bytes += batch.bytes;
@@ -227,10 +260,18 @@ export class EventArchiver {
       )
       .first<ArchiveStatus['d1']>();
     const archive = await this.manifest.totals();
-    const last = await this.db.prepare(`SELECT MAX(last_position) AS last FROM ${this.manifest.tables.segments}`).first<{ last: number | null }>();
+    const last = await this.db
+      .prepare(`SELECT MAX(last_position) AS last FROM ${this.manifest.tables.segments}`)
+      .first<{ last: number | null }>();
     return {
       d1: d1 ?? { rows: 0, events: 0, bytes: 0, firstPosition: null, lastPosition: null },
-      archive: { segments: archive.segments, events: archive.events, ndjsonBytes: archive.ndjsonBytes, gzipBytes: archive.gzipBytes, lastPosition: last?.last ?? null },
+      archive: {
+        segments: archive.segments,
+        events: archive.events,
+        ndjsonBytes: archive.ndjsonBytes,
+        gzipBytes: archive.gzipBytes,
+        lastPosition: last?.last ?? null,
+      },
     };
   }
 
@@ -257,7 +298,9 @@ export class EventArchiver {
   }
 
   /** Pages through D1 oldest first and plans, within the run's row budget. */
-  private async select(warnings: string[]): Promise<{ selected: StoredBatch[]; truncated: boolean; snapshots: number }> {
+  private async select(
+    warnings: string[],
+  ): Promise<{ selected: StoredBatch[]; truncated: boolean; snapshots: number }> {
     const hotBytes = this.usesStoragePolicy() ? await this.hotBytes() : 0;
     const selected: StoredBatch[] = [];
     let blocked = new Set<string>();
@@ -275,14 +318,24 @@ export class EventArchiver {
           snapshotVersions = await this.options.aggregates.snapshot(needing.map(streamOf));
           snapshots += snapshotVersions.size;
         } else if (!warnings.some((w) => w.startsWith('keepSinceSnapshot'))) {
-          warnings.push('keepSinceSnapshot needs EventArchiverOptions.aggregates (durableObjectRetention(...)) to take snapshots; those aggregates were not archived.');
+          warnings.push(
+            'keepSinceSnapshot needs EventArchiverOptions.aggregates (durableObjectRetention(...)) to take snapshots; those aggregates were not archived.',
+          );
         }
       }
-      const plan = planArchive(page, { retention: this.retention, now: this.now(), hotBytes, snapshotVersions, blocked, plannedBytes });
+      const plan = planArchive(page, {
+        retention: this.retention,
+        now: this.now(),
+        hotBytes,
+        snapshotVersions,
+        blocked,
+        plannedBytes,
+      });
       blocked = plan.blocked;
       plannedBytes = plan.plannedBytes;
       selected.push(...plan.archive);
-      if (selected.length >= this.maxRows) return { selected: selected.slice(0, this.maxRows), truncated: true, snapshots };
+      if (selected.length >= this.maxRows)
+        return { selected: selected.slice(0, this.maxRows), truncated: true, snapshots };
       if (page.length < this.pageRows) break;
     }
     return { selected, truncated: false, snapshots };
@@ -355,7 +408,14 @@ export class EventArchiver {
          WHERE position IN (SELECT value FROM json_each(?1)) ORDER BY position`,
       )
       .bind(JSON.stringify(positions))
-      .all<{ position: number; tenant_id: string; aggregate_type: string; aggregate_id: string; first_version: number; events: string }>();
+      .all<{
+        position: number;
+        tenant_id: string;
+        aggregate_type: string;
+        aggregate_id: string;
+        first_version: number;
+        events: string;
+      }>();
     return results.map((row) => ({
       position: row.position,
       tenantId: row.tenant_id,
@@ -383,23 +443,36 @@ export class EventArchiver {
   /** A copy of an aggregate type's manifest next to its segments, so the archive describes itself without D1. */
   private async writeManifestMirror(aggregateType: string): Promise<void> {
     const segments = await this.manifest.list(aggregateType);
-    await this.bucket.put(`${this.prefix}manifest/${encodeURIComponent(aggregateType)}.json`, JSON.stringify({ table: this.table, aggregateType, segments }), {
-      httpMetadata: { contentType: 'application/json' },
-    });
+    await this.bucket.put(
+      `${this.prefix}manifest/${encodeURIComponent(aggregateType)}.json`,
+      JSON.stringify({ table: this.table, aggregateType, segments }),
+      {
+        httpMetadata: { contentType: 'application/json' },
+      },
+    );
   }
 
   private usesStoragePolicy(): boolean {
-    return this.retention.default.kind === 'keepD1Bytes' || [...this.retention.aggregates.values()].some((p) => p.kind === 'keepD1Bytes');
+    return (
+      this.retention.default.kind === 'keepD1Bytes' ||
+      [...this.retention.aggregates.values()].some((p) => p.kind === 'keepD1Bytes')
+    );
   }
 
   private async hotBytes(): Promise<number> {
-    const row = await this.db.prepare(`SELECT COALESCE(SUM(length(events)), 0) AS bytes FROM ${this.table}`).first<{ bytes: number }>();
+    const row = await this.db
+      .prepare(`SELECT COALESCE(SUM(length(events)), 0) AS bytes FROM ${this.table}`)
+      .first<{ bytes: number }>();
     return row?.bytes ?? 0;
   }
 }
 
 function streamOf(batch: Pick<StoredBatch, 'tenantId' | 'aggregateType' | 'aggregateId'>): StreamId {
-  return { aggregateType: batch.aggregateType, aggregateId: batch.aggregateId, ...(batch.tenantId === '' ? {} : { tenantId: batch.tenantId }) };
+  return {
+    aggregateType: batch.aggregateType,
+    aggregateId: batch.aggregateId,
+    ...(batch.tenantId === '' ? {} : { tenantId: batch.tenantId }),
+  };
 }
 
 function isResolved(config: RetentionConfig | ResolvedRetention): config is ResolvedRetention {
@@ -410,4 +483,3 @@ function positive(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`EventArchiver: ${name} must be a positive integer`);
   return value;
 }
-

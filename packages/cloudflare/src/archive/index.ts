@@ -6,17 +6,18 @@
  *
  * @packageDocumentation
  */
-export { ArchivingEventStore, defaultArchivePrefix, type ArchivingEventStoreOptions } from './archiving-event-store.js';
-export { EventArchiver, type AggregateRetentionHooks, type EventArchiverOptions } from './event-archiver.js';
+
+export { type DurableObjectRetentionOptions, durableObjectRetention } from './aggregate-retention.js';
 export type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
-export { durableObjectRetention, type DurableObjectRetentionOptions } from './aggregate-retention.js';
 export {
-  archiveAdminEntrypoint,
-  archiveOnSchedule,
-  runArchiveBatches,
   type ArchiveAdmin,
   type ArchiveAdminEntrypointClass,
   type ArchiveBatchesReport,
   type ArchiveBudget,
   type ArchiveRunnerOptions,
+  archiveAdminEntrypoint,
+  archiveOnSchedule,
+  runArchiveBatches,
 } from './archive-runner.js';
+export { ArchivingEventStore, type ArchivingEventStoreOptions, defaultArchivePrefix } from './archiving-event-store.js';
+export { type AggregateRetentionHooks, EventArchiver, type EventArchiverOptions } from './event-archiver.js';

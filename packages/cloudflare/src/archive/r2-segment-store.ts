@@ -1,5 +1,5 @@
 import { InternalError } from '@escf/core';
-import { decodeSegment, type DecodedRow, type EncodedSegment } from './archive-segment.js';
+import { type DecodedRow, decodeSegment, type EncodedSegment } from './archive-segment.js';
 
 /** Options of {@link R2SegmentStore}. */
 export interface R2SegmentStoreOptions {
@@ -29,7 +29,8 @@ export class R2SegmentStore {
   /** Puts the segment unless a verified copy already exists, then verifies it by reading it back. */
   async write(segment: EncodedSegment): Promise<SegmentWriteOutcome> {
     const existing = await this.bucket.head(segment.key);
-    if (existing?.customMetadata?.['sha256'] === segment.sha256 && (await this.verify(segment.key, segment.sha256))) return 'reused';
+    if (existing?.customMetadata?.sha256 === segment.sha256 && (await this.verify(segment.key, segment.sha256)))
+      return 'reused';
     await this.bucket.put(segment.key, segment.gzip, {
       // R2 checks the upload against this digest of the compressed bytes.
       sha256: await crypto.subtle.digest('SHA-256', segment.gzip as BufferSource),
@@ -57,9 +58,15 @@ export class R2SegmentStore {
       return cached;
     }
     const object = await this.bucket.get(key);
-    if (!object) throw new InternalError(`Archive segment ${key} is listed in the manifest but missing from R2`, { key });
+    if (!object)
+      throw new InternalError(`Archive segment ${key} is listed in the manifest but missing from R2`, { key });
     const decoded = await decodeSegment(object.body);
-    if (decoded.sha256 !== sha256) throw new InternalError(`Archive segment ${key} fails its checksum`, { key, expected: sha256, actual: decoded.sha256 });
+    if (decoded.sha256 !== sha256)
+      throw new InternalError(`Archive segment ${key} fails its checksum`, {
+        key,
+        expected: sha256,
+        actual: decoded.sha256,
+      });
     if (this.cacheSize > 0) {
       this.cache.set(key, decoded.rows);
       while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);

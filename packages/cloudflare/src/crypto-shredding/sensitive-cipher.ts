@@ -31,7 +31,13 @@ export class SensitiveCipher {
   async open(events: readonly EventEnvelope[]): Promise<EventEnvelope[]> {
     if (!events.some((e) => this.sensitiveFields.has(e.type))) return [...events];
     const key = await this.#loadKey();
-    return Promise.all(events.map((event) => this.#map(event, async (value) => (typeof value === 'string' && value.startsWith(SEALED) ? (key ? open(key, value) : undefined) : value))));
+    return Promise.all(
+      events.map((event) =>
+        this.#map(event, async (value) =>
+          typeof value === 'string' && value.startsWith(SEALED) ? (key ? open(key, value) : undefined) : value,
+        ),
+      ),
+    );
   }
 
   /** Deletes the key: every sealed field of this aggregate, wherever it was copied, becomes unreadable. */
@@ -72,13 +78,17 @@ export class SensitiveCipher {
   }
 
   #tableExists(): boolean {
-    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_keys'").toArray().length > 0;
+    return (
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_keys'").toArray().length > 0
+    );
   }
 }
 
 async function seal(key: CryptoKey, value: unknown): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(JSON.stringify(value))));
+  const ciphertext = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(JSON.stringify(value))),
+  );
   return `${SEALED}${toBase64(iv)}:${toBase64(ciphertext)}`;
 }
 

@@ -6,10 +6,16 @@
  *
  * @packageDocumentation
  */
-export { ProjectionApplier, type ApplyOutcome } from '../projection/projection-applier.js';
+
+export {
+  type HandleOutcome,
+  ProcessDelivery,
+  type ProcessDeliveryReport,
+  type ProcessOrdering,
+} from '../process/process-delivery.js';
+export { runSaga, Saga, type SagaOutcome, sagaInstanceId, startWorkflowOnce } from '../process/saga-workflow.js';
+export { type ApplyOutcome, ProjectionApplier } from '../projection/projection-applier.js';
 export { ProjectionRebuild } from '../projection/projection-rebuild.js';
 export { ensureProjectionSchema } from '../projection/projection-schema.js';
-export { ProcessDelivery, type HandleOutcome, type ProcessDeliveryReport, type ProcessOrdering } from '../process/process-delivery.js';
-export { Saga, runSaga, sagaInstanceId, startWorkflowOnce, type SagaOutcome } from '../process/saga-workflow.js';
 export { backoffSeconds } from './retry-backoff.js';
 export { groupByStream, streamKeyOf, streamOf } from './stream-of-event.js';

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@escf/core';
 import type { FailureTable } from './failure-table.js';
 import { streamKeyOf } from './stream-of-event.js';
 
-export { failureTableSql, type FailureTable } from './failure-table.js';
+export { type FailureTable, failureTableSql } from './failure-table.js';
 
 /** One stuck stream: the first event of it that keeps failing. */
 export interface StuckStream {
@@ -34,7 +34,8 @@ export async function recordStreamFailure(
   deadLettered: boolean,
   now: number,
 ): Promise<void> {
-  const details = (error as { details?: { stream?: string; version?: number; eventId?: string; eventType?: string } })?.details;
+  const details = (error as { details?: { stream?: string; version?: number; eventId?: string; eventType?: string } })
+    ?.details;
   const stream = details?.stream ?? streamKeyOf(event);
   await db
     .prepare(
@@ -62,7 +63,13 @@ export async function recordStreamFailure(
 }
 
 /** Marks a stream's failure as dead-lettered (a message arrived on the dead-letter queue). */
-export async function markStreamDeadLettered(db: D1Database, { table, owner }: FailureTable, name: string, event: EventEnvelope, now: number): Promise<void> {
+export async function markStreamDeadLettered(
+  db: D1Database,
+  { table, owner }: FailureTable,
+  name: string,
+  event: EventEnvelope,
+  now: number,
+): Promise<void> {
   await db
     .prepare(
       `INSERT INTO ${table} (${owner}, stream, version, event_id, event_type, error, attempts, dead_lettered, updated_at)
@@ -95,7 +102,11 @@ export function stuckStreamsOf(rows: readonly unknown[]): StuckStream[] {
 /** The stream id of a stuck stream's key (the tenant is URI-encoded, see core's streamKey; the id may contain '/'). */
 export function streamOfKey(key: string): { aggregateType: string; aggregateId: string; tenantId?: string } {
   const [tenantId, aggregateType, ...rest] = key.split('/');
-  return { aggregateType: aggregateType!, aggregateId: rest.join('/'), ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}) };
+  return {
+    aggregateType: aggregateType!,
+    aggregateId: rest.join('/'),
+    ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}),
+  };
 }
 
 function errorMessage(error: unknown): string {

@@ -1,6 +1,6 @@
-import { type EventEnvelope } from '@escf/core';
-import { type StreamId } from '@escf/core/store';
+import type { EventEnvelope } from '@escf/core';
 import { streamKey } from '@escf/core/internal';
+import type { StreamId } from '@escf/core/store';
 
 /** The stream an envelope belongs to (the tenant travels in its metadata). */
 export function streamOf(event: EventEnvelope): StreamId {

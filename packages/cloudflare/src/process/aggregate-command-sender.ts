@@ -1,5 +1,5 @@
-import { DefinitionError, type CommandSender } from '@escf/core';
-import { aggregateClients, type AggregateBinding } from '../aggregate-client.js';
+import { type CommandSender, DefinitionError } from '@escf/core';
+import { type AggregateBinding, aggregateClients } from '../aggregate-client.js';
 
 /**
  * A {@link CommandSender} for processes that reaches aggregates hosted by
@@ -12,9 +12,15 @@ import { aggregateClients, type AggregateBinding } from '../aggregate-client.js'
  * });
  * ```
  */
-export function aggregateCommandSender(env: object, bindings: readonly AggregateBinding[], options: { readonly sync?: boolean } = {}): CommandSender {
+export function aggregateCommandSender(
+  env: object,
+  bindings: readonly AggregateBinding[],
+  options: { readonly sync?: boolean } = {},
+): CommandSender {
   return async (target, command, input, executeOptions) => {
-    const entry = bindings.find((binding) => binding.aggregate.type === (target.aggregateClass as { type?: string }).type);
+    const entry = bindings.find(
+      (binding) => binding.aggregate.type === (target.aggregateClass as { type?: string }).type,
+    );
     if (!entry) {
       throw new DefinitionError(
         `No Durable Object binding for aggregate '${(target.aggregateClass as { type?: string }).type}': add { aggregate, binding } to aggregateCommandSender.`,
@@ -24,7 +30,10 @@ export function aggregateCommandSender(env: object, bindings: readonly Aggregate
       ...(target.tenantId === undefined ? {} : { tenantId: target.tenantId }),
       ...(options.sync ? { sync: true } : {}),
     });
-    const client = clients.target(target.aggregateId) as unknown as Record<string, (input: unknown, options: unknown) => Promise<never>>;
+    const client = clients.target(target.aggregateId) as unknown as Record<
+      string,
+      (input: unknown, options: unknown) => Promise<never>
+    >;
     return client[command]!(input, executeOptions);
   };
 }

@@ -1,7 +1,7 @@
 import { DefinitionError, type EventEnvelope } from '@escf/core';
-import { type Upcaster } from '@escf/core/upcast';
-import { type ProcessDescriptor } from '@escf/core/internal';
-import { type EventStore } from '@escf/core/store';
+import type { ProcessDescriptor } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
+import type { Upcaster } from '@escf/core/upcast';
 import { recordStreamFailure } from '../delivery/stream-failures.js';
 import { groupByStream, streamKeyOf, streamOf } from '../delivery/stream-of-event.js';
 import { claimEvent, ProcessEventBusyError } from './process-claim.js';
@@ -61,7 +61,8 @@ export class ProcessDelivery {
       const needed = event.version - checkpoint - 1;
       const missing = await this.store().readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
       const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);
-      if (usable.length < needed) throw new ProcessGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
+      if (usable.length < needed)
+        throw new ProcessGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
       for (const earlier of usable) {
         if ((await this.handleOne(earlier)) === 'busy') return 'busy';
       }
@@ -96,7 +97,16 @@ export class ProcessDelivery {
   async recordFailure(event: EventEnvelope, error: unknown, attempts: number, deadLettered: boolean): Promise<void> {
     if (!this.db) return;
     await ensureProcessSchema(this.db);
-    await recordStreamFailure(this.db, PROCESS_FAILURES, this.descriptor.name, event, error, attempts, deadLettered, this.now());
+    await recordStreamFailure(
+      this.db,
+      PROCESS_FAILURES,
+      this.descriptor.name,
+      event,
+      error,
+      attempts,
+      deadLettered,
+      this.now(),
+    );
   }
 
   /** The stream's handled version (0 if none); ordered processes only. */
@@ -135,9 +145,19 @@ export class ProcessDelivery {
         await this.runHandler(member, envelope, event);
       } catch (error) {
         // Release the claim so that the retry need not wait for the lease to run out.
-        if (db) await db.prepare('DELETE FROM escf_process_events WHERE process = ?1 AND event_id = ?2 AND handled_at = 0').bind(this.descriptor.name, event.id).run();
+        if (db)
+          await db
+            .prepare('DELETE FROM escf_process_events WHERE process = ?1 AND event_id = ?2 AND handled_at = 0')
+            .bind(this.descriptor.name, event.id)
+            .run();
         if (error instanceof DefinitionError) throw error;
-        throw new ProcessHandlerError(this.descriptor.name, `${where}.${String(member)}`, event, streamKeyOf(event), error);
+        throw new ProcessHandlerError(
+          this.descriptor.name,
+          `${where}.${String(member)}`,
+          event,
+          streamKeyOf(event),
+          error,
+        );
       }
     }
     if (db) await this.markHandled(event, calls.length > 0);
@@ -145,13 +165,21 @@ export class ProcessDelivery {
   }
 
   /** The handlers an event reaches, each with its upcast reading. */
-  private async handlerCalls(event: EventEnvelope): Promise<Array<{ member: string | symbol; envelope: EventEnvelope }>> {
+  private async handlerCalls(
+    event: EventEnvelope,
+  ): Promise<Array<{ member: string | symbol; envelope: EventEnvelope }>> {
     const calls: Array<{ member: string | symbol; envelope: EventEnvelope }> = [];
     // Lenses that fold over the stream read its earlier events (old versions of such events only).
-    const context = this.upcaster.needsStreamHistory(event) ? { earlier: await this.store().readStream(streamOf(event), { limit: event.version - 1 }) } : {};
+    const context = this.upcaster.needsStreamHistory(event)
+      ? { earlier: await this.store().readStream(streamOf(event), { limit: event.version - 1 }) }
+      : {};
     for (const reading of this.upcaster.read(event, context)) {
       const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
-      if (handler) calls.push({ member: handler.member, envelope: { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload } });
+      if (handler)
+        calls.push({
+          member: handler.member,
+          envelope: { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload },
+        });
     }
     return calls;
   }
@@ -162,7 +190,12 @@ export class ProcessDelivery {
     const name = this.descriptor.name;
     const key = streamKeyOf(event);
     const statements: D1PreparedStatement[] = [];
-    if (claimed) statements.push(db.prepare('UPDATE escf_process_events SET handled_at = ?3 WHERE process = ?1 AND event_id = ?2').bind(name, event.id, this.now()));
+    if (claimed)
+      statements.push(
+        db
+          .prepare('UPDATE escf_process_events SET handled_at = ?3 WHERE process = ?1 AND event_id = ?2')
+          .bind(name, event.id, this.now()),
+      );
     if (this.ordering === 'stream') {
       statements.push(
         db
@@ -172,11 +205,17 @@ export class ProcessDelivery {
              WHERE excluded.version > escf_process_streams.version`,
           )
           .bind(name, key, event.version, event.position ?? null),
-        db.prepare('DELETE FROM escf_process_failures WHERE process = ?1 AND stream = ?2 AND version <= ?3').bind(name, key, event.version),
+        db
+          .prepare('DELETE FROM escf_process_failures WHERE process = ?1 AND stream = ?2 AND version <= ?3')
+          .bind(name, key, event.version),
       );
       this.checkpoints.set(key, Math.max(this.checkpoints.get(key) ?? 0, event.version));
     } else {
-      statements.push(db.prepare('DELETE FROM escf_process_failures WHERE process = ?1 AND stream = ?2 AND event_id = ?3').bind(name, key, event.id));
+      statements.push(
+        db
+          .prepare('DELETE FROM escf_process_failures WHERE process = ?1 AND stream = ?2 AND event_id = ?3')
+          .bind(name, key, event.id),
+      );
     }
     await db.batch(statements);
   }

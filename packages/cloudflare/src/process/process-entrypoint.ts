@@ -1,16 +1,16 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import {
-  DefinitionError,
-  processCommandsFor,
-  systemClock,
   type Clock,
   type CommandSender,
+  DefinitionError,
   type EventEnvelope,
   type ProcessHandlerContext,
+  processCommandsFor,
+  systemClock,
 } from '@escf/core';
-import { type EventStore } from '@escf/core/store';
-import { Upcaster } from '@escf/core/upcast';
 import { describeProcess, log, newId, serializeError } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
+import { Upcaster } from '@escf/core/upcast';
 import { D1EventStore } from '../d1-event-store.js';
 import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
@@ -18,7 +18,7 @@ import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
 import { ProcessEventBusyError } from './process-claim.js';
 import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
-import { readProcessStatus, type ProcessStatus } from './process-status.js';
+import { type ProcessStatus, readProcessStatus } from './process-status.js';
 
 export type { ProcessDeliveryReport, ProcessOrdering } from './process-delivery.js';
 
@@ -100,10 +100,10 @@ export type ProcessEntrypointClass<Env> = new (
   env: Env,
 ) => WorkerEntrypoint<Env> &
   ProcessAdmin & {
-  queue(batch: MessageBatch<unknown>): Promise<void>;
-  fetch(request: Request): Promise<Response>;
-  scheduled(controller: ScheduledController): Promise<void>;
-};
+    queue(batch: MessageBatch<unknown>): Promise<void>;
+    fetch(request: Request): Promise<Response>;
+    scheduled(controller: ScheduledController): Promise<void>;
+  };
 
 /**
  * Turns a `@Process` class into a `WorkerEntrypoint`: events arrive on its
@@ -160,7 +160,9 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       const sender: CommandSender =
         options.commands?.(this.env) ??
         (() => {
-          throw new DefinitionError(`Process '${descriptor.name}' issued a command but processEntrypoint(…, { commands }) was not given.`);
+          throw new DefinitionError(
+            `Process '${descriptor.name}' issued a command but processEntrypoint(…, { commands }) was not given.`,
+          );
         });
       this.#effects ??= options.effects ? options.effects(this.env, this.ctx) : (undefined as Effects);
       return { effects: this.#effects, commands: processCommandsFor(sender, descriptor.name, trigger), env: this.env };
@@ -169,16 +171,28 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
     protected get store(): EventStore {
       if (options.eventStore) return options.eventStore(this.env);
       const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
-      if (!events) throw new DefinitionError(`Process '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps, retry and re-drive.`);
+      if (!events)
+        throw new DefinitionError(
+          `Process '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps, retry and re-drive.`,
+        );
       return new D1EventStore(events);
     }
 
     protected delivery(): ProcessDelivery {
       if (ordering === 'stream' && !this.db) {
-        throw new DefinitionError(`Process '${descriptor.name}' has ordering: 'stream', which needs the D1 binding '${databaseBinding}' for its checkpoints.`);
+        throw new DefinitionError(
+          `Process '${descriptor.name}' has ordering: 'stream', which needs the D1 binding '${databaseBinding}' for its checkpoints.`,
+        );
       }
-      return new ProcessDelivery(descriptor, upcaster, this.db, () => this.store, ordering, claimLeaseMs, now, (member, envelope, trigger) =>
-        this.call(member, envelope, this.context(trigger)),
+      return new ProcessDelivery(
+        descriptor,
+        upcaster,
+        this.db,
+        () => this.store,
+        ordering,
+        claimLeaseMs,
+        now,
+        (member, envelope, trigger) => this.call(member, envelope, this.context(trigger)),
       );
     }
 
@@ -208,7 +222,11 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         }
         try {
           const id = message.id;
-          await this.call(trigger.member, message.body, this.context({ id, metadata: { correlationId: id, causationId: id } }));
+          await this.call(
+            trigger.member,
+            message.body,
+            this.context({ id, metadata: { correlationId: id, causationId: id } }),
+          );
           message.ack();
         } catch (error) {
           log({
@@ -234,7 +252,8 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           }
           try {
             // Another delivery is handling this event right now: look again later.
-            if ((await delivery.handle(message.body)) === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
+            if ((await delivery.handle(message.body)) === 'busy')
+              throw new ProcessEventBusyError(descriptor.name, message.body.id);
             message.ack();
           } catch (error) {
             if (!(error instanceof ProcessEventBusyError)) {
@@ -271,14 +290,21 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       for (const entry of stuck) {
         // Ordered: the stream from its failing version on; otherwise the failing event alone.
         const limit = ordering === 'stream' ? undefined : 1;
-        events.push(...(await store.readStream(streamOfKey(entry.stream), { fromVersion: entry.version, ...(limit ? { limit } : {}) })));
+        events.push(
+          ...(await store.readStream(streamOfKey(entry.stream), {
+            fromVersion: entry.version,
+            ...(limit ? { limit } : {}),
+          })),
+        );
       }
       return this.delivery().deliverAll(events);
     }
 
     async redrive(range: RedriveRange, limit = 500): Promise<RedriveReport> {
       const to = range.toPosition ?? Number.MAX_SAFE_INTEGER;
-      const batch = (await this.store.readAll({ after: Math.max(0, range.fromPosition - 1), limit })).filter((e) => (e.position ?? 0) <= to);
+      const batch = (await this.store.readAll({ after: Math.max(0, range.fromPosition - 1), limit })).filter(
+        (e) => (e.position ?? 0) <= to,
+      );
       const delivery = this.delivery();
       let handled = 0;
       let duplicates = 0;
@@ -298,7 +324,14 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         }
       }
       const lastPosition = batch.reduce((max, e) => Math.max(max, e.position ?? 0), range.fromPosition - 1);
-      return { read: batch.length, handled, duplicates, failed, lastPosition, more: batch.length === limit && lastPosition < to };
+      return {
+        read: batch.length,
+        handled,
+        duplicates,
+        failed,
+        lastPosition,
+        more: batch.length === limit && lastPosition < to,
+      };
     }
 
     override async fetch(request: Request): Promise<Response> {
@@ -307,24 +340,41 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         ({ trigger }) =>
           trigger.kind === 'http' &&
           (trigger.method === request.method || trigger.method === '*') &&
-          (trigger.path.endsWith('*') ? url.pathname.startsWith(trigger.path.slice(0, -1)) : url.pathname === trigger.path),
+          (trigger.path.endsWith('*')
+            ? url.pathname.startsWith(trigger.path.slice(0, -1))
+            : url.pathname === trigger.path),
       );
-      if (!route) return Response.json({ code: 'NOT_FOUND', message: `No route for ${request.method} ${url.pathname}` }, { status: 404 });
+      if (!route)
+        return Response.json(
+          { code: 'NOT_FOUND', message: `No route for ${request.method} ${url.pathname}` },
+          { status: 404 },
+        );
       // A client's idempotency key makes its retried request issue the same commands.
       const id = request.headers.get('idempotency-key') ?? newId();
       const correlationId = request.headers.get('x-correlation-id') ?? id;
-      const result = await this.call(route.member, request, this.context({ id, metadata: { correlationId, causationId: id } }));
+      const result = await this.call(
+        route.member,
+        request,
+        this.context({ id, metadata: { correlationId, causationId: id } }),
+      );
       return result instanceof Response ? result : Response.json(result ?? null);
     }
 
     override async scheduled(controller: ScheduledController): Promise<void> {
-      const jobs = descriptor.triggers.filter(({ trigger }) => trigger.kind === 'cron' && trigger.cron === controller.cron);
+      const jobs = descriptor.triggers.filter(
+        ({ trigger }) => trigger.kind === 'cron' && trigger.cron === controller.cron,
+      );
       // One id per schedule slot: a re-run of the same slot issues the same commands.
       const id = `${controller.cron}@${controller.scheduledTime}`;
-      for (const job of jobs) await this.call(job.member, controller, this.context({ id, metadata: { correlationId: id, causationId: id } }));
+      for (const job of jobs)
+        await this.call(job.member, controller, this.context({ id, metadata: { correlationId: id, causationId: id } }));
     }
 
-    private async call(member: string | symbol, input: unknown, context: ProcessHandlerContext<Effects, Env>): Promise<unknown> {
+    private async call(
+      member: string | symbol,
+      input: unknown,
+      context: ProcessHandlerContext<Effects, Env>,
+    ): Promise<unknown> {
       const method = (this.process as Record<string | symbol, (input: unknown, context: unknown) => unknown>)[member];
       if (typeof method !== 'function') throw new DefinitionError(`${className}.${String(member)} is not a method.`);
       return method.call(this.process, input, context);
@@ -333,4 +383,3 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
   Object.defineProperty(Entrypoint, 'name', { value: `${descriptor.bindingPrefix}_Process` });
   return Entrypoint as unknown as ProcessEntrypointClass<Env>;
 }
-

@@ -23,13 +23,22 @@ export class ProcessGapError extends EscfError {
 export class ProcessHandlerError extends EscfError {
   override readonly name = 'ProcessHandlerError';
   readonly code = 'PROCESS_HANDLER_FAILED';
-  constructor(process: string, where: string, event: { id: string; type: string; version: number }, stream: string, cause: unknown) {
-    super(`Process '${process}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${cause instanceof Error ? cause.message : String(cause)}`, {
-      process,
-      stream,
-      eventId: event.id,
-      eventType: event.type,
-      version: event.version,
-    });
+  constructor(
+    process: string,
+    where: string,
+    event: { id: string; type: string; version: number },
+    stream: string,
+    cause: unknown,
+  ) {
+    super(
+      `Process '${process}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        process,
+        stream,
+        eventId: event.id,
+        eventType: event.type,
+        version: event.version,
+      },
+    );
   }
 }

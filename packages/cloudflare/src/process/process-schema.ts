@@ -1,4 +1,4 @@
-import { failureTableSql, type FailureTable } from '../delivery/failure-table.js';
+import { type FailureTable, failureTableSql } from '../delivery/failure-table.js';
 import { splitStatements } from '../projection/projection-schema.js';
 
 /** Processes keep their stuck streams in `escf_process_failures` (the same shape as projections'). */

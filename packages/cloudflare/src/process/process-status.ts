@@ -1,4 +1,4 @@
-import { selectStuckStreams, stuckStreamsOf, type StuckStream } from '../delivery/stream-failures.js';
+import { type StuckStream, selectStuckStreams, stuckStreamsOf } from '../delivery/stream-failures.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
 
 /** What a process's `status()` reports (the projection vocabulary). */
@@ -15,12 +15,26 @@ export interface ProcessStatus {
 }
 
 /** Reads a process's status in one D1 batch. */
-export async function readProcessStatus(db: D1Database, process: string, ordering: 'none' | 'stream'): Promise<ProcessStatus> {
+export async function readProcessStatus(
+  db: D1Database,
+  process: string,
+  ordering: 'none' | 'stream',
+): Promise<ProcessStatus> {
   await ensureProcessSchema(db);
   const [summary, failures] = await db.batch([
-    db.prepare('SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_process_streams WHERE process = ?1').bind(process),
+    db
+      .prepare(
+        'SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_process_streams WHERE process = ?1',
+      )
+      .bind(process),
     selectStuckStreams(db, PROCESS_FAILURES, process),
   ]);
   const head = summary!.results[0] as { position: number; streams: number };
-  return { name: process, ordering, position: head.position, streams: head.streams, stuck: stuckStreamsOf(failures!.results) };
+  return {
+    name: process,
+    ordering,
+    position: head.position,
+    streams: head.streams,
+    stuck: stuckStreamsOf(failures!.results),
+  };
 }

@@ -15,7 +15,11 @@ export function sagaInstanceId(processName: string, event: Pick<EventEnvelope, '
  * `instance.already_exists`, which means the saga is already under way, so
  * the existing instance is returned instead.
  */
-export async function startWorkflowOnce<Params>(workflow: Workflow<Params>, id: string, params: Params): Promise<WorkflowInstance> {
+export async function startWorkflowOnce<Params>(
+  workflow: Workflow<Params>,
+  id: string,
+  params: Params,
+): Promise<WorkflowInstance> {
   try {
     return await workflow.create({ id, params });
   } catch (error) {
@@ -47,8 +51,11 @@ export class Saga {
     compensate?: (result: T) => Promise<unknown>,
     config?: WorkflowStepConfig,
   ): Promise<T> {
-    const result = (await (config ? this.workflowStep.do(name, config, action) : this.workflowStep.do(name, action))) as T;
-    if (compensate) this.undo.push({ name: `compensate: ${name}`, run: async () => (await compensate(result)) ?? null });
+    const result = (await (config
+      ? this.workflowStep.do(name, config, action)
+      : this.workflowStep.do(name, action))) as T;
+    if (compensate)
+      this.undo.push({ name: `compensate: ${name}`, run: async () => (await compensate(result)) ?? null });
     return result;
   }
 
@@ -80,7 +87,10 @@ export class Saga {
  * }
  * ```
  */
-export async function runSaga<T>(workflowStep: WorkflowStep, body: (saga: Saga) => Promise<T>): Promise<SagaOutcome<T>> {
+export async function runSaga<T>(
+  workflowStep: WorkflowStep,
+  body: (saga: Saga) => Promise<T>,
+): Promise<SagaOutcome<T>> {
   const saga = new Saga(workflowStep);
   try {
     return { status: 'completed', output: await body(saga) };

@@ -52,7 +52,10 @@ export async function readActiveDatabase(primary: D1Database, projection: string
  * and raises the ticket, in one statement (so a concurrent switch cannot
  * make it pick the active one). Returns the target and the new ticket.
  */
-export async function beginRebuild(primary: D1Database, projection: string): Promise<{ target: DatabaseRole; ticket: number }> {
+export async function beginRebuild(
+  primary: D1Database,
+  projection: string,
+): Promise<{ target: DatabaseRole; ticket: number }> {
   await ensureActiveDatabaseSchema(primary);
   const row = await primary
     .prepare(
@@ -73,7 +76,12 @@ export async function beginRebuild(primary: D1Database, projection: string): Pro
  * an earlier attempt of the same step already switched); false when a newer
  * rebuild has started, which then owns the switch.
  */
-export async function switchActiveDatabase(primary: D1Database, projection: string, target: DatabaseRole, ticket: number): Promise<boolean> {
+export async function switchActiveDatabase(
+  primary: D1Database,
+  projection: string,
+  target: DatabaseRole,
+  ticket: number,
+): Promise<boolean> {
   await ensureActiveDatabaseSchema(primary);
   const result = await primary
     .prepare(

@@ -1,7 +1,7 @@
-import { type EventEnvelope } from '@escf/core';
+import type { EventEnvelope } from '@escf/core';
+import type { ProjectionDescriptor } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { Upcaster } from '@escf/core/upcast';
-import { type EventStore } from '@escf/core/store';
-import { type ProjectionDescriptor } from '@escf/core/internal';
 import { ProjectionGapError, ProjectionHandlerError } from './projection-errors.js';
 import { CHECKPOINT_CONFLICT, ensureProjectionSchema } from './projection-schema.js';
 import { toD1Statements } from './projection-statement.js';
@@ -74,7 +74,9 @@ export class ProjectionApplier {
     if (unique.length === 0) return;
     // One bound parameter (a JSON array) whatever the count: D1 allows 100 per query.
     const { results } = await this.db
-      .prepare('SELECT stream, version FROM escf_projection_streams WHERE projection = ?1 AND stream IN (SELECT value FROM json_each(?2))')
+      .prepare(
+        'SELECT stream, version FROM escf_projection_streams WHERE projection = ?1 AND stream IN (SELECT value FROM json_each(?2))',
+      )
       .bind(this.descriptor.name, JSON.stringify(unique))
       .all<{ stream: string; version: number }>();
     for (const key of unique) this.checkpoints.set(key, 0);
@@ -104,7 +106,8 @@ export class ProjectionApplier {
     if (needed <= 0) return [];
     const missing = await this.store.readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
     const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);
-    if (usable.length < needed) throw new ProjectionGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
+    if (usable.length < needed)
+      throw new ProjectionGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
     return usable;
   }
 
@@ -128,11 +131,18 @@ export class ProjectionApplier {
   async handlerStatements(event: EventEnvelope, key: string): Promise<D1PreparedStatement[]> {
     const statements: D1PreparedStatement[] = [];
     // Lenses that fold over the stream read its earlier events (rare: old versions of such events only).
-    const context = this.upcaster.needsStreamHistory(event) ? { earlier: await this.store.readStream(streamOf(event), { limit: event.version - 1 }) } : {};
+    const context = this.upcaster.needsStreamHistory(event)
+      ? { earlier: await this.store.readStream(streamOf(event), { limit: event.version - 1 }) }
+      : {};
     for (const reading of this.upcaster.read(event, context)) {
       const handler = reading.definition ? this.descriptor.handlers.get(reading.type) : undefined;
       if (!handler) continue; // an event this projection does not handle still advances the checkpoint
-      const envelope: EventEnvelope = { ...event, type: reading.type, schemaVersion: reading.schemaVersion, payload: reading.payload };
+      const envelope: EventEnvelope = {
+        ...event,
+        type: reading.type,
+        schemaVersion: reading.schemaVersion,
+        payload: reading.payload,
+      };
       const where = `${(this.descriptor.projectionClass as { name?: string }).name ?? this.descriptor.name}.${String(handler.member)}`;
       try {
         const method = (this.instance as Record<string | symbol, (e: EventEnvelope) => unknown>)[handler.member]!;
@@ -157,7 +167,9 @@ export class ProjectionApplier {
         )
         .bind(name, key, event.version, event.id, event.position ?? null),
       ...statements,
-      this.db.prepare('DELETE FROM escf_projection_failures WHERE projection = ?1 AND stream = ?2 AND version <= ?3').bind(name, key, event.version),
+      this.db
+        .prepare('DELETE FROM escf_projection_failures WHERE projection = ?1 AND stream = ?2 AND version <= ?3')
+        .bind(name, key, event.version),
     ]);
     this.checkpoints.set(key, event.version);
   }

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@escf/core';
-import type { ApplyOutcome, ProjectionApplier } from './projection-applier.js';
 import { forEachConcurrently } from './concurrently.js';
+import type { ApplyOutcome, ProjectionApplier } from './projection-applier.js';
 import { groupByStream } from './stream-of-event.js';
 
 /**
@@ -75,7 +75,8 @@ export async function applyInBatches(
     failedAt.set(key, event.version);
     failures.push({ key, event, error });
   };
-  const blocked = (p: { key: string; event: EventEnvelope }): boolean => p.event.version >= (failedAt.get(p.key) ?? Number.POSITIVE_INFINITY);
+  const blocked = (p: { key: string; event: EventEnvelope }): boolean =>
+    p.event.version >= (failedAt.get(p.key) ?? Number.POSITIVE_INFINITY);
 
   // Only events given count as applied; versions read from the log to fill a gap do not.
   const given = new Set(events.map((e) => e.id));
@@ -120,7 +121,11 @@ export async function applyInBatches(
   const commit = async (batch: readonly Pending[]): Promise<void> => {
     queries++;
     try {
-      await db.batch([checkpointsStatement(db, projection, batch), ...batch.flatMap((p) => p.statements), clearFailuresStatement(db, projection, batch)]);
+      await db.batch([
+        checkpointsStatement(db, projection, batch),
+        ...batch.flatMap((p) => p.statements),
+        clearFailuresStatement(db, projection, batch),
+      ]);
       for (const p of batch) applier.remember(p.key, p.event.version);
       applied += batch.filter((p) => given.has(p.event.id)).length;
     } catch {
@@ -163,7 +168,8 @@ export async function applyInBatches(
         fail(plan.key, event, error);
         break;
       }
-      if (pendingStatements + statements.length > MAX_STATEMENTS_PER_BATCH || pending.length >= MAX_EVENTS_PER_BATCH) await flush();
+      if (pendingStatements + statements.length > MAX_STATEMENTS_PER_BATCH || pending.length >= MAX_EVENTS_PER_BATCH)
+        await flush();
       pending.push({ key: plan.key, event, statements });
       pendingStatements += statements.length;
     }

@@ -1,13 +1,29 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
-import { type EventStore } from '@escf/core/store';
-import { describeProjection, log, serializeError, type ProjectionDescriptor } from '@escf/core/internal';
+import { describeProjection, log, type ProjectionDescriptor, serializeError } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../d1-event-store.js';
-import { beginRebuild, readActiveDatabase, switchActiveDatabase, type DatabaseRole } from './projection-active-database.js';
+import {
+  beginRebuild,
+  type DatabaseRole,
+  readActiveDatabase,
+  switchActiveDatabase,
+} from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
 import { applyInBatches } from './projection-batch-applier.js';
-import { ProjectionRebuild, REBUILD_WATCHDOG_SECONDS, isRebuildContinuation, type RebuildContinuation } from './projection-rebuild.js';
-import { markDeadLettered, readStatus, recordFailure, type ProjectionStatus, type RebuildStatus } from './projection-status.js';
+import {
+  isRebuildContinuation,
+  ProjectionRebuild,
+  REBUILD_WATCHDOG_SECONDS,
+  type RebuildContinuation,
+} from './projection-rebuild.js';
+import {
+  markDeadLettered,
+  type ProjectionStatus,
+  type RebuildStatus,
+  readStatus,
+  recordFailure,
+} from './projection-status.js';
 import { backoffSeconds } from './retry-backoff.js';
 import { groupByStream, isEnvelope } from './stream-of-event.js';
 
@@ -76,11 +92,23 @@ export interface ProjectionAdmin {
 export type ProjectionEntrypointClass<P extends object, Env> = new (
   ctx: ExecutionContext,
   env: Env,
-) => WorkerEntrypoint<Env> & ProjectionQueries<P> & ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> };
+) => WorkerEntrypoint<Env> &
+  ProjectionQueries<P> &
+  ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> };
 
 const QUERY_ACTIVE = Symbol('escf.queryActive');
 
-const ADMIN = ['deliver', 'status', 'rebuild', 'rebuildStep', 'retryStuck', 'queue', 'fetch', 'scheduled', 'resetReadModel'];
+const ADMIN = [
+  'deliver',
+  'status',
+  'rebuild',
+  'rebuildStep',
+  'retryStuck',
+  'queue',
+  'fetch',
+  'scheduled',
+  'resetReadModel',
+];
 
 /**
  * Turns a `@Projection` class into a `WorkerEntrypoint` (export it as the
@@ -105,7 +133,9 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   const descriptor = describeProjection(projectionClass);
   for (const query of descriptor.queries) {
     if (ADMIN.includes(query) && query !== 'resetReadModel') {
-      throw new DefinitionError(`Projection '${descriptor.name}' has a method named '${query}', which its entrypoint reserves; rename it.`);
+      throw new DefinitionError(
+        `Projection '${descriptor.name}' has a method named '${query}', which its entrypoint reserves; rename it.`,
+      );
     }
   }
   const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
@@ -114,7 +144,9 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   const batchSize = options.rebuildBatchSize ?? 1_000;
   const standbyBinding = options.standbyDatabase;
   if (standbyBinding === databaseBinding) {
-    throw new DefinitionError(`Projection '${descriptor.name}': standbyDatabase must name a second D1 binding, not '${databaseBinding}' again.`);
+    throw new DefinitionError(
+      `Projection '${descriptor.name}': standbyDatabase must name a second D1 binding, not '${databaseBinding}' again.`,
+    );
   }
   const bindingOf = (role: DatabaseRole): string => (role === 'standby' ? standbyBinding! : databaseBinding);
 
@@ -128,14 +160,20 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
 
     protected get db(): D1Database {
       const db = (this.env as Record<string, unknown>)[databaseBinding] as D1Database | undefined;
-      if (!db) throw new DefinitionError(`Projection '${descriptor.name}' needs the D1 binding '${databaseBinding}' (its own database).`);
+      if (!db)
+        throw new DefinitionError(
+          `Projection '${descriptor.name}' needs the D1 binding '${databaseBinding}' (its own database).`,
+        );
       return db;
     }
 
     protected get store(): EventStore {
       if (options.eventStore) return options.eventStore(this.env);
       const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
-      if (!events) throw new DefinitionError(`Projection '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps and rebuild.`);
+      if (!events)
+        throw new DefinitionError(
+          `Projection '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps and rebuild.`,
+        );
       return new D1EventStore(events);
     }
 
@@ -147,8 +185,19 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       const logHead = options.logHead ? () => options.logHead!(this.env) : () => defaultLogHead(this.env);
       const side = this.#side(role);
       // Blue/green: once caught up, the rebuild makes its database the active one.
-      const beforeDone = standbyBinding ? (generation: number) => switchActiveDatabase(this.db, descriptor.name, role, generation) : undefined;
-      return new ProjectionRebuild(descriptor, side.projection, side.db, this.store, batchSize, logHead, beforeDone, options.rebuildPagesPerStep);
+      const beforeDone = standbyBinding
+        ? (generation: number) => switchActiveDatabase(this.db, descriptor.name, role, generation)
+        : undefined;
+      return new ProjectionRebuild(
+        descriptor,
+        side.projection,
+        side.db,
+        this.store,
+        batchSize,
+        logHead,
+        beforeDone,
+        options.rebuildPagesPerStep,
+      );
     }
 
     /** One side; the standby's projection instance gets an `env` whose database binding is the standby database. */
@@ -163,7 +212,10 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         };
       }
       const db = (this.env as Record<string, unknown>)[standbyBinding!] as D1Database | undefined;
-      if (!db) throw new DefinitionError(`Projection '${descriptor.name}' needs the D1 binding '${standbyBinding}' (its standbyDatabase).`);
+      if (!db)
+        throw new DefinitionError(
+          `Projection '${descriptor.name}' needs the D1 binding '${standbyBinding}' (its standbyDatabase).`,
+        );
       this.#standbyInstance ??= new projectionClass({ ...this.env, [databaseBinding]: db } as Env);
       return { db, projection: this.#standbyInstance };
     }
@@ -220,7 +272,12 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       }
       if (events.length === 0) return;
       // Many events per D1 batch; a failure stops only its own stream.
-      const outcome = await applyInBatches(this.applier(side), side.db, descriptor.name, events.map((m) => m.body));
+      const outcome = await applyInBatches(
+        this.applier(side),
+        side.db,
+        descriptor.name,
+        events.map((m) => m.body),
+      );
       const failedAt = new Map(outcome.failures.map((f) => [f.key, f]));
       for (const [key, group] of groupByStream(events, (m) => m.body)) {
         const failure = failedAt.get(key);
@@ -230,7 +287,14 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         }
         // Versions before the failing one are applied; it and later versions wait (applying them would re-run it).
         const carrier = group.find((m) => m.body.version >= failure.event.version) ?? group.at(-1)!;
-        await recordFailure(side.db, descriptor.name, failure.event, failure.error, carrier.attempts, carrier.attempts > maxRetries);
+        await recordFailure(
+          side.db,
+          descriptor.name,
+          failure.event,
+          failure.error,
+          carrier.attempts,
+          carrier.attempts > maxRetries,
+        );
         for (const message of group) {
           if (message.body.version < failure.event.version) message.ack();
           else message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
@@ -277,10 +341,19 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         }
       } catch (error) {
         // The queue retries it from the saved cursor, with backoff (and the watchdog, should that fail too).
-        log({ level: 'warn', message: 'projection rebuild step failed; retrying', code: serializeError(error).code, projection: descriptor.name, error });
+        log({
+          level: 'warn',
+          message: 'projection rebuild step failed; retrying',
+          code: serializeError(error).code,
+          projection: descriptor.name,
+          error,
+        });
         const status = await this.rebuilder(await this.#rebuildingRole()).status();
         const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
-        if (status?.status === 'running') await queue.send(continuation(descriptor, status), { delaySeconds: backoffSeconds(1, options.retryDelaySeconds) });
+        if (status?.status === 'running')
+          await queue.send(continuation(descriptor, status), {
+            delaySeconds: backoffSeconds(1, options.retryDelaySeconds),
+          });
       }
     }
 
@@ -296,7 +369,11 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       for (const stuck of status.stuck) {
         const [tenantId, aggregateType, ...rest] = stuck.stream.split('/');
         // The key's tenant is URI-encoded (see core's streamKey); the id may contain '/'.
-        const stream = { aggregateType: aggregateType!, aggregateId: rest.join('/'), ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}) };
+        const stream = {
+          aggregateType: aggregateType!,
+          aggregateId: rest.join('/'),
+          ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}),
+        };
         events.push(...(await store.readStream(stream, { fromVersion: stuck.version })));
       }
       return deliverAll(descriptor, this.applier(side), side.db, events);
@@ -310,7 +387,7 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         let expected: { generation: number; cursor: number } | undefined = { generation, cursor };
         if (watchdog) {
           const current = await rebuilder.status();
-          if (!current || current.status !== 'running' || current.generation !== generation) return message.ack();
+          if (current?.status !== 'running' || current.generation !== generation) return message.ack();
           if (Date.now() - current.updatedAt < REBUILD_WATCHDOG_SECONDS * 1000) {
             // Still moving: keep watching.
             await queue.send(continuation(descriptor, current, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
@@ -323,7 +400,14 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
         if (more && status) await queue.send(continuation(descriptor, status));
         message.ack();
       } catch (error) {
-        log({ level: 'warn', message: 'projection rebuild step failed; retrying', code: serializeError(error).code, projection: descriptor.name, attempt: message.attempts, error });
+        log({
+          level: 'warn',
+          message: 'projection rebuild step failed; retrying',
+          code: serializeError(error).code,
+          projection: descriptor.name,
+          attempt: message.attempts,
+          error,
+        });
         message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
       }
     }
@@ -363,17 +447,25 @@ async function deliverAll(
 }
 
 function continuation(descriptor: ProjectionDescriptor, status: RebuildStatus, watchdog = false): RebuildContinuation {
-  return { escfRebuild: { projection: descriptor.name, generation: status.generation, cursor: status.cursor, ...(watchdog ? { watchdog } : {}) } };
+  return {
+    escfRebuild: {
+      projection: descriptor.name,
+      generation: status.generation,
+      cursor: status.cursor,
+      ...(watchdog ? { watchdog } : {}),
+    },
+  };
 }
 
 async function defaultLogHead(env: object): Promise<number | null> {
   const events = (env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
   if (!events) return null;
   try {
-    const row = await events.prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events').first<{ head: number | null }>();
+    const row = await events
+      .prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events')
+      .first<{ head: number | null }>();
     return row?.head ?? 0;
   } catch {
     return null; // a different store layout: progress without a target
   }
 }
-

@@ -23,14 +23,23 @@ export class ProjectionGapError extends EscfError {
 export class ProjectionHandlerError extends EscfError {
   override readonly name = 'ProjectionHandlerError';
   readonly code = 'PROJECTION_HANDLER_FAILED';
-  constructor(projection: string, where: string, event: { id: string; type: string; version: number }, stream: string, cause: unknown) {
-    super(`Projection '${projection}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${messageOf(cause)}`, {
-      projection,
-      stream,
-      eventId: event.id,
-      eventType: event.type,
-      version: event.version,
-    });
+  constructor(
+    projection: string,
+    where: string,
+    event: { id: string; type: string; version: number },
+    stream: string,
+    cause: unknown,
+  ) {
+    super(
+      `Projection '${projection}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${messageOf(cause)}`,
+      {
+        projection,
+        stream,
+        eventId: event.id,
+        eventType: event.type,
+        version: event.version,
+      },
+    );
   }
 }
 

@@ -1,11 +1,11 @@
 import { DefinitionError, type EventEnvelope } from '@escf/core';
-import { type EventStore } from '@escf/core/store';
-import { type ProjectionDescriptor } from '@escf/core/internal';
+import type { ProjectionDescriptor } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { ProjectionApplier, unlessQuery } from './projection-applier.js';
-import { ensureProjectionSchema } from './projection-schema.js';
-import { rebuildStatusOf, type RebuildRow, type RebuildStatus } from './projection-status.js';
-import { toD1Statements } from './projection-statement.js';
 import { applyInBatches } from './projection-batch-applier.js';
+import { ensureProjectionSchema } from './projection-schema.js';
+import { toD1Statements } from './projection-statement.js';
+import { type RebuildRow, type RebuildStatus, rebuildStatusOf } from './projection-status.js';
 
 /** Wall time one rebuild step keeps reading pages before handing over to a continuation message. */
 export const STEP_TIME_BUDGET_MS = 10_000;
@@ -28,7 +28,11 @@ export interface RebuildContinuation {
 export const REBUILD_WATCHDOG_SECONDS = 30;
 
 export function isRebuildContinuation(body: unknown): body is RebuildContinuation {
-  return typeof body === 'object' && body !== null && typeof (body as RebuildContinuation).escfRebuild?.generation === 'number';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as RebuildContinuation).escfRebuild?.generation === 'number'
+  );
 }
 
 /** The optional hook a projection implements to empty its read model before a rebuild. */
@@ -81,7 +85,11 @@ export class ProjectionRebuild {
         `Projection '${this.descriptor.name}' cannot be rebuilt: add a resetReadModel() method returning the statements that empty its tables, e.g. [db.delete(users), db.delete(sessions)].`,
       );
     }
-    const statements = toD1Statements(this.db, await unlessQuery(reset.call(this.instance)), `${this.descriptor.name}.resetReadModel`);
+    const statements = toD1Statements(
+      this.db,
+      await unlessQuery(reset.call(this.instance)),
+      `${this.descriptor.name}.resetReadModel`,
+    );
     const name = this.descriptor.name;
     const now = Date.now();
     const target = await this.logHead();
@@ -103,7 +111,10 @@ export class ProjectionRebuild {
 
   async status(): Promise<RebuildStatus | null> {
     await ensureProjectionSchema(this.db);
-    const row = await this.db.prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1').bind(this.descriptor.name).first<RebuildRow>();
+    const row = await this.db
+      .prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1')
+      .bind(this.descriptor.name)
+      .first<RebuildRow>();
     return rebuildStatusOf(row);
   }
 
@@ -115,10 +126,14 @@ export class ProjectionRebuild {
    * the rebuild is still at that generation and cursor (a stale or repeated
    * continuation). Returns the new status and whether more pages follow.
    */
-  async step(expected?: { generation: number; cursor: number }): Promise<{ status: RebuildStatus | null; more: boolean }> {
+  async step(expected?: {
+    generation: number;
+    cursor: number;
+  }): Promise<{ status: RebuildStatus | null; more: boolean }> {
     const current = await this.status();
-    if (!current || current.status !== 'running') return { status: current, more: false };
-    if (expected && (expected.generation !== current.generation || expected.cursor !== current.cursor)) return { status: current, more: false };
+    if (current?.status !== 'running') return { status: current, more: false };
+    if (expected && (expected.generation !== current.generation || expected.cursor !== current.cursor))
+      return { status: current, more: false };
     const started = Date.now();
     // One applier for the whole step: its checkpoint cache carries over from page to page.
     const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
@@ -130,7 +145,8 @@ export class ProjectionRebuild {
       const events = await page;
       const full = events.length >= this.batchSize;
       // Read ahead only when this step goes on: a read left running after the step returned could be cut off.
-      const goesOn = full && pages < this.pagesPerStep && Date.now() - started < STEP_TIME_BUDGET_MS && queries < STEP_QUERY_BUDGET;
+      const goesOn =
+        full && pages < this.pagesPerStep && Date.now() - started < STEP_TIME_BUDGET_MS && queries < STEP_QUERY_BUDGET;
       if (goesOn) page = this.readAhead(events.at(-1)!.position!);
       let read = await this.apply(applier, events, saved);
       queries += read.queries + 1;
@@ -146,7 +162,8 @@ export class ProjectionRebuild {
           applied += read.count;
         } while (read.count >= this.batchSize);
       }
-      if (!(await this.saveCursor(current.generation, saved, cursor, applied, done))) return { status: await this.status(), more: false };
+      if (!(await this.saveCursor(current.generation, saved, cursor, applied, done)))
+        return { status: await this.status(), more: false };
       saved = cursor;
       if (done) return { status: await this.status(), more: false };
       if (!goesOn) return { status: await this.status(), more: true };
@@ -161,7 +178,13 @@ export class ProjectionRebuild {
   }
 
   /** Moves the cursor from `from` to `to`, unless someone else moved it (then returns false). */
-  private async saveCursor(generation: number, from: number, to: number, applied: number, done: boolean): Promise<boolean> {
+  private async saveCursor(
+    generation: number,
+    from: number,
+    to: number,
+    applied: number,
+    done: boolean,
+  ): Promise<boolean> {
     const now = Date.now();
     const { meta } = await this.db
       .prepare(
@@ -174,7 +197,11 @@ export class ProjectionRebuild {
   }
 
   /** Applies one page of the log, many events per D1 batch; returns the new cursor, how many events it held and its D1 calls. */
-  private async apply(applier: ProjectionApplier, events: readonly EventEnvelope[], after: number): Promise<{ cursor: number; count: number; queries: number }> {
+  private async apply(
+    applier: ProjectionApplier,
+    events: readonly EventEnvelope[],
+    after: number,
+  ): Promise<{ cursor: number; count: number; queries: number }> {
     const outcome = await applyInBatches(applier, this.db, this.descriptor.name, events);
     if (outcome.failures.length > 0) throw outcome.failures[0]!.error;
     return { cursor: events.at(-1)?.position ?? after, count: events.length, queries: outcome.queries + 1 };

@@ -1,4 +1,4 @@
-import { failureTableSql, type FailureTable } from '../delivery/failure-table.js';
+import { type FailureTable, failureTableSql } from '../delivery/failure-table.js';
 
 /** Projections keep their stuck streams in `escf_projection_failures` (the same shape as processes'). */
 export const PROJECTION_FAILURES: FailureTable = { table: 'escf_projection_failures', owner: 'projection' };

@@ -14,7 +14,11 @@ export function toD1Statements(db: D1Database, returned: unknown, where: string)
       const { sql, params } = (item as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
       return db.prepare(sql).bind(...params.map(toD1Value));
     }
-    if (item && typeof (item as { bind?: unknown }).bind === 'function' && typeof (item as { run?: unknown }).run === 'function') {
+    if (
+      item &&
+      typeof (item as { bind?: unknown }).bind === 'function' &&
+      typeof (item as { run?: unknown }).run === 'function'
+    ) {
       return item as unknown as D1PreparedStatement;
     }
     throw new DefinitionError(

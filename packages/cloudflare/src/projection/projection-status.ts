@@ -1,5 +1,11 @@
 import type { EventEnvelope } from '@escf/core';
-import { markStreamDeadLettered, recordStreamFailure, selectStuckStreams, stuckStreamsOf, type StuckStream } from '../delivery/stream-failures.js';
+import {
+  markStreamDeadLettered,
+  recordStreamFailure,
+  type StuckStream,
+  selectStuckStreams,
+  stuckStreamsOf,
+} from '../delivery/stream-failures.js';
 import { ensureProjectionSchema, PROJECTION_FAILURES } from './projection-schema.js';
 
 export type { StuckStream } from '../delivery/stream-failures.js';
@@ -61,7 +67,11 @@ export async function markDeadLettered(db: D1Database, projection: string, event
 export async function readStatus(db: D1Database, projection: string): Promise<ProjectionStatus> {
   await ensureProjectionSchema(db);
   const [summary, failures, rebuild] = await db.batch([
-    db.prepare('SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_projection_streams WHERE projection = ?1').bind(projection),
+    db
+      .prepare(
+        'SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_projection_streams WHERE projection = ?1',
+      )
+      .bind(projection),
     selectStuckStreams(db, PROJECTION_FAILURES, projection),
     db.prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1').bind(projection),
   ]);

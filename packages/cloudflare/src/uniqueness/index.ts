@@ -1,3 +1,3 @@
-export { UniqueValueClaims, type ClaimOwner, type ClaimRequest } from './unique-value-claims-object.js';
-export { UniqueValueLedger, type ClaimChange, type UniquenessOptions } from './unique-value-ledger.js';
-export { uniqueValueOwner, type UniqueValueLookup } from './unique-value-owner.js';
+export { type ClaimOwner, type ClaimRequest, UniqueValueClaims } from './unique-value-claims-object.js';
+export { type ClaimChange, type UniquenessOptions, UniqueValueLedger } from './unique-value-ledger.js';
+export { type UniqueValueLookup, uniqueValueOwner } from './unique-value-owner.js';

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
+import { type AggregateAddress, durableObjectName } from '../aggregate-address.js';
 import { CommandMutex } from '../command-mutex.js';
-import { durableObjectName, type AggregateAddress } from '../aggregate-address.js';
 
 /** The aggregate instance that claims a unique value, and the Durable Object binding that hosts it. */
 export interface ClaimOwner {
@@ -30,7 +30,9 @@ interface OwnerStub {
 }
 
 const sameOwner = (a: ClaimOwner, b: ClaimOwner) =>
-  a.binding === b.binding && a.address.aggregateId === b.address.aggregateId && a.address.tenantId === b.address.tenantId;
+  a.binding === b.binding &&
+  a.address.aggregateId === b.address.aggregateId &&
+  a.address.tenantId === b.address.tenantId;
 
 /**
  * The Durable Object that holds one unique value (one per normalised
@@ -103,9 +105,11 @@ export class UniqueValueClaims extends DurableObject {
 
   async #ownerHolds(record: ClaimRecord): Promise<boolean> {
     const namespace = (this.env as Record<string, unknown>)[record.owner.binding] as DurableObjectNamespace | undefined;
-    if (!namespace) throw new TypeError(`UniqueValueClaims: binding '${record.owner.binding}' of the claim's owner is missing from env`);
+    if (!namespace)
+      throw new TypeError(
+        `UniqueValueClaims: binding '${record.owner.binding}' of the claim's owner is missing from env`,
+      );
     const stub = namespace.get(namespace.idFromName(durableObjectName(record.owner.address))) as unknown as OwnerStub;
     return stub.holdsUniqueValue(record.key);
   }
 }
-

@@ -64,21 +64,36 @@ export class UniqueValueLedger {
     const wanted = uniqueValuesHeld(this.unique, nextState);
     const held = this.#held();
     const owner: ClaimOwner = { binding: this.options.owner, address };
-    const toTake = [...wanted].filter(([namespace, value]) => held.get(namespace)?.value !== value).map(([namespace, value]) => ({ namespace, key: this.#key(address, namespace, value), value }));
-    const toRelease = [...held].filter(([namespace, { value }]) => wanted.get(namespace) !== value).map(([namespace, { key }]) => ({ namespace, key }));
-    if (toTake.length === 0 && toRelease.length === 0) return { write: () => {}, settle: async () => {}, abandon: async () => {}, empty: true };
+    const toTake = [...wanted]
+      .filter(([namespace, value]) => held.get(namespace)?.value !== value)
+      .map(([namespace, value]) => ({ namespace, key: this.#key(address, namespace, value), value }));
+    const toRelease = [...held]
+      .filter(([namespace, { value }]) => wanted.get(namespace) !== value)
+      .map(([namespace, { key }]) => ({ namespace, key }));
+    if (toTake.length === 0 && toRelease.length === 0)
+      return { write: () => {}, settle: async () => {}, abandon: async () => {}, empty: true };
 
     const deadline = Date.now() + (this.options.pendingMs ?? 30_000);
     const taken: typeof toTake = [];
     const abandon = async () => {
-      await Promise.all(taken.map(({ key }) => this.#stub(env, key).release(key, owner).catch(() => undefined)));
+      await Promise.all(
+        taken.map(({ key }) =>
+          this.#stub(env, key)
+            .release(key, owner)
+            .catch(() => undefined),
+        ),
+      );
     };
     try {
       for (const claim of toTake) {
         const outcome = await this.#stub(env, claim.key).claim({ key: claim.key, owner, deadline });
         if (outcome.fresh) taken.push(claim);
         if (!outcome.granted) {
-          throw new Conflict(`This ${claim.namespace} is already taken`, { namespace: claim.namespace }, 'UNIQUE_VALUE_TAKEN');
+          throw new Conflict(
+            `This ${claim.namespace} is already taken`,
+            { namespace: claim.namespace },
+            'UNIQUE_VALUE_TAKEN',
+          );
         }
       }
     } catch (error) {
@@ -90,18 +105,35 @@ export class UniqueValueLedger {
       write: () => {
         // Past the deadline the claim object may have given the value away: do not commit on it.
         if (taken.length > 0 && Date.now() + COMMIT_MARGIN_MS > deadline) {
-          throw new DomainError('UNIQUE_CLAIM_EXPIRED', 'The command took too long to hold its unique values; retry it');
+          throw new DomainError(
+            'UNIQUE_CLAIM_EXPIRED',
+            'The command took too long to hold its unique values; retry it',
+          );
         }
         this.#migrate();
-        for (const { namespace, key } of toRelease) this.sql.exec('DELETE FROM escf_unique_values WHERE namespace = ? AND claim_key = ?', namespace, key);
+        for (const { namespace, key } of toRelease)
+          this.sql.exec('DELETE FROM escf_unique_values WHERE namespace = ? AND claim_key = ?', namespace, key);
         for (const { namespace, key, value } of toTake) {
-          this.sql.exec('INSERT OR REPLACE INTO escf_unique_values (namespace, claim_key, value) VALUES (?, ?, ?)', namespace, key, value);
+          this.sql.exec(
+            'INSERT OR REPLACE INTO escf_unique_values (namespace, claim_key, value) VALUES (?, ?, ?)',
+            namespace,
+            key,
+            value,
+          );
         }
       },
       settle: async () => {
         await Promise.all([
-          ...taken.map(({ key }) => this.#stub(env, key).confirm(key, owner).catch(() => undefined)),
-          ...toRelease.map(({ key }) => this.#stub(env, key).release(key, owner).catch(() => undefined)),
+          ...taken.map(({ key }) =>
+            this.#stub(env, key)
+              .confirm(key, owner)
+              .catch(() => undefined),
+          ),
+          ...toRelease.map(({ key }) =>
+            this.#stub(env, key)
+              .release(key, owner)
+              .catch(() => undefined),
+          ),
         ]);
       },
       abandon,
@@ -114,25 +146,36 @@ export class UniqueValueLedger {
 
   #stub(env: object, key: string): ClaimsStub {
     const namespace = (env as Record<string, unknown>)[this.options.claims] as DurableObjectNamespace | undefined;
-    if (!namespace) throw new TypeError(`Unique values of ${this.aggregateType}: Durable Object binding '${this.options.claims}' is missing from env`);
+    if (!namespace)
+      throw new TypeError(
+        `Unique values of ${this.aggregateType}: Durable Object binding '${this.options.claims}' is missing from env`,
+      );
     return namespace.get(namespace.idFromName(key)) as unknown as ClaimsStub;
   }
 
   #held(): Map<string, { key: string; value: string }> {
     if (!this.#tableExists()) return new Map();
-    const rows = this.sql.exec<{ namespace: string; claim_key: string; value: string }>('SELECT namespace, claim_key, value FROM escf_unique_values').toArray();
+    const rows = this.sql
+      .exec<{ namespace: string; claim_key: string; value: string }>(
+        'SELECT namespace, claim_key, value FROM escf_unique_values',
+      )
+      .toArray();
     return new Map(rows.map((row) => [row.namespace, { key: row.claim_key, value: row.value }]));
   }
 
   #tableExists(): boolean {
     if (this.#migrated) return true;
-    this.#migrated = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_unique_values'").toArray().length > 0;
+    this.#migrated =
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_unique_values'").toArray()
+        .length > 0;
     return this.#migrated;
   }
 
   #migrate(): void {
     if (this.#tableExists()) return;
-    this.sql.exec('CREATE TABLE IF NOT EXISTS escf_unique_values (namespace TEXT PRIMARY KEY, claim_key TEXT NOT NULL, value TEXT NOT NULL)');
+    this.sql.exec(
+      'CREATE TABLE IF NOT EXISTS escf_unique_values (namespace TEXT PRIMARY KEY, claim_key TEXT NOT NULL, value TEXT NOT NULL)',
+    );
     this.#migrated = true;
   }
 }

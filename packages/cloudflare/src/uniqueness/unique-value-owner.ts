@@ -18,8 +18,16 @@ export interface UniqueValueLookup {
  */
 export async function uniqueValueOwner(env: object, lookup: UniqueValueLookup): Promise<string | null> {
   const namespace = (env as Record<string, unknown>)[lookup.claims] as DurableObjectNamespace | undefined;
-  if (!namespace) throw new TypeError(`uniqueValueOwner: Durable Object binding '${lookup.claims}' is missing from env`);
-  const key = JSON.stringify([lookup.tenantId ?? null, lookup.aggregateType, lookup.namespace, normalizeUniqueValue(lookup.value)]);
-  const stub = namespace.get(namespace.idFromName(key)) as unknown as { holder(): Promise<{ owner: { address: { aggregateId: string } } } | null> };
+  if (!namespace)
+    throw new TypeError(`uniqueValueOwner: Durable Object binding '${lookup.claims}' is missing from env`);
+  const key = JSON.stringify([
+    lookup.tenantId ?? null,
+    lookup.aggregateType,
+    lookup.namespace,
+    normalizeUniqueValue(lookup.value),
+  ]);
+  const stub = namespace.get(namespace.idFromName(key)) as unknown as {
+    holder(): Promise<{ owner: { address: { aggregateId: string } } } | null>;
+  };
   return (await stub.holder())?.owner.address.aggregateId ?? null;
 }

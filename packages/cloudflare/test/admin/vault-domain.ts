@@ -1,13 +1,20 @@
 // An aggregate whose event carries a secret (marked sensitive): the admin entrypoint must mask it.
-import { Aggregate, Command, EventHandler, defineEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { z } from 'zod';
 
-export const VaultOpened = defineEvent('VaultOpened', z.object({ owner: z.string(), secret: z.string() }), { sensitive: ['secret'] });
+export const VaultOpened = defineEvent('VaultOpened', z.object({ owner: z.string(), secret: z.string() }), {
+  sensitive: ['secret'],
+});
 export type VaultOpened = PayloadOf<typeof VaultOpened>;
 export const VaultRenamed = defineEvent('VaultRenamed', z.object({ owner: z.string() }));
 export type VaultRenamed = PayloadOf<typeof VaultRenamed>;
 
-export class Vault extends Aggregate<{ owner: string | null; secret: string | null; renames: number; keys: { secret: string | null } }> {
+export class Vault extends Aggregate<{
+  owner: string | null;
+  secret: string | null;
+  renames: number;
+  keys: { secret: string | null };
+}> {
   static readonly type = 'Vault';
   protected initialState() {
     return { owner: null, secret: null, renames: 0, keys: { secret: null } };

@@ -1,8 +1,9 @@
 // The worker the admin entrypoint tests run in: the Counter and Vault
 // aggregates (delivering directly to the Tally projection), the projection
 // itself, and two admin entrypoints — one with tokens, one without.
-import { durableObjectFor, projectionEntrypoint } from '../../src/index.js';
+
 import { adminEntrypoint, type SystemTopology } from '../../src/admin/index.js';
+import { durableObjectFor, projectionEntrypoint } from '../../src/index.js';
 import { Counter } from '../projection/counter-domain.js';
 import { Tally } from '../projection/tally-projection.js';
 import { Vault } from './vault-domain.js';
@@ -20,14 +21,34 @@ export const topology: SystemTopology = {
     { type: 'Vault', binding: 'VAULT_AGGREGATE', worker: 'escf-admin-test' },
   ],
   reactors: [
-    { kind: 'projection', name: 'tally', worker: 'escf-admin-test', delivery: 'sync', events: ['Counted', 'Measured', 'Poked'], adminBinding: 'TALLY' },
-    { kind: 'process', name: 'notifier', worker: 'escf-admin-test', delivery: 'queue', queue: 'notifier-events', deadLetterQueue: 'notifier-dlq', events: ['Recorded'] },
+    {
+      kind: 'projection',
+      name: 'tally',
+      worker: 'escf-admin-test',
+      delivery: 'sync',
+      events: ['Counted', 'Measured', 'Poked'],
+      adminBinding: 'TALLY',
+    },
+    {
+      kind: 'process',
+      name: 'notifier',
+      worker: 'escf-admin-test',
+      delivery: 'queue',
+      queue: 'notifier-events',
+      deadLetterQueue: 'notifier-dlq',
+      events: ['Recorded'],
+    },
   ],
 };
 
 export const EscfAdmin = adminEntrypoint({ aggregates: [Counter, Vault], topology });
 /** Reads tokens from bindings that are not set: must refuse everything. */
-export const UnconfiguredAdmin = adminEntrypoint({ aggregates: [Counter, Vault], topology, readToken: 'NO_SUCH_READ', writeToken: 'NO_SUCH_WRITE' });
+export const UnconfiguredAdmin = adminEntrypoint({
+  aggregates: [Counter, Vault],
+  topology,
+  readToken: 'NO_SUCH_READ',
+  writeToken: 'NO_SUCH_WRITE',
+});
 
 export interface Env {
   COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof CounterAggregate>>;

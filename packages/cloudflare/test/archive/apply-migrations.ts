@@ -2,7 +2,7 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { applyD1EventStoreSchema } from '../../src/internal.js';
-import { SCHEDULED_TABLE, type Env } from './worker.js';
+import { type Env, SCHEDULED_TABLE } from './worker.js';
 
 const testEnv = env as unknown as Env;
 await applyD1Migrations(testEnv.ESCF_EVENTS, testEnv.TEST_MIGRATIONS);

@@ -1,13 +1,18 @@
-import { type EventEnvelope } from '@escf/core';
-import { retention } from '@escf/core/retention';
-import { eventDefinitionOf, Upcaster } from '@escf/core/upcast';
-import { type StreamId } from '@escf/core/store';
-import { engineFor } from '@escf/core/internal';
-import { makeEvents } from '@escf/testing/conformance';
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
+import type { EventEnvelope } from '@escf/core';
+import { engineFor } from '@escf/core/internal';
+import { retention } from '@escf/core/retention';
+import type { StreamId } from '@escf/core/store';
+import { eventDefinitionOf, Upcaster } from '@escf/core/upcast';
+import { makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
+import {
+  ArchivingEventStore,
+  defaultArchivePrefix,
+  durableObjectRetention,
+  EventArchiver,
+} from '../../src/archive/index.js';
 import { aggregateClients } from '../../src/index.js';
-import { ArchivingEventStore, defaultArchivePrefix, durableObjectRetention, EventArchiver } from '../../src/archive/index.js';
 import { readWholeLog, testEnv } from './helpers.js';
 import { Deposited, Ledger, Withdrawn } from './ledger-domain.js';
 
@@ -16,7 +21,9 @@ const upcaster = new Upcaster([Deposited, Withdrawn].map((event) => eventDefinit
 const run = Date.now().toString(36);
 
 /** A read model folded from the whole log through the upcast chains: balance and entry count per ledger of this run. */
-async function readModel(store: ArchivingEventStore): Promise<Record<string, { balance: number; entries: number; last: number }>> {
+async function readModel(
+  store: ArchivingEventStore,
+): Promise<Record<string, { balance: number; entries: number; last: number }>> {
   const model: Record<string, { balance: number; entries: number; last: number }> = {};
   for (const event of await readWholeLog(store, 50)) {
     if (!event.aggregateId.startsWith(run)) continue;
@@ -41,8 +48,14 @@ function rehydrate(events: EventEnvelope[]) {
 
 function localEventCount(id: string): Promise<number> {
   const stub = testEnv.LEDGER_AGGREGATE.get(testEnv.LEDGER_AGGREGATE.idFromName(id));
-  const inObject = runInDurableObject as unknown as (s: unknown, cb: (i: unknown, state: DurableObjectState) => number) => Promise<number>;
-  return inObject(stub, (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM escf_events').one().n);
+  const inObject = runInDurableObject as unknown as (
+    s: unknown,
+    cb: (i: unknown, state: DurableObjectState) => number,
+  ) => Promise<number>;
+  return inObject(
+    stub,
+    (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM escf_events').one().n,
+  );
 }
 
 describe('archive, then rebuild and rehydrate across the archive boundary', () => {
@@ -55,15 +68,33 @@ describe('archive, then rebuild and rehydrate across the archive boundary', () =
     for (let i = 1; i <= 5; i++) await ledgers(ids[1]!).deposit({ amount: 7, memo: '' });
     // A legacy stream written by old code: Deposited v1 ({ cents }), read through the lens.
     const legacy: StreamId = { aggregateType: 'LegacyLedger', aggregateId: `${run}-legacy` };
-    await store.append(legacy, makeEvents(legacy, 1, 4, 'Deposited').map((e, i) => ({ ...e, payload: { cents: 100 + i } })), { expectedVersion: 0 });
-    await store.append(legacy, makeEvents(legacy, 5, 1, 'Deposited').map((e) => ({ ...e, payload: { cents: 5 } })), { expectedVersion: 4 });
+    await store.append(
+      legacy,
+      makeEvents(legacy, 1, 4, 'Deposited').map((e, i) => ({ ...e, payload: { cents: 100 + i } })),
+      { expectedVersion: 0 },
+    );
+    await store.append(
+      legacy,
+      makeEvents(legacy, 5, 1, 'Deposited').map((e) => ({ ...e, payload: { cents: 5 } })),
+      { expectedVersion: 4 },
+    );
 
     const modelBefore = await readModel(store);
-    const streamsBefore = await Promise.all(ids.map((id) => store.readStream({ aggregateType: 'Ledger', aggregateId: id })));
-    expect(modelBefore[`${run}-legacy`]).toEqual({ balance: 100 + 101 + 102 + 103 + 5, entries: 5, last: expect.any(Number) });
+    const streamsBefore = await Promise.all(
+      ids.map((id) => store.readStream({ aggregateType: 'Ledger', aggregateId: id })),
+    );
+    expect(modelBefore[`${run}-legacy`]).toEqual({
+      balance: 100 + 101 + 102 + 103 + 5,
+      entries: 5,
+      last: expect.any(Number),
+    });
 
     const archiver = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
-      retention: { default: retention.keepSinceSnapshot(), aggregates: { LegacyLedger: retention.keepLastEvents(1) }, pruneDurableObjects: ['Ledger'] },
+      retention: {
+        default: retention.keepSinceSnapshot(),
+        aggregates: { LegacyLedger: retention.keepLastEvents(1) },
+        pruneDurableObjects: ['Ledger'],
+      },
       aggregates: durableObjectRetention(testEnv, {
         bindings: { Ledger: 'LEDGER_AGGREGATE' },
         history: { d1: 'ESCF_EVENTS', bucket: 'ESCF_ARCHIVE', table: 'escf_events', prefix: defaultArchivePrefix() },
@@ -77,7 +108,9 @@ describe('archive, then rebuild and rehydrate across the archive boundary', () =
 
     // Rebuild: the same read model from R2 + D1, through the same upcast chain.
     expect(await readModel(store)).toEqual(modelBefore);
-    const streamsAfter = await Promise.all(ids.map((id) => store.readStream({ aggregateType: 'Ledger', aggregateId: id })));
+    const streamsAfter = await Promise.all(
+      ids.map((id) => store.readStream({ aggregateType: 'Ledger', aggregateId: id })),
+    );
     expect(streamsAfter).toEqual(streamsBefore);
     // Rehydration from the log equals the live aggregate's state.
     for (const [index, id] of ids.entries()) {
@@ -87,11 +120,25 @@ describe('archive, then rebuild and rehydrate across the archive boundary', () =
 
     // A pruned object whose snapshot is invalidated (new code) rebuilds from the archive and keeps working.
     const stub = testEnv.LEDGER_AGGREGATE.get(testEnv.LEDGER_AGGREGATE.idFromName(ids[0]!));
-    const inObject = runInDurableObject as unknown as (s: unknown, cb: (i: unknown, state: DurableObjectState) => void) => Promise<void>;
-    await inObject(stub, (_, state) => void state.storage.sql.exec(`UPDATE escf_snapshot SET fingerprint = 'old-code', state = '{"balance":-1,"entries":0}'`));
+    const inObject = runInDurableObject as unknown as (
+      s: unknown,
+      cb: (i: unknown, state: DurableObjectState) => void,
+    ) => Promise<void>;
+    await inObject(
+      stub,
+      (_, state) =>
+        void state.storage.sql.exec(
+          `UPDATE escf_snapshot SET fingerprint = 'old-code', state = '{"balance":-1,"entries":0}'`,
+        ),
+    );
     await evictDurableObject(stub);
-    expect(await aggregates(testEnv).ledger.state(ids[0]!)).toEqual({ version: 11, state: { balance: 535, entries: 11 } });
+    expect(await aggregates(testEnv).ledger.state(ids[0]!)).toEqual({
+      version: 11,
+      state: { balance: 535, entries: 11 },
+    });
     await expect(ledgers(ids[0]!).deposit({ amount: 1, memo: 'after' })).resolves.toMatchObject({ version: 12 });
-    expect((await store.readStream({ aggregateType: 'Ledger', aggregateId: ids[0]! })).map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect((await store.readStream({ aggregateType: 'Ledger', aggregateId: ids[0]! })).map((e) => e.version)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ]);
   });
 });

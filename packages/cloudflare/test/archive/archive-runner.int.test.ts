@@ -1,5 +1,5 @@
-import { makeEvents } from '@escf/testing/conformance';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
 import { ArchivingEventStore } from '../../src/archive/index.js';
 import { readWholeLog, testEnv } from './helpers.js';
@@ -18,7 +18,11 @@ describe('archiving on a schedule and on demand', () => {
 
     // Cron: runs of at most 4 rows until nothing is left (up to 10 runs).
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '*/15 * * * *' }), testEnv as never, ctx);
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: Date.now(), cron: '*/15 * * * *' }),
+      testEnv as never,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     const cron = scheduledReports.at(-1)!;
     expect(cron).toMatchObject({ events: 12, runs: 4, more: false }); // the third run fills its budget exactly; the fourth finds nothing
@@ -40,7 +44,10 @@ describe('archiving on a schedule and on demand', () => {
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     for (const wrong of ['Bearer test-admin-toke', 'Bearer test-admin-tokeN', 'test-admin-token', 'Bearer ']) {
-      expect((await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/status', { headers: { authorization: wrong } })).status).toBe(401);
+      expect(
+        (await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/status', { headers: { authorization: wrong } }))
+          .status,
+      ).toBe(401);
     }
     const auth = { authorization: 'Bearer test-admin-token' };
     const run = await testEnv.ARCHIVE_ADMIN.fetch('https://admin/archive/run', { method: 'POST', headers: auth });

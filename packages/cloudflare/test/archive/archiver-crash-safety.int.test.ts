@@ -1,9 +1,9 @@
-import { type EventEnvelope } from '@escf/core';
-import { retention, type RetentionConfig } from '@escf/core/retention';
-import { type StreamId } from '@escf/core/store';
+import type { EventEnvelope } from '@escf/core';
+import { type RetentionConfig, retention } from '@escf/core/retention';
+import type { StreamId } from '@escf/core/store';
 import { describe, expect, it } from 'vitest';
 import { ArchivingEventStore, EventArchiver } from '../../src/archive/index.js';
-import { type ArchiverFaults } from '../../src/internal.js';
+import type { ArchiverFaults } from '../../src/internal.js';
 import { appendOneByOne, d1RowCount, freshTable, readWholeLog, segmentKeys, testEnv } from './helpers.js';
 
 class Crash extends Error {}
@@ -25,7 +25,13 @@ async function populatedLog() {
 
 /** Archiver for a table, optionally crashing at a hook's nth call. */
 function archiverFor(table: string, config: RetentionConfig, faults: ArchiverFaults = {}) {
-  return new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: config, maxEventsPerSegment: 4, faults, now: () => 1_900_000_000_000 });
+  return new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
+    table,
+    retention: config,
+    maxEventsPerSegment: 4,
+    faults,
+    now: () => 1_900_000_000_000,
+  });
 }
 
 function crashOnCall(n: number): () => void {
@@ -43,10 +49,15 @@ describe('EventArchiver crash safety', () => {
   it('a crash between the R2 write and the D1 delete loses and duplicates nothing; the re-run reuses the verified object', async () => {
     const { table, store, original } = await populatedLog();
     const prefix = store.prefix;
-    await expect(archiverFor(table, everythingButHeads, { afterSegmentWrite: crashOnCall(1) }).run()).rejects.toBeInstanceOf(Crash);
+    await expect(
+      archiverFor(table, everythingButHeads, { afterSegmentWrite: crashOnCall(1) }).run(),
+    ).rejects.toBeInstanceOf(Crash);
     expect(await segmentKeys(prefix)).toHaveLength(1); // written…
     expect(await d1RowCount(table)).toBe(24); // …but nothing deleted
-    expect((await new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: {} }).status()).archive.segments).toBe(0);
+    expect(
+      (await new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: {} }).status()).archive
+        .segments,
+    ).toBe(0);
     expect(await readWholeLog(store)).toEqual(original); // the orphan is never read
 
     const report = await archiverFor(table, everythingButHeads).run();
@@ -62,7 +73,9 @@ describe('EventArchiver crash safety', () => {
 
   it('a crash between two segment writes keeps the first segment committed and the rest in D1; the re-run finishes', async () => {
     const { table, store, original } = await populatedLog();
-    await expect(archiverFor(table, everythingButHeads, { afterSegmentCommit: crashOnCall(1) }).run()).rejects.toBeInstanceOf(Crash);
+    await expect(
+      archiverFor(table, everythingButHeads, { afterSegmentCommit: crashOnCall(1) }).run(),
+    ).rejects.toBeInstanceOf(Crash);
     const archiver = archiverFor(table, everythingButHeads);
     const halfway = await archiver.status();
     expect(halfway.archive.segments).toBe(1);
@@ -80,7 +93,9 @@ describe('EventArchiver crash safety', () => {
 
   it('a policy change after a crash never deletes events that are not archived', async () => {
     const { table, store, original } = await populatedLog();
-    await expect(archiverFor(table, everythingButHeads, { afterSegmentWrite: crashOnCall(2) }).run()).rejects.toBeInstanceOf(Crash);
+    await expect(
+      archiverFor(table, everythingButHeads, { afterSegmentWrite: crashOnCall(2) }).run(),
+    ).rejects.toBeInstanceOf(Crash);
     const orphans = await segmentKeys(store.prefix);
     expect(orphans).toHaveLength(2); // one committed, one written but never committed
 
@@ -104,8 +119,16 @@ describe('EventArchiver crash safety', () => {
 
   it('two archivers racing with different segment sizes never duplicate an event', async () => {
     const { table, store, original } = await populatedLog();
-    const small = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: everythingButHeads, maxEventsPerSegment: 2 });
-    const large = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: everythingButHeads, maxEventsPerSegment: 50 });
+    const small = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
+      table,
+      retention: everythingButHeads,
+      maxEventsPerSegment: 2,
+    });
+    const large = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
+      table,
+      retention: everythingButHeads,
+      maxEventsPerSegment: 50,
+    });
     const [a, b] = await Promise.all([small.run(), large.run()]);
     expect(a.events + b.events).toBe(21);
     const status = await small.status();
@@ -116,7 +139,12 @@ describe('EventArchiver crash safety', () => {
 
   it('stops at its per-run budget and says there is more', async () => {
     const { table, store, original } = await populatedLog();
-    const archiver = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: everythingButHeads, maxRowsPerRun: 5, pageRows: 4 });
+    const archiver = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
+      table,
+      retention: everythingButHeads,
+      maxRowsPerRun: 5,
+      pageRows: 4,
+    });
     const first = await archiver.run();
     expect(first).toMatchObject({ events: 5, more: true });
     let runs = 1;

@@ -1,6 +1,6 @@
-import { type EventEnvelope } from '@escf/core';
+import type { EventEnvelope } from '@escf/core';
 import { retention } from '@escf/core/retention';
-import { type AppendOptions, type EventStore, type StreamId } from '@escf/core/store';
+import type { AppendOptions, EventStore, StreamId } from '@escf/core/store';
 import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
 import { ArchivingEventStore, EventArchiver } from '../../src/archive/index.js';
@@ -66,7 +66,9 @@ describe('ArchivingEventStore across the archive boundary', () => {
     expect((await store.readStream(a, { fromVersion: 4, limit: 3 })).map((e) => e.version)).toEqual([4, 5, 6]);
     expect((await store.readStream(a, { fromVersion: 11 })).map((e) => e.version)).toEqual([11, 12]);
     // Appends still guard the stream head after archiving.
-    await expect(store.append(a, makeEvents(a, 1, 1), { expectedVersion: 0 })).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    await expect(store.append(a, makeEvents(a, 1, 1), { expectedVersion: 0 })).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+    });
     await store.append(a, makeEvents(a, 13, 1), { expectedVersion: 12 });
     expect((await readWholeLog(store)).at(-1)!.position).toBe(before.length + 1);
   });
@@ -92,10 +94,16 @@ describe('ArchivingEventStore across the archive boundary', () => {
   it('keepD1Bytes archives the oldest batches until D1 is under the budget', async () => {
     const { table, store } = await archivingStore();
     for (let i = 0; i < 10; i++) await store.append(a, makeEvents(a, i + 1, 1), { expectedVersion: i });
-    const archiver = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: { default: retention.keepD1Bytes(1) } });
+    const archiver = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
+      table,
+      retention: { default: retention.keepD1Bytes(1) },
+    });
     const bytesBefore = (await archiver.status()).d1.bytes;
     const budget = Math.floor(bytesBefore * 0.45);
-    const limited = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, { table, retention: { default: retention.keepD1Bytes(budget) } });
+    const limited = new EventArchiver(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE, {
+      table,
+      retention: { default: retention.keepD1Bytes(budget) },
+    });
     const report = await limited.run();
     expect(report.status.d1.bytes).toBeLessThanOrEqual(budget);
     expect(report.status.d1.bytes + report.d1Bytes).toBe(bytesBefore);

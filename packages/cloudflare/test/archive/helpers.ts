@@ -1,9 +1,10 @@
 // Shared helpers of the archive tests.
-import { applyD1EventStoreSchema } from '../../src/internal.js';
+
 import { env } from 'cloudflare:workers';
-import { makeEvents } from '@escf/testing/conformance';
 import type { EventEnvelope } from '@escf/core';
 import type { EventStore, StreamId } from '@escf/core/store';
+import { makeEvents } from '@escf/testing/conformance';
+import { applyD1EventStoreSchema } from '../../src/internal.js';
 import type { Env } from './worker.js';
 
 export const testEnv = env as unknown as Env;
@@ -20,7 +21,13 @@ export async function freshTable(prefix = 'arch'): Promise<string> {
 export const DAY = 24 * 60 * 60 * 1000;
 
 /** Appends `count` one-event batches to a stream, each `timestamp` ms (or a function of the version). */
-export async function appendOneByOne(store: EventStore, stream: StreamId, count: number, timestamp: (version: number) => number, type = 'Tested'): Promise<EventEnvelope[]> {
+export async function appendOneByOne(
+  store: EventStore,
+  stream: StreamId,
+  count: number,
+  timestamp: (version: number) => number,
+  type = 'Tested',
+): Promise<EventEnvelope[]> {
   const all: EventEnvelope[] = [];
   for (let version = 1; version <= count; version++) {
     const [event] = makeEvents(stream, version, 1, type).map((e) => ({ ...e, timestamp: timestamp(version) }));
@@ -31,7 +38,12 @@ export async function appendOneByOne(store: EventStore, stream: StreamId, count:
 }
 
 /** Appends the next one-event batch (version `version`) to a stream. */
-appendOneByOne.next = async (store: EventStore, stream: StreamId, version: number, timestamp = 1_700_000_000_000 + version): Promise<EventEnvelope> => {
+appendOneByOne.next = async (
+  store: EventStore,
+  stream: StreamId,
+  version: number,
+  timestamp = 1_700_000_000_000 + version,
+): Promise<EventEnvelope> => {
   const [event] = makeEvents(stream, version, 1).map((e) => ({ ...e, timestamp }));
   await store.append(stream, [event!], { expectedVersion: version - 1 });
   return event!;

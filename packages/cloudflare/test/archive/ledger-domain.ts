@@ -1,7 +1,7 @@
 // The archive tests' domain: a Ledger whose Deposited event is at schema
 // version 2 (version 1 stored `cents`), so reads across the archive boundary
 // also go through an upcast chain.
-import { Aggregate, Command, DomainError, EventHandler, defineEvent, upcast, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, DomainError, defineEvent, EventHandler, type PayloadOf, upcast } from '@escf/core';
 import { z } from 'zod';
 
 export const Deposited = defineEvent('Deposited', z.object({ amount: z.number().int(), memo: z.string() }), {

@@ -1,9 +1,15 @@
 // The worker the archive tests run in: Ledger aggregates, the D1 event store,
 // the R2 archive, a cron-driven archiver and the admin entrypoint.
-import { retention } from '@escf/core/retention';
+
 import type { D1Migration } from 'cloudflare:test';
+import { retention } from '@escf/core/retention';
+import {
+  type ArchiveBatchesReport,
+  archiveAdminEntrypoint,
+  archiveOnSchedule,
+  EventArchiver,
+} from '../../src/archive/index.js';
 import { durableObjectFor } from '../../src/index.js';
-import { archiveAdminEntrypoint, archiveOnSchedule, EventArchiver, type ArchiveBatchesReport } from '../../src/archive/index.js';
 import { Ledger } from './ledger-domain.js';
 
 /** Drains to D1 right after each commit. */

@@ -1,4 +1,4 @@
-import { Aggregate, Command, EventHandler, defineEvent, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { z } from 'zod';
 
 /** The benchmark's event: the same payload the raw Durable Object stores. */

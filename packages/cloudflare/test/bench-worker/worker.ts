@@ -23,11 +23,24 @@ export class RawCounter extends DurableObject<unknown> {
   async increment(by: number): Promise<{ version: number; count: number }> {
     const sql = this.ctx.storage.sql;
     return this.ctx.storage.transactionSync(() => {
-      const row = sql.exec<{ version: number; state: string }>('SELECT version, state FROM state WHERE id = 1').toArray()[0];
+      const row = sql
+        .exec<{ version: number; state: string }>('SELECT version, state FROM state WHERE id = 1')
+        .toArray()[0];
       const version = (row?.version ?? 0) + 1;
       const count = (row ? (JSON.parse(row.state) as { count: number }).count : 0) + by;
-      sql.exec('INSERT INTO events (version, id, type, payload, timestamp) VALUES (?, ?, ?, ?, ?)', version, crypto.randomUUID(), 'Incremented', JSON.stringify({ by }), Date.now());
-      sql.exec('INSERT OR REPLACE INTO state (id, version, state) VALUES (1, ?, ?)', version, JSON.stringify({ count }));
+      sql.exec(
+        'INSERT INTO events (version, id, type, payload, timestamp) VALUES (?, ?, ?, ?, ?)',
+        version,
+        crypto.randomUUID(),
+        'Incremented',
+        JSON.stringify({ by }),
+        Date.now(),
+      );
+      sql.exec(
+        'INSERT OR REPLACE INTO state (id, version, state) VALUES (1, ?, ?)',
+        version,
+        JSON.stringify({ count }),
+      );
       return { version, count };
     });
   }

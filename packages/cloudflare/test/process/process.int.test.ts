@@ -6,14 +6,19 @@ import { NotifierProcess } from '../projection/worker.js';
 const notifier = () => new NotifierProcess(createExecutionContext(), testEnv);
 
 async function effectsFor(target: string): Promise<string[]> {
-  const { results } = await testEnv.NOTIFIER_DB.prepare('SELECT detail FROM effects WHERE target = ? ORDER BY n').bind(target).all<{ detail: string }>();
+  const { results } = await testEnv.NOTIFIER_DB.prepare('SELECT detail FROM effects WHERE target = ? ORDER BY n')
+    .bind(target)
+    .all<{ detail: string }>();
   return results.map((r) => r.detail);
 }
 
 describe('processEntrypoint', () => {
   it('runs an effect once per event, however often the event is delivered', async () => {
     const id = uniqueId('notify');
-    const [e1, e2] = await appendToLog(id, [envelope(id, 1, 'Counted', { amount: 3 }, 1), envelope(id, 2, 'Counted', { by: 4 }, 2)]);
+    const [e1, e2] = await appendToLog(id, [
+      envelope(id, 1, 'Counted', { amount: 3 }, 1),
+      envelope(id, 2, 'Counted', { by: 4 }, 2),
+    ]);
     expect(await notifier().deliver([e1!, e1!, e2!])).toEqual({ handled: 2, duplicates: 1 });
     expect(await notifier().deliver([e2!, e1!])).toEqual({ handled: 0, duplicates: 2 });
     // Upcast: version 1's `amount` reached the handler as `by`.
@@ -38,7 +43,9 @@ describe('processEntrypoint', () => {
     const id = uniqueId('lease');
     const [event] = await appendToLog(id, [envelope(id, 1, 'Counted', { by: 6 }, 2)]);
     // A delivery claimed the event, then crashed before running its effects.
-    await testEnv.NOTIFIER_DB.prepare("INSERT INTO escf_process_events (process, event_id, handled_at, claimed_until) VALUES ('notifier', ?, 0, ?)")
+    await testEnv.NOTIFIER_DB.prepare(
+      "INSERT INTO escf_process_events (process, event_id, handled_at, claimed_until) VALUES ('notifier', ?, 0, ?)",
+    )
       .bind(event!.id, Date.now() - 1)
       .run();
     expect(await notifier().deliver([event!])).toEqual({ handled: 1, duplicates: 0 });
@@ -50,15 +57,21 @@ describe('processEntrypoint', () => {
     const [event] = await appendToLog(id, [envelope(id, 1, 'Counted', { by: 150 }, 2)]);
     await notifier().deliver([event!]);
     // Simulate a crash after the effects but before the event was marked handled.
-    await testEnv.NOTIFIER_DB.prepare("DELETE FROM escf_process_events WHERE process = 'notifier' AND event_id = ?").bind(event!.id).run();
+    await testEnv.NOTIFIER_DB.prepare("DELETE FROM escf_process_events WHERE process = 'notifier' AND event_id = ?")
+      .bind(event!.id)
+      .run();
     await notifier().deliver([event!]);
 
     expect(await effectsFor(id)).toHaveLength(2); // plain effects are at-least-once across a crash…
     const audit = { aggregateType: 'Counter', aggregateId: `audit-${id}` };
-    const recorded = await eventually(async () => {
-      const events = await store().readStream(audit);
-      return events.length > 0 && events;
-    }, 10_000, 'the audit command to reach D1');
+    const recorded = await eventually(
+      async () => {
+        const events = await store().readStream(audit);
+        return events.length > 0 && events;
+      },
+      10_000,
+      'the audit command to reach D1',
+    );
     expect(recorded).toHaveLength(1); // …but the command was applied once
     expect(recorded[0]).toMatchObject({
       type: 'Recorded',
@@ -84,7 +97,9 @@ describe('processEntrypoint', () => {
 
   it('runs @OnQueue methods for their queue and @OnCron methods on schedule', async () => {
     const to = uniqueId('inbox');
-    const batch = createMessageBatch('notifier-inbox', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: { to } }]);
+    const batch = createMessageBatch('notifier-inbox', [
+      { id: 'm1', timestamp: new Date(), attempts: 1, body: { to } },
+    ]);
     const ctx = createExecutionContext();
     await new NotifierProcess(ctx, testEnv).queue(batch);
     expect(await getQueueResult(batch, ctx)).toMatchObject({ explicitAcks: ['m1'], retryMessages: [] });
@@ -99,7 +114,10 @@ describe('processEntrypoint', () => {
 
   it('is not re-run by a projection rebuild', async () => {
     const id = uniqueId('norerun');
-    const events = await appendToLog(id, [1, 2, 3].map((v) => envelope(id, v, 'Counted', { by: v }, 2)));
+    const events = await appendToLog(
+      id,
+      [1, 2, 3].map((v) => envelope(id, v, 'Counted', { by: v }, 2)),
+    );
     await notifier().deliver(events);
     await testEnv.TALLY.deliver(events);
     const before = await testEnv.NOTIFIER_DB.prepare('SELECT COUNT(*) AS n FROM effects').first<{ n: number }>();

@@ -1,7 +1,7 @@
 // Many events per D1 batch (rebuilds, catch-up, queue and RPC deliveries):
 // few D1 calls, the same model as one event at a time, exactly-once effect
 // when batches race, and a rebuild that resumes after failing mid-step.
-import { type EventEnvelope } from '@escf/core';
+import type { EventEnvelope } from '@escf/core';
 import { describeProjection } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
 import { ProjectionApplier } from '../../src/projection/projection-applier.js';
@@ -17,7 +17,12 @@ async function seed(prefix: string, streams: number, versions: number): Promise<
   const events: EventEnvelope[] = [];
   for (let s = 0; s < streams; s++) {
     const id = uniqueId(`${prefix}${s}`);
-    events.push(...(await appendToLog(id, Array.from({ length: versions }, (_, i) => envelope(id, i + 1, 'Counted', { by: i + 1 }, 2)))));
+    events.push(
+      ...(await appendToLog(
+        id,
+        Array.from({ length: versions }, (_, i) => envelope(id, i + 1, 'Counted', { by: i + 1 }, 2)),
+      )),
+    );
   }
   return events;
 }
@@ -30,10 +35,17 @@ describe('applying many events per D1 batch', () => {
     // One checkpoint read and one batch: not one D1 batch per event.
     expect(outcome.queries).toBeLessThanOrEqual(3);
     for (const e of events.filter((e) => e.version === 10)) {
-      expect(await tally().tally(e.aggregateId)).toEqual({ id: e.aggregateId, total: 55, history: '1,2,3,4,5,6,7,8,9,10' });
+      expect(await tally().tally(e.aggregateId)).toEqual({
+        id: e.aggregateId,
+        total: 55,
+        history: '1,2,3,4,5,6,7,8,9,10',
+      });
     }
     // Delivered again: all duplicates, nothing written.
-    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', events)).toMatchObject({ applied: 0, duplicates: 60 });
+    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', events)).toMatchObject({
+      applied: 0,
+      duplicates: 60,
+    });
   });
 
   it('fills gaps of many streams from the log and commits them in the same batches', async () => {
@@ -61,14 +73,22 @@ describe('applying many events per D1 batch', () => {
   it('a failing stream stops at its failing event; the other streams of the batch are applied', async () => {
     const good = await seed('healthy', 1, 3);
     const bad = uniqueId('poisoned');
-    const badEvents = await appendToLog(bad, [envelope(bad, 1, 'Counted', { by: 1 }, 2), envelope(bad, 2, 'Poked', {}), envelope(bad, 3, 'Counted', { by: 1 }, 2)]);
+    const badEvents = await appendToLog(bad, [
+      envelope(bad, 1, 'Counted', { by: 1 }, 2),
+      envelope(bad, 2, 'Poked', {}),
+      envelope(bad, 3, 'Counted', { by: 1 }, 2),
+    ]);
     await testEnv.TALLY_DB.prepare('INSERT INTO poison (id) VALUES (?)').bind(bad).run();
     const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', [...badEvents, ...good]);
     expect(outcome.applied).toBe(4); // bad v1, and the three healthy events
     expect(outcome.failures.map((f) => [f.key, f.event.version])).toEqual([[`/Counter/${bad}`, 2]]);
     expect(await tally().tally(bad)).toEqual({ id: bad, total: 1, history: '1' });
     await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(bad).run();
-    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', badEvents)).toMatchObject({ applied: 2, duplicates: 1, failures: [] });
+    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', badEvents)).toMatchObject({
+      applied: 2,
+      duplicates: 1,
+      failures: [],
+    });
     expect(await tally().tally(bad)).toEqual({ id: bad, total: 2, history: '1,2p,3' });
   });
 
@@ -91,20 +111,32 @@ describe('applying many events per D1 batch', () => {
   it('a rebuild that fails mid-step keeps what it committed, resumes from its cursor and ends equal to the log', async () => {
     await seed('resumed', 8, 5);
     const bad = uniqueId('stalls-rebuild');
-    await appendToLog(bad, [envelope(bad, 1, 'Counted', { by: 2 }, 2), envelope(bad, 2, 'Poked', {}), envelope(bad, 3, 'Counted', { by: 3 }, 2)]);
+    await appendToLog(bad, [
+      envelope(bad, 1, 'Counted', { by: 2 }, 2),
+      envelope(bad, 2, 'Poked', {}),
+      envelope(bad, 3, 'Counted', { by: 3 }, 2),
+    ]);
     await seed('after', 4, 5);
     await testEnv.TALLY_DB.prepare('INSERT INTO poison (id) VALUES (?)').bind(bad).run();
 
     const started = await tally().rebuild();
     // The step (and its retries) fail at the poisoned event; everything before it stays applied.
-    await eventually(async () => (await tally().tally(bad))?.history === '1', 30_000, 'the rebuild to reach the poisoned stream');
+    await eventually(
+      async () => (await tally().tally(bad))?.history === '1',
+      30_000,
+      'the rebuild to reach the poisoned stream',
+    );
     const stalled = (await tally().status()).rebuild!;
     expect(stalled).toMatchObject({ status: 'running', generation: started.generation });
     expect(stalled.cursor).toBeLessThan(stalled.target!);
 
     await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(bad).run();
     // Resumed by hand here (its queue retries it too, with backoff, and a watchdog message after 30 s).
-    await eventually(async () => (await tally().rebuildStep())?.status === 'done', 30_000, 'the rebuild to resume and finish');
+    await eventually(
+      async () => (await tally().rebuildStep())?.status === 'done',
+      30_000,
+      'the rebuild to resume and finish',
+    );
     expect(await tally().tally(bad)).toEqual({ id: bad, total: 5, history: '1,2p,3' });
     expect(await tally().everything()).toEqual(await modelFromLog());
     // A repeated step after the end changes nothing.

@@ -3,7 +3,11 @@
 // then switches. Steps are driven by hand (rebuildStep), so the tests can
 // look at the model between them.
 import { describe, expect, it } from 'vitest';
-import { beginRebuild, readActiveDatabase, switchActiveDatabase } from '../../src/projection/projection-active-database.js';
+import {
+  beginRebuild,
+  readActiveDatabase,
+  switchActiveDatabase,
+} from '../../src/projection/projection-active-database.js';
 import { appendToLog, counters, envelope, modelFromLog, testEnv, uniqueId } from './helpers.js';
 
 const bg = () => testEnv.TALLY_BG;
@@ -11,7 +15,11 @@ const live = () => counters(testEnv, { sync: true }).blueGreenCounter;
 
 /** The tally rows of one database, read directly (not through the projection's routing). */
 async function rowsOf(db: D1Database): Promise<Array<{ id: string; total: number; history: string }>> {
-  return (await db.prepare('SELECT id, total, history FROM tally ORDER BY id').all<{ id: string; total: number; history: string }>()).results;
+  return (
+    await db
+      .prepare('SELECT id, total, history FROM tally ORDER BY id')
+      .all<{ id: string; total: number; history: string }>()
+  ).results;
 }
 
 /** Steps the running rebuild until it is done; `between` runs after every step that leaves it running. */
@@ -31,7 +39,10 @@ async function finishRebuild(between: () => Promise<void> = async () => {}): Pro
 async function completeModel(): Promise<void> {
   for (let n = 0; n < 10; n++) {
     const id = uniqueId('bg-history');
-    await appendToLog(id, [1, 2, 3, 4].map((version) => envelope(id, version, 'Counted', { by: version }, 2)));
+    await appendToLog(
+      id,
+      [1, 2, 3, 4].map((version) => envelope(id, version, 'Counted', { by: version }, 2)),
+    );
   }
   await bg().rebuild();
   await finishRebuild();
@@ -71,7 +82,11 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     await finishRebuild(async () => {
       if (by >= 3) return;
       await live()(id).count({ by: ++by });
-      expect(await bg().tally(id)).toEqual({ id, total: (by * (by + 1)) / 2, history: Array.from({ length: by }, (_, i) => i + 1).join(',') });
+      expect(await bg().tally(id)).toEqual({
+        id,
+        total: (by * (by + 1)) / 2,
+        history: Array.from({ length: by }, (_, i) => i + 1).join(','),
+      });
       expect(await bg().everything()).toEqual(await modelFromLog());
     });
     expect(by).toBe(3); // all three arrived while the rebuild ran

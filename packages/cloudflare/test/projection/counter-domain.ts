@@ -1,6 +1,6 @@
 // A small domain for the projection and process tests: a Counter aggregate
 // whose Counted event is at schema version 2 (version 1 said `amount`).
-import { Aggregate, Command, DomainError, EventHandler, defineEvent, upcast, type PayloadOf } from '@escf/core';
+import { Aggregate, Command, DomainError, defineEvent, EventHandler, type PayloadOf, upcast } from '@escf/core';
 import { z } from 'zod';
 
 export const Counted = defineEvent('Counted', z.object({ by: z.number().int() }), {

@@ -1,11 +1,11 @@
 // Helpers shared by the projection and process integration tests.
 import { env } from 'cloudflare:workers';
-import { type EventEnvelope } from '@escf/core';
+import type { EventEnvelope } from '@escf/core';
 import { newId } from '@escf/core/internal';
-import { D1EventStore, aggregateClients } from '../../src/index.js';
+import { eventually as pollUntil } from '@escf/testing';
+import { aggregateClients, D1EventStore } from '../../src/index.js';
 import { Counter } from './counter-domain.js';
 import type { Env } from './worker.js';
-import { eventually as pollUntil } from '@escf/testing';
 
 export const testEnv = env as unknown as Env;
 export const store = () => new D1EventStore(testEnv.ESCF_EVENTS);
@@ -23,7 +23,13 @@ export function uniqueId(prefix: string): string {
 }
 
 /** A stored-shape envelope of the Counter aggregate. */
-export function envelope(aggregateId: string, version: number, type: string, payload: object, schemaVersion = 1): EventEnvelope {
+export function envelope(
+  aggregateId: string,
+  version: number,
+  type: string,
+  payload: object,
+  schemaVersion = 1,
+): EventEnvelope {
   const id = newId();
   return {
     id,
@@ -46,7 +52,11 @@ export async function appendToLog(aggregateId: string, events: EventEnvelope[]):
 }
 
 /** Polls until `check` returns a truthy value, or fails after `timeoutMs` (see @escf/testing's `eventually`). */
-export function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   return pollUntil(check, { timeoutMs, what });
 }
 
@@ -72,5 +82,7 @@ export async function modelFromLog(): Promise<Array<{ id: string; total: number;
     }
     after = batch.at(-1)!.position!;
   }
-  return [...rows.values()].map((r) => ({ id: r.id, total: r.total, history: r.history.join(',') })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return [...rows.values()]
+    .map((r) => ({ id: r.id, total: r.total, history: r.history.join(',') }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

@@ -1,7 +1,7 @@
 // The process under test: an effect per Counted event, a command for big
 // counts, and HTTP, queue and cron triggers.
-import { EventHandler, OnCron, OnHttp, OnQueue, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
-import { Counted, Counter, type Counted as CountedPayload } from './counter-domain.js';
+import { type Envelope, EventHandler, OnCron, OnHttp, OnQueue, Process, type ProcessHandlerContext } from '@escf/core';
+import { Counted, type Counted as CountedPayload, Counter } from './counter-domain.js';
 
 export interface NotifierEffects {
   notify(target: string, detail: string): Promise<void>;
@@ -14,7 +14,8 @@ export class Notifier {
   @EventHandler(Counted)
   async onCounted(e: Envelope<CountedPayload>, { effects, commands }: Context) {
     await effects.notify(e.aggregateId, `counted ${e.payload.by} at v${e.version}`);
-    if (e.payload.by >= 100) await commands.to(Counter, `audit-${e.aggregateId}`).record({ from: e.aggregateId, by: e.payload.by });
+    if (e.payload.by >= 100)
+      await commands.to(Counter, `audit-${e.aggregateId}`).record({ from: e.aggregateId, by: e.payload.by });
   }
 
   @OnHttp('POST', '/count')

@@ -1,7 +1,7 @@
 // A process that asks for per-stream ordering: an effect per Counted event,
 // and a Poked handler that fails while its aggregate is in `poison`.
-import { EventHandler, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
-import { Counted, Poked, type Counted as CountedPayload } from './counter-domain.js';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext } from '@escf/core';
+import { Counted, type Counted as CountedPayload, Poked } from './counter-domain.js';
 import type { NotifierEffects } from './notifier-process.js';
 
 export interface OrderedNotifierEffects extends NotifierEffects {

@@ -8,15 +8,28 @@ describe('projectionEntrypoint: delivery', () => {
     const id = uniqueId('queued');
     const counter = counters(testEnv).counter(id);
     for (const by of [1, 2, 3]) await counter.count({ by });
-    expect(await eventually(async () => (await tally().tally(id))?.history === '1,2,3' && tally().tally(id), 20_000, 'three events')).toEqual({
+    expect(
+      await eventually(
+        async () => (await tally().tally(id))?.history === '1,2,3' && tally().tally(id),
+        20_000,
+        'three events',
+      ),
+    ).toEqual({
       id,
       total: 6,
       history: '1,2,3',
     });
 
     // Redeliver everything through the real queue, newest first, twice.
-    const events = await (await import('./helpers.js')).store().readStream({ aggregateType: 'Counter', aggregateId: id });
-    await testEnv.TALLY_QUEUE.sendBatch([...events].reverse().concat(events).map((body) => ({ body })));
+    const events = await (await import('./helpers.js'))
+      .store()
+      .readStream({ aggregateType: 'Counter', aggregateId: id });
+    await testEnv.TALLY_QUEUE.sendBatch(
+      [...events]
+        .reverse()
+        .concat(events)
+        .map((body) => ({ body })),
+    );
     const marker = uniqueId('marker');
     await counters(testEnv).counter(marker).count({ by: 1 });
     await eventually(() => tally().tally(marker), 20_000, 'the marker event');
@@ -39,8 +52,15 @@ describe('projectionEntrypoint: delivery', () => {
 
   it('concurrent deliveries of the same events commit each once (checkpoint guard in the D1 batch)', async () => {
     const id = uniqueId('race');
-    const events = await appendToLog(id, [1, 2, 3, 4, 5].map((v) => envelope(id, v, 'Counted', { by: v }, 2)));
-    const reports = await Promise.all([tally().deliver(events), tally().deliver([...events].reverse()), tally().deliver(events.slice(2))]);
+    const events = await appendToLog(
+      id,
+      [1, 2, 3, 4, 5].map((v) => envelope(id, v, 'Counted', { by: v }, 2)),
+    );
+    const reports = await Promise.all([
+      tally().deliver(events),
+      tally().deliver([...events].reverse()),
+      tally().deliver(events.slice(2)),
+    ]);
     expect(reports.reduce((sum, r) => sum + r.applied, 0)).toBe(5);
     expect(await tally().tally(id)).toEqual({ id, total: 15, history: '1,2,3,4,5' });
   });
@@ -65,10 +85,14 @@ describe('projectionEntrypoint: rebuild', () => {
     const started = await tally().rebuild();
     expect(started).toMatchObject({ status: 'running', cursor: 0, applied: 0 });
     expect(started.target).toBeGreaterThan(7); // more than one step of 7
-    const done = await eventually(async () => {
-      const status = await tally().status();
-      return status.rebuild?.status === 'done' && status.rebuild;
-    }, 30_000, 'the rebuild to finish');
+    const done = await eventually(
+      async () => {
+        const status = await tally().status();
+        return status.rebuild?.status === 'done' && status.rebuild;
+      },
+      30_000,
+      'the rebuild to finish',
+    );
     expect(done.cursor).toBeGreaterThanOrEqual(started.target!);
     expect(await tally().everything()).toEqual(live);
   });
@@ -96,11 +120,19 @@ describe('projectionEntrypoint: failures', () => {
     await counters(testEnv).counter(bad).count({ by: 1 });
     await counters(testEnv).counter(good).count({ by: 2 });
 
-    expect(await eventually(() => tally().tally(good), 20_000, 'the healthy aggregate')).toEqual({ id: good, total: 2, history: '1' });
-    const stuck = await eventually(async () => {
-      const entry = (await tally().status()).stuck.find((s) => s.stream === `/Counter/${bad}`);
-      return entry?.deadLettered && entry;
-    }, 30_000, 'the poisoned stream to be dead-lettered');
+    expect(await eventually(() => tally().tally(good), 20_000, 'the healthy aggregate')).toEqual({
+      id: good,
+      total: 2,
+      history: '1',
+    });
+    const stuck = await eventually(
+      async () => {
+        const entry = (await tally().status()).stuck.find((s) => s.stream === `/Counter/${bad}`);
+        return entry?.deadLettered && entry;
+      },
+      30_000,
+      'the poisoned stream to be dead-lettered',
+    );
     // The stuck event is the first failing one (v1), even for v2's message, after max_retries (2) + 1 attempts.
     expect(stuck).toMatchObject({ version: 1, eventType: 'Poked', deadLettered: true });
     expect(stuck.attempts).toBe(3);

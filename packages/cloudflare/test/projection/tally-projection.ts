@@ -1,10 +1,16 @@
 // The projection under test: per counter, a total and the versions applied
 // in order (to see ordering and duplicates), written with Drizzle on D1.
-import { EventHandler, Projection, type Envelope } from '@escf/core';
+import { type Envelope, EventHandler, Projection } from '@escf/core';
 import { asc, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { Counted, Measured, Poked, type Counted as CountedPayload, type Measured as MeasuredPayload } from './counter-domain.js';
+import {
+  Counted,
+  type Counted as CountedPayload,
+  Measured,
+  type Measured as MeasuredPayload,
+  Poked,
+} from './counter-domain.js';
 
 export const tallies = sqliteTable('tally', {
   id: text('id').primaryKey(),
@@ -37,20 +43,27 @@ export class Tally {
       .values({ id: e.aggregateId, total: e.payload.by, history: String(e.version) })
       .onConflictDoUpdate({
         target: tallies.id,
-        set: { total: sql`${tallies.total} + ${e.payload.by}`, history: sql`${tallies.history} || ',' || ${String(e.version)}` },
+        set: {
+          total: sql`${tallies.total} + ${e.payload.by}`,
+          history: sql`${tallies.history} || ',' || ${String(e.version)}`,
+        },
       });
   }
 
   @EventHandler(Measured)
   onMeasured(e: Envelope<MeasuredPayload>) {
     // Only ever sees version 3, whatever version the event was stored at.
-    if (e.schemaVersion !== 3 || e.payload.unit !== 'm') throw new Error(`not read as v3: ${JSON.stringify(e.payload)}`);
+    if (e.schemaVersion !== 3 || e.payload.unit !== 'm')
+      throw new Error(`not read as v3: ${JSON.stringify(e.payload)}`);
     return this.db
       .insert(tallies)
       .values({ id: e.aggregateId, total: e.payload.amount, history: `${e.version}m` })
       .onConflictDoUpdate({
         target: tallies.id,
-        set: { total: sql`${tallies.total} + ${e.payload.amount}`, history: sql`${tallies.history} || ',' || ${`${e.version}m`}` },
+        set: {
+          total: sql`${tallies.total} + ${e.payload.amount}`,
+          history: sql`${tallies.history} || ',' || ${`${e.version}m`}`,
+        },
       });
   }
 

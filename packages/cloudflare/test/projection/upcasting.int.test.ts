@@ -13,7 +13,12 @@ const v1History = v1Values.map((value) => ({ type: 'Measured', schemaVersion: 1,
 
 /** Seeds Measured v1 events into a Counter object's own storage, as an old release left them. */
 async function writeV1InDurableObject(id: string): Promise<void> {
-  await seedStoredEvents({ aggregate: Counter, aggregateId: id, events: v1History, durableObject: testEnv.COUNTER_AGGREGATE });
+  await seedStoredEvents({
+    aggregate: Counter,
+    aggregateId: id,
+    events: v1History,
+    durableObject: testEnv.COUNTER_AGGREGATE,
+  });
 }
 
 /** Seeds the same v1 events into the D1 event store, at the next free global position. */
@@ -47,13 +52,28 @@ describe('stored version 1 events are read as version 3 everywhere', () => {
 
   it('seeded into both the object and the log, the history counts as delivered: the log gets only the new event', async () => {
     const id = uniqueId('upcast-both');
-    await seedStoredEvents({ aggregate: Counter, aggregateId: id, events: v1History, durableObject: testEnv.COUNTER_AGGREGATE, eventStore: testEnv.ESCF_EVENTS });
+    await seedStoredEvents({
+      aggregate: Counter,
+      aggregateId: id,
+      events: v1History,
+      durableObject: testEnv.COUNTER_AGGREGATE,
+      eventStore: testEnv.ESCF_EVENTS,
+    });
     expect((await counters(testEnv).counter(id).measure({ amount: 1, unit: 'm' })).version).toBe(4);
-    const logged = await eventually(async () => {
-      const events = await store().readStream({ aggregateType: 'Counter', aggregateId: id });
-      return events.length === 4 && events;
-    }, 10_000, 'the new event to reach D1');
-    expect(logged.map((e) => [e.version, e.schemaVersion])).toEqual([[1, 1], [2, 1], [3, 1], [4, 3]]);
+    const logged = await eventually(
+      async () => {
+        const events = await store().readStream({ aggregateType: 'Counter', aggregateId: id });
+        return events.length === 4 && events;
+      },
+      10_000,
+      'the new event to reach D1',
+    );
+    expect(logged.map((e) => [e.version, e.schemaVersion])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 3],
+    ]);
     expect(await tally().tally(id)).toBeDefined();
   });
 

@@ -5,11 +5,11 @@
 // (TALLY_BG_DB and TALLY_BG_DB_NEXT); its aggregate delivers to it directly.
 import type { D1Migration } from 'cloudflare:test';
 import { aggregateCommandSender, durableObjectFor, processEntrypoint, projectionEntrypoint } from '../../src/index.js';
+import { BlueGreenTally } from './blue-green-tally-projection.js';
 import { Counter } from './counter-domain.js';
 import { LateEventStore } from './late-event-store.js';
 import { Notifier, type NotifierEffects } from './notifier-process.js';
 import { OrderedNotifier } from './ordered-notifier-process.js';
-import { BlueGreenTally } from './blue-green-tally-projection.js';
 import { Tally } from './tally-projection.js';
 
 export const CounterAggregate = durableObjectFor(Counter, { queues: ['TALLY_QUEUE'] });

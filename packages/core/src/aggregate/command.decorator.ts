@@ -1,18 +1,18 @@
+import type { CommandAuthorization } from '../auth/command-authorization.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import type { EventClass, PayloadOf } from '../events/domain-event.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
-import { MetadataKey } from '../metadata/metadata-keys.js';
 import { checkedMethodContext, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
+import { MetadataKey } from '../metadata/metadata-keys.js';
 import { defineMemberMetadata, defineStandardMemberMetadata } from '../metadata/metadata-store.js';
 import {
   describeDefinition,
-  isDtoClass,
-  isStandardSchema,
   type InferOutput,
   type InputDefinition,
+  isDtoClass,
+  isStandardSchema,
 } from '../schema/input-definition.js';
 import { Aggregate } from './aggregate.js';
-import type { CommandAuthorization } from '../auth/command-authorization.js';
 
 /** What a command method may return: one event, several, or none — possibly asynchronously. */
 export type CommandReturn<E> = E | readonly E[] | void | undefined;

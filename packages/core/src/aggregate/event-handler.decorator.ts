@@ -1,9 +1,9 @@
 import { DefinitionError } from '../errors/definition-error.js';
 import type { EventClass, PayloadOf } from '../events/domain-event.js';
-import { eventDefinitionOf } from '../events/event.decorator.js';
 import type { EventEnvelope } from '../events/envelope.js';
-import { MetadataKey } from '../metadata/metadata-keys.js';
+import { eventDefinitionOf } from '../events/event.decorator.js';
 import { checkedMethodContext, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
+import { MetadataKey } from '../metadata/metadata-keys.js';
 import { defineMemberMetadata, defineStandardMemberMetadata } from '../metadata/metadata-store.js';
 import { describeDefinition } from '../schema/input-definition.js';
 import type { Aggregate } from './aggregate.js';
@@ -33,8 +33,14 @@ export interface EventHandlerDecorator<E extends EventClass> {
     member: string | symbol,
     descriptor: TypedPropertyDescriptor<M>,
   ): void;
-  <S, M extends (event: PayloadOf<E>) => NoInfer<S>>(method: M, context: ClassMethodDecoratorContext<Aggregate<S>, M>): void;
-  <M extends (event: EventEnvelope<PayloadOf<E>>, ...rest: any[]) => unknown>(method: M, context: ClassMethodDecoratorContext<object, M>): void;
+  <S, M extends (event: PayloadOf<E>) => NoInfer<S>>(
+    method: M,
+    context: ClassMethodDecoratorContext<Aggregate<S>, M>,
+  ): void;
+  <M extends (event: EventEnvelope<PayloadOf<E>>, ...rest: any[]) => unknown>(
+    method: M,
+    context: ClassMethodDecoratorContext<object, M>,
+  ): void;
 }
 
 /**
@@ -63,7 +69,12 @@ export function EventHandler<E extends EventClass>(event: E): EventHandlerDecora
     if (isStandardDecoratorContext(memberOrContext)) {
       const context = checkedMethodContext(memberOrContext, '@EventHandler');
       checkEvent(String(context.name));
-      if (!defineStandardMemberMetadata(context, MetadataKey.EventHandler, { member: context.name, event } satisfies EventHandlerMetadata)) {
+      if (
+        !defineStandardMemberMetadata(context, MetadataKey.EventHandler, {
+          member: context.name,
+          event,
+        } satisfies EventHandlerMetadata)
+      ) {
         throw new DefinitionError(`${String(context.name)} has @EventHandler twice; give each event its own method.`);
       }
       return;

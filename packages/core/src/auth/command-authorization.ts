@@ -6,7 +6,12 @@ export interface GuardContext<I = unknown> {
   readonly principal: Principal;
   readonly input: I;
   /** The targeted aggregate instance: its id, tenant and current (frozen) state. */
-  readonly aggregate: { readonly id: string; readonly tenantId: string | undefined; readonly state: any; readonly version: number };
+  readonly aggregate: {
+    readonly id: string;
+    readonly tenantId: string | undefined;
+    readonly state: any;
+    readonly version: number;
+  };
 }
 
 /**
@@ -50,7 +55,8 @@ export async function authorizeCommand(
     throw new Forbidden(`${where}: the caller belongs to another tenant`);
   }
   const missing = (authorization.scopes ?? []).filter((scope) => !principal.scopes?.includes(scope));
-  if (missing.length > 0) throw new Forbidden(`${where} needs the scope(s) ${missing.join(', ')}`, { missingScopes: missing });
+  if (missing.length > 0)
+    throw new Forbidden(`${where} needs the scope(s) ${missing.join(', ')}`, { missingScopes: missing });
   const { roles, allow } = authorization;
   if (roles === undefined && allow === undefined) return;
   if (roles?.some((role) => principal.roles?.includes(role))) return;

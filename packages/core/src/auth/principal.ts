@@ -35,5 +35,11 @@ export function isPrincipal(value: unknown): value is Principal {
   if (typeof value !== 'object' || value === null) return false;
   const { id, roles, scopes, tenantId } = value as Record<string, unknown>;
   const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
-  return typeof id === 'string' && id.length > 0 && strings(roles) && strings(scopes) && (tenantId === undefined || typeof tenantId === 'string');
+  return (
+    typeof id === 'string' &&
+    id.length > 0 &&
+    strings(roles) &&
+    strings(scopes) &&
+    (tenantId === undefined || typeof tenantId === 'string')
+  );
 }

@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal.js';
 import type { Aggregate } from '../aggregate/aggregate.js';
+import type { Principal } from '../auth/principal.js';
 import type { EventEnvelope } from '../events/envelope.js';
 
 /**

@@ -1,20 +1,20 @@
 import type { Aggregate, AggregateClass } from '../aggregate/aggregate.js';
 import { AGGREGATE_CONTEXT, type AggregateContext } from '../aggregate/aggregate-context.js';
+import { authorizeCommand } from '../auth/command-authorization.js';
+import { isPrincipal, type Principal, principalRecord } from '../auth/principal.js';
 import { InvalidEventError, StateMutationError, UnknownCommandError } from '../errors/runtime-errors.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { EventDefinition } from '../events/event-definition.js';
-import { eventDefinitionOfInstance } from '../events/event.decorator.js';
 import type { EventEnvelope, EventMetadata } from '../events/envelope.js';
+import { eventDefinitionOfInstance } from '../events/event.decorator.js';
+import type { EventDefinition } from '../events/event-definition.js';
 import { newId } from '../events/event-id.js';
 import type { AggregateDescriptor, CommandDescriptor } from '../registry/aggregate-descriptor.js';
 import { describeAggregate } from '../registry/describe-aggregate.js';
 import { validateAgainst } from '../schema/validate.js';
 import { findIllFormedString } from '../schema/well-formed.js';
-import { inputIssuesBehind } from './input-trace.js';
-import { authorizeCommand } from '../auth/command-authorization.js';
-import { isPrincipal, principalRecord, type Principal } from '../auth/principal.js';
-import { deepFreeze, isFrozenWriteError } from './deep-freeze.js';
 import type { StoredEvent } from '../upcast/upcaster.js';
+import { deepFreeze, isFrozenWriteError } from './deep-freeze.js';
+import { inputIssuesBehind } from './input-trace.js';
 
 /** Who is running a command and why; becomes each event's metadata. */
 export interface CommandContext {
@@ -112,7 +112,11 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
           context.state = this.reduce(instance, reading.type, reading.payload, event.id);
         }
       }
-      earlier?.push(event.schemaVersion === undefined ? { ...event, schemaVersion: reducer?.event.version ?? 1 } : (event as StoredEvent));
+      earlier?.push(
+        event.schemaVersion === undefined
+          ? { ...event, schemaVersion: reducer?.event.version ?? 1 }
+          : (event as StoredEvent),
+      );
       context.version += 1;
     }
   }
@@ -137,7 +141,9 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, validated.issues);
     }
     if (context.principal !== undefined && !isPrincipal(context.principal)) {
-      throw new ValidationError(`Invalid principal for ${this.type}.${command.name}`, [{ path: 'principal', message: 'needs a non-empty string id' }]);
+      throw new ValidationError(`Invalid principal for ${this.type}.${command.name}`, [
+        { path: 'principal', message: 'needs a non-empty string id' },
+      ]);
     }
     if (command.authorize) {
       const { id, tenantId, state, version } = contextOf(instance);
@@ -227,7 +233,10 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       emitted.push({
         definition,
         // A schema may transform (defaults, coercion): store what it produced.
-        payload: (definition.schema as unknown) === definition.eventClass ? plain : toPlainPayload(validated.value as object, where, definition.type),
+        payload:
+          (definition.schema as unknown) === definition.eventClass
+            ? plain
+            : toPlainPayload(validated.value as object, where, definition.type),
       });
     }
     return emitted;
@@ -281,10 +290,13 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
   private reduce(instance: A, type: string, payload: unknown, eventId: string | undefined): unknown {
     const reducer = this.descriptor.reducers.get(type);
     if (!reducer) {
-      throw new InvalidEventError(`${this.type} has no @EventHandler for '${type}'${eventId ? ` (event ${eventId})` : ''}.`, {
-        event: type,
-        ...(eventId ? { eventId } : {}),
-      });
+      throw new InvalidEventError(
+        `${this.type} has no @EventHandler for '${type}'${eventId ? ` (event ${eventId})` : ''}.`,
+        {
+          event: type,
+          ...(eventId ? { eventId } : {}),
+        },
+      );
     }
     const event = Object.assign(Object.create(reducer.event.eventClass.prototype as object) as object, payload);
     let next: unknown;
@@ -331,9 +343,12 @@ function toPlainPayload(event: object, where: string, type: string): Record<stri
   try {
     return JSON.parse(JSON.stringify({ ...event })) as Record<string, unknown>;
   } catch (error) {
-    throw new InvalidEventError(`${where} emitted a '${type}' whose payload is not JSON-serialisable: ${(error as Error).message}`, {
-      event: type,
-    });
+    throw new InvalidEventError(
+      `${where} emitted a '${type}' whose payload is not JSON-serialisable: ${(error as Error).message}`,
+      {
+        event: type,
+      },
+    );
   }
 }
 

@@ -22,7 +22,10 @@ export function inputIssuesBehind(
     if (value === undefined || (typeof value === 'object' && value !== null)) return undefined;
     const inputPath = leaves.get(value as string | number | boolean | null);
     if (inputPath === undefined) return undefined;
-    traced.push({ path: inputPath, message: `${issue.message} (refused by event ${eventType}${issue.path ? `.${issue.path}` : ''})` });
+    traced.push({
+      path: inputPath,
+      message: `${issue.message} (refused by event ${eventType}${issue.path ? `.${issue.path}` : ''})`,
+    });
   }
   return traced.length > 0 ? traced : undefined;
 }
@@ -34,7 +37,8 @@ function leafPaths(input: unknown): Map<unknown, string> {
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === 'object' && value !== null) {
-      for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: path === '' ? key : `${path}.${key}` });
+      for (const [key, child] of Object.entries(value))
+        stack.push({ value: child, path: path === '' ? key : `${path}.${key}` });
     } else if (!found.has(value)) found.set(value, path);
   }
   return found;

@@ -5,10 +5,11 @@ export class UnknownCommandError extends EscfError {
   override readonly name = 'UnknownCommandError';
   readonly code = 'UNKNOWN_COMMAND';
   constructor(aggregateType: string, command: string, known: readonly string[]) {
-    super(
-      `${aggregateType} has no command "${command}". Known commands: ${known.join(', ') || '(none)'}`,
-      { aggregateType, command, known: [...known] },
-    );
+    super(`${aggregateType} has no command "${command}". Known commands: ${known.join(', ') || '(none)'}`, {
+      aggregateType,
+      command,
+      known: [...known],
+    });
   }
 }
 

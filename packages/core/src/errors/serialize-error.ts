@@ -1,8 +1,8 @@
 import { ConcurrencyError } from './concurrency-error.js';
 import { DeliveryPendingError } from './delivery-pending-error.js';
-import { IdempotencyKeyReusedError } from './idempotency-key-reused-error.js';
 import { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './domain-error.js';
 import { EscfError, type SerializedError } from './escf-error.js';
+import { IdempotencyKeyReusedError } from './idempotency-key-reused-error.js';
 import {
   EventTooLargeError,
   InternalError,

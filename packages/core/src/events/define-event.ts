@@ -1,11 +1,11 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { DefinitionError } from '../errors/definition-error.js';
 import { isStandardSchema } from '../schema/input-definition.js';
-import { DomainEvent } from './domain-event.js';
-import type { EventOptions } from './event-definition.js';
 import type { LensChain } from '../upcast/lens.js';
 import { setLensChain } from '../upcast/upcast.decorator.js';
+import { DomainEvent } from './domain-event.js';
 import { attachDefinition, checkedSensitive, checkedTypeName, checkedVersion } from './event.decorator.js';
+import type { EventOptions } from './event-definition.js';
 
 /** An instance of a schema-based event: its payload fields plus the event brand. */
 export type SchemaEvent<P> = DomainEvent<P> & Readonly<P>;

@@ -26,7 +26,8 @@ import type { EventDefinition, EventOptions } from './event-definition.js';
 export function Event(type: string, options: EventOptions<any> = {}) {
   return <C extends EventClass>(target: C, context?: unknown): C => {
     const className = target.name || '(anonymous class)';
-    if (isStandardDecoratorContext(context)) throw classValidatorNeedsExperimentalDecorators(`@Event('${type}')`, className);
+    if (isStandardDecoratorContext(context))
+      throw classValidatorNeedsExperimentalDecorators(`@Event('${type}')`, className);
     if (!(target.prototype instanceof DomainEvent)) {
       throw new DefinitionError(
         `@Event('${type}') on ${className}: an event class must extend DomainEvent, e.g. \`class ${className} extends DomainEvent<${className}> { … }\`.`,
@@ -92,7 +93,9 @@ export function checkedVersion(version: unknown, where: string): number {
 export function checkedSensitive(fields: unknown, where: string): readonly string[] {
   if (fields === undefined) return Object.freeze([]);
   if (!Array.isArray(fields) || fields.some((field) => typeof field !== 'string' || field === '')) {
-    throw new DefinitionError(`${where}: sensitive must be a list of payload field names (got ${JSON.stringify(fields)}).`);
+    throw new DefinitionError(
+      `${where}: sensitive must be a list of payload field names (got ${JSON.stringify(fields)}).`,
+    );
   }
   return Object.freeze([...new Set(fields as string[])]);
 }

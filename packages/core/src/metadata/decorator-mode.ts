@@ -29,6 +29,7 @@ export function checkedMethodContext(context: DecoratorContext, decorator: strin
     throw new DefinitionError(`${where}: it must decorate a method, not a ${context.kind}.`);
   }
   if (context.static) throw new DefinitionError(`${where}: it must decorate an instance method, not a static member.`);
-  if (context.private) throw new DefinitionError(`${where}: it must decorate a public or protected method, not a #private one.`);
+  if (context.private)
+    throw new DefinitionError(`${where}: it must decorate a public or protected method, not a #private one.`);
   return context;
 }

@@ -1,6 +1,6 @@
+import { DefinitionError } from '../errors/definition-error.js';
 import type { MetadataKey } from './metadata-keys.js';
 import { SYMBOL_METADATA } from './symbol-metadata.js';
-import { DefinitionError } from '../errors/definition-error.js';
 
 /**
  * Member metadata, stored per prototype (or constructor) and key. A WeakMap
@@ -9,7 +9,12 @@ import { DefinitionError } from '../errors/definition-error.js';
 const store = new WeakMap<object, Map<MetadataKey, Map<string | symbol, unknown>>>();
 
 /** Records `value` for `member` of `target` under `key`. Returns false if the member already had one. */
-export function defineMemberMetadata(target: object, key: MetadataKey, member: string | symbol, value: unknown): boolean {
+export function defineMemberMetadata(
+  target: object,
+  key: MetadataKey,
+  member: string | symbol,
+  value: unknown,
+): boolean {
   let byKey = store.get(target);
   if (!byKey) store.set(target, (byKey = new Map()));
   let members = byKey.get(key);
@@ -34,7 +39,11 @@ type MembersByKey = Map<MetadataKey, Map<string | symbol, unknown>>;
  * false if the member already had one. Decorator metadata objects inherit
  * from the parent class's, so only an own entry belongs to this class.
  */
-export function defineStandardMemberMetadata(context: ClassMethodDecoratorContext, key: MetadataKey, value: unknown): boolean {
+export function defineStandardMemberMetadata(
+  context: ClassMethodDecoratorContext,
+  key: MetadataKey,
+  value: unknown,
+): boolean {
   const metadata = context.metadata as Record<symbol, unknown> | undefined;
   if (!metadata) {
     throw new DefinitionError(
@@ -65,7 +74,11 @@ function standardMembers(link: object, key: MetadataKey): Map<string | symbol, u
  */
 export function getMemberMetadata<T>(target: object, key: MetadataKey): Map<string | symbol, T> {
   const chain: object[] = [];
-  for (let current: object | null = target; current && current !== Object.prototype; current = Object.getPrototypeOf(current)) {
+  for (
+    let current: object | null = target;
+    current && current !== Object.prototype;
+    current = Object.getPrototypeOf(current)
+  ) {
     chain.unshift(current);
   }
   const merged = new Map<string | symbol, T>();

@@ -28,7 +28,11 @@ export type Logger = (record: LogRecord) => void;
  * `{ name, message, code? }`; stacks stay out of the line.
  */
 export const jsonConsoleLogger: Logger = (record) => {
-  const line = JSON.stringify({ ...record, escf: true, ...(record.error === undefined ? {} : { error: errorFields(record.error) }) });
+  const line = JSON.stringify({
+    ...record,
+    escf: true,
+    ...(record.error === undefined ? {} : { error: errorFields(record.error) }),
+  });
   const console = platformConsole();
   if (record.level === 'error') console.error(line);
   else if (record.level === 'warn') console.warn(line);

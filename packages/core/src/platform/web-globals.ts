@@ -17,7 +17,9 @@ const platform = globalThis as unknown as WebPlatform;
 
 /** SHA-256 of a UTF-8 string, as lower-case hex. */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await platform.crypto.subtle.digest('SHA-256', new platform.TextEncoder().encode(text)));
+  const digest = new Uint8Array(
+    await platform.crypto.subtle.digest('SHA-256', new platform.TextEncoder().encode(text)),
+  );
   let hex = '';
   for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
   return hex;

@@ -13,12 +13,21 @@ export interface CommandTarget {
  * How a process reaches aggregates: implemented by the runtime (the Durable
  * Object clients of `@escf/cloudflare`) or by `InMemoryAggregates` in tests.
  */
-export type CommandSender = (target: CommandTarget, command: string, input: unknown, options: ExecuteOptions) => Promise<CommandResult>;
+export type CommandSender = (
+  target: CommandTarget,
+  command: string,
+  input: unknown,
+  options: ExecuteOptions,
+) => Promise<CommandResult>;
 
 /** Typed command clients for a process handler; every call carries ids derived from the triggering event. */
 export interface ProcessCommands {
   /** A typed client for one aggregate instance. */
-  to<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, aggregateId: string, tenantId?: string): AggregateClient<A>;
+  to<A extends Aggregate<any>>(
+    aggregateClass: AggregateClass<A>,
+    aggregateId: string,
+    tenantId?: string,
+  ): AggregateClient<A>;
 }
 
 /**
@@ -27,21 +36,34 @@ export interface ProcessCommands {
  * issued so far: a deterministic handler redelivered the same event issues
  * the same keys, and the aggregate answers them without appending again.
  */
-export function processCommandsFor(sender: CommandSender, processName: string, trigger: Pick<EventEnvelope, 'id' | 'metadata'>): ProcessCommands {
+export function processCommandsFor(
+  sender: CommandSender,
+  processName: string,
+  trigger: Pick<EventEnvelope, 'id' | 'metadata'>,
+): ProcessCommands {
   let issued = 0;
   return {
-    to<A extends Aggregate<any>>(aggregateClass: AggregateClass<A>, aggregateId: string, tenantId?: string): AggregateClient<A> {
+    to<A extends Aggregate<any>>(
+      aggregateClass: AggregateClass<A>,
+      aggregateId: string,
+      tenantId?: string,
+    ): AggregateClient<A> {
       return new Proxy({} as AggregateClient<A>, {
         get: (_, command) =>
           typeof command !== 'string' || command === 'then'
             ? undefined
             : (input: unknown, options: ExecuteOptions = {}) =>
-                sender({ aggregateClass, aggregateId, ...(tenantId === undefined ? {} : { tenantId }) }, command, input ?? {}, {
-                  idempotencyKey: `${processName}:${trigger.id}:${issued++}`,
-                  correlationId: trigger.metadata.correlationId,
-                  causationId: trigger.id,
-                  ...options,
-                }),
+                sender(
+                  { aggregateClass, aggregateId, ...(tenantId === undefined ? {} : { tenantId }) },
+                  command,
+                  input ?? {},
+                  {
+                    idempotencyKey: `${processName}:${trigger.id}:${issued++}`,
+                    correlationId: trigger.metadata.correlationId,
+                    causationId: trigger.id,
+                    ...options,
+                  },
+                ),
       });
     },
   };

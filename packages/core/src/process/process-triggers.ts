@@ -42,7 +42,8 @@ function trigger(trigger: ProcessTrigger, label: string): TriggerDecorator {
  * and returns a `Response` or a JSON-serialisable value.
  */
 export function OnHttp(method: string, path: string) {
-  if (!path.startsWith('/')) throw new DefinitionError(`@OnHttp('${method}', '${path}'): the path must start with '/'.`);
+  if (!path.startsWith('/'))
+    throw new DefinitionError(`@OnHttp('${method}', '${path}'): the path must start with '/'.`);
   return trigger({ kind: 'http', method: method.toUpperCase(), path }, `@OnHttp('${method}', '${path}')`);
 }
 

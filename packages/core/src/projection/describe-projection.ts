@@ -3,7 +3,7 @@ import type { EventDefinition } from '../events/event-definition.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
 import { getClassMetadata } from '../metadata/metadata-store.js';
 import type { ProjectionMetadata } from './projection.decorator.js';
-import { bindingPrefix, reactorHandlers, type ReactorHandler } from './reactor-handlers.js';
+import { bindingPrefix, type ReactorHandler, reactorHandlers } from './reactor-handlers.js';
 
 /** Everything the runtime needs to know about one `@Projection` class. */
 export interface ProjectionDescriptor {
@@ -26,13 +26,18 @@ export function describeProjection(projectionClass: Function): ProjectionDescrip
   const cached = cache.get(projectionClass);
   if (cached) return cached;
   const className = projectionClass?.name || '(anonymous class)';
-  const meta = typeof projectionClass === 'function' ? getClassMetadata<ProjectionMetadata>(projectionClass, MetadataKey.Projection) : undefined;
+  const meta =
+    typeof projectionClass === 'function'
+      ? getClassMetadata<ProjectionMetadata>(projectionClass, MetadataKey.Projection)
+      : undefined;
   if (!meta) {
     throw new DefinitionError(`${className} is not a projection: decorate it with @Projection('name').`);
   }
   const handlers = reactorHandlers(projectionClass, className);
   if (handlers.size === 0) {
-    throw new DefinitionError(`Projection '${meta.name}' (${className}) has no @EventHandler methods, so it would never change.`);
+    throw new DefinitionError(
+      `Projection '${meta.name}' (${className}) has no @EventHandler methods, so it would never change.`,
+    );
   }
   const descriptor: ProjectionDescriptor = Object.freeze({
     name: meta.name,
@@ -49,7 +54,11 @@ export function describeProjection(projectionClass: Function): ProjectionDescrip
 /** Own and inherited prototype methods, minus the constructor, handlers and `_private` ones. */
 export function publicMethods(cls: Function, exclude: ReadonlySet<string | symbol>): string[] {
   const names = new Set<string>();
-  for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = cls.prototype as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       if (name === 'constructor' || name.startsWith('_') || exclude.has(name)) continue;
       const property = Object.getOwnPropertyDescriptor(proto, name);

@@ -5,7 +5,9 @@ import type { EventEnvelope } from '../events/envelope.js';
  * same D1 batch as the checkpoint: a `D1PreparedStatement`, or anything with
  * Drizzle's `toSQL()` (an unexecuted Drizzle query on D1).
  */
-export type ProjectionStatement = { bind(...values: unknown[]): unknown } | { toSQL(): { sql: string; params: unknown[] } };
+export type ProjectionStatement =
+  | { bind(...values: unknown[]): unknown }
+  | { toSQL(): { sql: string; params: unknown[] } };
 
 /**
  * What a projection handler may return: nothing (it wrote on its own, at
@@ -31,10 +33,10 @@ export type ProjectionQueries<P> = {
   [K in keyof P as K extends 'resetReadModel'
     ? never
     : K extends string
-    ? P[K] extends (...args: any[]) => any
-      ? Parameters<P[K]>[0] extends EventEnvelope<any>
-        ? never
-        : K
-      : never
-    : never]: P[K];
+      ? P[K] extends (...args: any[]) => any
+        ? Parameters<P[K]>[0] extends EventEnvelope<any>
+          ? never
+          : K
+        : never
+      : never]: P[K];
 };

@@ -1,7 +1,7 @@
 import type { EventHandlerMetadata } from '../aggregate/event-handler.decorator.js';
 import { DefinitionError } from '../errors/definition-error.js';
-import type { EventDefinition } from '../events/event-definition.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
+import type { EventDefinition } from '../events/event-definition.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
 import { defineClassMetadata, getMemberMetadata } from '../metadata/metadata-store.js';
 
@@ -18,7 +18,10 @@ export interface ReactorHandler {
  */
 export function reactorHandlers(reactorClass: Function, where: string): Map<string, ReactorHandler> {
   const handlers = new Map<string, ReactorHandler>();
-  for (const [member, meta] of getMemberMetadata<EventHandlerMetadata>(reactorClass.prototype as object, MetadataKey.EventHandler)) {
+  for (const [member, meta] of getMemberMetadata<EventHandlerMetadata>(
+    reactorClass.prototype as object,
+    MetadataKey.EventHandler,
+  )) {
     const event = eventDefinitionOf(meta.event);
     if (!event) throw new DefinitionError(`${where}.${String(member)} handles a class that is not a declared event.`);
     const existing = handlers.get(event.type);
@@ -55,9 +58,12 @@ export function bindingPrefix(name: string): string {
  * the name and records `{ name }` under the reactor's metadata key.
  */
 export function reactorClassDecorator(decorator: '@Projection' | '@Process', key: MetadataKey, name: string) {
+  // biome-ignore lint/correctness/noUnusedFunctionParameters: part of the TC39 decorator signature
   return <C extends abstract new (...args: any[]) => object>(target: C, context?: unknown): C => {
     if (typeof target !== 'function') throw new DefinitionError(`${decorator} decorates a class.`);
-    defineClassMetadata(target, key, { name: checkedReactorName(name, `${decorator} on ${target.name || '(anonymous class)'}`) });
+    defineClassMetadata(target, key, {
+      name: checkedReactorName(name, `${decorator} on ${target.name || '(anonymous class)'}`),
+    });
     return target;
   };
 }

@@ -1,5 +1,5 @@
-import type { CommandAuthorization } from '../auth/command-authorization.js';
 import type { AggregateClass } from '../aggregate/aggregate.js';
+import type { CommandAuthorization } from '../auth/command-authorization.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import type { InputDefinition } from '../schema/input-definition.js';
 import type { Upcaster } from '../upcast/upcaster.js';

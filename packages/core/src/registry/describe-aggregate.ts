@@ -2,13 +2,12 @@ import type { Aggregate, AggregateClass } from '../aggregate/aggregate.js';
 import type { CommandMetadata } from '../aggregate/command.decorator.js';
 import type { EventHandlerMetadata } from '../aggregate/event-handler.decorator.js';
 import { DefinitionError } from '../errors/definition-error.js';
-import { eventDefinitionOf } from '../events/event.decorator.js';
-import { checkedTypeName } from '../events/event.decorator.js';
+import { checkedTypeName, eventDefinitionOf } from '../events/event.decorator.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
 import { getMemberMetadata } from '../metadata/metadata-store.js';
+import { Upcaster } from '../upcast/upcaster.js';
 import type { AggregateDescriptor, CommandDescriptor, ReducerDescriptor } from './aggregate-descriptor.js';
 import { hashString } from './fingerprint.js';
-import { Upcaster } from '../upcast/upcaster.js';
 
 const cache = new WeakMap<AggregateClass, AggregateDescriptor>();
 

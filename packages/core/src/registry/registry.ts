@@ -57,7 +57,9 @@ export function createRegistry(definition: SystemDefinition): Registry {
     aggregate(type: string): AggregateDescriptor {
       const found = aggregates.get(type);
       if (!found) {
-        throw new DefinitionError(`No aggregate of type '${type}' in this system. Known: ${[...aggregates.keys()].join(', ') || '(none)'}.`);
+        throw new DefinitionError(
+          `No aggregate of type '${type}' in this system. Known: ${[...aggregates.keys()].join(', ') || '(none)'}.`,
+        );
       }
       return found;
     },

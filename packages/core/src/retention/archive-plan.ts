@@ -51,7 +51,11 @@ export interface ArchivePlan {
 /** The key the planner uses for a batch's stream (same shape as core's `streamKey`). */
 export function batchStreamKey(batch: Pick<StoredBatch, 'tenantId' | 'aggregateType' | 'aggregateId'>): string {
   // The one stream key of the system: tenants are encoded, so ids with '/' cannot collide.
-  return streamKey({ aggregateType: batch.aggregateType, aggregateId: batch.aggregateId, ...(batch.tenantId ? { tenantId: batch.tenantId } : {}) });
+  return streamKey({
+    aggregateType: batch.aggregateType,
+    aggregateId: batch.aggregateId,
+    ...(batch.tenantId ? { tenantId: batch.tenantId } : {}),
+  });
 }
 
 /**
@@ -95,7 +99,13 @@ export function streamsNeedingSnapshots(batches: readonly StoredBatch[], retenti
   return [...seen.values()];
 }
 
-function eligible(batch: StoredBatch, lastVersion: number, key: string, context: ArchivePlanContext, plannedBytes: number): boolean {
+function eligible(
+  batch: StoredBatch,
+  lastVersion: number,
+  key: string,
+  context: ArchivePlanContext,
+  plannedBytes: number,
+): boolean {
   const policy = policyFor(context.retention, batch.aggregateType);
   switch (policy.kind) {
     case 'keepAll':

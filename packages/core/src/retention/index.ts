@@ -4,4 +4,10 @@
  *
  * @packageDocumentation
  */
-export { defineRetention, retention, type ResolvedRetention, type RetentionConfig, type RetentionPolicy } from './retention-policy.js';
+export {
+  defineRetention,
+  type ResolvedRetention,
+  type RetentionConfig,
+  type RetentionPolicy,
+  retention,
+} from './retention-policy.js';

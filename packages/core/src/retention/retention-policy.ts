@@ -61,9 +61,15 @@ export const retention = {
   /** Archive batches whose newest event is older than `days` days. */
   keepDays: (days: number): RetentionPolicy => ({ kind: 'keepDays', days: checkPositive('keepDays', days) }),
   /** Archive the oldest batches while the hot store holds more than `bytes` bytes of events. */
-  keepD1Bytes: (bytes: number): RetentionPolicy => ({ kind: 'keepD1Bytes', bytes: checkPositive('keepD1Bytes', bytes) }),
+  keepD1Bytes: (bytes: number): RetentionPolicy => ({
+    kind: 'keepD1Bytes',
+    bytes: checkPositive('keepD1Bytes', bytes),
+  }),
   /** Keep the last `events` events of every aggregate (at least its newest batch). */
-  keepLastEvents: (events: number): RetentionPolicy => ({ kind: 'keepLastEvents', events: checkInteger('keepLastEvents', events) }),
+  keepLastEvents: (events: number): RetentionPolicy => ({
+    kind: 'keepLastEvents',
+    events: checkInteger('keepLastEvents', events),
+  }),
   /** Keep the events after each aggregate's latest snapshot; the archiver takes a snapshot first. */
   keepSinceSnapshot: (): RetentionPolicy => ({ kind: 'keepSinceSnapshot' }),
 } as const;
@@ -82,11 +88,14 @@ export function defineRetention(config: RetentionConfig = {}): ResolvedRetention
       case 'keepLastEvents':
         return retention.keepLastEvents(policy.events);
       default:
-        throw new RangeError(`Retention policy of ${where} is not a policy; build one with retention.keepDays(…), retention.keepLastEvents(…) etc.`);
+        throw new RangeError(
+          `Retention policy of ${where} is not a policy; build one with retention.keepDays(…), retention.keepLastEvents(…) etc.`,
+        );
     }
   };
   const aggregates = new Map<string, RetentionPolicy>();
-  for (const [type, policy] of Object.entries(config.aggregates ?? {})) aggregates.set(type, check(`aggregate type '${type}'`, policy));
+  for (const [type, policy] of Object.entries(config.aggregates ?? {}))
+    aggregates.set(type, check(`aggregate type '${type}'`, policy));
   const prune = config.pruneDurableObjects ?? false;
   return {
     default: check('the system default', config.default ?? retention.keepAll()),
@@ -102,7 +111,9 @@ export function policyFor(config: ResolvedRetention, aggregateType: string): Ret
 
 /** Whether any aggregate type's history may leave the hot store under this config. */
 export function archivesAnything(config: ResolvedRetention): boolean {
-  return config.default.kind !== 'keepAll' || [...config.aggregates.values()].some((policy) => policy.kind !== 'keepAll');
+  return (
+    config.default.kind !== 'keepAll' || [...config.aggregates.values()].some((policy) => policy.kind !== 'keepAll')
+  );
 }
 
 /** Whether the Durable Objects of an aggregate type prune their archived history. */
@@ -124,6 +135,7 @@ function checkPositive(name: string, value: number): number {
 }
 
 function checkInteger(name: string, value: number): number {
-  if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`retention.${name}(${String(value)}): expected a non-negative integer.`);
+  if (!(Number.isInteger(value) && value >= 0))
+    throw new RangeError(`retention.${name}(${String(value)}): expected a non-negative integer.`);
   return value;
 }

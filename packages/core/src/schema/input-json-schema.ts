@@ -1,5 +1,5 @@
-import { isDtoClass, isStandardSchema, type InputDefinition } from './input-definition.js';
 import { dtoJsonSchema } from './dto-json-schema.js';
+import { type InputDefinition, isDtoClass, isStandardSchema } from './input-definition.js';
 
 /**
  * The JSON Schema of a command's input: from the Standard JSON Schema
@@ -8,7 +8,9 @@ import { dtoJsonSchema } from './dto-json-schema.js';
  */
 export function inputJsonSchema(definition: InputDefinition): Record<string, unknown> {
   if (isStandardSchema(definition)) {
-    const converter = (definition['~standard'] as { jsonSchema?: { input(o: { target: string }): Record<string, unknown> } }).jsonSchema;
+    const converter = (
+      definition['~standard'] as { jsonSchema?: { input(o: { target: string }): Record<string, unknown> } }
+    ).jsonSchema;
     if (converter) {
       try {
         const { $schema: _dialect, ...schema } = converter.input({ target: 'draft-2020-12' });

@@ -1,8 +1,8 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError as ClassValidationError } from 'class-validator';
+import { type ValidationError as ClassValidationError, validateSync } from 'class-validator';
 import type { ValidationIssue } from '../errors/validation-error.js';
-import { isStandardSchema, type DtoClass, type InputDefinition } from './input-definition.js';
+import { type DtoClass, type InputDefinition, isStandardSchema } from './input-definition.js';
 
 /** The outcome of validating a value: the (possibly transformed) value, or the issues. */
 export type ValidationOutcome<T = unknown> =
@@ -33,9 +33,7 @@ function fromStandardResult(result: StandardSchemaV1.Result<unknown>): Validatio
   return {
     ok: false,
     issues: result.issues.map((issue) => ({
-      path: (issue.path ?? [])
-        .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
-        .join('.'),
+      path: (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.'),
       message: issue.message,
     })),
   };

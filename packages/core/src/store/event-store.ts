@@ -79,7 +79,11 @@ export function streamKey(stream: StreamId): string {
  * next versions, in order (`expectedVersion + 1`, `+ 2`, …); throws a
  * `RangeError` naming the first one that is not. Every store calls it.
  */
-export function assertStreamNumbering(events: readonly EventEnvelope[], expectedVersion: number, stream: StreamId): void {
+export function assertStreamNumbering(
+  events: readonly EventEnvelope[],
+  expectedVersion: number,
+  stream: StreamId,
+): void {
   events.forEach((event, index) => {
     if (event.version !== expectedVersion + index + 1) {
       throw new RangeError(

@@ -7,9 +7,9 @@
  * @packageDocumentation
  */
 export {
-  assertStreamNumbering,
   type AppendOptions,
   type AppendResult,
+  assertStreamNumbering,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,

@@ -30,8 +30,14 @@ export function normalizeUniqueValue(value: string): string {
 export function uniqueValuesOf(aggregateClass: AggregateClass): UniqueValues<unknown> | undefined {
   const declared = (aggregateClass as unknown as { unique?: unknown }).unique;
   if (declared === undefined) return undefined;
-  if (typeof declared !== 'object' || declared === null || Object.values(declared).some((f) => typeof f !== 'function')) {
-    throw new DefinitionError(`${aggregateClass.type}.unique must map namespaces to functions of the state, e.g. { email: (s) => s.email }.`);
+  if (
+    typeof declared !== 'object' ||
+    declared === null ||
+    Object.values(declared).some((f) => typeof f !== 'function')
+  ) {
+    throw new DefinitionError(
+      `${aggregateClass.type}.unique must map namespaces to functions of the state, e.g. { email: (s) => s.email }.`,
+    );
   }
   return declared as UniqueValues<unknown>;
 }
@@ -39,8 +45,8 @@ export function uniqueValuesOf(aggregateClass: AggregateClass): UniqueValues<unk
 /** The normalised unique values a state holds, by namespace (namespaces holding none are absent). */
 export function uniqueValuesHeld(unique: UniqueValues<unknown>, state: unknown): Map<string, string> {
   const held = new Map<string, string>();
-  for (const [namespace, valueOf] of Object.entries(unique)) {
-    const value = valueOf(state);
+  for (const [namespace, valueIn] of Object.entries(unique)) {
+    const value = valueIn(state);
     if (typeof value === 'string' && value.trim() !== '') held.set(namespace, normalizeUniqueValue(value));
   }
   return held;

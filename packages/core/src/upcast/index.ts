@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
-export { Upcaster, type ReadContext, type StoredEvent, type UpcastReading } from './upcaster.js';
-export type { StoredEventReading } from './retired-event.js';
+
 export { eventDefinitionOf } from '../events/event.decorator.js';
+export type { StoredEventReading } from './retired-event.js';
+export { type ReadContext, type StoredEvent, Upcaster, type UpcastReading } from './upcaster.js';

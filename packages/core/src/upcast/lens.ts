@@ -32,7 +32,12 @@ export class LensChain<Current, Last = Current, Pinned extends boolean = false, 
   /** The fold over the stream's earlier events its lenses read, if any. */
   readonly streamFold: StreamFold<any> | undefined;
 
-  constructor(lenses: ReadonlyArray<Lens<any, any>>, currentVersion: number | undefined, formerly: readonly string[], fold?: StreamFold<any>) {
+  constructor(
+    lenses: ReadonlyArray<Lens<any, any>>,
+    currentVersion: number | undefined,
+    formerly: readonly string[],
+    fold?: StreamFold<any>,
+  ) {
     this.lenses = lenses;
     this.currentVersion = currentVersion;
     this.formerly = formerly;
@@ -46,7 +51,12 @@ export class LensChain<Current, Last = Current, Pinned extends boolean = false, 
    * Readers supply the stream's earlier events; a lens never does I/O.
    */
   withStream<S>(fold: StreamFold<S>): LensChain<Current, Last, Pinned, S> {
-    return new LensChain(this.lenses, this.currentVersion, this.formerly, fold) as unknown as LensChain<Current, Last, Pinned, S>;
+    return new LensChain(this.lenses, this.currentVersion, this.formerly, fold) as unknown as LensChain<
+      Current,
+      Last,
+      Pinned,
+      S
+    >;
   }
 
   /** The number of versions the chain knows (lenses + 1). */
@@ -59,12 +69,12 @@ export class LensChain<Current, Last = Current, Pinned extends boolean = false, 
     lens: Lens<Last, Next, Stream> | ((from: Last, context: LensContext<Stream>) => Next),
   ): LensChain<Pinned extends true ? Current : Next, Next, Pinned, Stream> {
     const step = typeof lens === 'function' ? { up: lens } : lens;
-    return new LensChain([...this.lenses, step], this.currentVersion, this.formerly, this.streamFold) as unknown as LensChain<
-      Pinned extends true ? Current : Next,
-      Next,
-      Pinned,
-      Stream
-    >;
+    return new LensChain(
+      [...this.lenses, step],
+      this.currentVersion,
+      this.formerly,
+      this.streamFold,
+    ) as unknown as LensChain<Pinned extends true ? Current : Next, Next, Pinned, Stream>;
   }
 
   /**
@@ -73,7 +83,12 @@ export class LensChain<Current, Last = Current, Pinned extends boolean = false, 
    * that this code can read events that newer code already writes.
    */
   current(): LensChain<Last, Last, true, Stream> {
-    return new LensChain(this.lenses, this.lenses.length + 1, this.formerly, this.streamFold) as unknown as LensChain<Last, Last, true, Stream>;
+    return new LensChain(this.lenses, this.lenses.length + 1, this.formerly, this.streamFold) as unknown as LensChain<
+      Last,
+      Last,
+      true,
+      Stream
+    >;
   }
 }
 

@@ -1,6 +1,6 @@
 import { DefinitionError } from '../errors/definition-error.js';
-import type { EventDefinition } from '../events/event-definition.js';
 import { eventDefinitionOf } from '../events/event.decorator.js';
+import type { EventDefinition } from '../events/event-definition.js';
 
 /**
  * What a lens may read besides the payload it upcasts: the envelope's
@@ -33,9 +33,15 @@ export class StreamFold<S> {
   ) {}
 
   /** Reads events of this class: `apply(state, payload)` returns the next state. */
-  on<C extends abstract new (payload: any) => any>(eventClass: C, apply: (state: S, event: InstanceType<C>) => S): StreamFold<S> {
+  on<C extends abstract new (payload: any) => any>(
+    eventClass: C,
+    apply: (state: S, event: InstanceType<C>) => S,
+  ): StreamFold<S> {
     const definition = eventDefinitionOf(eventClass);
-    if (!definition) throw new DefinitionError(`streamFold().on(${(eventClass as { name?: string })?.name ?? String(eventClass)}): not an event class (@Event or defineEvent).`);
+    if (!definition)
+      throw new DefinitionError(
+        `streamFold().on(${(eventClass as { name?: string })?.name ?? String(eventClass)}): not an event class (@Event or defineEvent).`,
+      );
     return new StreamFold(this.initial, [...this.handlers, { definition, apply }]);
   }
 }

@@ -21,6 +21,7 @@ const chains = new WeakMap<object, LensChain<unknown, unknown>>();
  */
 export function Upcast<Current>(chain: LensChain<Current, any, boolean, any>) {
   // The constraint makes the compiler compare the class's payload with the chain's current shape.
+  // biome-ignore lint/correctness/noUnusedFunctionParameters: part of the TC39 decorator signature
   return <T extends abstract new (payload: Current) => DomainEvent<any>>(target: T, context?: unknown): T => {
     if (typeof target !== 'function') throw new DefinitionError('@Upcast must decorate an event class.');
     if (chains.has(target)) throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);

@@ -1,7 +1,7 @@
 import { DefinitionError } from '../errors/definition-error.js';
 import { UpcastError } from '../errors/upcast-error.js';
-import type { EventDefinition } from '../events/event-definition.js';
 import { eventDefinitionOfInstance } from '../events/event.decorator.js';
+import type { EventDefinition } from '../events/event-definition.js';
 import { validateAgainst } from '../schema/validate.js';
 import type { Lens } from './lens.js';
 import { retiredEventReader, type StoredEventReading } from './retired-event.js';
@@ -94,7 +94,10 @@ export class Upcaster {
     return [{ type: stored.type, schemaVersion: stored.schemaVersion, payload: stored.payload, definition: undefined }];
   }
 
-  private readRetired(readAs: NonNullable<ReturnType<typeof retiredEventReader>>, stored: StoredEvent): UpcastReading[] {
+  private readRetired(
+    readAs: NonNullable<ReturnType<typeof retiredEventReader>>,
+    stored: StoredEvent,
+  ): UpcastReading[] {
     let outputs: ReturnType<typeof readAs>;
     try {
       outputs = readAs(stored.payload, stored);
@@ -105,7 +108,14 @@ export class Upcaster {
       const definition = eventDefinitionOfInstance(output);
       if (!definition) return this.read({ ...(output as StoredEventReading), ...(stored.id ? { id: stored.id } : {}) });
       const payload = JSON.parse(JSON.stringify({ ...output })) as unknown;
-      return [{ type: definition.type, schemaVersion: definition.version, payload, definition: this.byType.get(definition.type)?.definition ?? definition }];
+      return [
+        {
+          type: definition.type,
+          schemaVersion: definition.version,
+          payload,
+          definition: this.byType.get(definition.type)?.definition ?? definition,
+        },
+      ];
     });
   }
 
@@ -136,7 +146,10 @@ function readKnown(event: CompiledEvent, stored: StoredEvent, context: ReadConte
   }
   let payload: unknown;
   try {
-    payload = reader(stored.payload, { metadata: stored.metadata ?? {}, stream: event.fold && stored.schemaVersion < definition.version ? foldStream(event, stored, context) : undefined });
+    payload = reader(stored.payload, {
+      metadata: stored.metadata ?? {},
+      stream: event.fold && stored.schemaVersion < definition.version ? foldStream(event, stored, context) : undefined,
+    });
   } catch (error) {
     if (error instanceof UpcastError) throw error;
     throw new UpcastError(`a lens threw: ${(error as Error)?.message ?? String(error)}`, stored);
@@ -155,7 +168,6 @@ function readKnown(event: CompiledEvent, stored: StoredEvent, context: ReadConte
   return { type: definition.type, schemaVersion: definition.version, payload: value, definition };
 }
 
-
 /** The chain's fold over the events before `stored` in its stream, each read as its current shape. */
 function foldStream(event: CompiledEvent, stored: StoredEvent, context: ReadContext): unknown {
   const fold = event.fold!;
@@ -168,7 +180,11 @@ function foldStream(event: CompiledEvent, stored: StoredEvent, context: ReadCont
   }
   let state = fold.initial;
   earlier.forEach((previous, index) => {
-    const handler = fold.handlers.find((h) => h.definition.type === previous.type || (lensChainOf(h.definition.eventClass)?.formerly ?? []).includes(previous.type));
+    const handler = fold.handlers.find(
+      (h) =>
+        h.definition.type === previous.type ||
+        (lensChainOf(h.definition.eventClass)?.formerly ?? []).includes(previous.type),
+    );
     if (!handler) return;
     const reading = readKnown(compile(handler.definition), previous, { earlier: earlier.slice(0, index) });
     state = handler.apply(state, reading.payload);

@@ -2,8 +2,20 @@
 // (no experimentalDecorators; see tsconfig.json here): everything that does
 // not need class-validator. Type-checked by `npm run typecheck`, compiled by
 // tsc and by esbuild in ../standard-decorators.unit.test.ts, then run.
+
+import {
+  Aggregate,
+  Command,
+  defineEvent,
+  type Envelope,
+  EventHandler,
+  OnHttp,
+  type PayloadOf,
+  Process,
+  Projection,
+  upcast,
+} from '@escf/core';
 import { z } from 'zod';
-import { Aggregate, Command, EventHandler, OnHttp, Process, Projection, defineEvent, upcast, type Envelope, type PayloadOf } from '@escf/core';
 
 interface OpenedV1 {
   owner: string;

@@ -1,7 +1,8 @@
 // Type tests under standard (TC39) decorators: the decorators' signatures
 // accept the (value, context) call shape and keep their checks.
+
+import { Aggregate, Command, defineEvent, EventHandler, type PayloadOf, Upcast, type upcast } from '@escf/core';
 import { z } from 'zod';
-import { Aggregate, Command, EventHandler, Upcast, defineEvent, upcast, type PayloadOf } from '@escf/core';
 
 const Happened = defineEvent('Happened', z.object({ n: z.number() }));
 type Happened = PayloadOf<typeof Happened>;

@@ -7,7 +7,15 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', environment: 'node', include: ['test/**/*.unit.test.ts'] } },
-      { test: { name: 'system', environment: 'node', include: ['test/**/*.e2e.test.ts'], testTimeout: 60_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: 'system',
+          environment: 'node',
+          include: ['test/**/*.e2e.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -4,4 +4,10 @@
  *
  * @packageDocumentation
  */
-export { startSystem, type ConsoleSecrets, type D1DatabaseLike, type RunningSystem, type StartSystemOptions } from './start-system.js';
+export {
+  type ConsoleSecrets,
+  type D1DatabaseLike,
+  type RunningSystem,
+  type StartSystemOptions,
+  startSystem,
+} from './start-system.js';

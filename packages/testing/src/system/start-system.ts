@@ -1,12 +1,13 @@
 // Node only: starts a generated multi-worker ESCF system in workerd (Miniflare), for end-to-end tests.
-import { readD1Migrations } from '@cloudflare/vitest-plugin';
-import { loadConfig, resolveSystem, type WorkerModel } from '@escf/cli/internal';
+
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { readD1Migrations } from '@cloudflare/vitest-plugin';
+import { loadConfig, resolveSystem, type WorkerModel } from '@escf/cli/internal';
 
 /** A generated system running in workerd. */
 export interface RunningSystem {
@@ -67,7 +68,10 @@ export interface ConsoleSecrets {
  * ```
  */
 export async function startSystem(projectOrConfig: string, options: StartSystemOptions = {}): Promise<RunningSystem> {
-  const configPath = existsSync(projectOrConfig) && statSync(projectOrConfig).isDirectory() ? join(projectOrConfig, 'escf.config.ts') : projectOrConfig;
+  const configPath =
+    existsSync(projectOrConfig) && statSync(projectOrConfig).isDirectory()
+      ? join(projectOrConfig, 'escf.config.ts')
+      : projectOrConfig;
   const system = resolveSystem(await loadConfig(configPath));
   const project = dirname(system.configPath);
   // The API workers first: the first one receives the HTTP requests.
@@ -83,24 +87,36 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
   };
 
   const secrets = options.console;
-  if (secrets && !system.console) throw new Error(`startSystem: ${system.configPath} declares no console; add \`console: { dir: 'workers/console' }\` and run escf generate.`);
+  if (secrets && !system.console)
+    throw new Error(
+      `startSystem: ${system.configPath} declares no console; add \`console: { dir: 'workers/console' }\` and run escf generate.`,
+    );
   // The console (when asked for) is one more worker, on a socket of its own: the browser talks to it, not to the API.
   const started = [
     ...workers.map((worker) => ({ key: worker.key, dir: worker.dir, workerName: worker.workerName })),
-    ...(secrets && system.console ? [{ key: 'console', dir: system.console.dir, workerName: system.console.workerName }] : []),
+    ...(secrets && system.console
+      ? [{ key: 'console', dir: system.console.dir, workerName: system.console.workerName }]
+      : []),
   ];
   const secretBindings = (key: string): Record<string, unknown> | undefined => {
     if (!secrets || !system.console) return undefined;
-    if (key === system.console.adminWorkerKey) return { ESCF_ADMIN_READ_TOKEN: secrets.adminReadToken, ESCF_ADMIN_WRITE_TOKEN: secrets.adminWriteToken };
-    if (key === 'console') return { ESCF_ADMIN_TOKEN: secrets.adminWriteToken, ESCF_CONSOLE_PASSWORD: secrets.password };
+    if (key === system.console.adminWorkerKey)
+      return { ESCF_ADMIN_READ_TOKEN: secrets.adminReadToken, ESCF_ADMIN_WRITE_TOKEN: secrets.adminWriteToken };
+    if (key === 'console')
+      return { ESCF_ADMIN_TOKEN: secrets.adminWriteToken, ESCF_CONSOLE_PASSWORD: secrets.password };
     return undefined;
   };
 
   const outDir = mkdtempSync(join(tmpdir(), `escf-${system.name}-`));
-  const bundles = await Promise.all(started.map((worker) => bundle(wranglerRequire, project, worker.dir, join(outDir, worker.key))));
+  const bundles = await Promise.all(
+    started.map((worker) => bundle(wranglerRequire, project, worker.dir, join(outDir, worker.key))),
+  );
   const workerOptions = started.map((worker, index) => {
     const { workerOptions: derived } = unstable_getMiniflareWorkerOptions(join(worker.dir, 'wrangler.jsonc'));
-    const { modulesRules: _ignored, ...rest } = derived as Record<string, unknown> & { modulesRules?: unknown; bindings?: Record<string, unknown> };
+    const { modulesRules: _ignored, ...rest } = derived as Record<string, unknown> & {
+      modulesRules?: unknown;
+      bindings?: Record<string, unknown>;
+    };
     const secret = secretBindings(worker.key);
     return {
       ...rest,
@@ -130,7 +146,10 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
   const url = await mf.ready;
   const workerNamed = (key?: string): WorkerModel => {
     const worker = key === undefined ? workers[0]! : workers.find((w) => w.key === key);
-    if (!worker) throw new Error(`startSystem: no worker '${key}' in ${system.configPath} (workers: ${workers.map((w) => w.key).join(', ')})`);
+    if (!worker)
+      throw new Error(
+        `startSystem: no worker '${key}' in ${system.configPath} (workers: ${workers.map((w) => w.key).join(', ')})`,
+      );
     return worker;
   };
 
@@ -144,7 +163,8 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
     for (const { binding, dir } of databases) {
       if (!existsSync(dir)) continue;
       const db = await mf.getD1Database(binding, worker.workerName);
-      for (const migration of await readD1Migrations(dir)) await db.batch(migration.queries.map((query) => db.prepare(query)));
+      for (const migration of await readD1Migrations(dir))
+        await db.batch(migration.queries.map((query) => db.prepare(query)));
     }
   }
 
@@ -205,13 +225,20 @@ interface MiniflareInstance {
 }
 
 /** Bundles one worker with `wrangler deploy --dry-run` (no account needed); returns the entry module's path. */
-async function bundle(wranglerRequire: NodeRequire, project: string, workerDir: string, outDir: string): Promise<string> {
+async function bundle(
+  wranglerRequire: NodeRequire,
+  project: string,
+  workerDir: string,
+  outDir: string,
+): Promise<string> {
   const wranglerBin = join(dirname(wranglerRequire.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
-  await promisify(execFile)(process.execPath, [wranglerBin, 'deploy', '--dry-run', '--outdir', outDir, '-c', join(workerDir, 'wrangler.jsonc')], {
-    cwd: project,
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [wranglerBin, 'deploy', '--dry-run', '--outdir', outDir, '-c', join(workerDir, 'wrangler.jsonc')],
+    {
+      cwd: project,
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+    },
+  );
   return join(outDir, 'escf.generated.js');
 }
-
-

@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export { seedStoredEvents, type SeedStoredEventsOptions } from './seed-stored-events.js';
+export { type SeedStoredEventsOptions, seedStoredEvents } from './seed-stored-events.js';

@@ -3,7 +3,7 @@ import { D1EventStore } from '@escf/cloudflare';
 import { durableObjectName } from '@escf/cloudflare/internal';
 import { seedAggregateStorage } from '@escf/cloudflare/test-support';
 import type { AggregateClass, EventEnvelope } from '@escf/core';
-import { type StreamId } from '@escf/core/store';
+import type { StreamId } from '@escf/core/store';
 import { envelopesFor, type GivenEvent } from '../given-events.js';
 
 /** Options of {@link seedStoredEvents}. */
@@ -41,8 +41,13 @@ export interface SeedStoredEventsOptions {
  * ```
  */
 export async function seedStoredEvents(options: SeedStoredEventsOptions): Promise<EventEnvelope[]> {
-  const aggregateType = typeof options.aggregate === 'string' ? options.aggregate : (options.aggregate as unknown as { type: string }).type;
-  const stream: StreamId = { aggregateType, aggregateId: options.aggregateId, ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }) };
+  const aggregateType =
+    typeof options.aggregate === 'string' ? options.aggregate : (options.aggregate as unknown as { type: string }).type;
+  const stream: StreamId = {
+    aggregateType,
+    aggregateId: options.aggregateId,
+    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+  };
   let events = envelopesFor(stream, options.events, options.timestamp ?? Date.now());
   if (options.eventStore) {
     const store = new D1EventStore(options.eventStore);
@@ -51,11 +56,18 @@ export async function seedStoredEvents(options: SeedStoredEventsOptions): Promis
   }
   if (options.durableObject) {
     const namespace = options.durableObject;
-    const address = { aggregateId: options.aggregateId, ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }) };
+    const address = {
+      aggregateId: options.aggregateId,
+      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    };
     const stub = namespace.get(namespace.idFromName(durableObjectName(address))) as DurableObjectStub;
     const positions = options.eventStore ? events.map((e) => e.position!) : undefined;
-    const seed = (_instance: unknown, state: DurableObjectState) => seedAggregateStorage(state.storage, { aggregateType, ...address }, events, positions);
-    await (runInDurableObject as unknown as (stub: DurableObjectStub, callback: typeof seed) => Promise<void>)(stub, seed);
+    const seed = (_instance: unknown, state: DurableObjectState) =>
+      seedAggregateStorage(state.storage, { aggregateType, ...address }, events, positions);
+    await (runInDurableObject as unknown as (stub: DurableObjectStub, callback: typeof seed) => Promise<void>)(
+      stub,
+      seed,
+    );
   }
   return events;
 }

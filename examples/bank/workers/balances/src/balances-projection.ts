@@ -1,5 +1,13 @@
-import { EventHandler, Projection, type Envelope } from '@escf/core';
-import { AccountActivated, AccountClosed, AccountFrozen, AccountOpened, AccountUnfrozen, Deposited, Withdrawn } from '../../../src/domain/index.js';
+import { type Envelope, EventHandler, Projection } from '@escf/core';
+import {
+  AccountActivated,
+  AccountClosed,
+  AccountFrozen,
+  AccountOpened,
+  AccountUnfrozen,
+  Deposited,
+  Withdrawn,
+} from '../../../src/domain/index.js';
 
 /** The read model's table (also in this worker's migrations/0001_balances.sql). */
 export const BALANCES_SCHEMA =
@@ -51,12 +59,16 @@ export class BalancesProjection {
 
   @EventHandler(Deposited)
   onDeposited(e: Envelope<Deposited>) {
-    return this.db.prepare('UPDATE balances SET balance = balance + ?2 WHERE account_id = ?1').bind(e.aggregateId, e.payload.amount);
+    return this.db
+      .prepare('UPDATE balances SET balance = balance + ?2 WHERE account_id = ?1')
+      .bind(e.aggregateId, e.payload.amount);
   }
 
   @EventHandler(Withdrawn)
   onWithdrawn(e: Envelope<Withdrawn>) {
-    return this.db.prepare('UPDATE balances SET balance = balance - ?2 WHERE account_id = ?1').bind(e.aggregateId, e.payload.amount);
+    return this.db
+      .prepare('UPDATE balances SET balance = balance - ?2 WHERE account_id = ?1')
+      .bind(e.aggregateId, e.payload.amount);
   }
 
   /** One account's balance, or null. */
@@ -65,7 +77,15 @@ export class BalancesProjection {
       .prepare('SELECT account_id, owner, currency, status, balance FROM balances WHERE account_id = ?1')
       .bind(accountId)
       .first<{ account_id: string; owner: string; currency: string; status: string; balance: number }>();
-    return row && { accountId: row.account_id, owner: row.owner, currency: row.currency, status: row.status, balance: row.balance };
+    return (
+      row && {
+        accountId: row.account_id,
+        owner: row.owner,
+        currency: row.currency,
+        status: row.status,
+        balance: row.balance,
+      }
+    );
   }
 
   resetReadModel() {

@@ -1,5 +1,5 @@
-import { EventHandler, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
 import type { ProcessEntrypointOptions } from '@escf/cloudflare';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext } from '@escf/core';
 import { Account, Withdrawn } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
 
@@ -24,7 +24,9 @@ export class LargeWithdrawalsProcess {
     if (e.payload.amount < LARGE_WITHDRAWAL) return;
     await effects.report(e.aggregateId, e.payload.amount, e.payload.reference);
     // Idempotent: the key is derived from this event, so a redelivery records the flag once.
-    await commands.to(Account, e.aggregateId).flagLargeWithdrawal({ amount: e.payload.amount, reference: e.payload.reference });
+    await commands
+      .to(Account, e.aggregateId)
+      .flagLargeWithdrawal({ amount: e.payload.amount, reference: e.payload.reference });
   }
 }
 

@@ -1,4 +1,4 @@
-import { EventHandler, Projection, type Envelope } from '@escf/core';
+import { type Envelope, EventHandler, Projection } from '@escf/core';
 import { Deposited, Withdrawn } from '../../../src/domain/index.js';
 
 /** The read model's table (also in this worker's migrations/0001_statement_lines.sql). */
@@ -38,7 +38,9 @@ export class StatementsProjection {
   /** An account's statement, oldest first, with the running balance. */
   async statement(accountId: string): Promise<StatementLine[]> {
     const { results } = await this.db
-      .prepare('SELECT version, kind, amount, reference, at FROM statement_lines WHERE account_id = ?1 ORDER BY version')
+      .prepare(
+        'SELECT version, kind, amount, reference, at FROM statement_lines WHERE account_id = ?1 ORDER BY version',
+      )
       .bind(accountId)
       .all<Omit<StatementLine, 'balance'>>();
     let balance = 0;
@@ -53,6 +55,8 @@ export class StatementsProjection {
 /** A helper outside the class: every method of a projection class is an RPC query. */
 function line(db: D1Database, e: Envelope, kind: string, amount: number, reference: string, currency: string | null) {
   return db
-    .prepare('INSERT INTO statement_lines (account_id, version, kind, amount, currency, reference, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
+    .prepare(
+      'INSERT INTO statement_lines (account_id, version, kind, amount, currency, reference, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)',
+    )
     .bind(e.aggregateId, e.version, kind, amount, currency, reference, e.timestamp);
 }

@@ -25,13 +25,22 @@ const LEG = { retries: { limit: 1, delay: 10, backoff: 'constant' as const } };
  * a crash never moves money twice. Plain code on `Saga`: tested in Node with
  * `TestWorkflowStep`, run on Cloudflare Workflows by TransferSaga.
  */
-export async function moveMoney(saga: Saga, t: TransferParams, legs: AccountLegs): Promise<{ debited: number; credited: number }> {
+export async function moveMoney(
+  saga: Saga,
+  t: TransferParams,
+  legs: AccountLegs,
+): Promise<{ debited: number; credited: number }> {
   const debit = await saga.step(
     'debit source',
     () => legs.withdraw(t.from, t.amount, `transfer ${t.transferId} to ${t.to}`, `${t.transferId}:debit`),
     () => legs.deposit(t.from, t.amount, `reversal of transfer ${t.transferId}`, `${t.transferId}:reversal`),
     LEG,
   );
-  const credit = await saga.step('credit target', () => legs.deposit(t.to, t.amount, `transfer ${t.transferId} from ${t.from}`, `${t.transferId}:credit`), undefined, LEG);
+  const credit = await saga.step(
+    'credit target',
+    () => legs.deposit(t.to, t.amount, `transfer ${t.transferId} from ${t.from}`, `${t.transferId}:credit`),
+    undefined,
+    LEG,
+  );
   return { debited: debit.version, credited: credit.version };
 }

@@ -2,7 +2,7 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloud
 import { runSaga, type SagaOutcome } from '@escf/cloudflare';
 import { aggregates } from '../../../src/aggregates.js';
 import type { EscfEnv } from './escf-env.generated.js';
-import { moveMoney, type AccountLegs, type TransferParams } from './move-money.js';
+import { type AccountLegs, moveMoney, type TransferParams } from './move-money.js';
 
 /**
  * A transfer on Cloudflare Workflows: the legs (moveMoney), then the outcome
@@ -10,12 +10,23 @@ import { moveMoney, type AccountLegs, type TransferParams } from './move-money.j
  * compensated. Started once per TransferRequested event by the transfers process.
  */
 export class TransferSaga extends WorkflowEntrypoint<EscfEnv, TransferParams> {
-  override async run(event: WorkflowEvent<TransferParams>, step: WorkflowStep): Promise<SagaOutcome<{ debited: number; credited: number }>> {
+  override async run(
+    event: WorkflowEvent<TransferParams>,
+    step: WorkflowStep,
+  ): Promise<SagaOutcome<{ debited: number; credited: number }>> {
     const t = event.payload;
     const clients = aggregates(this.env);
     const legs: AccountLegs = {
-      withdraw: async (id, amount, reference, idempotencyKey) => ({ version: (await clients.account(id).withdraw({ amount, reference }, { idempotencyKey, correlationId: t.transferId })).version }),
-      deposit: async (id, amount, reference, idempotencyKey) => ({ version: (await clients.account(id).deposit({ amount, reference }, { idempotencyKey, correlationId: t.transferId })).version }),
+      withdraw: async (id, amount, reference, idempotencyKey) => ({
+        version: (
+          await clients.account(id).withdraw({ amount, reference }, { idempotencyKey, correlationId: t.transferId })
+        ).version,
+      }),
+      deposit: async (id, amount, reference, idempotencyKey) => ({
+        version: (
+          await clients.account(id).deposit({ amount, reference }, { idempotencyKey, correlationId: t.transferId })
+        ).version,
+      }),
     };
     const outcome = await runSaga(step, (saga) => moveMoney(saga, t, legs));
     await step.do('record the outcome', async () => {

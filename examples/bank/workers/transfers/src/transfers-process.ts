@@ -1,6 +1,6 @@
-import { EventHandler, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
 // The delivery subpath: no `cloudflare:workers` import, so the class is tested in plain Node.
 import { sagaInstanceId } from '@escf/cloudflare/delivery';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext } from '@escf/core';
 import { TransferRequested } from '../../../src/domain/index.js';
 import type { TransferParams } from './move-money.js';
 

@@ -27,19 +27,24 @@ app.post('/users/:userId/receipts', async (c) => {
   const owner = userId.safeParse(c.req.param('userId'));
   if (!owner.success) return c.json(error('VALIDATION_FAILED', 'userId: 1–64 letters, digits, _ or -'), 400);
   const contentType = c.req.header('content-type') ?? '';
-  if (!RECEIPT_TYPES.test(contentType)) return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'Send a PNG, JPEG, WebP, PDF or plain-text receipt'), 415);
+  if (!RECEIPT_TYPES.test(contentType))
+    return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'Send a PNG, JPEG, WebP, PDF or plain-text receipt'), 415);
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_RECEIPT_BYTES) return c.json(error('PAYLOAD_TOO_LARGE', `Receipts are at most ${MAX_RECEIPT_BYTES} bytes`), 413);
+  if (declared > MAX_RECEIPT_BYTES)
+    return c.json(error('PAYLOAD_TOO_LARGE', `Receipts are at most ${MAX_RECEIPT_BYTES} bytes`), 413);
   const file = new Uint8Array(await c.req.arrayBuffer());
   if (file.byteLength === 0) return c.json(error('VALIDATION_FAILED', 'The receipt is empty'), 400);
-  if (file.byteLength > MAX_RECEIPT_BYTES) return c.json(error('PAYLOAD_TOO_LARGE', `Receipts are at most ${MAX_RECEIPT_BYTES} bytes`), 413);
+  if (file.byteLength > MAX_RECEIPT_BYTES)
+    return c.json(error('PAYLOAD_TOO_LARGE', `Receipts are at most ${MAX_RECEIPT_BYTES} bytes`), 413);
   const documentId = crypto.randomUUID();
   const key = `receipts/${owner.data}/${documentId}`;
   await c.env.RECEIPTS.put(key, file, { httpMetadata: { contentType } });
-  const result = await aggregates(c.env).document(documentId).record(
-    { userId: owner.data, key, contentType: contentType.split(';')[0]!, size: file.byteLength },
-    { idempotencyKey: c.req.header('idempotency-key') ?? documentId },
-  );
+  const result = await aggregates(c.env)
+    .document(documentId)
+    .record(
+      { userId: owner.data, key, contentType: contentType.split(';')[0]!, size: file.byteLength },
+      { idempotencyKey: c.req.header('idempotency-key') ?? documentId },
+    );
   c.header('Location', `/documents/${documentId}`);
   return c.json({ id: documentId, version: result.version, expense: `/expenses/${documentId}` }, 201);
 });
@@ -52,23 +57,43 @@ api
     client: (c, id) => aggregates(c.env, { sync: true }).expense(id),
     summary: 'Confirm (or correct) an expense that needs review',
   })
-  .document({ method: 'post', path: '/users/:userId/receipts', status: 201, summary: 'Upload a receipt (body: the file; PNG, JPEG, WebP, PDF or text)' })
-  .document({ method: 'get', path: '/documents/:id', status: 200, summary: 'A document and the text extracted from it' })
+  .document({
+    method: 'post',
+    path: '/users/:userId/receipts',
+    status: 201,
+    summary: 'Upload a receipt (body: the file; PNG, JPEG, WebP, PDF or text)',
+  })
+  .document({
+    method: 'get',
+    path: '/documents/:id',
+    status: 200,
+    summary: 'A document and the text extracted from it',
+  })
   .document({ method: 'get', path: '/expenses/:id', status: 200, summary: 'An expense (recorded, or needing review)' })
-  .document({ method: 'get', path: '/users/:userId/expenses', status: 200, summary: "A user's expenses; ?month=YYYY-MM for one month" });
+  .document({
+    method: 'get',
+    path: '/users/:userId/expenses',
+    status: 200,
+    summary: "A user's expenses; ?month=YYYY-MM for one month",
+  });
 
 app.get('/documents/:id', async (c) => {
   const { version, state } = await aggregates(c.env).document.state(c.req.param('id'));
-  return version === 0 ? c.json(error('NOT_FOUND', 'No such document'), 404) : c.json({ id: c.req.param('id'), ...state });
+  return version === 0
+    ? c.json(error('NOT_FOUND', 'No such document'), 404)
+    : c.json({ id: c.req.param('id'), ...state });
 });
 app.get('/expenses/:id', async (c) => {
   const { version, state } = await aggregates(c.env).expense.state(c.req.param('id'));
-  return version === 0 ? c.json(error('NOT_FOUND', 'No such expense (yet)'), 404) : c.json({ id: c.req.param('id'), ...state });
+  return version === 0
+    ? c.json(error('NOT_FOUND', 'No such expense (yet)'), 404)
+    : c.json({ id: c.req.param('id'), ...state });
 });
 app.get('/users/:userId/expenses', async (c) => {
   const owner = userId.safeParse(c.req.param('userId'));
   const wanted = c.req.query('month');
-  if (!owner.success || (wanted !== undefined && !month.safeParse(wanted).success)) return c.json(error('VALIDATION_FAILED', 'userId as above; month as YYYY-MM'), 400);
+  if (!owner.success || (wanted !== undefined && !month.safeParse(wanted).success))
+    return c.json(error('VALIDATION_FAILED', 'userId as above; month as YYYY-MM'), 400);
   return c.json((await c.env.EXPENSES.forUser(owner.data, wanted)).map((row) => ({ ...row })));
 });
 api.serveOpenApi('/openapi.json', { title: 'ESCF expenses example', version: '1.0.0' });

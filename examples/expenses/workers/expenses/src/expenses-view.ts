@@ -1,4 +1,4 @@
-import { EventHandler, Projection, type Envelope } from '@escf/core';
+import { type Envelope, EventHandler, Projection } from '@escf/core';
 import { ExpenseConfirmed, ExpenseNeedsReview, ExpenseRecorded } from '../../../src/domain/index.js';
 
 /** The view's table (also in this worker's migrations/0001_expenses.sql). */
@@ -33,7 +33,16 @@ export class ExpensesView {
     const p = e.payload;
     return this.env.EXPENSES_DB.prepare(
       `INSERT INTO expenses (expense_id, user_id, month, status, amount, currency, merchant, date, reason) VALUES (?1, ?2, ?3, 'needs-review', ?4, ?5, ?6, ?7, ?8)`,
-    ).bind(e.aggregateId, p.userId, p.date?.slice(0, 7) ?? null, p.amount ?? null, p.currency ?? null, p.merchant ?? null, p.date ?? null, p.reason);
+    ).bind(
+      e.aggregateId,
+      p.userId,
+      p.date?.slice(0, 7) ?? null,
+      p.amount ?? null,
+      p.currency ?? null,
+      p.merchant ?? null,
+      p.date ?? null,
+      p.reason,
+    );
   }
 
   @EventHandler(ExpenseConfirmed)

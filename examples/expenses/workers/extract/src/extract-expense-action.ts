@@ -1,4 +1,4 @@
-import { EventHandler, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext } from '@escf/core';
 import { Document, DocumentUploaded, Expense, readReceipt } from '../../../src/domain/index.js';
 import type { Ocr } from '../../../src/ocr/ocr.js';
 
@@ -22,8 +22,13 @@ export class ExtractExpenseAction {
   @EventHandler(DocumentUploaded)
   async onUploaded(e: Envelope<DocumentUploaded>, { effects, commands }: ProcessHandlerContext<ExtractEffects>) {
     const file = await effects.readFile(e.payload.key);
-    const { text, confidence } = file ? await effects.ocr.extract(file, e.payload.contentType) : { text: '', confidence: 0 };
-    if (text.trim() !== '') await commands.to(Document, e.aggregateId).recordExtraction({ text: text.slice(0, 20_000), confidence });
-    await commands.to(Expense, e.aggregateId).propose({ userId: e.payload.userId, documentId: e.aggregateId, ...readReceipt(text), confidence });
+    const { text, confidence } = file
+      ? await effects.ocr.extract(file, e.payload.contentType)
+      : { text: '', confidence: 0 };
+    if (text.trim() !== '')
+      await commands.to(Document, e.aggregateId).recordExtraction({ text: text.slice(0, 20_000), confidence });
+    await commands
+      .to(Expense, e.aggregateId)
+      .propose({ userId: e.payload.userId, documentId: e.aggregateId, ...readReceipt(text), confidence });
   }
 }

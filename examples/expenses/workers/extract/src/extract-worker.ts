@@ -2,7 +2,7 @@
 import type { ProcessEntrypointOptions } from '@escf/cloudflare';
 import { chooseOcr } from '../../../src/ocr/choose-ocr.js';
 import type { WorkersAi } from '../../../src/ocr/workers-ai-ocr.js';
-import { ExtractExpenseAction, type ExtractEffects } from './extract-expense-action.js';
+import { type ExtractEffects, ExtractExpenseAction } from './extract-expense-action.js';
 
 export { ExtractExpenseAction };
 

@@ -1,15 +1,10 @@
-import { EventHandler, NotFound, Projection, type Envelope } from '@escf/core';
-import { replyFrom, type RpcReply } from '@escf/cloudflare';
+import { type RpcReply, replyFrom } from '@escf/cloudflare';
+import { type Envelope, EventHandler, NotFound, Projection } from '@escf/core';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import {
-  UserCreated,
-  UserDeleted,
-  UserEmailVerificationFulfilled,
-  UserUpdated,
-} from '../../../src/domain/index.js';
+import { UserCreated, UserDeleted, UserEmailVerificationFulfilled, UserUpdated } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
-import { users, type UserRow } from './users-table.js';
+import { type UserRow, users } from './users-table.js';
 
 /** What other workers see of a user. */
 export type UserView = Omit<UserRow, 'createdAt'> & { readonly createdAt: string };
@@ -32,15 +27,22 @@ export class UsersProjection {
   @EventHandler(UserCreated)
   onCreated(e: Envelope<UserCreated>) {
     const { name, email } = e.payload;
-    return this.db.insert(users).values({ userId: e.aggregateId, name, email, emailVerified: false, createdAt: e.timestamp });
+    return this.db
+      .insert(users)
+      .values({ userId: e.aggregateId, name, email, emailVerified: false, createdAt: e.timestamp });
   }
 
   @EventHandler(UserUpdated)
   onUpdated(e: Envelope<UserUpdated>) {
     const { name, email } = e.payload;
     // A new address is unverified until its token comes back.
-    const changes = { ...(name === undefined ? {} : { name }), ...(email === undefined ? {} : { email, emailVerified: false }) };
-    return Object.keys(changes).length === 0 ? [] : this.db.update(users).set(changes).where(eq(users.userId, e.aggregateId));
+    const changes = {
+      ...(name === undefined ? {} : { name }),
+      ...(email === undefined ? {} : { email, emailVerified: false }),
+    };
+    return Object.keys(changes).length === 0
+      ? []
+      : this.db.update(users).set(changes).where(eq(users.userId, e.aggregateId));
   }
 
   @EventHandler(UserEmailVerificationFulfilled)

@@ -1,8 +1,8 @@
 // Benchmark worker (bench/projections.mjs): projection lag from commit to
 // read model via the queue and via direct RPC delivery, and rebuild speed.
-import { EventHandler, Projection, type Envelope } from '@escf/core';
+import { type Envelope, EventHandler, Projection } from '@escf/core';
 import { newId } from '@escf/core/internal';
-import { D1EventStore, aggregateClients, durableObjectFor, projectionEntrypoint } from '../../../src/index.js';
+import { aggregateClients, D1EventStore, durableObjectFor, projectionEntrypoint } from '../../../src/index.js';
 import { applyD1EventStoreSchema } from '../../../src/internal.js';
 import { Counted, Counter } from '../counter-domain.js';
 
@@ -44,7 +44,9 @@ export default class BenchEntrypoint extends ProbeProjection {
     const url = new URL(request.url);
     const env = this.env as Env;
     await applyD1EventStoreSchema(env.ESCF_EVENTS);
-    await env.PROBE_DB.prepare('CREATE TABLE IF NOT EXISTS probe (id TEXT PRIMARY KEY, committed_at INTEGER, applied_at INTEGER, total INTEGER NOT NULL)').run();
+    await env.PROBE_DB.prepare(
+      'CREATE TABLE IF NOT EXISTS probe (id TEXT PRIMARY KEY, committed_at INTEGER, applied_at INTEGER, total INTEGER NOT NULL)',
+    ).run();
     const n = Number(url.searchParams.get('n') ?? 100);
     const run = url.searchParams.get('run') ?? newId();
     switch (url.pathname) {
@@ -60,7 +62,11 @@ export default class BenchEntrypoint extends ProbeProjection {
         return Response.json({ ids: ids.length });
       }
       case '/lags': {
-        const { results } = await env.PROBE_DB.prepare('SELECT applied_at - committed_at AS lag FROM probe WHERE id LIKE ?').bind(`${run}-%`).all<{ lag: number }>();
+        const { results } = await env.PROBE_DB.prepare(
+          'SELECT applied_at - committed_at AS lag FROM probe WHERE id LIKE ?',
+        )
+          .bind(`${run}-%`)
+          .all<{ lag: number }>();
         return Response.json(results.map((r) => r.lag));
       }
       case '/seed': {
@@ -70,7 +76,17 @@ export default class BenchEntrypoint extends ProbeProjection {
           const aggregateId = `${run}-seed-${s}`;
           const events = Array.from({ length: 10 }, (_, i) => {
             const id = newId();
-            return { id, aggregateType: 'Counter', aggregateId, version: i + 1, type: 'Counted', schemaVersion: 2, payload: { by: 1 }, timestamp: Date.now(), metadata: { correlationId: id, causationId: id } };
+            return {
+              id,
+              aggregateType: 'Counter',
+              aggregateId,
+              version: i + 1,
+              type: 'Counted',
+              schemaVersion: 2,
+              payload: { by: 1 },
+              timestamp: Date.now(),
+              metadata: { correlationId: id, causationId: id },
+            };
           });
           await store.append({ aggregateType: 'Counter', aggregateId }, events, { expectedVersion: 0 });
         }
@@ -79,7 +95,9 @@ export default class BenchEntrypoint extends ProbeProjection {
       case '/burst': {
         // n concurrent executeSync commands on ONE aggregate: each answers once its own version is delivered.
         const sync = url.searchParams.get('via') !== 'async';
-        const counter = sync ? clients(env, { sync: true }).syncCounter(`${run}-hot`) : clients(env).syncCounter(`${run}-hot`);
+        const counter = sync
+          ? clients(env, { sync: true }).syncCounter(`${run}-hot`)
+          : clients(env).syncCounter(`${run}-hot`);
         await counter.count({ by: 1 }); // the object exists and is warm
         const started = Date.now();
         const latencies = await Promise.all(

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 
 // Real Durable Objects and D1 inside workerd, through the HTTP API.
 const api = (path: string, init?: RequestInit) => SELF.fetch(new Request(`http://localhost${path}`, init));
-const post = (path: string, body: unknown) => api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('the tasks API', () => {
   it('adds a task (201) that the projection answers for at once', async () => {

@@ -7,16 +7,28 @@ const task = scenario(Task);
 
 describe('Task', () => {
   it('is added with a title', async () => {
-    await task.given().when('add', { title: 'Write the README' }).thenEvents(new TaskAdded({ title: 'Write the README' }));
+    await task
+      .given()
+      .when('add', { title: 'Write the README' })
+      .thenEvents(new TaskAdded({ title: 'Write the README' }));
   });
 
   it('is completed once', async () => {
-    await task.given(new TaskAdded({ title: 'Ship it' })).when('complete', {}).thenState({ status: 'done', title: 'Ship it' });
-    await task.given(new TaskAdded({ title: 'Ship it' }), new TaskCompleted({})).when('complete', {}).thenNothing();
+    await task
+      .given(new TaskAdded({ title: 'Ship it' }))
+      .when('complete', {})
+      .thenState({ status: 'done', title: 'Ship it' });
+    await task
+      .given(new TaskAdded({ title: 'Ship it' }), new TaskCompleted({}))
+      .when('complete', {})
+      .thenNothing();
   });
 
   it('cannot be added twice or completed before it exists', async () => {
-    await task.given(new TaskAdded({ title: 'Ship it' })).when('add', { title: 'Again' }).thenError('CONFLICT');
+    await task
+      .given(new TaskAdded({ title: 'Ship it' }))
+      .when('add', { title: 'Again' })
+      .thenError('CONFLICT');
     await task.given().when('complete', {}).thenError('NOT_FOUND');
   });
 

@@ -1,4 +1,4 @@
-import { startSystem, type RunningSystem } from '@escf/testing/system';
+import { type RunningSystem, startSystem } from '@escf/testing/system';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Every worker of this system (API, users, sessions, email) in workerd,
@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  system.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  system.fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 const ada = { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' };
 
 describe('the users API', () => {

@@ -1,6 +1,7 @@
 import { scenario } from '@escf/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  EMAIL_TOKEN_TTL_MS,
   User,
   UserAuthenticated,
   UserCreated,
@@ -10,7 +11,6 @@ import {
   UserSignedIn,
   UserSignedOut,
   UserUpdated,
-  EMAIL_TOKEN_TTL_MS,
   useClock,
 } from '../src/domain/index.js';
 import { hashPassword } from '../src/domain/password.js';
@@ -34,11 +34,26 @@ describe('User.create', () => {
       .given()
       .when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' })
       .thenEvents(
-        { type: 'UserCreated', payload: { name: 'Ada', email: 'ada@example.com', passwordHash: expect.stringMatching(/^pbkdf2\$/) } },
-        { type: 'UserEmailVerificationIssued', payload: { token: expect.any(String), newEmail: 'ada@example.com', oldEmail: null, expiresAt: expect.any(Number) } },
+        {
+          type: 'UserCreated',
+          payload: { name: 'Ada', email: 'ada@example.com', passwordHash: expect.stringMatching(/^pbkdf2\$/) },
+        },
+        {
+          type: 'UserEmailVerificationIssued',
+          payload: {
+            token: expect.any(String),
+            newEmail: 'ada@example.com',
+            oldEmail: null,
+            expiresAt: expect.any(Number),
+          },
+        },
       );
     expect(outcome.version).toBe(2);
-    expect(outcome.state).toMatchObject({ status: 'active', name: 'Ada', emailVerification: { newEmail: 'ada@example.com' } });
+    expect(outcome.state).toMatchObject({
+      status: 'active',
+      name: 'Ada',
+      emailVerification: { newEmail: 'ada@example.com' },
+    });
   });
 
   it('never stores the password itself', async () => {
@@ -50,25 +65,43 @@ describe('User.create', () => {
   });
 
   it('refuses to create a user twice', async () => {
-    await user.given(created).when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' }).thenError('USER_EXISTS');
+    await user
+      .given(created)
+      .when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' })
+      .thenError('USER_EXISTS');
   });
 
   it('rejects invalid input with per-field issues', async () => {
-    const error = await user.given().when('create', { name: '', email: 'not-an-email', password: 'short' }).thenError('VALIDATION_FAILED');
-    expect((error.details?.issues as Array<{ path: string }>).map((i) => i.path).sort()).toEqual(['email', 'name', 'password']);
+    const error = await user
+      .given()
+      .when('create', { name: '', email: 'not-an-email', password: 'short' })
+      .thenError('VALIDATION_FAILED');
+    expect((error.details!.issues as Array<{ path: string }>).map((i) => i.path).sort()).toEqual([
+      'email',
+      'name',
+      'password',
+    ]);
   });
 
   it('rejects unknown fields', async () => {
     await user
       .given()
-      .when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery', admin: true } as never)
+      .when('create', {
+        name: 'Ada',
+        email: 'ada@example.com',
+        password: 'correct horse battery',
+        admin: true,
+      } as never)
       .thenError('VALIDATION_FAILED', /Invalid input for User.create/);
   });
 });
 
 describe('User.update', () => {
   it('updates the name only', async () => {
-    await user.given(created, issued).when('update', { name: 'Ada Lovelace' }, asAda).thenEvents(new UserUpdated({ name: 'Ada Lovelace' }));
+    await user
+      .given(created, issued)
+      .when('update', { name: 'Ada Lovelace' }, asAda)
+      .thenEvents(new UserUpdated({ name: 'Ada Lovelace' }));
   });
 
   it('issues a new verification when the email changes', async () => {
@@ -77,7 +110,12 @@ describe('User.update', () => {
       .when('update', { email: 'ada@lovelace.dev' }, asAda)
       .thenEvents(new UserUpdated({ email: 'ada@lovelace.dev' }), {
         type: 'UserEmailVerificationIssued',
-        payload: { token: expect.any(String), newEmail: 'ada@lovelace.dev', oldEmail: 'ada@example.com', expiresAt: expect.any(Number) },
+        payload: {
+          token: expect.any(String),
+          newEmail: 'ada@lovelace.dev',
+          oldEmail: 'ada@example.com',
+          expiresAt: expect.any(Number),
+        },
       });
   });
 
@@ -97,12 +135,21 @@ describe('who may change a user', () => {
   });
 
   it('another user: FORBIDDEN, nothing appended', async () => {
-    await user.given(created).when('update', { email: 'mallory@example.com' }, { principal: { id: 'mallory' } }).thenError('FORBIDDEN');
-    await user.given(created).when('delete', {}, { principal: { id: 'mallory' } }).thenError('FORBIDDEN');
+    await user
+      .given(created)
+      .when('update', { email: 'mallory@example.com' }, { principal: { id: 'mallory' } })
+      .thenError('FORBIDDEN');
+    await user
+      .given(created)
+      .when('delete', {}, { principal: { id: 'mallory' } })
+      .thenError('FORBIDDEN');
   });
 
   it('support staff (role admin) may', async () => {
-    await user.given(created).when('delete', {}, { principal: { id: 'support-1', roles: ['admin'] } }).thenEvents(new UserDeleted({}));
+    await user
+      .given(created)
+      .when('delete', {}, { principal: { id: 'support-1', roles: ['admin'] } })
+      .thenEvents(new UserDeleted({}));
   });
 
   it('an empty or unchanged PATCH appends nothing', async () => {
@@ -127,7 +174,10 @@ describe('User.delete', () => {
 
 describe('User.authenticate', () => {
   it('accepts the right password', async () => {
-    await user.given(created).when('authenticate', { password: 'correct horse battery' }).thenEvents(new UserAuthenticated({}));
+    await user
+      .given(created)
+      .when('authenticate', { password: 'correct horse battery' })
+      .thenEvents(new UserAuthenticated({}));
   });
 
   it('rejects a wrong password', async () => {
@@ -139,7 +189,10 @@ describe('User.authenticate', () => {
   });
 
   it('fails for a deleted user', async () => {
-    await user.given(created, deleted).when('authenticate', { password: 'correct horse battery' }).thenError('USER_DELETED');
+    await user
+      .given(created, deleted)
+      .when('authenticate', { password: 'correct horse battery' })
+      .thenError('USER_DELETED');
   });
 });
 
@@ -170,8 +223,16 @@ describe('User.fulfillEmailVerification', () => {
   });
 
   it('refuses an expired token', async () => {
-    const expired = new UserEmailVerificationIssued({ token: 'token-expired-0123456', newEmail: 'a@b.dev', oldEmail: 'ada@example.com', expiresAt: Date.now() - 1 });
-    await user.given(created, expired).when('fulfillEmailVerification', { token: 'token-expired-0123456' }).thenError('VERIFICATION_EXPIRED');
+    const expired = new UserEmailVerificationIssued({
+      token: 'token-expired-0123456',
+      newEmail: 'a@b.dev',
+      oldEmail: 'ada@example.com',
+      expiresAt: Date.now() - 1,
+    });
+    await user
+      .given(created, expired)
+      .when('fulfillEmailVerification', { token: 'token-expired-0123456' })
+      .thenError('VERIFICATION_EXPIRED');
   });
 
   it('fails for an unknown user', async () => {
@@ -179,7 +240,10 @@ describe('User.fulfillEmailVerification', () => {
   });
 
   it('fails for a deleted user', async () => {
-    await user.given(created, issued, deleted).when('fulfillEmailVerification', { token: 'token-0123456789abcdef' }).thenError('USER_DELETED');
+    await user
+      .given(created, issued, deleted)
+      .when('fulfillEmailVerification', { token: 'token-0123456789abcdef' })
+      .thenError('USER_DELETED');
   });
 });
 
@@ -191,19 +255,37 @@ describe('User.signIn', () => {
     await user
       .given(created, issued, verified)
       .when('signIn', { password: 'correct horse battery', tokenHash })
-      .thenEvents({ type: 'UserSignedIn', payload: { sessionId: expect.any(String), tokenHash, expiresAt: expect.any(Number) } });
+      .thenEvents({
+        type: 'UserSignedIn',
+        payload: { sessionId: expect.any(String), tokenHash, expiresAt: expect.any(Number) },
+      });
   });
 
   it('refuses before the email is verified (403), and a wrong password (401)', async () => {
-    await user.given(created, issued).when('signIn', { password: 'correct horse battery', tokenHash }).thenError('FORBIDDEN');
-    await user.given(created, issued, verified).when('signIn', { password: 'wrong', tokenHash }).thenError('UNAUTHORIZED');
+    await user
+      .given(created, issued)
+      .when('signIn', { password: 'correct horse battery', tokenHash })
+      .thenError('FORBIDDEN');
+    await user
+      .given(created, issued, verified)
+      .when('signIn', { password: 'wrong', tokenHash })
+      .thenError('UNAUTHORIZED');
   });
 
   it('signs out only its own sessions', async () => {
     const signedIn = new UserSignedIn({ sessionId: 's-1', tokenHash, expiresAt: Date.now() + 1000 });
-    await user.given(created, issued, verified, signedIn).when('signOut', { sessionId: 's-1' }, asAda).thenEvents(new UserSignedOut({ sessionId: 's-1' }));
-    await user.given(created, issued, verified, signedIn).when('signOut', { sessionId: 's-1' }, { principal: { id: 'mallory' } }).thenError('FORBIDDEN');
-    await user.given(created, issued, verified, signedIn, new UserSignedOut({ sessionId: 's-1' })).when('signOut', { sessionId: 's-1' }, asAda).thenError('NOT_FOUND');
+    await user
+      .given(created, issued, verified, signedIn)
+      .when('signOut', { sessionId: 's-1' }, asAda)
+      .thenEvents(new UserSignedOut({ sessionId: 's-1' }));
+    await user
+      .given(created, issued, verified, signedIn)
+      .when('signOut', { sessionId: 's-1' }, { principal: { id: 'mallory' } })
+      .thenError('FORBIDDEN');
+    await user
+      .given(created, issued, verified, signedIn, new UserSignedOut({ sessionId: 's-1' }))
+      .when('signOut', { sessionId: 's-1' }, asAda)
+      .thenError('NOT_FOUND');
   });
 });
 
@@ -213,19 +295,39 @@ describe('verification tokens expire and can be resent', () => {
   it('a sign-up token stops working after 24 hours (the injectable clock moves)', async () => {
     const start = Date.now();
     useClock(() => start);
-    const { events } = await user.given().when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' }).thenState(() => undefined);
+    const { events } = await user
+      .given()
+      .when('create', { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' })
+      .thenState(() => undefined);
     const issuedAtSignUp = new UserEmailVerificationIssued(events[1]!.payload as UserEmailVerificationIssued);
     useClock(() => start + EMAIL_TOKEN_TTL_MS - 1);
-    await user.given(created, issuedAtSignUp).when('fulfillEmailVerification', { token: issuedAtSignUp.token }).thenEvents(new UserEmailVerificationFulfilled({}));
+    await user
+      .given(created, issuedAtSignUp)
+      .when('fulfillEmailVerification', { token: issuedAtSignUp.token })
+      .thenEvents(new UserEmailVerificationFulfilled({}));
     useClock(() => start + EMAIL_TOKEN_TTL_MS + 1);
-    await user.given(created, issuedAtSignUp).when('fulfillEmailVerification', { token: issuedAtSignUp.token }).thenError('VERIFICATION_EXPIRED');
+    await user
+      .given(created, issuedAtSignUp)
+      .when('fulfillEmailVerification', { token: issuedAtSignUp.token })
+      .thenError('VERIFICATION_EXPIRED');
   });
 
   it('resend issues a fresh token for the pending address; nothing once verified', async () => {
     await user
       .given(created, issued)
       .when('resendEmailVerification', {})
-      .thenEvents({ type: 'UserEmailVerificationIssued', payload: { token: expect.not.stringMatching(/^token-0123456789abcdef$/), newEmail: 'ada@example.com', oldEmail: null, expiresAt: expect.any(Number) } });
-    await user.given(created, issued, new UserEmailVerificationFulfilled({})).when('resendEmailVerification', {}).thenEvents();
+      .thenEvents({
+        type: 'UserEmailVerificationIssued',
+        payload: {
+          token: expect.not.stringMatching(/^token-0123456789abcdef$/),
+          newEmail: 'ada@example.com',
+          oldEmail: null,
+          expiresAt: expect.any(Number),
+        },
+      });
+    await user
+      .given(created, issued, new UserEmailVerificationFulfilled({}))
+      .when('resendEmailVerification', {})
+      .thenEvents();
   });
 });

@@ -27,7 +27,9 @@ export type Authenticate = z.infer<typeof Authenticate>;
  * Input of `User.signIn`: the password, and the SHA-256 of the session
  * token the API handed out (the token itself is never stored).
  */
-export const SignIn = z.object({ password: z.string().min(1).max(200), tokenHash: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export const SignIn = z
+  .object({ password: z.string().min(1).max(200), tokenHash: z.string().regex(/^[0-9a-f]{64}$/) })
+  .strict();
 export type SignIn = z.infer<typeof SignIn>;
 
 /** Input of `User.signOut`. */

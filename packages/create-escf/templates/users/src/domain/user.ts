@@ -1,4 +1,15 @@
-import { Aggregate, Command, Conflict, DomainError, EventHandler, Forbidden, NotFound, Unauthorized, type GuardContext, type UniqueValues } from '@escf/core';
+import {
+  Aggregate,
+  Command,
+  Conflict,
+  DomainError,
+  EventHandler,
+  Forbidden,
+  type GuardContext,
+  NotFound,
+  Unauthorized,
+  type UniqueValues,
+} from '@escf/core';
 import { now } from './clock.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { constantTimeEqual, newSecret } from './secrets.js';
@@ -112,8 +123,13 @@ export class User extends Aggregate<UserState> {
   async signIn(input: SignIn) {
     const user = this.existing();
     if (!(await verifyPassword(input.password, user.passwordHash))) throw new Unauthorized('Invalid email or password');
-    if (!user.verified) throw new Forbidden('Verify your email address before signing in', { reason: 'EMAIL_NOT_VERIFIED' });
-    return new UserSignedIn({ sessionId: crypto.randomUUID(), tokenHash: input.tokenHash, expiresAt: now() + SESSION_TTL_MS });
+    if (!user.verified)
+      throw new Forbidden('Verify your email address before signing in', { reason: 'EMAIL_NOT_VERIFIED' });
+    return new UserSignedIn({
+      sessionId: crypto.randomUUID(),
+      tokenHash: input.tokenHash,
+      expiresAt: now() + SESSION_TTL_MS,
+    });
   }
 
   @Command(SignOut, { emits: [UserSignedOut], authorize: selfOnly })
@@ -130,7 +146,8 @@ export class User extends Aggregate<UserState> {
     if (emailVerification.expiresAt !== null && now() > emailVerification.expiresAt) {
       throw new DomainError('VERIFICATION_EXPIRED', 'The verification token has expired; ask for a new one');
     }
-    if (!constantTimeEqual(emailVerification.token, input.token)) throw new DomainError('INVALID_TOKEN', 'Invalid verification token');
+    if (!constantTimeEqual(emailVerification.token, input.token))
+      throw new DomainError('INVALID_TOKEN', 'Invalid verification token');
     return new UserEmailVerificationFulfilled({});
   }
 
@@ -151,7 +168,15 @@ export class User extends Aggregate<UserState> {
 
   @EventHandler(UserCreated)
   protected created(e: UserCreated): UserState {
-    return { status: 'active', name: e.name, email: e.email, passwordHash: e.passwordHash, verified: false, emailVerification: null, sessions: {} };
+    return {
+      status: 'active',
+      name: e.name,
+      email: e.email,
+      passwordHash: e.passwordHash,
+      verified: false,
+      emailVerification: null,
+      sessions: {},
+    };
   }
 
   @EventHandler(UserUpdated)
@@ -175,7 +200,10 @@ export class User extends Aggregate<UserState> {
     const user = this.state as ExistingUser;
     // Expired sessions are dropped as new ones open, so the state stays small.
     const live = Object.entries(user.sessions ?? {}).filter(([, s]) => s.expiresAt > e.expiresAt - SESSION_TTL_MS);
-    return { ...user, sessions: { ...Object.fromEntries(live), [e.sessionId]: { tokenHash: e.tokenHash, expiresAt: e.expiresAt } } };
+    return {
+      ...user,
+      sessions: { ...Object.fromEntries(live), [e.sessionId]: { tokenHash: e.tokenHash, expiresAt: e.expiresAt } },
+    };
   }
 
   @EventHandler(UserSignedOut)
@@ -197,5 +225,10 @@ export class User extends Aggregate<UserState> {
 }
 
 function verificationFor(newEmail: string, oldEmail: string | null) {
-  return new UserEmailVerificationIssued({ token: newSecret(), newEmail, oldEmail, expiresAt: now() + EMAIL_TOKEN_TTL_MS });
+  return new UserEmailVerificationIssued({
+    token: newSecret(),
+    newEmail,
+    oldEmail,
+    expiresAt: now() + EMAIL_TOKEN_TTL_MS,
+  });
 }

@@ -1,5 +1,5 @@
-import { EventHandler, NotFound, Projection, type Envelope } from '@escf/core';
-import { replyFrom, type RpcReply } from '@escf/cloudflare';
+import { type RpcReply, replyFrom } from '@escf/cloudflare';
+import { type Envelope, EventHandler, NotFound, Projection } from '@escf/core';
 import { TaskAdded, TaskCompleted } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
 
@@ -30,11 +30,9 @@ export class TasksProjection {
 
   @EventHandler(TaskAdded)
   onAdded(e: Envelope<TaskAdded>) {
-    return this.env.TASKS_DB.prepare('INSERT OR REPLACE INTO tasks (task_id, title, done, added_at) VALUES (?, ?, 0, ?)').bind(
-      e.aggregateId,
-      e.payload.title,
-      new Date(e.timestamp).toISOString(),
-    );
+    return this.env.TASKS_DB.prepare(
+      'INSERT OR REPLACE INTO tasks (task_id, title, done, added_at) VALUES (?, ?, 0, ?)',
+    ).bind(e.aggregateId, e.payload.title, new Date(e.timestamp).toISOString());
   }
 
   @EventHandler(TaskCompleted)
@@ -58,7 +56,9 @@ export class TasksProjection {
 
   /** Every task, oldest first. */
   async list(): Promise<TaskView[]> {
-    const { results } = await this.env.TASKS_DB.prepare('SELECT * FROM tasks ORDER BY added_at, task_id').all<TaskRow>();
+    const { results } = await this.env.TASKS_DB.prepare(
+      'SELECT * FROM tasks ORDER BY added_at, task_id',
+    ).all<TaskRow>();
     return results.map(view);
   }
 }

@@ -10,7 +10,9 @@ import type { ApiEnv } from './api-env.js';
  * Bearer <token>` header names (401 for an unknown or expired token), or
  * anonymous without the header. Tokens are looked up by their SHA-256.
  */
-export async function authenticate(c: Context<ApiEnv>): Promise<(Principal & { readonly sessionId: string }) | undefined> {
+export async function authenticate(
+  c: Context<ApiEnv>,
+): Promise<(Principal & { readonly sessionId: string }) | undefined> {
   const token = bearerToken(c);
   if (token === undefined) return undefined;
   const { userId, sessionId } = unwrapReply(await c.env.SESSIONS.principalOf(await sha256Hex(token)));

@@ -21,9 +21,18 @@ export async function limitSignIn(c: Context<ApiEnv>, email: string): Promise<vo
   await enforceRateLimit(limiter, `email:${normalizeUniqueValue(email)}`, 'sign-in attempts for this address');
   // Cloudflare sets CF-Connecting-IP; locally there is none, and only the per-address limit applies.
   const ip = c.req.header('cf-connecting-ip');
-  if (ip !== undefined) await enforceRateLimit(rateLimiter(c.env, 'AUTH_IP_RATE_LIMITER', AUTH_IP_LIMIT), `ip:${ip}`, 'sign-in attempts from this network address');
+  if (ip !== undefined)
+    await enforceRateLimit(
+      rateLimiter(c.env, 'AUTH_IP_RATE_LIMITER', AUTH_IP_LIMIT),
+      `ip:${ip}`,
+      'sign-in attempts from this network address',
+    );
 }
 
 export async function limitEmailTo(c: Context<ApiEnv>, email: string): Promise<void> {
-  await enforceRateLimit(rateLimiter(c.env, 'EMAIL_RATE_LIMITER', EMAIL_LIMIT), `to:${normalizeUniqueValue(email)}`, 'emails to this address');
+  await enforceRateLimit(
+    rateLimiter(c.env, 'EMAIL_RATE_LIMITER', EMAIL_LIMIT),
+    `to:${normalizeUniqueValue(email)}`,
+    'emails to this address',
+  );
 }

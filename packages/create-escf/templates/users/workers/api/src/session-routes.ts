@@ -1,6 +1,6 @@
 import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
-import { Unauthorized, ValidationError, validateAgainst, type EscfError } from '@escf/core';
-import { bearerToken, readJson, type CommandApi } from '@escf/hono';
+import { type EscfError, Unauthorized, ValidationError, validateAgainst } from '@escf/core';
+import { bearerToken, type CommandApi, readJson } from '@escf/hono';
 import { z } from 'zod';
 import { aggregates } from '../../../src/aggregates.js';
 import { dummyPasswordHash, newSecret, sha256Hex, User, verifyPassword } from '../../../src/domain/index.js';
@@ -26,7 +26,12 @@ export function sessionRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
     if (!outcome.ok) throw new ValidationError('Invalid request body', outcome.issues);
     const { email, password } = outcome.value as z.infer<typeof SignInRequest>;
     await limitSignIn(c, email);
-    const userId = await uniqueValueOwner(c.env, { claims: 'UNIQUE_VALUES', aggregateType: User.type, namespace: 'email', value: email });
+    const userId = await uniqueValueOwner(c.env, {
+      claims: 'UNIQUE_VALUES',
+      aggregateType: User.type,
+      namespace: 'email',
+      value: email,
+    });
     if (userId === null) {
       // The same work as a wrong password (one PBKDF2 run), so timing does not reveal the address is unknown.
       await verifyPassword(password, await dummyPasswordHash());
@@ -34,7 +39,9 @@ export function sessionRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
     }
     const token = newSecret();
     try {
-      await aggregates(c.env, { sync: true }).user(userId).signIn({ password, tokenHash: await sha256Hex(token) });
+      await aggregates(c.env, { sync: true })
+        .user(userId)
+        .signIn({ password, tokenHash: await sha256Hex(token) });
     } catch (error) {
       const code = (error as EscfError).code;
       if (code === 'UNAUTHORIZED' || code === 'NOT_FOUND' || code === 'USER_DELETED') throw invalidCredentials();
@@ -44,19 +51,38 @@ export function sessionRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
     return c.json({ token, session }, 201);
   });
 
-  api.app.get('/sessions/current', async (c) => c.json(unwrapReply(await c.env.SESSIONS.current(await sha256Hex(requireToken(c))))));
+  api.app.get('/sessions/current', async (c) =>
+    c.json(unwrapReply(await c.env.SESSIONS.current(await sha256Hex(requireToken(c))))),
+  );
 
   api.app.delete('/sessions/current', async (c) => {
     const token = requireToken(c);
     const { userId, sessionId } = unwrapReply(await c.env.SESSIONS.principalOf(await sha256Hex(token)));
-    await aggregates(c.env, { sync: true }).user(userId).signOut({ sessionId }, { principal: { id: userId } });
+    await aggregates(c.env, { sync: true })
+      .user(userId)
+      .signOut({ sessionId }, { principal: { id: userId } });
     return c.json({ signedOut: true });
   });
 
   return api
-    .document({ method: 'post', path: '/sessions', status: 201, summary: 'Sign in ({ email, password }) with a verified address: answers { token, session }' })
-    .document({ method: 'get', path: '/sessions/current', status: 200, summary: 'The session of the Authorization: Bearer token' })
-    .document({ method: 'delete', path: '/sessions/current', status: 200, summary: 'Sign out (ends the session of the bearer token)' });
+    .document({
+      method: 'post',
+      path: '/sessions',
+      status: 201,
+      summary: 'Sign in ({ email, password }) with a verified address: answers { token, session }',
+    })
+    .document({
+      method: 'get',
+      path: '/sessions/current',
+      status: 200,
+      summary: 'The session of the Authorization: Bearer token',
+    })
+    .document({
+      method: 'delete',
+      path: '/sessions/current',
+      status: 200,
+      summary: 'Sign out (ends the session of the bearer token)',
+    });
 }
 
 function requireToken(c: Parameters<typeof bearerToken>[0]): string {
@@ -64,4 +90,3 @@ function requireToken(c: Parameters<typeof bearerToken>[0]): string {
   if (token === undefined) throw new Unauthorized('Send Authorization: Bearer <token>');
   return token;
 }
-

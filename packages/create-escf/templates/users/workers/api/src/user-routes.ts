@@ -1,6 +1,6 @@
-import { unwrapReply, uniqueValueOwner } from '@escf/cloudflare';
+import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
 import { NotFound, Unauthorized, ValidationError, validateAgainst } from '@escf/core';
-import { readJson, type CommandApi } from '@escf/hono';
+import { type CommandApi, readJson } from '@escf/hono';
 import { z } from 'zod';
 import { aggregates } from '../../../src/aggregates.js';
 import { User } from '../../../src/domain/index.js';
@@ -9,7 +9,8 @@ import { creationId } from './creation-id.js';
 import { limitEmailTo } from './rate-limits.js';
 
 const ResendRequest = z.object({ email: z.email().max(320) }).strict();
-const emailOf = (input: unknown) => (typeof input === 'object' && input !== null ? (input as { email?: unknown }).email : undefined);
+const emailOf = (input: unknown) =>
+  typeof input === 'object' && input !== null ? (input as { email?: unknown }).email : undefined;
 
 /**
  * The User aggregate's commands as REST routes, and the users projection's
@@ -20,7 +21,10 @@ const emailOf = (input: unknown) => (typeof input === 'object' && input !== null
  */
 export function userRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
   const user = (env: ApiEnv['Bindings'], id: string) => aggregates(env, { sync: true }).user(id);
-  const byPath = { id: (c: { req: { param(name: 'id'): string } }) => c.req.param('id'), client: (c: { env: ApiEnv['Bindings'] }, id: string) => user(c.env, id) };
+  const byPath = {
+    id: (c: { req: { param(name: 'id'): string } }) => c.req.param('id'),
+    client: (c: { env: ApiEnv['Bindings'] }, id: string) => user(c.env, id),
+  };
   // Every command that sends an email is limited per recipient.
   const limitEmail = async (c: Parameters<typeof limitEmailTo>[0], input: unknown) => {
     const email = emailOf(input);
@@ -46,11 +50,37 @@ export function userRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
       before: limitEmail,
       summary: 'Sign up under an id of your choice (409 if it exists)',
     })
-    .command('patch', '/users/:id', { aggregate: User, command: 'update', ...byPath, before: limitEmail, summary: 'Change your name and/or email (signed in as that user)' })
-    .command('delete', '/users/:id', { aggregate: User, command: 'delete', ...byPath, summary: 'Delete your account (signed in as that user)' })
-    .command('post', '/users/:id/verify-email', { aggregate: User, command: 'fulfillEmailVerification', ...byPath, summary: 'Prove ownership of the email address with the emailed token' })
-    .document({ method: 'get', path: '/users/:id', status: 200, summary: 'Your own user (signed in as that user), from the users projection' })
-    .document({ method: 'post', path: '/users/verification', status: 202, summary: 'Email a new verification token ({ email }); the same answer whether the address exists or not' });
+    .command('patch', '/users/:id', {
+      aggregate: User,
+      command: 'update',
+      ...byPath,
+      before: limitEmail,
+      summary: 'Change your name and/or email (signed in as that user)',
+    })
+    .command('delete', '/users/:id', {
+      aggregate: User,
+      command: 'delete',
+      ...byPath,
+      summary: 'Delete your account (signed in as that user)',
+    })
+    .command('post', '/users/:id/verify-email', {
+      aggregate: User,
+      command: 'fulfillEmailVerification',
+      ...byPath,
+      summary: 'Prove ownership of the email address with the emailed token',
+    })
+    .document({
+      method: 'get',
+      path: '/users/:id',
+      status: 200,
+      summary: 'Your own user (signed in as that user), from the users projection',
+    })
+    .document({
+      method: 'post',
+      path: '/users/verification',
+      status: 202,
+      summary: 'Email a new verification token ({ email }); the same answer whether the address exists or not',
+    });
 
   // Only the user themself sees their record (others get the same 404 as for an unknown id).
   api.app.get('/users/:id', async (c) => {
@@ -67,8 +97,16 @@ export function userRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
     if (!outcome.ok) throw new ValidationError('Invalid request body', outcome.issues);
     const { email } = outcome.value as z.infer<typeof ResendRequest>;
     await limitEmailTo(c, email);
-    const userId = await uniqueValueOwner(c.env, { claims: 'UNIQUE_VALUES', aggregateType: User.type, namespace: 'email', value: email });
-    if (userId !== null) await user(c.env, userId).resendEmailVerification().catch(() => undefined);
+    const userId = await uniqueValueOwner(c.env, {
+      claims: 'UNIQUE_VALUES',
+      aggregateType: User.type,
+      namespace: 'email',
+      value: email,
+    });
+    if (userId !== null)
+      await user(c.env, userId)
+        .resendEmailVerification()
+        .catch(() => undefined);
     return c.json({ accepted: true }, 202);
   });
   return api;

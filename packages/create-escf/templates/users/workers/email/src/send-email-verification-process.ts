@@ -1,5 +1,5 @@
-import { EventHandler, Process, type Envelope, type ProcessHandlerContext } from '@escf/core';
 import type { ProcessEntrypointOptions } from '@escf/cloudflare';
+import { type Envelope, EventHandler, Process, type ProcessHandlerContext } from '@escf/core';
 import { UserEmailVerificationIssued } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
 

@@ -1,11 +1,11 @@
-import { EventHandler, Projection, Unauthorized, type Envelope } from '@escf/core';
-import { replyFrom, type RpcReply } from '@escf/cloudflare';
+import { type RpcReply, replyFrom } from '@escf/cloudflare';
+import { type Envelope, EventHandler, Projection, Unauthorized } from '@escf/core';
 import { and, eq, gt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { now, UserCreated, UserDeleted, UserSignedIn, UserSignedOut, UserUpdated } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
-import { sessionView, type SessionView } from './session.js';
-import { sessionUsers, sessions } from './session-tables.js';
+import { type SessionView, sessionView } from './session.js';
+import { sessions, sessionUsers } from './session-tables.js';
 
 /** Who a valid session token belongs to. */
 export interface SessionPrincipal {
@@ -23,7 +23,7 @@ export interface SessionPrincipal {
 export class SessionService {
   private readonly db;
 
-  constructor(private readonly env: EscfEnv) {
+  constructor(env: EscfEnv) {
     this.db = drizzle(env.SESSIONS_DB);
   }
 
@@ -36,13 +36,18 @@ export class SessionService {
   onUpdated(e: Envelope<UserUpdated>) {
     const { name, email } = e.payload;
     const changes = { ...(name === undefined ? {} : { name }), ...(email === undefined ? {} : { email }) };
-    return Object.keys(changes).length === 0 ? [] : this.db.update(sessionUsers).set(changes).where(eq(sessionUsers.userId, e.aggregateId));
+    return Object.keys(changes).length === 0
+      ? []
+      : this.db.update(sessionUsers).set(changes).where(eq(sessionUsers.userId, e.aggregateId));
   }
 
   @EventHandler(UserSignedIn)
   onSignedIn(e: Envelope<UserSignedIn>) {
     const { sessionId, tokenHash, expiresAt } = e.payload;
-    return this.db.insert(sessions).values({ sessionId, userId: e.aggregateId, tokenHash, expiresAt }).onConflictDoNothing();
+    return this.db
+      .insert(sessions)
+      .values({ sessionId, userId: e.aggregateId, tokenHash, expiresAt })
+      .onConflictDoNothing();
   }
 
   @EventHandler(UserSignedOut)
@@ -53,7 +58,10 @@ export class SessionService {
   // A deleted user's sessions end with it.
   @EventHandler(UserDeleted)
   onDeleted(e: Envelope<UserDeleted>) {
-    return [this.db.delete(sessions).where(eq(sessions.userId, e.aggregateId)), this.db.delete(sessionUsers).where(eq(sessionUsers.userId, e.aggregateId))];
+    return [
+      this.db.delete(sessions).where(eq(sessions.userId, e.aggregateId)),
+      this.db.delete(sessionUsers).where(eq(sessionUsers.userId, e.aggregateId)),
+    ];
   }
 
   resetReadModel() {
