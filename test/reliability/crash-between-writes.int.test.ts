@@ -5,7 +5,7 @@
 // ledger projection converges to each version exactly once.
 import { abortAllDurableObjects } from 'cloudflare:test';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type FaultPoint, setFaultHookForTests } from '../../packages/cloudflare/src/fault-points.js';
+import { type FaultPoint, setFaultHookForTests } from '../../packages/cloudflare/src/aggregate/fault-points.js';
 import { expectConverged } from './convergence.js';
 import { Figures } from './figures.js';
 import { accounts, eventually, testEnv, uniqueId } from './helpers.js';

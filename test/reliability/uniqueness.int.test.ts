@@ -6,7 +6,7 @@
 // released — leaves no claim orphaned for ever.
 import { EscfError, normalizeUniqueValue } from '@escf/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { setFaultHookForTests } from '../../packages/cloudflare/src/fault-points.js';
+import { setFaultHookForTests } from '../../packages/cloudflare/src/aggregate/fault-points.js';
 import { Figures } from './figures.js';
 import { accounts, testEnv, uniqueId } from './helpers.js';
 

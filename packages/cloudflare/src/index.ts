@@ -10,26 +10,25 @@
  * @packageDocumentation
  */
 
-export type { AggregateAddress } from './aggregate-address.js';
+export type { AggregateAddress } from './aggregate/aggregate-address.js';
 export {
   type AggregateAccessor,
   type AggregateBinding,
   type AggregateClientOptions,
   type AggregateClients,
   aggregateClients,
-} from './aggregate-client.js';
-export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './d1-event-store.js';
-export { DELIVERY_PENDING } from './delivery-pending-error.js';
+} from './aggregate/aggregate-client.js';
+export { DELIVERY_PENDING } from './aggregate/delivery-pending-error.js';
 export {
   AggregateHost,
   type AggregateHostClass,
   type AggregateState,
   type CommandRequest,
   durableObjectFor,
-} from './durable-object-host.js';
-export { type RpcReply, replyFrom, unwrapReply } from './error-encoding.js';
-export type { AggregateHostOptions } from './host-options.js';
-export type { EventSubscriber, OutboxReport } from './outbox.js';
+} from './aggregate/durable-object-host.js';
+export type { AggregateHostOptions } from './aggregate/host-options.js';
+export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './event-store/d1-event-store.js';
+export type { EventSubscriber, OutboxReport } from './outbox/outbox.js';
 export { aggregateCommandSender } from './process/aggregate-command-sender.js';
 export {
   type ProcessAdmin,
@@ -59,6 +58,7 @@ export {
   type RateLimitRule,
   rateLimiter,
 } from './rate-limit/rate-limiter.js';
+export { type RpcReply, replyFrom, unwrapReply } from './rpc/error-encoding.js';
 export {
   type ClaimOwner,
   type UniquenessOptions,

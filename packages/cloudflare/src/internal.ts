@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-export { durableObjectName } from './aggregate-address.js';
+export { durableObjectName } from './aggregate/aggregate-address.js';
+export { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './aggregate/event-size-limit.js';
 export {
   type CurrentState,
   type HistorySource,
@@ -32,10 +33,13 @@ export {
 } from './archive/archive-segment.js';
 export type { ArchiverFaults } from './archive/event-archiver.js';
 export { R2SegmentStore, type R2SegmentStoreOptions, type SegmentWriteOutcome } from './archive/r2-segment-store.js';
-export { applyD1EventStoreSchema, D1_EVENT_STORE_MIGRATION, d1EventStoreMigration } from './d1-migration.js';
-export { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './event-size-limit.js';
+export {
+  applyD1EventStoreSchema,
+  D1_EVENT_STORE_MIGRATION,
+  d1EventStoreMigration,
+} from './event-store/d1-migration.js';
+export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './outbox/queue-batches.js';
 export { ProcessGapError, ProcessHandlerError } from './process/process-errors.js';
 export { PROCESS_SCHEMA } from './process/process-schema.js';
 export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
 export { PROJECTION_SCHEMA } from './projection/projection-schema.js';
-export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './queue-batches.js';

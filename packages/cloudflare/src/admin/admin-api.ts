@@ -10,13 +10,13 @@ import {
   serializeError,
 } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
-import { durableObjectName } from '../aggregate-address.js';
+import { durableObjectName } from '../aggregate/aggregate-address.js';
+import type { CommandRequest } from '../aggregate/durable-object-host.js';
 import type { EventArchiver } from '../archive/event-archiver.js';
-import { D1EventStore } from '../d1-event-store.js';
-import type { CommandRequest } from '../durable-object-host.js';
-import type { RpcReply } from '../error-encoding.js';
+import { D1EventStore } from '../event-store/d1-event-store.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
+import type { RpcReply } from '../rpc/error-encoding.js';
 import { type AdminScope, requireWrite } from './admin-token.js';
 import type {
   ArchiveOverview,

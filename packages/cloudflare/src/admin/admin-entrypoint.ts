@@ -1,9 +1,9 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
 import { serializeError } from '@escf/core/internal';
-import { type RpcReply, replyFrom } from '../error-encoding.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
+import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
 import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';
 import { errorStatusOf } from './admin-http-status.js';
 import { type AdminCredentials, type AdminTokenBindings, scopeOf } from './admin-token.js';

@@ -1,8 +1,8 @@
 import type { EventEnvelope } from '@escf/core';
 import { batchStreamKey } from '@escf/core/internal';
 import type { StreamId } from '@escf/core/store';
-import { type AggregateAddress, durableObjectName } from '../aggregate-address.js';
-import { type RpcReply, unwrapReply } from '../error-encoding.js';
+import { type AggregateAddress, durableObjectName } from '../aggregate/aggregate-address.js';
+import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { ArchivingEventStore } from './archiving-event-store.js';
 import type { AggregateRetentionHooks } from './event-archiver.js';
 

@@ -1,4 +1,4 @@
-import { assertTableName } from '../d1-migration.js';
+import { assertTableName } from '../event-store/d1-migration.js';
 
 /** The D1 tables that index an event table's archive (named after the event table). */
 export interface ArchiveTables {

@@ -7,7 +7,7 @@ import type {
   ReadStreamOptions,
   StreamId,
 } from '@escf/core/store';
-import { D1EventStore, type D1EventStoreOptions } from '../d1-event-store.js';
+import { D1EventStore, type D1EventStoreOptions } from '../event-store/d1-event-store.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import { R2SegmentStore } from './r2-segment-store.js';
 

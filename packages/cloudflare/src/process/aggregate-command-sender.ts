@@ -1,5 +1,5 @@
 import { type CommandSender, DefinitionError } from '@escf/core';
-import { type AggregateBinding, aggregateClients } from '../aggregate-client.js';
+import { type AggregateBinding, aggregateClients } from '../aggregate/aggregate-client.js';
 
 /**
  * A {@link CommandSender} for processes that reaches aggregates hosted by

@@ -11,10 +11,10 @@ import {
 import { describeProcess, log, newId, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { Upcaster } from '@escf/core/upcast';
-import { D1EventStore } from '../d1-event-store.js';
 import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
 import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
+import { D1EventStore } from '../event-store/d1-event-store.js';
 import { ProcessEventBusyError } from './process-claim.js';
 import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';

@@ -2,7 +2,7 @@ import { WorkerEntrypoint } from 'cloudflare:workers';
 import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
 import { describeProjection, log, type ProjectionDescriptor, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
-import { D1EventStore } from '../d1-event-store.js';
+import { D1EventStore } from '../event-store/d1-event-store.js';
 import {
   beginRebuild,
   type DatabaseRole,

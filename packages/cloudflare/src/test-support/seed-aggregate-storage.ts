@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@escf/core';
-import type { AggregateAddress } from '../aggregate-address.js';
-import { AggregateStorage } from '../aggregate-storage.js';
+import type { AggregateAddress } from '../aggregate/aggregate-address.js';
+import { AggregateStorage } from '../aggregate/aggregate-storage.js';
 
 /** The outbox's delivery target for the D1 log (see outbox.ts). */
 const D1_TARGET = 'd1';

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import { type AggregateAddress, durableObjectName } from '../aggregate-address.js';
-import { CommandMutex } from '../command-mutex.js';
+import { type AggregateAddress, durableObjectName } from '../aggregate/aggregate-address.js';
+import { CommandMutex } from '../aggregate/command-mutex.js';
 
 /** The aggregate instance that claims a unique value, and the Durable Object binding that hosts it. */
 export interface ClaimOwner {

@@ -1,6 +1,6 @@
 import { Conflict, DomainError, type UniqueValues } from '@escf/core';
 import { uniqueValuesHeld } from '@escf/core/internal';
-import type { AggregateAddress } from '../aggregate-address.js';
+import type { AggregateAddress } from '../aggregate/aggregate-address.js';
 import type { ClaimOwner, ClaimRequest } from './unique-value-claims-object.js';
 
 /** Options of an aggregate host whose aggregate declares `static unique`. */

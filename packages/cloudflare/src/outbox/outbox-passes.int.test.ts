@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ada, aggregates, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../test/helpers.js';
+import { ada, aggregates, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
 import type { OutboxReport } from './outbox.js';
 
 describe('outbox drain passes', () => {

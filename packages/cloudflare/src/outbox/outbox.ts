@@ -1,10 +1,10 @@
 import { type EventEnvelope, InternalError } from '@escf/core';
 import { log, redactSensitive } from '@escf/core/internal';
 import type { StreamId } from '@escf/core/store';
-import type { AggregateStorage, StoredIdentity } from './aggregate-storage.js';
-import { D1EventStore } from './d1-event-store.js';
-import { faultPoint } from './fault-points.js';
-import type { ResolvedHostOptions } from './host-options.js';
+import type { AggregateStorage, StoredIdentity } from '../aggregate/aggregate-storage.js';
+import { faultPoint } from '../aggregate/fault-points.js';
+import type { ResolvedHostOptions } from '../aggregate/host-options.js';
+import { D1EventStore } from '../event-store/d1-event-store.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { EventTooLargeError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import { aggregates, d1Events, doSql, stubOf, testEnv, uniqueId } from '../test/helpers.js';
+import { aggregates, d1Events, doSql, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
 import { durableObjectName } from './aggregate-address.js';
 import { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './event-size-limit.js';
 

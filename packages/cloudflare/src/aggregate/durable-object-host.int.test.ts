@@ -22,7 +22,7 @@ import {
   stubOf,
   testEnv,
   uniqueId,
-} from '../test/helpers.js';
+} from '../../test/helpers.js';
 import { durableObjectName } from './aggregate-address.js';
 
 const users = () => aggregates(testEnv).user;

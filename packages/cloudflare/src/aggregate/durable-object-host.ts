@@ -11,24 +11,24 @@ import {
   type StateOf,
 } from '@escf/core';
 import { type CommandEngine, engineFor, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
-import { type OutboxBacklog, outboxBacklogOf } from './admin/outbox-backlog.js';
-import { type AggregateAddress, checkAddress, durableObjectName } from './aggregate-address.js';
-import { AggregateStorage } from './aggregate-storage.js';
+import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
 import {
   prunedHistory,
   type RetainRequest,
   type RetainResult,
   retainInStorage,
-} from './archive/aggregate-retention.js';
+} from '../archive/aggregate-retention.js';
+import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
+import { Outbox, type OutboxReport } from '../outbox/outbox.js';
+import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
+import { UniqueValueLedger } from '../uniqueness/unique-value-ledger.js';
+import { type AggregateAddress, checkAddress, durableObjectName } from './aggregate-address.js';
+import { AggregateStorage } from './aggregate-storage.js';
 import { CommandMutex } from './command-mutex.js';
-import { SensitiveCipher } from './crypto-shredding/sensitive-cipher.js';
 import { deliveryPending } from './delivery-pending-error.js';
-import { type RpcReply, replyFrom } from './error-encoding.js';
 import { assertEventsFit } from './event-size-limit.js';
 import { faultPoint } from './fault-points.js';
 import { type AggregateHostOptions, type ResolvedHostOptions, resolveHostOptions } from './host-options.js';
-import { Outbox, type OutboxReport } from './outbox.js';
-import { UniqueValueLedger } from './uniqueness/unique-value-ledger.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {

@@ -1,6 +1,6 @@
 // Type tests, compiled by `npm run typecheck`: wrong calls must not compile.
 import type { CommandResult } from '@escf/core';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { User } from '../../../../examples/users/src/domain/index.js';
 import { aggregateClients } from './aggregate-client.js';
 
 declare const env: object;

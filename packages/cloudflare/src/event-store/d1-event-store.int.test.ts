@@ -1,6 +1,6 @@
 import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../test/helpers.js';
+import { testEnv } from '../../test/helpers.js';
 import { D1EventStore } from './d1-event-store.js';
 import { applyD1EventStoreSchema, D1_EVENT_STORE_MIGRATION } from './d1-migration.js';
 

@@ -12,8 +12,8 @@ import {
   stubOf,
   testEnv,
   uniqueId,
-} from '../test/helpers.js';
-import { DELIVERY_PENDING } from './delivery-pending-error.js';
+} from '../../test/helpers.js';
+import { DELIVERY_PENDING } from '../aggregate/delivery-pending-error.js';
 import type { OutboxReport } from './outbox.js';
 
 const FAULTS_TABLE = 'escf_events_faults';

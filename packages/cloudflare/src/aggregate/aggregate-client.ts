@@ -8,9 +8,9 @@ import type {
   StateOf,
 } from '@escf/core';
 import { ValidationError } from '@escf/core';
+import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { type AggregateAddress, durableObjectName } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
-import { type RpcReply, unwrapReply } from './error-encoding.js';
 
 /** Where one aggregate lives: its class (for types and its name) and its Durable Object binding. */
 export interface AggregateBinding<A extends Aggregate<any> = Aggregate<any>> {

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '@escf/core';
+import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
-import type { UniquenessOptions } from './uniqueness/unique-value-ledger.js';
 
 /**
  * Options of {@link durableObjectFor}. Binding names are looked up on the
