@@ -53,4 +53,7 @@ export default defineSystem({
   },
   // The ESCF console (its own worker, http://localhost:8788 under `npm run dev`), bound to the API worker's admin entrypoint.
   console: { dir: 'workers/console' },
+  // OpenTelemetry traces of every worker: on once ESCF_OTLP_ENDPOINT is set (a var per environment, or .dev.vars),
+  // with the exporter's API key in the OTLP_HEADERS secret (`x-honeycomb-team=…`).
+  tracing: { headersSecret: 'OTLP_HEADERS', sampleRatio: 1 },
 });

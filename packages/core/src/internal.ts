@@ -22,6 +22,23 @@ export { eventDefinitionOf } from './events/event.decorator.js';
 export { newId } from './events/event-id.js';
 export { redactSensitive } from './events/redact-sensitive.js';
 export { log } from './observability/logger.js';
+export {
+  batchSpanOptions,
+  carrierOf,
+  currentTraceCarrier,
+  EscfAttribute,
+  flushTraces,
+  inSpan,
+  recordError,
+  SpanKind,
+  type SpanOptions,
+  setTraceFlush,
+  setTracingEnabled,
+  type TraceCarrier,
+  tracingEnabled,
+  type WaitUntil,
+  withTraceMetadata,
+} from './observability/tracing.js';
 export { describeProcess, type ProcessDescriptor } from './process/describe-process.js';
 export { describeProjection, type ProjectionDescriptor } from './projection/describe-projection.js';
 export { bindingPrefix, type ReactorHandler } from './projection/reactor-handlers.js';

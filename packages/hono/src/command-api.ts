@@ -34,6 +34,7 @@ import { inputJsonSchema } from './input-json-schema.js';
 import { type OpenApiInfo, openApiDocument, type RouteDoc } from './openapi-document.js';
 import { readJson } from './read-json.js';
 import { checkHeaderValue, checkRouteId } from './route-id.js';
+import { traceRequests } from './trace-requests.js';
 
 /** Methods an ESCF API serves; anything else (CONNECT, TRACE, made-up ones) is a JSON 405. */
 const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -101,6 +102,7 @@ export class CommandApi<E extends Env> {
   ) {
     this.authenticate = options.authenticate;
     app.onError(escfErrors(options));
+    app.use('*', traceRequests());
     app.use('*', async (c, next) => {
       if (!SERVED_METHODS.has(c.req.method)) {
         throw new HttpInputError(

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type ConsoleSecrets, type RunningSystem, startSystem } from '@escf/testing/system';
+import { type ConsoleSecrets, type RunningSystem, type StartSystemOptions, startSystem } from '@escf/testing/system';
 
 export type { ConsoleSecrets };
 
@@ -11,9 +11,11 @@ export type UsersSystem = RunningSystem;
  * `startSystem` in @escf/testing/system) — with the ESCF console when given
  * its secrets.
  */
-export function startUsersSystem(options: { readonly console?: ConsoleSecrets } = {}): Promise<UsersSystem> {
-  return startSystem(
-    fileURLToPath(new URL('../..', import.meta.url)),
-    options.console ? { console: options.console } : {},
-  );
+export function startUsersSystem(
+  options: { readonly console?: ConsoleSecrets; readonly workers?: StartSystemOptions['workers'] } = {},
+): Promise<UsersSystem> {
+  return startSystem(fileURLToPath(new URL('../..', import.meta.url)), {
+    ...(options.console ? { console: options.console } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
+  });
 }

@@ -127,6 +127,23 @@ export interface ConsoleConfig {
   readonly admin?: string;
 }
 
+/**
+ * OpenTelemetry traces of every worker (see docs/observability.md). `escf
+ * generate` sets each worker up with `traceWorker` from
+ * `@escf/cloudflare/tracing`, adds the `nodejs_als` compatibility flag and
+ * writes `ESCF_OTLP_ENDPOINT` / `ESCF_TRACE_SAMPLE_RATIO` into its `vars`.
+ * Without an endpoint (here or as the `ESCF_OTLP_ENDPOINT` var of an
+ * environment) tracing stays off.
+ */
+export interface TracingConfig {
+  /** OTLP/HTTP traces endpoint, e.g. `https://api.honeycomb.io/v1/traces`. No credentials in it: use `headersSecret`. */
+  readonly endpoint?: string;
+  /** Name of the secret holding the export headers, `key=value,key2=value2` (e.g. `OTLP_HEADERS`). */
+  readonly headersSecret?: string;
+  /** Head sampling ratio of new traces, 0…1 (default 1). Incoming `traceparent` decisions are kept. */
+  readonly sampleRatio?: number;
+}
+
 /** A whole system: which aggregates live in which API worker, which projections and processes run as which workers. */
 export interface SystemConfig {
   /** Prefix of worker and database names, e.g. `users` → `users-api`, `users-events`. */
@@ -137,6 +154,8 @@ export interface SystemConfig {
   readonly workers: Readonly<Record<string, WorkerConfig>>;
   /** Adds the ESCF console worker and the admin entrypoint it uses. */
   readonly console?: ConsoleConfig;
+  /** OpenTelemetry traces, exported as OTLP/HTTP (off when absent). */
+  readonly tracing?: TracingConfig;
 }
 
 /**

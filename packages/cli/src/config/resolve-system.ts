@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { AggregateClass } from '@escf/core';
 import { durableObjectBinding, durableObjectClassName, kebabCase, reactorResources } from '../model/naming.js';
-import type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
+import type {
+  AggregateModel,
+  ConsoleModel,
+  ReactorModel,
+  SystemModel,
+  TracingModel,
+  WorkerModel,
+} from '../model/system-model.js';
 import { ConfigError } from './config-error.js';
 import type { LoadedConfig } from './config-loader.js';
 import type {
@@ -269,7 +276,43 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
     workers,
     reactors: [...reactorsByName.values()],
     console: resolveConsole(config.console, config.name, baseDir, workers, fail),
+    tracing: resolveTracing(config.tracing, fail),
   };
+}
+
+function resolveTracing(
+  config: SystemConfig['tracing'],
+  fail: (field: string, message: string) => never,
+): TracingModel | undefined {
+  if (config === undefined) return undefined;
+  const { endpoint, headersSecret, sampleRatio = 1 } = config;
+  if (endpoint !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      fail(
+        'tracing.endpoint',
+        `expected an http(s) URL such as 'https://api.honeycomb.io/v1/traces', got ${JSON.stringify(endpoint)}.`,
+      );
+    }
+    if (url!.protocol !== 'https:' && url!.protocol !== 'http:')
+      fail('tracing.endpoint', `expected an http(s) URL, got ${JSON.stringify(endpoint)}.`);
+    // Secrets never go into config files or URLs: they would end up in wrangler.jsonc and in logs.
+    if (url!.username !== '' || url!.password !== '' || url!.search !== '')
+      fail(
+        'tracing.endpoint',
+        'must not carry credentials or a query string: put API keys in the secret named by `headersSecret`.',
+      );
+  }
+  if (headersSecret !== undefined && !/^[A-Z_][A-Z0-9_]*$/.test(headersSecret))
+    fail(
+      'tracing.headersSecret',
+      `expected the NAME of a secret (e.g. 'OTLP_HEADERS'), got ${JSON.stringify(headersSecret)}.`,
+    );
+  if (typeof sampleRatio !== 'number' || !(sampleRatio >= 0 && sampleRatio <= 1))
+    fail('tracing.sampleRatio', `expected a number from 0 to 1, got ${JSON.stringify(sampleRatio)}.`);
+  return { endpoint, headersSecret, sampleRatio };
 }
 
 function resolveConsole(

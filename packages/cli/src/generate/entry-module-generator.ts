@@ -94,6 +94,19 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     }
   }
 
+  if (system.tracing) {
+    use('@escf/cloudflare/tracing', 'traceWorker');
+    use('cloudflare:workers', 'env');
+    use('node:async_hooks', 'AsyncLocalStorage');
+    const headers =
+      system.tracing.headersSecret === undefined ? '' : `, headersSecret: '${system.tracing.headersSecret}'`;
+    body.push(
+      `// OpenTelemetry traces (escf.config.ts \`tracing\`): on when the env has ESCF_OTLP_ENDPOINT.`,
+      `traceWorker({ service: '${worker.workerName}', AsyncLocalStorage, env${headers} });`,
+      '',
+    );
+  }
+
   if (worker.entry) {
     const entry = importSpecifier(file, worker.entry);
     body.push(`// Your own module: its handlers and exports.`, `export * from '${entry}';`);

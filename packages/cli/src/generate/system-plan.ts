@@ -41,6 +41,7 @@ export function planSystem(system: SystemModel, sources: MigrationSources): Plan
       compatibilityDate: system.compatibilityDate,
       bindings,
       previous: readManifest(manifestPath, displayPath(base, manifestPath)),
+      tracing: system.tracing,
       migrations:
         worker.kind === 'api'
           ? {

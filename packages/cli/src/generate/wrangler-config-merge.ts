@@ -8,11 +8,12 @@ import {
   printParseErrorCode,
 } from 'jsonc-parser';
 import { ConfigError } from '../config/config-error.js';
+import type { TracingModel } from '../model/system-model.js';
 import { type DurableObjectMigration, type MigrationRequest, nextMigration } from './durable-object-migrations.js';
 import { MANAGED_SECTIONS, type ManagedEntry, type SectionName, type WorkerBindings } from './worker-bindings.js';
 
 /** The binding keys ESCF wrote last time, per section: what it may remove when they are no longer wanted. */
-export type ManagedManifest = Partial<Record<SectionName | 'crons', readonly string[]>>;
+export type ManagedManifest = Partial<Record<SectionName | 'crons' | 'vars', readonly string[]>>;
 
 /** What to merge into one worker's wrangler.jsonc. */
 export interface WranglerMergeInput {
@@ -27,6 +28,8 @@ export interface WranglerMergeInput {
   readonly previous: ManagedManifest;
   /** API workers only: the Durable Object classes the migrations must lead to. */
   readonly migrations: MigrationRequest | undefined;
+  /** Tracing on: the `vars` it needs and the compatibility flag of AsyncLocalStorage. */
+  readonly tracing?: TracingModel | undefined;
 }
 
 /**
@@ -99,12 +102,35 @@ export function mergeWranglerConfig(input: WranglerMergeInput): { text: string; 
   }
   if (input.bindings.crons.length > 0) manifest.crons = [...input.bindings.crons];
 
+  // Tracing: ESCF's vars (removed again when tracing is), and AsyncLocalStorage (nodejs_als, part of nodejs_compat).
+  const vars = input.tracing ? tracingVars(input.tracing) : {};
+  for (const stale of (input.previous.vars ?? []).filter((name) => !(name in vars))) {
+    if ((read().vars as Record<string, unknown> | undefined)?.[stale] !== undefined) set(['vars', stale], undefined);
+  }
+  for (const [name, value] of Object.entries(vars)) {
+    if ((read().vars as Record<string, unknown> | undefined)?.[name] !== value) set(['vars', name], value);
+  }
+  if (Object.keys(vars).length > 0) manifest.vars = Object.keys(vars);
+  if (input.tracing) {
+    const flags = read().compatibility_flags;
+    const list = Array.isArray(flags) ? flags : [];
+    if (!list.includes('nodejs_als') && !list.includes('nodejs_compat')) append(['compatibility_flags'], 'nodejs_als');
+  }
+
   if (input.migrations) {
     const migrations = arrayAt(read(), ['migrations'], input.fileLabel) as DurableObjectMigration[];
     const next = nextMigration(migrations, input.migrations);
     if (next) append(['migrations'], next);
   }
   return { text, manifest };
+}
+
+/** The `vars` tracing writes: the endpoint (when the config names one) and the sampling ratio. */
+function tracingVars(tracing: TracingModel): Record<string, string> {
+  return {
+    ...(tracing.endpoint === undefined ? {} : { ESCF_OTLP_ENDPOINT: tracing.endpoint }),
+    ESCF_TRACE_SAMPLE_RATIO: String(tracing.sampleRatio),
+  };
 }
 
 function upsertEntry(

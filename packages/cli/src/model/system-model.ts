@@ -71,6 +71,15 @@ export interface SystemModel {
   readonly reactors: readonly ReactorModel[];
   /** The console worker, when configured. */
   readonly console: ConsoleModel | undefined;
+  /** OpenTelemetry export, when configured. */
+  readonly tracing: TracingModel | undefined;
+}
+
+/** Tracing as `escf generate` writes it into each worker. */
+export interface TracingModel {
+  readonly endpoint: string | undefined;
+  readonly headersSecret: string | undefined;
+  readonly sampleRatio: number;
 }
 
 /** The console worker and the API worker whose admin entrypoint it calls. */

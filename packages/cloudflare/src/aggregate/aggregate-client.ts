@@ -8,6 +8,7 @@ import type {
   StateOf,
 } from '@escf/core';
 import { ValidationError } from '@escf/core';
+import { currentTraceCarrier } from '@escf/core/internal';
 import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { type AggregateAddress, durableObjectName } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
@@ -123,8 +124,13 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
                 input: input ?? {},
                 ...(callOptions === undefined ? {} : { options: callOptions }),
               };
+              // Tracing on: the command continues the caller's trace (off: undefined, nothing added).
+              const trace = currentTraceCarrier();
               return unwrapReply(
-                await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))),
+                await sendable(() => {
+                  const sent = trace === undefined ? request : { ...request, trace };
+                  return options.sync ? stub.executeSync(sent) : stub.execute(sent);
+                }),
               );
             },
     });

@@ -10,7 +10,13 @@ import {
   IdempotencyKeyReusedError,
   type StateOf,
 } from '@escf/core';
-import { type CommandEngine, engineFor, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
+import {
+  type CommandEngine,
+  engineFor,
+  idempotencyFingerprint,
+  uniqueValuesOf,
+  withTraceMetadata,
+} from '@escf/core/internal';
 import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
 import {
   prunedHistory,
@@ -19,6 +25,7 @@ import {
   retainInStorage,
 } from '../archive/aggregate-retention.js';
 import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
+import { commandSpan } from '../observability/command-span.js';
 import { Outbox, type OutboxReport } from '../outbox/outbox.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
 import { UniqueValueLedger } from '../uniqueness/unique-value-ledger.js';
@@ -36,6 +43,8 @@ export interface CommandRequest {
   readonly command: string;
   readonly input: unknown;
   readonly options?: ExecuteOptions;
+  /** The caller's W3C trace context (when tracing is on): the command's span continues that trace. */
+  readonly trace?: { readonly traceparent: string; readonly tracestate?: string };
 }
 
 /** The state of an aggregate instance, as {@link AggregateHost.readState} returns it. */
@@ -95,7 +104,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
 
   /** Runs a command; resolves once its events are committed in this object's storage. */
   execute(request: CommandRequest): Promise<RpcReply<CommandResult>> {
-    return replyFrom(() => this.#mutex.run(() => this.#runCommand(request)));
+    return replyFrom(() =>
+      commandSpan(this.ctx, this.#engine.type, request, () => this.#mutex.run(() => this.#runCommand(request))),
+    );
   }
 
   /**
@@ -104,12 +115,14 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
    * the command stays committed and the reply is `DELIVERY_PENDING`.
    */
   executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>> {
-    return replyFrom(async () => {
-      const result = await this.#mutex.run(() => this.#runCommand(request));
-      const failures = await this.#outbox.drainThrough(result.version);
-      if (failures.length > 0) throw deliveryPending(result, failures.join('; '));
-      return result;
-    });
+    return replyFrom(() =>
+      commandSpan(this.ctx, this.#engine.type, request, async () => {
+        const result = await this.#mutex.run(() => this.#runCommand(request));
+        const failures = await this.#outbox.drainThrough(result.version);
+        if (failures.length > 0) throw deliveryPending(result, failures.join('; '));
+        return result;
+      }),
+    );
   }
 
   /** The instance's current state and version (a read; stores nothing). */
@@ -198,11 +211,12 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
       throw new ConcurrencyError(options.expectedVersion, version, `${this.#engine.type} ${address.aggregateId}`);
     }
+    const metadata = withTraceMetadata(options.metadata);
     const decision = await this.#engine.decide(instance, request.command, request.input, {
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
       ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-      ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+      ...(metadata === undefined ? {} : { metadata }),
       ...(options.principal === undefined ? {} : { principal: options.principal }),
       now,
     });

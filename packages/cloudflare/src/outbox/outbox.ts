@@ -1,10 +1,11 @@
 import { type EventEnvelope, InternalError } from '@escf/core';
-import { log, redactSensitive } from '@escf/core/internal';
+import { EscfAttribute, flushTraces, log, redactSensitive, SpanKind } from '@escf/core/internal';
 import type { StreamId } from '@escf/core/store';
 import type { AggregateStorage, StoredIdentity } from '../aggregate/aggregate-storage.js';
 import { faultPoint } from '../aggregate/fault-points.js';
 import type { ResolvedHostOptions } from '../aggregate/host-options.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { eventBatchSpan } from '../observability/event-spans.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
@@ -45,6 +46,8 @@ export class Outbox {
   private failedAttempts = 0;
   private running: Promise<OutboxReport> | null = null;
   private drainAgain = false;
+  /** Drain passes that failed in a row, on any path (alarm or `executeSync`): the delivery attempt of traces. */
+  private failedPasses = 0;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -150,9 +153,15 @@ export class Outbox {
 
   /** One drain pass, up to the head version when it began; concurrent callers share the pass in progress. */
   drain(): Promise<OutboxReport> {
-    this.running ??= this.drainPass(this.storage.headVersion()).finally(() => {
-      this.running = null;
-    });
+    this.running ??= this.drainPass(this.storage.headVersion())
+      .then((report) => {
+        this.failedPasses = report.failures.length > 0 ? this.failedPasses + 1 : 0;
+        return report;
+      })
+      .finally(() => {
+        this.running = null;
+        flushTraces(this.ctx);
+      });
     return this.running;
   }
 
@@ -224,7 +233,17 @@ export class Outbox {
         const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize, upTo });
         if (events.length === 0) break;
         const before = store.stats.rowsWritten;
-        const positions = await store.appendIdempotently(stream, events);
+        const positions = await eventBatchSpan(
+          'escf.d1.append',
+          events,
+          () => ({
+            'db.system.name': 'cloudflare_d1',
+            'db.operation.name': 'INSERT',
+            [EscfAttribute.attempt]: this.attempt(),
+          }),
+          SpanKind.CLIENT,
+          () => store.appendIdempotently(stream, events),
+        );
         d1RowsWritten += store.stats.rowsWritten - before;
         faultPoint('outbox:d1-appended');
         this.storage.recordStored(D1_TARGET, events, positions);
@@ -244,7 +263,13 @@ export class Outbox {
           const sent = await this.publish(identity, `queue:${binding}`, async (events) => {
             const queue = this.binding<Queue>(binding, 'sendBatch');
             for (const batch of splitIntoQueueBatches(await this.forReceiver(binding, events))) {
-              await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })));
+              await eventBatchSpan(
+                `escf.queue.send ${binding}`,
+                batch,
+                () => this.deliveryAttributes(binding, 'send'),
+                SpanKind.PRODUCER,
+                () => queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const }))),
+              );
             }
           });
           published += sent; // not `+= await`: that would read the total before the other deliveries add to it
@@ -258,7 +283,19 @@ export class Outbox {
             identity,
             `service:${binding}`,
             async (events) => {
-              await this.binding<EventSubscriber>(binding, 'deliver').deliver(await this.forReceiver(binding, events));
+              const subscriber = this.binding<EventSubscriber>(binding, 'deliver');
+              const shaped = await this.forReceiver(binding, events);
+              await eventBatchSpan(
+                `escf.service.deliver ${binding}`,
+                shaped,
+                () => ({
+                  ...this.deliveryAttributes(binding, 'deliver'),
+                  'rpc.system': 'cloudflare_rpc',
+                  'rpc.method': 'deliver',
+                }),
+                SpanKind.CLIENT,
+                () => subscriber.deliver(shaped),
+              );
             },
             SERVICE_BATCH_SIZE,
           );
@@ -292,6 +329,20 @@ export class Outbox {
       this.storage.setCursor(target, events.at(-1)!.version);
       sent += events.length;
     }
+  }
+
+  /** Which delivery attempt this pass is: 1, then 2, 3… while a target keeps failing (tracing). */
+  private attempt(): number {
+    return this.failedPasses + 1;
+  }
+
+  private deliveryAttributes(binding: string, operation: string): Record<string, string | number> {
+    return {
+      [EscfAttribute.target]: binding,
+      [EscfAttribute.attempt]: this.attempt(),
+      'messaging.destination.name': binding,
+      'messaging.operation.name': operation,
+    };
   }
 
   private eventStore(): D1EventStore {

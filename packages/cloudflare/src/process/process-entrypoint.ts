@@ -8,13 +8,14 @@ import {
   processCommandsFor,
   systemClock,
 } from '@escf/core';
-import { describeProcess, log, newId, serializeError } from '@escf/core/internal';
+import { describeProcess, EscfAttribute, log, newId, SpanKind, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { Upcaster } from '@escf/core/upcast';
 import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
 import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { eventBatchSpan, eventSpan } from '../observability/event-spans.js';
 import { ProcessEventBusyError } from './process-claim.js';
 import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
@@ -197,7 +198,14 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
     }
 
     async deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport> {
-      return this.delivery().deliverAll(events);
+      return eventBatchSpan(
+        `escf.process.handle ${descriptor.name}`,
+        events,
+        () => ({ [EscfAttribute.process]: descriptor.name, 'messaging.operation.name': 'deliver' }),
+        SpanKind.SERVER,
+        () => this.delivery().deliverAll(events),
+        this.ctx,
+      );
     }
 
     override async queue(batch: MessageBatch<unknown>): Promise<void> {
@@ -252,8 +260,20 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           }
           try {
             // Another delivery is handling this event right now: look again later.
-            if ((await delivery.handle(message.body)) === 'busy')
-              throw new ProcessEventBusyError(descriptor.name, message.body.id);
+            const outcome = await eventSpan(
+              `escf.process.handle ${descriptor.name}`,
+              message.body,
+              () => ({
+                [EscfAttribute.process]: descriptor.name,
+                [EscfAttribute.attempt]: message.attempts,
+                'messaging.operation.name': 'process',
+                'messaging.destination.name': batch.queue,
+              }),
+              SpanKind.CONSUMER,
+              () => delivery.handle(message.body),
+              this.ctx,
+            );
+            if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
             message.ack();
           } catch (error) {
             if (!(error instanceof ProcessEventBusyError)) {

@@ -1,8 +1,9 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
-import { describeProjection, log, type ProjectionDescriptor, serializeError } from '@escf/core/internal';
+import { describeProjection, log, type ProjectionDescriptor, recordError, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { projectionSpan } from '../observability/projection-span.js';
 import {
   beginRebuild,
   type DatabaseRole,
@@ -249,8 +250,10 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
     }
 
     async deliver(events: readonly EventEnvelope[]): Promise<DeliveryReport> {
-      const side = await this.#activeSide();
-      return deliverAll(descriptor, this.applier(side), side.db, events);
+      return projectionSpan(this.ctx, descriptor.name, events, 'deliver', undefined, async () => {
+        const side = await this.#activeSide();
+        return deliverAll(descriptor, this.applier(side), side.db, events);
+      });
     }
 
     override async queue(batch: MessageBatch<unknown>): Promise<void> {
@@ -272,11 +275,18 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       }
       if (events.length === 0) return;
       // Many events per D1 batch; a failure stops only its own stream.
-      const outcome = await applyInBatches(
-        this.applier(side),
-        side.db,
+      const bodies = events.map((m) => m.body);
+      const outcome = await projectionSpan(
+        this.ctx,
         descriptor.name,
-        events.map((m) => m.body),
+        bodies,
+        'process',
+        () => Math.max(...events.map((m) => m.attempts)),
+        async (span) => {
+          const applied = await applyInBatches(this.applier(side), side.db, descriptor.name, bodies);
+          if (applied.failures.length > 0) recordError(span, applied.failures[0]!.error);
+          return applied;
+        },
       );
       const failedAt = new Map(outcome.failures.map((f) => [f.key, f]));
       for (const [key, group] of groupByStream(events, (m) => m.body)) {

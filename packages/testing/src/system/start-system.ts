@@ -32,7 +32,7 @@ export interface RunningSystem {
 
 /** Options of {@link startSystem}. */
 export interface StartSystemOptions {
-  /** Extra Miniflare options per worker key (e.g. `{ api: { bindings: { MODE: 'test' } } }`). */
+  /** Extra Miniflare options per worker key (e.g. `{ api: { bindings: { MODE: 'test' } } }`); `bindings` add to the worker's own. */
   readonly workers?: Readonly<Record<string, Record<string, unknown>>>;
   /**
    * Also start the system's ESCF console (declared with `console` in
@@ -118,6 +118,7 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
       bindings?: Record<string, unknown>;
     };
     const secret = secretBindings(worker.key);
+    const extra = options.workers?.[worker.key] as { bindings?: Record<string, unknown> } | undefined;
     return {
       ...rest,
       ...(secret ? { bindings: { ...(rest.bindings as Record<string, unknown> | undefined), ...secret } } : {}),
@@ -126,7 +127,11 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
       modules: true,
       modulesRoot: join(outDir, worker.key),
       scriptPath: bundles[index]!,
-      ...options.workers?.[worker.key],
+      ...extra,
+      // Extra bindings add to the generated ones (vars, secrets) instead of replacing them.
+      ...(extra?.bindings
+        ? { bindings: { ...(rest.bindings as Record<string, unknown> | undefined), ...secret, ...extra.bindings } }
+        : {}),
     };
   });
 

@@ -3,7 +3,10 @@
 
 import { durableObjectFor } from '@escf/cloudflare';
 import { adminEntrypoint } from '@escf/cloudflare/admin';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { User, userAggregateOptions } from '../../../src/domain/index.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Durable Object of aggregate 'User': binding USER_AGGREGATE. */
 export const UserAggregate = durableObjectFor(User, { ...userAggregateOptions, queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
@@ -66,6 +69,9 @@ export const EscfAdmin = adminEntrypoint({
     ]
   },
 });
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'users-api', AsyncLocalStorage, env, headersSecret: 'OTLP_HEADERS' });
 
 // Your own module: its handlers and exports.
 export * from './app.js';

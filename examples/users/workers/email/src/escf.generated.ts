@@ -2,8 +2,14 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { processEntrypoint } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { SendEmailVerificationProcess, sendEmailVerificationOptions } from './send-email-verification-process.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The process 'send-email-verification': queue consumer, direct delivery and RPC. */
 export const SendEmailVerificationProcessEntrypoint = processEntrypoint(SendEmailVerificationProcess, { ...sendEmailVerificationOptions, database: 'SEND_EMAIL_VERIFICATION_DB', maxRetries: 3, deadLetterQueue: 'send-email-verification-dlq' });
 export default SendEmailVerificationProcessEntrypoint;
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'users-email', AsyncLocalStorage, env, headersSecret: 'OTLP_HEADERS' });

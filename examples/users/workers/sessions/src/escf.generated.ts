@@ -2,8 +2,14 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { projectionEntrypoint } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { SessionService } from './session-service.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The projection 'sessions': queue consumer, direct delivery and RPC queries. */
 export const SessionServiceEntrypoint = projectionEntrypoint(SessionService, { database: 'SESSIONS_DB', maxRetries: 3 });
 export default SessionServiceEntrypoint;
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'users-sessions', AsyncLocalStorage, env, headersSecret: 'OTLP_HEADERS' });
