@@ -179,6 +179,10 @@ function errorCodeOf(error: unknown): string | undefined {
 export { SpanKind };
 
 let flush: (() => Promise<void>) | undefined;
+let lastExport = 0;
+
+/** At most one export per isolate and interval: under load, many invocations share one request to the backend. */
+const EXPORT_INTERVAL_MS = 1_000;
 
 /** Registers how finished spans are exported (the SDK setup does); `undefined` removes it. */
 export function setTraceFlush(fn: (() => Promise<void>) | undefined): void {
@@ -186,11 +190,28 @@ export function setTraceFlush(fn: (() => Promise<void>) | undefined): void {
 }
 
 /**
- * Exports the spans finished so far, in the background of the current
+ * Exports the spans finished so far in the background of the current
  * invocation (`waitUntil`), so that a Worker or Durable Object that goes
- * idle has sent its spans. Off: does nothing.
+ * idle has sent its spans: now if the last export is an interval old, else
+ * when the interval is over (an export made meanwhile by another invocation
+ * carries these spans too, and this one then has nothing left to send).
+ * Off: does nothing.
  */
 export function flushTraces(waitUntil: WaitUntil | undefined): void {
   if (!enabled || !flush || !waitUntil) return;
-  waitUntil.waitUntil(flush().catch(() => {}));
+  const exportNow = (): Promise<void> => {
+    lastExport = Date.now();
+    return flush ? flush().catch(() => {}) : Promise.resolve();
+  };
+  const wait = lastExport + EXPORT_INTERVAL_MS - Date.now();
+  if (wait <= 0) {
+    waitUntil.waitUntil(exportNow());
+    return;
+  }
+  // Promises of other invocations are never awaited here (workerd forbids sharing them): each waits on its own timer.
+  waitUntil.waitUntil(
+    new Promise((resolve) => setTimeout(resolve, wait)).then(() =>
+      Date.now() - lastExport >= EXPORT_INTERVAL_MS - 1 ? exportNow() : undefined,
+    ),
+  );
 }
