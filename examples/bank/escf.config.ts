@@ -55,4 +55,6 @@ export default defineSystem({
       commands: [Account],
     },
   },
+  // OpenTelemetry traces: on in the workers whose env has ESCF_OTLP_ENDPOINT (see docs/observability.md).
+  tracing: { sampleRatio: 1 },
 });

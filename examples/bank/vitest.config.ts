@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { escfSources } from '../../test/source-conditions.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -10,6 +11,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * `*.unit.test.ts` run in the root `unit` project.
  */
 export default defineProject({
+  plugins: [escfSources()],
   test: {
     name: 'example-bank',
     environment: 'node',

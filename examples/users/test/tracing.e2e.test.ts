@@ -1,5 +1,5 @@
+import { type CollectedSpan, type OtlpReceiver, startOtlpReceiver } from '@escf/testing/system';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectedSpan, type OtlpReceiver, startOtlpReceiver } from './e2e/otlp-receiver.js';
 import { startUsersSystem, type UsersSystem } from './e2e/users-system.js';
 
 // The users system with tracing on (escf.config.ts `tracing`, endpoint set per worker as
@@ -54,7 +54,17 @@ describe('tracing: one trace per sign-up', () => {
       (s.attributes['escf.event.types'] as string[]).includes('UserEmailVerificationIssued');
     const spans = await receiver.waitFor(
       (all) => all.filter((s) => s.traceId === traceId),
-      (trace) => trace.some(isEffect) && trace.filter((s) => s.name.startsWith('escf.projection.apply')).length === 2,
+      (trace) =>
+        trace.some(isEffect) &&
+        trace.filter((s) => s.name.startsWith('escf.projection.apply')).length === 2 &&
+        [
+          'POST /users',
+          'escf.command User.create',
+          'escf.d1.append',
+          'escf.service.deliver USERS',
+          'escf.service.deliver SESSIONS',
+          'escf.queue.send SEND_EMAIL_VERIFICATION_QUEUE',
+        ].every((name) => trace.some((s) => s.name === name)),
     );
 
     // HTTP server span: child of the caller's span (the incoming traceparent).

@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { sleep } from '../platform/web-globals.js';
 
 /**
  * W3C trace context as it travels with a command over RPC and is stored in
@@ -210,8 +211,6 @@ export function flushTraces(waitUntil: WaitUntil | undefined): void {
   }
   // Promises of other invocations are never awaited here (workerd forbids sharing them): each waits on its own timer.
   waitUntil.waitUntil(
-    new Promise((resolve) => setTimeout(resolve, wait)).then(() =>
-      Date.now() - lastExport >= EXPORT_INTERVAL_MS - 1 ? exportNow() : undefined,
-    ),
+    sleep(wait).then(() => (Date.now() - lastExport >= EXPORT_INTERVAL_MS - 1 ? exportNow() : undefined)),
   );
 }

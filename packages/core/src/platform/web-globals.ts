@@ -11,6 +11,7 @@ interface WebPlatform {
     warn(...data: unknown[]): void;
     error(...data: unknown[]): void;
   };
+  setTimeout(callback: () => void, ms: number): unknown;
 }
 
 const platform = globalThis as unknown as WebPlatform;
@@ -28,4 +29,9 @@ export async function sha256Hex(text: string): Promise<string> {
 /** The platform console. */
 export function platformConsole(): WebPlatform['console'] {
   return platform.console;
+}
+
+/** Resolves after `ms` milliseconds (the platform timer). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => platform.setTimeout(resolve, ms));
 }

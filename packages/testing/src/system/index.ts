@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export { type CollectedSpan, type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
 export {
   type ConsoleSecrets,
   type D1DatabaseLike,

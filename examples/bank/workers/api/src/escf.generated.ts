@@ -2,13 +2,19 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { durableObjectFor } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { Account, Transfer } from '../../../src/domain/index.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Durable Object of aggregate 'Account': binding ACCOUNT_AGGREGATE. */
 export const AccountAggregate = durableObjectFor(Account, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'] });
 
 /** Durable Object of aggregate 'Transfer': binding TRANSFER_AGGREGATE. */
 export const TransferAggregate = durableObjectFor(Transfer, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'] });
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'bank-api', AsyncLocalStorage, env });
 
 // Your own module: its handlers and exports.
 export * from './app.js';

@@ -2,8 +2,14 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { projectionEntrypoint } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { BalancesProjection } from './balances-projection.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The projection 'balances': queue consumer, direct delivery and RPC queries. */
 export const BalancesProjectionEntrypoint = projectionEntrypoint(BalancesProjection, { database: 'BALANCES_DB', maxRetries: 3 });
 export default BalancesProjectionEntrypoint;
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'bank-balances', AsyncLocalStorage, env });

@@ -2,9 +2,15 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { aggregateCommandSender, processEntrypoint } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { Account } from '../../../src/domain/index.js';
 import { LargeWithdrawalsProcess, largeWithdrawalsOptions } from './large-withdrawals-process.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The process 'large-withdrawals': queue consumer, direct delivery and RPC. */
 export const LargeWithdrawalsProcessEntrypoint = processEntrypoint(LargeWithdrawalsProcess, { commands: (env: object) => aggregateCommandSender(env, [{ aggregate: Account, binding: 'ACCOUNT_AGGREGATE' }]), ...largeWithdrawalsOptions, database: 'LARGE_WITHDRAWALS_DB', maxRetries: 3, deadLetterQueue: 'large-withdrawals-dlq' });
 export default LargeWithdrawalsProcessEntrypoint;
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'bank-large-withdrawals', AsyncLocalStorage, env });

@@ -2,8 +2,14 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { projectionEntrypoint } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { StatementsProjection } from './statements-projection.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The projection 'statements': queue consumer, direct delivery and RPC queries. */
 export const StatementsProjectionEntrypoint = projectionEntrypoint(StatementsProjection, { database: 'STATEMENTS_DB', queue: 'STATEMENTS_QUEUE', maxRetries: 3, deadLetterQueue: 'statements-dlq' });
 export default StatementsProjectionEntrypoint;
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'bank-statements', AsyncLocalStorage, env });

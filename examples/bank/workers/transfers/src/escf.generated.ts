@@ -2,8 +2,11 @@
 // change the config or your classes, then run `npx escf generate` (`npx escf check` verifies it).
 
 import { aggregateCommandSender, processEntrypoint } from '@escf/cloudflare';
+import { traceWorker } from '@escf/cloudflare/tracing';
 import { Account, Transfer } from '../../../src/domain/index.js';
 import { TransfersProcess, transfersOptions } from './transfers-worker.js';
+import { env } from 'cloudflare:workers';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The process 'transfers': queue consumer, direct delivery and RPC. */
 export const TransfersProcessEntrypoint = processEntrypoint(TransfersProcess, { commands: (env: object) => aggregateCommandSender(env, [{ aggregate: Account, binding: 'ACCOUNT_AGGREGATE' }, { aggregate: Transfer, binding: 'TRANSFER_AGGREGATE' }]), ...transfersOptions, database: 'TRANSFERS_DB', maxRetries: 3, deadLetterQueue: 'transfers-dlq' });
@@ -11,3 +14,6 @@ export default TransfersProcessEntrypoint;
 
 // Workflow classes, exported for the `workflows` bindings.
 export { TransferSaga } from './transfers-worker.js';
+
+// OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
+traceWorker({ service: 'bank-transfers', AsyncLocalStorage, env });

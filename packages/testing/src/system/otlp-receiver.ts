@@ -18,7 +18,11 @@ export interface CollectedSpan {
   readonly events: readonly string[];
 }
 
-/** A local OTLP/HTTP traces endpoint (JSON) collecting what the workers export. */
+/**
+ * A local OTLP/HTTP traces endpoint (JSON) collecting what the workers of a
+ * test system export: give its `url` to the workers as `ESCF_OTLP_ENDPOINT`
+ * (`startSystem(dir, { workers: { api: { bindings: { ESCF_OTLP_ENDPOINT: receiver.url } } } })`).
+ */
 export interface OtlpReceiver {
   /** The endpoint to give the workers: `http://127.0.0.1:<port>/v1/traces`. */
   readonly url: string;
@@ -53,7 +57,7 @@ function decode(value: OtlpValue | undefined): unknown {
 const attributesOf = (list: { key: string; value: OtlpValue }[] | undefined) =>
   Object.fromEntries((list ?? []).map(({ key, value }) => [key, decode(value)]));
 
-/** Starts the receiver on an ephemeral port of 127.0.0.1. */
+/** Starts an {@link OtlpReceiver} on an ephemeral port of 127.0.0.1 (Node only). */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: CollectedSpan[] = [];
   const wakers = new Set<() => void>();
