@@ -345,7 +345,8 @@ export function durableObjectFor<A extends Aggregate<any>>(
       .filter((r) => r.event.sensitive.length > 0)
       .map((r) => [r.event.type, r.event.sensitive]),
   );
-  const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields };
+  const declaredEventTypes = new Set(engine.descriptor.reducers.keys());
+  const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields, declaredEventTypes };
   if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
     throw new DefinitionError(
       `${aggregateClass.type} declares static unique values: pass durableObjectFor(${aggregateClass.type}, { uniqueness: { claims: '<UniqueValueClaims binding>', owner: '<this aggregate's binding>' } }).`,

@@ -17,6 +17,14 @@ export interface AggregateHostOptions {
    * synchronous subscribers, awaited by `executeSync`.
    */
   readonly services?: readonly string[];
+  /**
+   * The event types each queue or service binding's subscriber handles, e.g.
+   * `{ LARGE_WITHDRAWALS_QUEUE: ['MoneyWithdrawn'] }`: events of the
+   * aggregate's other types are not sent to it (`escf generate` fills this in
+   * from the projections' and processes' handlers). A binding not listed
+   * gets every event.
+   */
+  readonly routes?: Readonly<Record<string, readonly string[]>>;
   /** Write a state snapshot once this many events were applied since the last one. Defaults to 1 (every command). */
   readonly snapshotEvery?: number;
   /** How long an idempotency key is remembered, in ms. Defaults to 24 hours. */
@@ -71,6 +79,9 @@ export interface ResolvedHostOptions {
   readonly uniqueness?: UniquenessOptions;
   readonly sensitiveReceivers: Readonly<Record<string, readonly string[]>>;
   readonly encryptSensitive: boolean;
+  readonly routes: Readonly<Record<string, readonly string[]>>;
+  /** The event types the aggregate declares; filled in by `durableObjectFor` (routing leaves out only these). */
+  readonly declaredEventTypes?: ReadonlySet<string>;
   /** Sensitive payload fields by event type; filled in by `durableObjectFor` from the aggregate's events. */
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
@@ -94,6 +105,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     eventStoreTable: options.eventStore?.table ?? 'escf_events',
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],
+    routes: { ...(options.routes ?? {}) },
     snapshotEvery: options.snapshotEvery ?? 1,
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
     clock: options.clock ?? systemClock,
