@@ -5,6 +5,7 @@
 import type { D1Migration } from 'cloudflare:test';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { durableObjectFor } from '../src/index.js';
+import { Customer } from './customer.js';
 import { Lamp } from './lamp.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
@@ -41,7 +42,11 @@ export const RoutedLampAggregate = durableObjectFor(Lamp, {
   routes: { SUBSCRIBER: ['LampSwitchedOn'], EVENTS_QUEUE: [] },
 });
 
+/** Customers: nested and array class-validator DTOs as command input and event. */
+export const CustomerAggregate = durableObjectFor(Customer);
+
 export interface Env {
+  CUSTOMER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof CustomerAggregate>>;
   ROUTED_LAMP_AGGREGATE: DurableObjectNamespace<InstanceType<typeof RoutedLampAggregate>>;
   QUEUED_NOTE_AGGREGATE: DurableObjectNamespace<InstanceType<typeof QueuedNoteAggregate>>;
   LOCAL_NOTE_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalNoteAggregate>>;
