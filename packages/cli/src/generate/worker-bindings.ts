@@ -32,6 +32,8 @@ export interface WorkerBindings {
     readonly services: readonly string[];
     /** Per queue or service binding, the event types its subscriber handles: the outbox sends it only those. */
     readonly routes: Readonly<Record<string, readonly string[]>>;
+    /** Projections and processes delivered synchronously, by name → service binding: what `{ sync: name }` clients may wait for. */
+    readonly syncSubscribers: Readonly<Record<string, string>>;
   };
 }
 
@@ -81,7 +83,12 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     defaults: { database_name: eventStoreDatabaseName(system.name) },
   });
 
-  const publishTo = { queues: [] as string[], services: [] as string[], routes: {} as Record<string, string[]> };
+  const publishTo = {
+    queues: [] as string[],
+    services: [] as string[],
+    routes: {} as Record<string, string[]>,
+    syncSubscribers: {} as Record<string, string>,
+  };
   if (worker.kind === 'api') {
     for (const [name, rule] of Object.entries(worker.rateLimits)) {
       add('ratelimits', {
@@ -111,6 +118,7 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
       } else {
         add('services', serviceEntry(reactor));
         publishTo.services.push(reactor.serviceBinding);
+        publishTo.syncSubscribers[reactor.name] = reactor.serviceBinding;
         publishTo.routes[reactor.serviceBinding] = [...reactor.events];
       }
     }

@@ -5,10 +5,10 @@ import { durableObjectFor } from '@escf/cloudflare';
 import { Account, Transfer } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'Account': binding ACCOUNT_AGGREGATE. */
-export const AccountAggregate = durableObjectFor(Account, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'], routes: { BALANCES: ['AccountOpened', 'AccountActivated', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed', 'Deposited', 'Withdrawn'], STATEMENTS_QUEUE: ['Deposited', 'Withdrawn'], TRANSFERS_QUEUE: ['TransferRequested'], LARGE_WITHDRAWALS_QUEUE: ['Withdrawn'] } });
+export const AccountAggregate = durableObjectFor(Account, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'], syncSubscribers: { 'balances': 'BALANCES' }, routes: { BALANCES: ['AccountOpened', 'AccountActivated', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed', 'Deposited', 'Withdrawn'], STATEMENTS_QUEUE: ['Deposited', 'Withdrawn'], TRANSFERS_QUEUE: ['TransferRequested'], LARGE_WITHDRAWALS_QUEUE: ['Withdrawn'] } });
 
 /** Durable Object of aggregate 'Transfer': binding TRANSFER_AGGREGATE. */
-export const TransferAggregate = durableObjectFor(Transfer, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'], routes: { BALANCES: ['AccountOpened', 'AccountActivated', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed', 'Deposited', 'Withdrawn'], STATEMENTS_QUEUE: ['Deposited', 'Withdrawn'], TRANSFERS_QUEUE: ['TransferRequested'], LARGE_WITHDRAWALS_QUEUE: ['Withdrawn'] } });
+export const TransferAggregate = durableObjectFor(Transfer, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'], syncSubscribers: { 'balances': 'BALANCES' }, routes: { BALANCES: ['AccountOpened', 'AccountActivated', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed', 'Deposited', 'Withdrawn'], STATEMENTS_QUEUE: ['Deposited', 'Withdrawn'], TRANSFERS_QUEUE: ['TransferRequested'], LARGE_WITHDRAWALS_QUEUE: ['Withdrawn'] } });
 
 // Your own module: its handlers and exports.
 export * from './app.js';
