@@ -105,6 +105,36 @@ describe('a projection sent only the event types it handles', () => {
     expect(await testEnv.TALLY.tally(other)).toEqual({ id: other, total: 11, history: '1,4,6' });
   });
 
+  it('a routed event that fails leaves its stream stuck; the next routed event waits for it, then both apply', async () => {
+    const id = uniqueId('routed-stuck');
+    const log = await appendToLog(id, [
+      envelope(id, 1, 'Counted', { by: 1 }, 2),
+      envelope(id, 2, 'Recorded', { from: 'x', by: 2 }),
+      envelope(id, 3, 'Poked', {}),
+      envelope(id, 4, 'Recorded', { from: 'x', by: 4 }),
+      envelope(id, 5, 'Counted', { by: 5 }, 2),
+    ]);
+    const [v1, , v3, , v5] = log;
+    const sent = [
+      v1!,
+      { ...v3!, metadata: { ...v3!.metadata, [ROUTED_AFTER]: 1 } },
+      { ...v5!, metadata: { ...v5!.metadata, [ROUTED_AFTER]: 3 } },
+    ];
+    const applier = () =>
+      new ProjectionApplier(describeProjection(Tally), new Tally(testEnv), testEnv.TALLY_DB, store());
+    await testEnv.TALLY_DB.prepare('INSERT INTO poison (id) VALUES (?)').bind(id).run();
+    const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', sent);
+    expect(outcome.applied).toBe(1);
+    expect(outcome.failures.map((f) => f.event.version)).toEqual([3]);
+    expect(await checkpointOf(id)).toEqual({ version: 1, event_id: v1!.id }); // not past the stuck version
+    // Version 5 alone (say, a later queue message): its predecessor 3 is not applied, so it is a gap.
+    await expect(applier().apply(sent[2]!)).rejects.toThrow(/poisoned/);
+    // Fixed: 5 fills 2..4 from the log and applies after them.
+    await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(id).run();
+    expect(await applier().apply(sent[2]!)).toBe('applied');
+    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 6, history: '1,3p,5' });
+  });
+
   it('the database refuses a skip from a checkpoint below the routed event’s predecessor (a stale cache)', async () => {
     const { id, log } = await seed('routed-stale');
     const [first, , last] = routed(log);
