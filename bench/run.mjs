@@ -133,3 +133,4 @@ if (wanted('scaffold') && existsSync(join(here, 'scaffold.mjs'))) await import('
 if (wanted('system') && existsSync(join(here, 'system.mjs'))) await import('./system.mjs');
 if (wanted('cost-model') && existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();
 if (wanted('tracing') && existsSync(join(here, 'tracing.mjs'))) await import('./tracing.mjs');
+if (wanted('routing') && existsSync(join(here, 'routing.mjs'))) await import('./routing.mjs');

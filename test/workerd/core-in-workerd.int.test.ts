@@ -1,12 +1,12 @@
 import { NotFound } from '@escf/core';
 import { deserializeError, engineFor, serializeError } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
-import { User } from '../../examples/users/src/domain/index.js';
+import { Member as User } from './member.js';
 
 // @escf/core must run unchanged inside workerd: decorators, class-validator,
 // zod, Web Crypto and the engine.
 describe('@escf/core inside workerd', () => {
-  it('runs the User aggregate through the engine', async () => {
+  it('runs an aggregate through the engine', async () => {
     const engine = engineFor(User);
     const ada = engine.create('ada');
     const decision = await engine.decide(ada, 'create', {
@@ -14,12 +14,12 @@ describe('@escf/core inside workerd', () => {
       email: 'ada@example.com',
       password: 'correct horse battery',
     });
-    expect(decision.events.map((e) => e.type)).toEqual(['UserCreated', 'UserEmailVerificationIssued']);
+    expect(decision.events.map((e) => e.type)).toEqual(['MemberJoined', 'WelcomeIssued']);
     engine.accept(ada, decision);
     expect(engine.stateOf(ada)).toMatchObject({ version: 2, state: { status: 'active', name: 'Ada' } });
 
     const authenticated = await engine.decide(ada, 'authenticate', { password: 'correct horse battery' });
-    expect(authenticated.events.map((e) => e.type)).toEqual(['UserAuthenticated']);
+    expect(authenticated.events.map((e) => e.type)).toEqual(['MemberAuthenticated']);
   });
 
   it('rebuilds the same state from stored events', async () => {

@@ -33,7 +33,7 @@ describe('escf generate', () => {
     expect(entry).toContain("import { durableObjectFor } from '@escf/cloudflare';");
     expect(entry).toContain("import { Account, Cart } from '../../../src/domain.js';");
     expect(entry).toContain(
-      "export const AccountAggregate = durableObjectFor(Account, { queues: ['SESSIONS_QUEUE'], services: ['NOTIFY'] });",
+      "export const AccountAggregate = durableObjectFor(Account, { queues: ['SESSIONS_QUEUE'], services: ['NOTIFY'], syncSubscribers: { 'notify': 'NOTIFY' }, routes: { SESSIONS_QUEUE: ['AccountOpened'], NOTIFY: ['AccountOpened'] } });",
     );
     expect(entry).toContain("export { default } from './app.js';");
     expect(shop.read('workers/api/migrations/escf-events/0001_escf_events.sql')).toContain(

@@ -49,6 +49,7 @@ export {
   type ProjectionEntrypointOptions,
   projectionEntrypoint,
 } from './projection/projection-entrypoint.js';
+export type { EventLogSettings } from './projection/projection-event-log.js';
 export type { ProjectionStatus, RebuildStatus, StuckStream } from './projection/projection-status.js';
 export {
   enforceRateLimit,

@@ -42,4 +42,5 @@ export { QUEUE_BATCH_LIMITS, splitIntoQueueBatches } from './outbox/queue-batche
 export { ProcessGapError, ProcessHandlerError } from './process/process-errors.js';
 export { PROCESS_SCHEMA } from './process/process-schema.js';
 export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
+export { EventLogUnavailableError } from './projection/projection-event-log.js';
 export { PROJECTION_SCHEMA } from './projection/projection-schema.js';

@@ -4,6 +4,8 @@ import { env } from 'cloudflare:workers';
 import { eventually as pollUntil } from '@escf/testing';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { aggregateClients } from '../src/index.js';
+import { Customer } from './customer.js';
+import { Lamp } from './lamp.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
 import type { Env } from './worker.js';
@@ -17,6 +19,8 @@ const clients = aggregateClients({
   slowCounter: { aggregate: SlowCounter, binding: 'SLOW_COUNTER_AGGREGATE' },
   queuedNote: { aggregate: Note, binding: 'QUEUED_NOTE_AGGREGATE' },
   localNote: { aggregate: Note, binding: 'LOCAL_NOTE_AGGREGATE' },
+  routedLamp: { aggregate: Lamp, binding: 'ROUTED_LAMP_AGGREGATE' },
+  customer: { aggregate: Customer, binding: 'CUSTOMER_AGGREGATE' },
 });
 
 /** The tests act as an operator (role `admin`), which the User's guarded commands admit. */

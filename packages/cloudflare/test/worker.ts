@@ -5,6 +5,8 @@
 import type { D1Migration } from 'cloudflare:test';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { durableObjectFor } from '../src/index.js';
+import { Customer } from './customer.js';
+import { Lamp } from './lamp.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';
 
@@ -33,7 +35,19 @@ export const SlowCounterAggregate = durableObjectFor(SlowCounter);
 export const QueuedNoteAggregate = durableObjectFor(Note, { queues: ['EVENTS_QUEUE'] });
 export const LocalNoteAggregate = durableObjectFor(Note);
 
+/** Lamps whose subscriber handles only LampSwitchedOn and whose queue consumer handles nothing: routing's subject. */
+export const RoutedLampAggregate = durableObjectFor(Lamp, {
+  queues: ['EVENTS_QUEUE'],
+  services: ['SUBSCRIBER'],
+  routes: { SUBSCRIBER: ['LampSwitchedOn'], EVENTS_QUEUE: [] },
+});
+
+/** Customers: nested and array class-validator DTOs as command input and event. */
+export const CustomerAggregate = durableObjectFor(Customer);
+
 export interface Env {
+  CUSTOMER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof CustomerAggregate>>;
+  ROUTED_LAMP_AGGREGATE: DurableObjectNamespace<InstanceType<typeof RoutedLampAggregate>>;
   QUEUED_NOTE_AGGREGATE: DurableObjectNamespace<InstanceType<typeof QueuedNoteAggregate>>;
   LOCAL_NOTE_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalNoteAggregate>>;
   SLOW_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SlowCounterAggregate>>;

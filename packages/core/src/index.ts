@@ -42,6 +42,7 @@ export {
   StateMutationError,
   UnknownCommandError,
 } from './errors/runtime-errors.js';
+export { SyncNotDeclaredError } from './errors/sync-not-declared-error.js';
 export { UpcastError } from './errors/upcast-error.js';
 export { ValidationError, type ValidationIssue } from './errors/validation-error.js';
 export { defineEvent, type SchemaEvent, type SchemaEventClass } from './events/define-event.js';

@@ -80,6 +80,7 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
  *
  * @example
  * ```ts
+ * // given: aggregates (the worker's aggregateClients(…) set)
  * const app = new Hono<{ Bindings: Env }>();
  * const api = new CommandApi(app);
  * api.command('post', '/users', {

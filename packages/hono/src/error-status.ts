@@ -25,7 +25,7 @@ const statusByCode: Readonly<Record<string, number>> = {
 };
 
 /** Codes that mean a bug or an outage: answered as 500 without details. */
-const serverSide = new Set(['INTERNAL', 'STATE_MUTATION', 'INVALID_EVENT', 'UPCAST_FAILED']);
+const serverSide = new Set(['INTERNAL', 'STATE_MUTATION', 'INVALID_EVENT', 'UPCAST_FAILED', 'SYNC_NOT_DECLARED']);
 
 /**
  * The HTTP status of an error. Known codes map directly; otherwise the class

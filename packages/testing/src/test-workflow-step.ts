@@ -14,6 +14,7 @@ export interface RecordedStep {
  *
  * @example
  * ```ts
+ * // given: transfer (the saga under test), params, deps
  * const step = new TestWorkflowStep({ fail: ['credit target'] });
  * const outcome = await runSaga(step.asWorkflowStep(), (saga) => transfer(saga, params, deps));
  * expect(outcome.status).toBe('compensated');

@@ -68,7 +68,7 @@ export function planConsoleWorker(system: SystemModel, model: ConsoleModel): Arr
     workerName: model.workerName,
     main: GeneratedPaths.entry,
     compatibilityDate: system.compatibilityDate,
-    bindings: { sections, crons: [], publishTo: { queues: [], services: [] } },
+    bindings: { sections, crons: [], publishTo: { queues: [], services: [], routes: {}, syncSubscribers: {} } },
     previous: readManifest(manifestPath),
     migrations: undefined,
   });

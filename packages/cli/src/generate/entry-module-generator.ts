@@ -32,7 +32,13 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
   for (const aggregate of worker.aggregates) {
     use('@escf/cloudflare', 'durableObjectFor');
     use(from, aggregate.exportName);
-    const options = `{ ${extra}queues: ${list(bindings.publishTo.queues)}, services: ${list(bindings.publishTo.services)} }`;
+    const { queues, services, routes, syncSubscribers } = bindings.publishTo;
+    // Each subscriber is sent only the event types it handles (of those this aggregate declares).
+    const routed = Object.entries(routes).map(([binding, types]) => `${binding}: ${list(types)}`);
+    // What `{ sync: 'name' }` clients may wait for: the projections declared `delivery: 'sync'`.
+    const sync = Object.entries(syncSubscribers).map(([name, binding]) => `'${name}': '${binding}'`);
+    const syncOption = sync.length > 0 ? `, syncSubscribers: { ${sync.join(', ')} }` : '';
+    const options = `{ ${extra}queues: ${list(queues)}, services: ${list(services)}${syncOption}, routes: { ${routed.join(', ')} } }`;
     body.push(
       `/** Durable Object of aggregate '${aggregate.type}': binding ${aggregate.binding}. */`,
       `export const ${aggregate.durableObjectClass} = durableObjectFor(${aggregate.exportName}, ${options});`,

@@ -27,7 +27,14 @@ export interface WorkerBindings {
   /** `triggers.crons` entries. */
   readonly crons: readonly string[];
   /** Durable Object options of the API worker's aggregates: who events are published to. */
-  readonly publishTo: { readonly queues: readonly string[]; readonly services: readonly string[] };
+  readonly publishTo: {
+    readonly queues: readonly string[];
+    readonly services: readonly string[];
+    /** Per queue or service binding, the event types its subscriber handles: the outbox sends it only those. */
+    readonly routes: Readonly<Record<string, readonly string[]>>;
+    /** Projections and processes delivered synchronously, by name → service binding: what `{ sync: name }` clients may wait for. */
+    readonly syncSubscribers: Readonly<Record<string, string>>;
+  };
 }
 
 /** The runtime's default: the projection entrypoint must know the consumer's `max_retries`. */
@@ -76,7 +83,12 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     defaults: { database_name: eventStoreDatabaseName(system.name) },
   });
 
-  const publishTo = { queues: [] as string[], services: [] as string[] };
+  const publishTo = {
+    queues: [] as string[],
+    services: [] as string[],
+    routes: {} as Record<string, string[]>,
+    syncSubscribers: {} as Record<string, string>,
+  };
   if (worker.kind === 'api') {
     for (const [name, rule] of Object.entries(worker.rateLimits)) {
       add('ratelimits', {
@@ -102,9 +114,12 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
           enforced: { binding: reactor.queueBinding, queue: reactor.queueName },
         });
         publishTo.queues.push(reactor.queueBinding);
+        publishTo.routes[reactor.queueBinding] = [...reactor.events];
       } else {
         add('services', serviceEntry(reactor));
         publishTo.services.push(reactor.serviceBinding);
+        publishTo.syncSubscribers[reactor.name] = reactor.serviceBinding;
+        publishTo.routes[reactor.serviceBinding] = [...reactor.events];
       }
     }
   }

@@ -1,6 +1,6 @@
 // Type tests, compiled by `npm run typecheck`: wrong calls must not compile.
 import type { CommandResult } from '@escf/core';
-import { User } from '../../../../examples/users/src/domain/index.js';
+import { Member as User } from '../../test/member.js';
 import { aggregateClients } from './aggregate-client.js';
 
 declare const env: object;
@@ -32,7 +32,7 @@ export async function typeTests(): Promise<void> {
   const { state, version } = await aggregates(env).user.state('ada');
   const n: number = version;
   void n;
-  if (state.status !== 'new') {
+  if (state.status === 'active') {
     const name: string = state.name;
     void name;
   }

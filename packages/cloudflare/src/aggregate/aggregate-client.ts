@@ -25,11 +25,16 @@ export interface AggregateClientOptions {
   /** Scope every call to this tenant: it becomes part of each aggregate's address and events. */
   readonly tenantId?: string;
   /**
-   * Use `executeSync`: commands resolve once their events are in D1 and
-   * delivered to synchronous subscribers (read-your-writes), not just
-   * committed in the aggregate.
+   * Read-your-writes: commands resolve once their events are in D1 and
+   * delivered to synchronous subscribers, not just committed in the
+   * aggregate. Name the projections the caller reads (`'balances'` or
+   * `['balances', 'sessions']`, as declared `delivery: 'sync'` in
+   * escf.config.ts): a name the aggregate's host does not deliver to
+   * synchronously fails with `SYNC_NOT_DECLARED` (`SyncNotDeclaredError` of @escf/core)
+   * before the command runs, instead of silently guaranteeing only D1.
+   * `true` waits for D1 and whatever is synchronous, checking nothing.
    */
-  readonly sync?: boolean;
+  readonly sync?: boolean | string | readonly string[];
   /**
    * Who issues every command of this client set (a per-call
    * `options.principal` overrides it): e.g. the signed-in user of a request,
@@ -53,7 +58,7 @@ export type AggregateClients<M extends Record<string, AggregateBinding<any>>> = 
 /** The RPC surface of an aggregate host, as seen through a stub. */
 interface HostStub {
   execute(request: CommandRequest): Promise<RpcReply<CommandResult>>;
-  executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>>;
+  executeSync(request: CommandRequest, waitFor?: readonly string[]): Promise<RpcReply<CommandResult>>;
   readState(address: AggregateAddress): Promise<RpcReply<AggregateState>>;
 }
 
@@ -69,7 +74,7 @@ interface HostStub {
  * ```ts
  * const aggregates = aggregateClients({ user: { aggregate: User, binding: 'USER_AGGREGATE' } });
  * await aggregates(env).user('ada').create({ name: 'Ada', email: 'ada@example.com', password: 'correct horse' });
- * await aggregates(env, { sync: true }).user('ada').update({ name: 'Ada L.' }); // after D1 + subscribers
+ * await aggregates(env, { sync: 'sessions' }).user('ada').update({ name: 'Ada L.' }); // once the sessions projection has it
  * await aggregates(env, { tenantId: 'acme' }).user('ada').delete();           // another tenant's Ada
  * ```
  */
@@ -106,6 +111,9 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
     return { stub, address };
   };
 
+  const sync = options.sync !== undefined && options.sync !== false;
+  const waitFor =
+    typeof options.sync === 'string' ? [options.sync] : Array.isArray(options.sync) ? [...options.sync] : undefined;
   const accessor = ((aggregateId: string) => {
     const { stub, address } = stubFor(aggregateId);
     return new Proxy({} as AggregateClient<any>, {
@@ -129,7 +137,7 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
               return unwrapReply(
                 await sendable(() => {
                   const sent = trace === undefined ? request : { ...request, trace };
-                  return options.sync ? stub.executeSync(sent) : stub.execute(sent);
+                  return waitFor ? stub.executeSync(sent, waitFor) : sync ? stub.executeSync(sent) : stub.execute(sent);
                 }),
               );
             },

@@ -9,6 +9,7 @@ import {
   Forbidden,
   IdempotencyKeyReusedError,
   type StateOf,
+  SyncNotDeclaredError,
 } from '@escf/core';
 import {
   type CommandEngine,
@@ -114,14 +115,28 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
    * to every synchronous subscriber (read-your-writes). If delivery fails
    * the command stays committed and the reply is `DELIVERY_PENDING`.
    */
-  executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>> {
+  executeSync(request: CommandRequest, waitFor?: readonly string[]): Promise<RpcReply<CommandResult>> {
     return replyFrom(() =>
       commandSpan(this.ctx, this.#engine.type, request, async () => {
+        this.#requireSyncSubscribers(waitFor);
         const result = await this.#mutex.run(() => this.#runCommand(request));
         const failures = await this.#outbox.drainThrough(result.version);
         if (failures.length > 0) throw deliveryPending(result, failures.join('; '));
         return result;
       }),
+    );
+  }
+
+  /** Refuses, before anything runs, a wait for subscribers this host does not deliver to synchronously. */
+  #requireSyncSubscribers(waitFor: readonly string[] | undefined): void {
+    if (waitFor === undefined) return;
+    const declared = this.#options.syncNames;
+    const requested = Array.isArray(waitFor) ? waitFor.map(String) : [String(waitFor)];
+    const missing = requested.filter((name) => !declared.includes(name));
+    if (missing.length === 0) return;
+    throw new SyncNotDeclaredError(
+      `${this.#engine.descriptor.type} does not deliver synchronously to ${missing.map((n) => `'${n}'`).join(', ')} (declared: ${declared.length > 0 ? declared.join(', ') : 'none'}): declare the projection delivery: 'sync' in escf.config.ts and run npx escf generate, or drop it from the client's sync option.`,
+      { aggregateType: this.#engine.descriptor.type, requested, declared: [...declared] },
     );
   }
 
@@ -359,7 +374,8 @@ export function durableObjectFor<A extends Aggregate<any>>(
       .filter((r) => r.event.sensitive.length > 0)
       .map((r) => [r.event.type, r.event.sensitive]),
   );
-  const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields };
+  const declaredEventTypes = new Set(engine.descriptor.reducers.keys());
+  const resolved: ResolvedHostOptions = { ...resolveHostOptions(options), sensitiveFields, declaredEventTypes };
   if (uniqueValuesOf(aggregateClass) && options.uniqueness === undefined) {
     throw new DefinitionError(
       `${aggregateClass.type} declares static unique values: pass durableObjectFor(${aggregateClass.type}, { uniqueness: { claims: '<UniqueValueClaims binding>', owner: '<this aggregate's binding>' } }).`,

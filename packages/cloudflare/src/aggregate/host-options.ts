@@ -17,6 +17,22 @@ export interface AggregateHostOptions {
    * synchronous subscribers, awaited by `executeSync`.
    */
   readonly services?: readonly string[];
+  /**
+   * The names clients use for the synchronous subscribers, by name → service
+   * binding, e.g. `{ balances: 'BALANCES' }` (`escf generate` writes one per
+   * projection declared `delivery: 'sync'`). A client created with
+   * `{ sync: 'balances' }` waits for that subscriber; naming one that is not
+   * here (or in `services`) fails with `SYNC_NOT_DECLARED` before the command runs.
+   */
+  readonly syncSubscribers?: Readonly<Record<string, string>>;
+  /**
+   * The event types each queue or service binding's subscriber handles, e.g.
+   * `{ LARGE_WITHDRAWALS_QUEUE: ['MoneyWithdrawn'] }`: events of the
+   * aggregate's other types are not sent to it (`escf generate` fills this in
+   * from the projections' and processes' handlers). A binding not listed
+   * gets every event.
+   */
+  readonly routes?: Readonly<Record<string, readonly string[]>>;
   /** Write a state snapshot once this many events were applied since the last one. Defaults to 1 (every command). */
   readonly snapshotEvery?: number;
   /** How long an idempotency key is remembered, in ms. Defaults to 24 hours. */
@@ -71,6 +87,11 @@ export interface ResolvedHostOptions {
   readonly uniqueness?: UniquenessOptions;
   readonly sensitiveReceivers: Readonly<Record<string, readonly string[]>>;
   readonly encryptSensitive: boolean;
+  readonly routes: Readonly<Record<string, readonly string[]>>;
+  /** Names a client may wait for with `sync`: every `syncSubscribers` name and every service binding. */
+  readonly syncNames: readonly string[];
+  /** The event types the aggregate declares; filled in by `durableObjectFor` (routing leaves out only these). */
+  readonly declaredEventTypes?: ReadonlySet<string>;
   /** Sensitive payload fields by event type; filled in by `durableObjectFor` from the aggregate's events. */
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
@@ -94,6 +115,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     eventStoreTable: options.eventStore?.table ?? 'escf_events',
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],
+    routes: { ...(options.routes ?? {}) },
+    syncNames: [...Object.keys(options.syncSubscribers ?? {}), ...(options.services ?? [])],
     snapshotEvery: options.snapshotEvery ?? 1,
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
     clock: options.clock ?? systemClock,
@@ -109,6 +132,10 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
       throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);
+  }
+  for (const [name, binding] of Object.entries(options.syncSubscribers ?? {})) {
+    if (!resolved.services.includes(binding))
+      throw new RangeError(`durableObjectFor: syncSubscribers.${name} names '${binding}', which is not in services`);
   }
   for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {
     if (!(resolved[key] >= 0)) throw new RangeError(`durableObjectFor: ${key} must be a non-negative number`);

@@ -4,8 +4,10 @@ import type { StreamId } from '@escf/core/store';
 import type { AggregateStorage, StoredIdentity } from '../aggregate/aggregate-storage.js';
 import { faultPoint } from '../aggregate/fault-points.js';
 import type { ResolvedHostOptions } from '../aggregate/host-options.js';
+import { ROUTED_AFTER } from '../delivery/routed-after.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { eventBatchSpan } from '../observability/event-spans.js';
+import { EventRoutes } from './event-routes.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
@@ -48,6 +50,7 @@ export class Outbox {
   private drainAgain = false;
   /** Drain passes that failed in a row, on any path (alarm or `executeSync`): the delivery attempt of traces. */
   private failedPasses = 0;
+  private readonly routes: EventRoutes;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -56,7 +59,9 @@ export class Outbox {
     private readonly options: ResolvedHostOptions,
     /** Decrypts sealed sensitive fields for receivers that need them (crypto-shredding on). */
     private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
-  ) {}
+  ) {
+    this.routes = new EventRoutes(options.routes, options.declaredEventTypes ?? new Set());
+  }
 
   /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
   private async forReceiver(binding: string, events: EventEnvelope[]): Promise<EventEnvelope[]> {
@@ -260,7 +265,7 @@ export class Outbox {
     const deliveries = [
       ...this.options.queues.map((binding) => async () => {
         try {
-          const sent = await this.publish(identity, `queue:${binding}`, async (events) => {
+          const sent = await this.publish(identity, binding, `queue:${binding}`, async (events) => {
             const queue = this.binding<Queue>(binding, 'sendBatch');
             for (const batch of splitIntoQueueBatches(await this.forReceiver(binding, events))) {
               await eventBatchSpan(
@@ -281,6 +286,7 @@ export class Outbox {
         try {
           const sent = await this.publish(
             identity,
+            binding,
             `service:${binding}`,
             async (events) => {
               const subscriber = this.binding<EventSubscriber>(binding, 'deliver');
@@ -309,25 +315,49 @@ export class Outbox {
     return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
   }
 
-  /** Sends a target everything between its cursor and D1's, chunk by chunk, advancing its cursor. */
+  /**
+   * Sends a target everything between its cursor and D1's that its
+   * subscriber handles, chunk by chunk, advancing its cursor. A routed
+   * target also keeps the version it was last sent (cursor `routed:…`): an
+   * event sent after skipped ones carries it as `metadata.routedAfter`, so
+   * the subscriber's per-stream checkpoint moves over the skipped versions
+   * without reading them from the log.
+   */
   private async publish(
     identity: StoredIdentity,
+    binding: string,
     target: string,
     send: (events: EventEnvelope[]) => Promise<void>,
     chunkSize = this.options.batchSize,
   ): Promise<number> {
+    const routed = this.routes.filters(binding);
+    const lastSentKey = `routed:${target}`;
     let sent = 0;
     for (;;) {
       const cursors = this.storage.readCursors();
-      const events = this.storage.readEvents(identity, cursors.get(target) ?? 0, {
+      const cursor = cursors.get(target) ?? 0;
+      const events = this.storage.readEvents(identity, cursor, {
         limit: chunkSize,
         upTo: cursors.get(D1_TARGET) ?? 0,
       });
       if (events.length === 0) return sent;
-      await send(events);
+      // Before routing existed every event was sent: the cursor is then also the last version sent.
+      let lastSent = cursors.get(lastSentKey) ?? cursor;
+      const wanted: EventEnvelope[] = [];
+      for (const event of events) {
+        if (!this.routes.delivers(binding, event.type)) continue;
+        wanted.push(
+          routed && lastSent < event.version - 1
+            ? { ...event, metadata: { ...event.metadata, [ROUTED_AFTER]: lastSent } }
+            : event,
+        );
+        lastSent = event.version;
+      }
+      if (wanted.length > 0) await send(wanted);
       faultPoint('outbox:published', { target });
+      if (routed) this.storage.setCursor(lastSentKey, lastSent);
       this.storage.setCursor(target, events.at(-1)!.version);
-      sent += events.length;
+      sent += wanted.length;
     }
   }
 

@@ -2,6 +2,7 @@ import { DefinitionError, type EventEnvelope } from '@escf/core';
 import type { ProcessDescriptor } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import type { Upcaster } from '@escf/core/upcast';
+import { followsOn } from '../delivery/routed-after.js';
 import { recordStreamFailure } from '../delivery/stream-failures.js';
 import { groupByStream, streamKeyOf, streamOf } from '../delivery/stream-of-event.js';
 import { claimEvent, ProcessEventBusyError } from './process-claim.js';
@@ -57,7 +58,8 @@ export class ProcessDelivery {
     const key = streamKeyOf(event);
     const checkpoint = await this.checkpoint(key);
     if (event.version <= checkpoint) return 'duplicate';
-    if (event.version > checkpoint + 1) {
+    // Versions the outbox skipped (types this process does not handle) are no gap.
+    if (!followsOn(event, checkpoint)) {
       const needed = event.version - checkpoint - 1;
       const missing = await this.store().readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
       const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);

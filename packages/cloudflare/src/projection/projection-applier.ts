@@ -2,6 +2,8 @@ import type { EventEnvelope } from '@escf/core';
 import type { ProjectionDescriptor } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { Upcaster } from '@escf/core/upcast';
+import { followsOn } from '../delivery/routed-after.js';
+import { checkpointsStatement } from './projection-checkpoint.js';
 import { ProjectionGapError, ProjectionHandlerError } from './projection-errors.js';
 import { CHECKPOINT_CONFLICT, ensureProjectionSchema } from './projection-schema.js';
 import { toD1Statements } from './projection-statement.js';
@@ -56,8 +58,12 @@ export class ProjectionApplier {
       const checkpoint = await this.checkpoint(key);
       if (event.version <= checkpoint) return 'duplicate';
       try {
-        if (event.version > checkpoint + 1) await this.fillGap(event, key, checkpoint);
-        await this.applyNext(event, key);
+        // Versions the outbox skipped (types this projection does not handle) are no gap.
+        if (followsOn(event, checkpoint)) await this.applyNext(event, key, checkpoint);
+        else {
+          await this.fillGap(event, key, checkpoint);
+          await this.applyNext(event, key, event.version - 1);
+        }
         return 'applied';
       } catch (error) {
         // Someone else advanced (or a rebuild reset) the checkpoint: re-read it.
@@ -97,7 +103,8 @@ export class ProjectionApplier {
   }
 
   private async fillGap(event: EventEnvelope, key: string, checkpoint: number): Promise<void> {
-    for (const earlier of await this.missingBefore(event, key, checkpoint)) await this.applyNext(earlier, key);
+    for (const earlier of await this.missingBefore(event, key, checkpoint))
+      await this.applyNext(earlier, key, earlier.version - 1);
   }
 
   /** The stream's versions between `checkpoint` and `event`, read from the event store; throws if the log lacks one. */
@@ -154,18 +161,13 @@ export class ProjectionApplier {
     return statements;
   }
 
-  /** Runs the handlers for the stream's next event and commits their statements with the checkpoint. */
-  private async applyNext(event: EventEnvelope, key: string): Promise<void> {
+  /** Runs the handlers for the stream's next event (after `checkpoint`) and commits their statements with the checkpoint. */
+  private async applyNext(event: EventEnvelope, key: string, checkpoint: number): Promise<void> {
     const statements = await this.handlerStatements(event, key);
     const name = this.descriptor.name;
     await this.db.batch([
       // First, so that a stale delivery aborts before any read-model change.
-      this.db
-        .prepare(
-          `INSERT INTO escf_projection_streams (projection, stream, version, event_id, position) VALUES (?1, ?2, ?3, ?4, ?5)
-           ON CONFLICT (projection, stream) DO UPDATE SET version = excluded.version, event_id = excluded.event_id, position = excluded.position`,
-        )
-        .bind(name, key, event.version, event.id, event.position ?? null),
+      checkpointsStatement(this.db, name, [{ key, event, after: checkpoint }]),
       ...statements,
       this.db
         .prepare('DELETE FROM escf_projection_failures WHERE projection = ?1 AND stream = ?2 AND version <= ?3')

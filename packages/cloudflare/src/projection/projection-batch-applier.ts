@@ -1,6 +1,8 @@
 import type { EventEnvelope } from '@escf/core';
+import { followsOn } from '../delivery/routed-after.js';
 import { forEachConcurrently } from './concurrently.js';
 import type { ApplyOutcome, ProjectionApplier } from './projection-applier.js';
+import { checkpointsStatement } from './projection-checkpoint.js';
 import { groupByStream } from './stream-of-event.js';
 
 /**
@@ -39,6 +41,8 @@ export interface BatchOutcome {
 interface Pending {
   readonly key: string;
   readonly event: EventEnvelope;
+  /** The version the stream's checkpoint is at before this event. */
+  readonly after: number;
   readonly statements: readonly D1PreparedStatement[];
 }
 
@@ -85,7 +89,7 @@ export async function applyInBatches(
   queries++;
 
   // Per stream: the versions after the checkpoint, contiguous, gaps read from the log.
-  const plans: Array<{ key: string; events: EventEnvelope[] }> = [];
+  const plans: Array<{ key: string; events: EventEnvelope[]; after: number }> = [];
   await forEachConcurrently([...groups], GAP_READ_CONCURRENCY, async ([key, group]) => {
     const checkpoint = await applier.checkpoint(key);
     const fresh: EventEnvelope[] = [];
@@ -94,16 +98,17 @@ export async function applyInBatches(
       else fresh.push(event);
     }
     if (fresh.length === 0) return;
-    const contiguous = fresh.every((event, index) => event.version === checkpoint + 1 + index);
+    // Contiguous, or apart only by versions the outbox never routed here (no gap to read).
+    const contiguous = fresh.every((event, index) => followsOn(event, fresh[index - 1]?.version ?? checkpoint));
     if (contiguous) {
-      plans.push({ key, events: fresh });
+      plans.push({ key, events: fresh, after: checkpoint });
       return;
     }
     try {
       // The log is the truth: take the whole range from it (one read), up to the last delivered version.
       const last = fresh.at(-1)!;
       queries++;
-      plans.push({ key, events: [...(await applier.missingBefore(last, key, checkpoint)), last] });
+      plans.push({ key, events: [...(await applier.missingBefore(last, key, checkpoint)), last], after: checkpoint });
     } catch (error) {
       fail(key, fresh[0]!, error);
     }
@@ -158,6 +163,7 @@ export async function applyInBatches(
   };
 
   for (const plan of plans) {
+    let after = plan.after;
     for (const event of plan.events) {
       if (failedAt.has(plan.key)) break;
       if (applier.readsBeforeReturning(event)) await flush(true);
@@ -170,28 +176,13 @@ export async function applyInBatches(
       }
       if (pendingStatements + statements.length > MAX_STATEMENTS_PER_BATCH || pending.length >= MAX_EVENTS_PER_BATCH)
         await flush();
-      pending.push({ key: plan.key, event, statements });
+      pending.push({ key: plan.key, event, statements, after });
+      after = event.version;
       pendingStatements += statements.length;
     }
   }
   await flush(true);
   return { applied, duplicates, failures, queries };
-}
-
-/**
- * Upserts every stream's checkpoint, one row per event in version order:
- * the triggers check each row is exactly the next version.
- */
-function checkpointsStatement(db: D1Database, projection: string, batch: readonly Pending[]): D1PreparedStatement {
-  const rows = batch.map((p) => [p.key, p.event.version, p.event.id, p.event.position ?? null]);
-  return db
-    .prepare(
-      `INSERT INTO escf_projection_streams (projection, stream, version, event_id, position)
-       SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-       FROM json_each(?2) WHERE true
-       ON CONFLICT (projection, stream) DO UPDATE SET version = excluded.version, event_id = excluded.event_id, position = excluded.position`,
-    )
-    .bind(projection, JSON.stringify(rows));
 }
 
 /** Clears the failure record of every stream the batch moved past. */

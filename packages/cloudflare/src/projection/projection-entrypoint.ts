@@ -2,7 +2,6 @@ import { WorkerEntrypoint } from 'cloudflare:workers';
 import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
 import { describeProjection, log, type ProjectionDescriptor, recordError, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
-import { D1EventStore } from '../event-store/d1-event-store.js';
 import { projectionSpan } from '../observability/projection-span.js';
 import {
   beginRebuild,
@@ -12,6 +11,7 @@ import {
 } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
 import { applyInBatches } from './projection-batch-applier.js';
+import { type EventLogSettings, ProjectionEventLog } from './projection-event-log.js';
 import {
   isRebuildContinuation,
   ProjectionRebuild,
@@ -34,9 +34,18 @@ export interface ProjectionEntrypointOptions<Env = any> {
   readonly database?: string;
   /** Its queue's producer binding, used to carry rebuilds forward; default `<NAME>_QUEUE`. */
   readonly queue?: string;
-  /** Where missing events and rebuilds are read from; default `new D1EventStore(env.ESCF_EVENTS)`. */
-  readonly eventStore?: (env: Env) => EventStore;
-  /** The log's last global position, for rebuild progress; default reads `escf_events` in `ESCF_EVENTS`. */
+  /**
+   * Where missing events and rebuilds are read from: the D1 event store's
+   * binding and table — the same settings as `durableObjectFor`'s
+   * `eventStore`; default `ESCF_EVENTS`, `escf_events` — or a factory of any
+   * {@link EventStore}.
+   */
+  readonly eventStore?: EventLogSettings | ((env: Env) => EventStore);
+  /**
+   * The log's last global position, for rebuild progress; default reads the
+   * configured D1 event store (a failing read is `EVENT_LOG_UNAVAILABLE`,
+   * logged and thrown; `null` without a binding or with an `eventStore` factory).
+   */
   readonly logHead?: (env: Env) => Promise<number | null>;
   /** Must equal the consumer's `max_retries` in wrangler config (default 3): the last attempt is reported as dead-lettered. */
   readonly maxRetries?: number;
@@ -140,6 +149,11 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
     }
   }
   const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
+  // The host's event-store settings (binding, table), checked now rather than on the first delivery.
+  const eventLog = new ProjectionEventLog(
+    descriptor.name,
+    typeof options.eventStore === 'function' ? {} : options.eventStore,
+  );
   const queueBinding = options.queue ?? `${descriptor.bindingPrefix}_QUEUE`;
   const maxRetries = options.maxRetries ?? 3;
   const batchSize = options.rebuildBatchSize ?? 1_000;
@@ -169,13 +183,8 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
     }
 
     protected get store(): EventStore {
-      if (options.eventStore) return options.eventStore(this.env);
-      const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
-      if (!events)
-        throw new DefinitionError(
-          `Projection '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps and rebuild.`,
-        );
-      return new D1EventStore(events);
+      if (typeof options.eventStore === 'function') return options.eventStore(this.env);
+      return eventLog.store(this.env);
     }
 
     protected applier(side: Side = this.#side('primary')): ProjectionApplier {
@@ -183,7 +192,11 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
     }
 
     protected rebuilder(role: DatabaseRole = 'primary'): ProjectionRebuild {
-      const logHead = options.logHead ? () => options.logHead!(this.env) : () => defaultLogHead(this.env);
+      const logHead = options.logHead
+        ? () => options.logHead!(this.env)
+        : typeof options.eventStore === 'function'
+          ? async () => null // another store: progress without a target
+          : () => eventLog.head(this.env);
       const side = this.#side(role);
       // Blue/green: once caught up, the rebuild makes its database the active one.
       const beforeDone = standbyBinding
@@ -465,17 +478,4 @@ function continuation(descriptor: ProjectionDescriptor, status: RebuildStatus, w
       ...(watchdog ? { watchdog } : {}),
     },
   };
-}
-
-async function defaultLogHead(env: object): Promise<number | null> {
-  const events = (env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
-  if (!events) return null;
-  try {
-    const row = await events
-      .prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events')
-      .first<{ head: number | null }>();
-    return row?.head ?? 0;
-  } catch {
-    return null; // a different store layout: progress without a target
-  }
 }

@@ -10,10 +10,14 @@ export const PROJECTION_FAILURES: FailureTable = { table: 'escf_projection_failu
  *
  * - `escf_projection_streams`: the checkpoint — per aggregate stream, the
  *   last applied version, event id and global position (1 row write per
- *   event, WITHOUT ROWID). Two triggers make a checkpoint write fail unless
- *   it is exactly the next version: the read-model statements batched with
- *   it then roll back too, which is what makes concurrent deliveries of the
- *   same event (queue + RPC + rebuild) apply once.
+ *   event, WITHOUT ROWID). Two triggers make a checkpoint write that records
+ *   an event fail unless it is exactly the next version: the read-model
+ *   statements batched with it then roll back too, which is what makes
+ *   concurrent deliveries of the same event (queue + RPC + rebuild) apply
+ *   once. The only other move is a skip (same event id, or a new row with
+ *   event id '' from 0): over versions the outbox never routed to the
+ *   projection, written by {@link checkpointsStatement} only when the
+ *   checkpoint already covers the event's `routedAfter`.
  * - `escf_projection_failures`: the first failing event of a stuck stream.
  * - `escf_projection_rebuilds`: progress of the current rebuild.
  */
@@ -26,11 +30,14 @@ CREATE TABLE IF NOT EXISTS escf_projection_streams (
   position INTEGER,
   PRIMARY KEY (projection, stream)
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS escf_projection_streams_first BEFORE INSERT ON escf_projection_streams
-  WHEN NEW.version <> 1 AND NOT EXISTS (SELECT 1 FROM escf_projection_streams WHERE projection = NEW.projection AND stream = NEW.stream)
+DROP TRIGGER IF EXISTS escf_projection_streams_first;
+DROP TRIGGER IF EXISTS escf_projection_streams_next;
+CREATE TRIGGER IF NOT EXISTS escf_projection_streams_start BEFORE INSERT ON escf_projection_streams
+  WHEN NOT (NEW.version = 1 OR (NEW.event_id = '' AND NEW.position = 0))
+    AND NOT EXISTS (SELECT 1 FROM escf_projection_streams WHERE projection = NEW.projection AND stream = NEW.stream)
   BEGIN SELECT RAISE(ABORT, 'escf_checkpoint_out_of_order'); END;
-CREATE TRIGGER IF NOT EXISTS escf_projection_streams_next BEFORE UPDATE ON escf_projection_streams
-  WHEN NEW.version <> OLD.version + 1
+CREATE TRIGGER IF NOT EXISTS escf_projection_streams_advance BEFORE UPDATE ON escf_projection_streams
+  WHEN NEW.version <> OLD.version + 1 AND NOT (NEW.event_id = OLD.event_id AND NEW.version > OLD.version)
   BEGIN SELECT RAISE(ABORT, 'escf_checkpoint_out_of_order'); END;
 ${failureTableSql(PROJECTION_FAILURES)};
 CREATE TABLE IF NOT EXISTS escf_projection_rebuilds (

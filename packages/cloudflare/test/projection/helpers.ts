@@ -14,6 +14,7 @@ export const counters = aggregateClients({
   counter: { aggregate: Counter, binding: 'COUNTER_AGGREGATE' },
   syncCounter: { aggregate: Counter, binding: 'SYNC_COUNTER_AGGREGATE' },
   blueGreenCounter: { aggregate: Counter, binding: 'BLUE_GREEN_COUNTER_AGGREGATE' },
+  ledgerCounter: { aggregate: Counter, binding: 'LEDGER_COUNTER_AGGREGATE' },
 });
 
 let n = 0;

@@ -8,6 +8,7 @@ import { aggregateCommandSender, durableObjectFor, processEntrypoint, projection
 import { BlueGreenTally } from './blue-green-tally-projection.js';
 import { Counter } from './counter-domain.js';
 import { LateEventStore } from './late-event-store.js';
+import { LedgerTally } from './ledger-tally-projection.js';
 import { Notifier, type NotifierEffects } from './notifier-process.js';
 import { OrderedNotifier } from './ordered-notifier-process.js';
 import { Tally } from './tally-projection.js';
@@ -30,6 +31,23 @@ export const BlueGreenTallyProjection = projectionEntrypoint(BlueGreenTally, {
   rebuildBatchSize: 7,
   rebuildPagesPerStep: 1, // the tests interleave live events between pages
   eventStore: (env: Env) => new LateEventStore(env),
+});
+
+/** The host's event store on another binding and table: the projection must read the same one. */
+const LEDGER_EVENT_STORE = { binding: 'LEDGER_EVENTS', table: 'ledger_events' } as const;
+export const LedgerCounterAggregate = durableObjectFor(Counter, {
+  eventStore: LEDGER_EVENT_STORE,
+  services: ['TALLY_LEDGER'],
+});
+export const LedgerTallyProjection = projectionEntrypoint(LedgerTally, {
+  database: 'TALLY_LEDGER_DB',
+  eventStore: LEDGER_EVENT_STORE,
+  rebuildBatchSize: 7,
+});
+/** Pointed at a table that does not exist: reading the log's head must fail loudly. */
+export const MisconfiguredTallyProjection = projectionEntrypoint(LedgerTally, {
+  database: 'TALLY_LEDGER_DB',
+  eventStore: { binding: 'LEDGER_EVENTS', table: 'no_such_events' },
 });
 
 export const NotifierProcess = processEntrypoint(Notifier, {
@@ -69,5 +87,10 @@ export interface Env {
   TALLY_QUEUE: Queue;
   TALLY: Service<InstanceType<typeof TallyProjection>>;
   TALLY_BG: Service<InstanceType<typeof BlueGreenTallyProjection>>;
+  LEDGER_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LedgerCounterAggregate>>;
+  LEDGER_EVENTS: D1Database;
+  TALLY_LEDGER_DB: D1Database;
+  TALLY_LEDGER: Service<InstanceType<typeof LedgerTallyProjection>>;
+  TALLY_MISCONFIGURED: Service<InstanceType<typeof MisconfiguredTallyProjection>>;
   TEST_MIGRATIONS: D1Migration[];
 }

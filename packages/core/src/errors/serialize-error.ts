@@ -10,6 +10,7 @@ import {
   StateMutationError,
   UnknownCommandError,
 } from './runtime-errors.js';
+import { SyncNotDeclaredError } from './sync-not-declared-error.js';
 import { UpcastError } from './upcast-error.js';
 import { ValidationError, type ValidationIssue } from './validation-error.js';
 
@@ -39,6 +40,8 @@ const revivers: Record<string, (e: SerializedError) => EscfError> = {
   Unauthorized: (e) => new Unauthorized(e.message, e.details),
   InternalError: (e) => new InternalError(e.message, e.details),
   IdempotencyKeyReusedError: (e) => new IdempotencyKeyReusedError(e.message, e.details),
+  SyncNotDeclaredError: (e) =>
+    new SyncNotDeclaredError(e.message, e.details as unknown as ConstructorParameters<typeof SyncNotDeclaredError>[1]),
   DeliveryPendingError: (e) =>
     new DeliveryPendingError(e.message, e.details as unknown as ConstructorParameters<typeof DeliveryPendingError>[1]),
 };

@@ -1,3 +1,4 @@
+import './reflect-metadata-polyfill.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError as ClassValidationError, validateSync } from 'class-validator';

@@ -8,12 +8,12 @@ import { creationId } from './creation-id.js';
 /**
  * The bank's REST API: account and transfer commands (every one accepts an
  * `Idempotency-Key`), balances and statements from the projections, all
- * documented at `/openapi.json`. Account commands run with `sync: true`:
+ * documented at `/openapi.json`. Account commands run with `sync: 'balances'`:
  * they answer once the balances projection has the events.
  */
 const app = new Hono<ApiEnv>();
 const api = new CommandApi(app);
-const account = (env: ApiEnv['Bindings'], id: string) => aggregates(env, { sync: true }).account(id);
+const account = (env: ApiEnv['Bindings'], id: string) => aggregates(env, { sync: 'balances' }).account(id);
 const byPath = {
   id: (c: { req: { param(name: 'id'): string } }) => c.req.param('id'),
   client: (c: { env: ApiEnv['Bindings'] }, id: string) => account(c.env, id),

@@ -8,10 +8,10 @@ import { env } from 'cloudflare:workers';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Durable Object of aggregate 'Account': binding ACCOUNT_AGGREGATE. */
-export const AccountAggregate = durableObjectFor(Account, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'] });
+export const AccountAggregate = durableObjectFor(Account, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'], syncSubscribers: { 'balances': 'BALANCES' }, routes: { BALANCES: ['AccountOpened', 'AccountActivated', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed', 'Deposited', 'Withdrawn'], STATEMENTS_QUEUE: ['Deposited', 'Withdrawn'], TRANSFERS_QUEUE: ['TransferRequested'], LARGE_WITHDRAWALS_QUEUE: ['Withdrawn'] } });
 
 /** Durable Object of aggregate 'Transfer': binding TRANSFER_AGGREGATE. */
-export const TransferAggregate = durableObjectFor(Transfer, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'] });
+export const TransferAggregate = durableObjectFor(Transfer, { queues: ['STATEMENTS_QUEUE', 'TRANSFERS_QUEUE', 'LARGE_WITHDRAWALS_QUEUE'], services: ['BALANCES'], syncSubscribers: { 'balances': 'BALANCES' }, routes: { BALANCES: ['AccountOpened', 'AccountActivated', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed', 'Deposited', 'Withdrawn'], STATEMENTS_QUEUE: ['Deposited', 'Withdrawn'], TRANSFERS_QUEUE: ['TransferRequested'], LARGE_WITHDRAWALS_QUEUE: ['Withdrawn'] } });
 
 // OpenTelemetry traces (escf.config.ts `tracing`): on when the env has ESCF_OTLP_ENDPOINT.
 traceWorker({ service: 'bank-api', AsyncLocalStorage, env });

@@ -5,10 +5,10 @@ import { durableObjectFor } from '@escf/cloudflare';
 import { Document, Expense } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'Document': binding DOCUMENT_AGGREGATE. */
-export const DocumentAggregate = durableObjectFor(Document, { queues: ['EXTRACT_EXPENSE_QUEUE'], services: ['EXPENSES'] });
+export const DocumentAggregate = durableObjectFor(Document, { queues: ['EXTRACT_EXPENSE_QUEUE'], services: ['EXPENSES'], syncSubscribers: { 'expenses': 'EXPENSES' }, routes: { EXTRACT_EXPENSE_QUEUE: ['DocumentUploaded'], EXPENSES: ['ExpenseRecorded', 'ExpenseNeedsReview', 'ExpenseConfirmed'] } });
 
 /** Durable Object of aggregate 'Expense': binding EXPENSE_AGGREGATE. */
-export const ExpenseAggregate = durableObjectFor(Expense, { queues: ['EXTRACT_EXPENSE_QUEUE'], services: ['EXPENSES'] });
+export const ExpenseAggregate = durableObjectFor(Expense, { queues: ['EXTRACT_EXPENSE_QUEUE'], services: ['EXPENSES'], syncSubscribers: { 'expenses': 'EXPENSES' }, routes: { EXTRACT_EXPENSE_QUEUE: ['DocumentUploaded'], EXPENSES: ['ExpenseRecorded', 'ExpenseNeedsReview', 'ExpenseConfirmed'] } });
 
 // Your own module: its handlers and exports.
 export * from './app.js';

@@ -7,11 +7,14 @@ CREATE TABLE IF NOT EXISTS escf_projection_streams (
   position INTEGER,
   PRIMARY KEY (projection, stream)
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS escf_projection_streams_first BEFORE INSERT ON escf_projection_streams
-  WHEN NEW.version <> 1 AND NOT EXISTS (SELECT 1 FROM escf_projection_streams WHERE projection = NEW.projection AND stream = NEW.stream)
+DROP TRIGGER IF EXISTS escf_projection_streams_first;
+DROP TRIGGER IF EXISTS escf_projection_streams_next;
+CREATE TRIGGER IF NOT EXISTS escf_projection_streams_start BEFORE INSERT ON escf_projection_streams
+  WHEN NOT (NEW.version = 1 OR (NEW.event_id = '' AND NEW.position = 0))
+    AND NOT EXISTS (SELECT 1 FROM escf_projection_streams WHERE projection = NEW.projection AND stream = NEW.stream)
   BEGIN SELECT RAISE(ABORT, 'escf_checkpoint_out_of_order'); END;
-CREATE TRIGGER IF NOT EXISTS escf_projection_streams_next BEFORE UPDATE ON escf_projection_streams
-  WHEN NEW.version <> OLD.version + 1
+CREATE TRIGGER IF NOT EXISTS escf_projection_streams_advance BEFORE UPDATE ON escf_projection_streams
+  WHEN NEW.version <> OLD.version + 1 AND NOT (NEW.event_id = OLD.event_id AND NEW.version > OLD.version)
   BEGIN SELECT RAISE(ABORT, 'escf_checkpoint_out_of_order'); END;
 CREATE TABLE IF NOT EXISTS escf_projection_failures (
   projection TEXT NOT NULL,

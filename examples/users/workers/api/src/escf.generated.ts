@@ -9,7 +9,7 @@ import { env } from 'cloudflare:workers';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Durable Object of aggregate 'User': binding USER_AGGREGATE. */
-export const UserAggregate = durableObjectFor(User, { ...userAggregateOptions, queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'] });
+export const UserAggregate = durableObjectFor(User, { ...userAggregateOptions, queues: ['SEND_EMAIL_VERIFICATION_QUEUE'], services: ['USERS', 'SESSIONS'], syncSubscribers: { 'users': 'USERS', 'sessions': 'SESSIONS' }, routes: { USERS: ['UserCreated', 'UserUpdated', 'UserEmailVerificationFulfilled', 'UserDeleted'], SESSIONS: ['UserCreated', 'UserUpdated', 'UserSignedIn', 'UserSignedOut', 'UserDeleted'], SEND_EMAIL_VERIFICATION_QUEUE: ['UserEmailVerificationIssued'] } });
 
 /** The admin entrypoint the ESCF console calls (tokens: ESCF_ADMIN_READ_TOKEN, ESCF_ADMIN_WRITE_TOKEN secrets). */
 export const EscfAdmin = adminEntrypoint({

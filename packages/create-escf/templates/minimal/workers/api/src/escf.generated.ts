@@ -5,7 +5,7 @@ import { durableObjectFor } from '@escf/cloudflare';
 import { Task } from '../../../src/domain/index.js';
 
 /** Durable Object of aggregate 'Task': binding TASK_AGGREGATE. */
-export const TaskAggregate = durableObjectFor(Task, { queues: [], services: ['TASKS'] });
+export const TaskAggregate = durableObjectFor(Task, { queues: [], services: ['TASKS'], syncSubscribers: { 'tasks': 'TASKS' }, routes: { TASKS: ['TaskAdded', 'TaskCompleted'] } });
 
 // Your own module: its handlers and exports.
 export * from './app.js';

@@ -1,0 +1,4 @@
+import { InMemoryEventStore } from '@escf/testing';
+import { describeEventStoreConformance } from '@escf/testing/conformance';
+
+describeEventStoreConformance('InMemoryEventStore', () => new InMemoryEventStore());

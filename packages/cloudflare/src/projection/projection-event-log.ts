@@ -1,0 +1,82 @@
+import { DefinitionError, EscfError } from '@escf/core';
+import { log } from '@escf/core/internal';
+import { D1EventStore } from '../event-store/d1-event-store.js';
+import { assertTableName } from '../event-store/d1-migration.js';
+import { messageOf } from './projection-errors.js';
+
+/** Where a projection reads the D1 event log: the same settings as `durableObjectFor`'s `eventStore`. */
+export interface EventLogSettings {
+  /** The D1 binding of the event store; default `ESCF_EVENTS`. */
+  readonly binding?: string;
+  /** Its events table; default `escf_events`. */
+  readonly table?: string;
+}
+
+/**
+ * Reading the event log's head failed for a reason other than a missing
+ * binding (a wrong table name, D1 unavailable…). Code
+ * `EVENT_LOG_UNAVAILABLE`; the rebuild that asked is not started.
+ */
+export class EventLogUnavailableError extends EscfError {
+  override readonly name = 'EventLogUnavailableError';
+  readonly code = 'EVENT_LOG_UNAVAILABLE';
+  constructor(projection: string, binding: string, table: string, cause: unknown) {
+    super(
+      `Projection '${projection}' cannot read the event log's head from table '${table}' of D1 binding '${binding}': ${messageOf(cause)}. Pass the event store's binding and table as projectionEntrypoint(…, { eventStore: { binding, table } }), the same as durableObjectFor's.`,
+      { projection, binding, table },
+    );
+  }
+}
+
+/** The D1 event log of one projection worker, as configured. */
+export class ProjectionEventLog {
+  readonly binding: string;
+  readonly table: string;
+
+  constructor(
+    private readonly projection: string,
+    settings: EventLogSettings = {},
+  ) {
+    this.binding = settings.binding ?? 'ESCF_EVENTS';
+    this.table = settings.table ?? 'escf_events';
+    assertTableName(this.table);
+  }
+
+  /** The event store over the configured binding and table. */
+  store(env: object): D1EventStore {
+    const db = (env as Record<string, unknown>)[this.binding] as D1Database | undefined;
+    if (!db)
+      throw new DefinitionError(
+        `Projection '${this.projection}' needs the D1 binding '${this.binding}' (the event store) to fill gaps and rebuild.`,
+      );
+    return new D1EventStore(db, { table: this.table });
+  }
+
+  /**
+   * The log's last global position, the target of a rebuild's progress;
+   * `null` when the worker has no event-store binding. A failing read is an
+   * {@link EventLogUnavailableError}, logged here once and thrown.
+   */
+  async head(env: object): Promise<number | null> {
+    const db = (env as Record<string, unknown>)[this.binding] as D1Database | undefined;
+    if (!db) return null;
+    try {
+      const row = await db
+        .prepare(`SELECT MAX(position + event_count - 1) AS head FROM ${this.table}`)
+        .first<{ head: number | null }>();
+      return row?.head ?? 0;
+    } catch (cause) {
+      const error = new EventLogUnavailableError(this.projection, this.binding, this.table, cause);
+      log({
+        level: 'error',
+        message: 'projection cannot read the event log head',
+        code: error.code,
+        projection: this.projection,
+        binding: this.binding,
+        table: this.table,
+        error,
+      });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { EscfError } from './escf-error.js';
+
+/**
+ * A client asked to wait for synchronous delivery (`{ sync: true }` or
+ * `{ sync: ['balances'] }`) to a projection the aggregate's host does not
+ * deliver to synchronously. Code `SYNC_NOT_DECLARED`. Raised before the
+ * command runs, so nothing is stored. Fix the configuration, not the
+ * request: declare the projection `delivery: 'sync'` in `escf.config.ts`
+ * and run `npx escf generate`, or drop `sync` from the client.
+ */
+export class SyncNotDeclaredError extends EscfError {
+  override readonly name = 'SyncNotDeclaredError';
+  readonly code = 'SYNC_NOT_DECLARED';
+  declare readonly details: {
+    readonly aggregateType: string;
+    readonly requested: readonly string[];
+    readonly declared: readonly string[];
+  };
+
+  constructor(message: string, details: { aggregateType: string; requested: string[]; declared: string[] }) {
+    super(message, details);
+  }
+}
