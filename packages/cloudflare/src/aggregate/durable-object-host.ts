@@ -12,12 +12,6 @@ import {
 } from '@escf/core';
 import { type CommandEngine, engineFor, idempotencyFingerprint, uniqueValuesOf } from '@escf/core/internal';
 import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
-import {
-  prunedHistory,
-  type RetainRequest,
-  type RetainResult,
-  retainInStorage,
-} from '../archive/aggregate-retention.js';
 import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
 import { Outbox, type OutboxReport } from '../outbox/outbox.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
@@ -29,6 +23,8 @@ import { deliveryPending } from './delivery-pending-error.js';
 import { assertEventsFit } from './event-size-limit.js';
 import { faultPoint } from './fault-points.js';
 import { type AggregateHostOptions, type ResolvedHostOptions, resolveHostOptions } from './host-options.js';
+import { readPrunedHistory } from './pruned-history.js';
+import { type RetainRequest, type RetainResult, retainInStorage } from './retain-request.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {
@@ -167,7 +163,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         const instance = await this.#load(checkAddress(request?.address));
         const { state, version } = this.#engine.stateOf(instance);
         return retainInStorage(
-          this.ctx.storage,
+          this.#storage,
           { version, state, fingerprint: this.#engine.descriptor.fingerprint },
           request,
         );
@@ -298,7 +294,13 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     // Stale snapshot (other code version) or none: rebuild from our own events.
     const identityForRead = identity ?? { aggregateType: this.#engine.type, ...address };
     // Events pruned by retention (archived to R2) are read back when the snapshot does not cover them.
-    const archived = await prunedHistory(this.ctx.storage, this.env, identityForRead, from);
+    const archived = await readPrunedHistory(
+      this.#storage,
+      this.#options.prunedHistory,
+      this.env,
+      identityForRead,
+      from,
+    );
     this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(archived) : archived);
     const local = this.#storage.readEvents(identityForRead, from);
     this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(local) : local);

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '@escf/core';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
+import type { PrunedHistoryReader } from './pruned-history.js';
 
 /**
  * Options of {@link durableObjectFor}. Binding names are looked up on the
@@ -54,6 +55,13 @@ export interface AggregateHostOptions {
    * on live delivery; a rebuild from the log sees ciphertext.
    */
   readonly encryptSensitive?: boolean;
+  /**
+   * Where history pruned by retention is read back from when the snapshot
+   * does not cover it (a code change invalidated it): `archivedHistory`
+   * from `@escf/cloudflare/archive` for objects that `durableObjectRetention`
+   * prunes. Without it such an object fails to load with `DEFINITION_ERROR`.
+   */
+  readonly prunedHistory?: PrunedHistoryReader;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -71,6 +79,7 @@ export interface ResolvedHostOptions {
   readonly uniqueness?: UniquenessOptions;
   readonly sensitiveReceivers: Readonly<Record<string, readonly string[]>>;
   readonly encryptSensitive: boolean;
+  readonly prunedHistory?: PrunedHistoryReader;
   /** Sensitive payload fields by event type; filled in by `durableObjectFor` from the aggregate's events. */
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
@@ -105,6 +114,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
     sensitiveReceivers: { ...(options.sensitiveReceivers ?? {}) },
     encryptSensitive: options.encryptSensitive ?? false,
+    ...(options.prunedHistory ? { prunedHistory: options.prunedHistory } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
