@@ -41,8 +41,8 @@ const coreLayout: Record<string, readonly string[]> = {
   metadata: ['errors'],
   observability: ['platform'],
   platform: [],
-  process: ['aggregate', 'client', 'errors', 'events', 'metadata', 'projection'],
-  projection: ['aggregate', 'errors', 'events', 'metadata'],
+  process: ['aggregate', 'client', 'conventions', 'errors', 'events', 'metadata', 'projection'],
+  projection: ['aggregate', 'conventions', 'errors', 'events', 'metadata'],
   registry: ['aggregate', 'auth', 'errors', 'events', 'metadata', 'schema', 'upcast'],
   retention: ['store'],
   schema: ['errors'],
@@ -100,6 +100,22 @@ describe('package layout', () => {
       importsOf(file)
         .filter((specifier) => /^(cloudflare:|@cloudflare\/|@escf\/(?!core))/.test(specifier))
         .map((specifier) => `${relative(root, file)} imports ${specifier}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('binding names are built only by the conventions module the CLI and the runtime share', () => {
+    const conventions = join(root, 'packages/core/src/conventions/naming.ts');
+    const built = /(['"`])ESCF_EVENTS\1|\}_(QUEUE|DB|AGGREGATE)`|\}-dlq`/;
+    const offending = ['cli', 'cloudflare', 'core', 'hono', 'testing'].flatMap((pkg) =>
+      sourceFiles(join(root, 'packages', pkg, 'src'))
+        .filter((file) => file !== conventions)
+        .flatMap((file) =>
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line) && built.test(line))
+            .map((line) => `${relative(root, file)}: ${line.trim()}`),
+        ),
     );
     expect(offending).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '@escf/core';
+import { EVENT_STORE_BINDING, EVENT_STORE_TABLE } from '@escf/core/internal';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
 import type { PrunedHistoryReader } from './pruned-history.js';
@@ -99,8 +100,8 @@ export interface ResolvedHostOptions {
 /** Fills in defaults and rejects nonsense early, at class definition time. */
 export function resolveHostOptions(options: AggregateHostOptions = {}): ResolvedHostOptions {
   const resolved: ResolvedHostOptions = {
-    eventStoreBinding: options.eventStore?.binding ?? 'ESCF_EVENTS',
-    eventStoreTable: options.eventStore?.table ?? 'escf_events',
+    eventStoreBinding: options.eventStore?.binding ?? EVENT_STORE_BINDING,
+    eventStoreTable: options.eventStore?.table ?? EVENT_STORE_TABLE,
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],
     snapshotEvery: options.snapshotEvery ?? 1,

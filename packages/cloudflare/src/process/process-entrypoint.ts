@@ -8,7 +8,7 @@ import {
   processCommandsFor,
   systemClock,
 } from '@escf/core';
-import { describeProcess, log, newId, serializeError } from '@escf/core/internal';
+import { describeProcess, EVENT_STORE_BINDING, log, newId, reactorBindings, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { Upcaster } from '@escf/core/upcast';
 import { backoffSeconds } from '../delivery/retry-backoff.js';
@@ -136,7 +136,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
 ): ProcessEntrypointClass<Env> {
   const descriptor = describeProcess(processClass);
   const upcaster = new Upcaster(descriptor.events);
-  const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
+  const databaseBinding = options.database ?? reactorBindings(descriptor.bindingPrefix).database;
   const className = processClass.name || descriptor.name;
   const claimLeaseMs = options.claimLeaseMs ?? 60_000;
   const ordering = options.ordering ?? 'none';
@@ -170,10 +170,10 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
 
     protected get store(): EventStore {
       if (options.eventStore) return options.eventStore(this.env);
-      const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
+      const events = (this.env as Record<string, unknown>)[EVENT_STORE_BINDING] as D1Database | undefined;
       if (!events)
         throw new DefinitionError(
-          `Process '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps, retry and re-drive.`,
+          `Process '${descriptor.name}' needs the D1 binding '${EVENT_STORE_BINDING}' (the event store) to fill gaps, retry and re-drive.`,
         );
       return new D1EventStore(events);
     }

@@ -1,6 +1,13 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
-import { describeProjection, log, type ProjectionDescriptor, serializeError } from '@escf/core/internal';
+import {
+  describeProjection,
+  EVENT_STORE_BINDING,
+  log,
+  type ProjectionDescriptor,
+  reactorBindings,
+  serializeError,
+} from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import {
@@ -138,8 +145,9 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
       );
     }
   }
-  const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
-  const queueBinding = options.queue ?? `${descriptor.bindingPrefix}_QUEUE`;
+  const conventional = reactorBindings(descriptor.bindingPrefix);
+  const databaseBinding = options.database ?? conventional.database;
+  const queueBinding = options.queue ?? conventional.queue;
   const maxRetries = options.maxRetries ?? 3;
   const batchSize = options.rebuildBatchSize ?? 1_000;
   const standbyBinding = options.standbyDatabase;
@@ -169,10 +177,10 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
 
     protected get store(): EventStore {
       if (options.eventStore) return options.eventStore(this.env);
-      const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
+      const events = (this.env as Record<string, unknown>)[EVENT_STORE_BINDING] as D1Database | undefined;
       if (!events)
         throw new DefinitionError(
-          `Projection '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps and rebuild.`,
+          `Projection '${descriptor.name}' needs the D1 binding '${EVENT_STORE_BINDING}' (the event store) to fill gaps and rebuild.`,
         );
       return new D1EventStore(events);
     }
@@ -458,7 +466,7 @@ function continuation(descriptor: ProjectionDescriptor, status: RebuildStatus, w
 }
 
 async function defaultLogHead(env: object): Promise<number | null> {
-  const events = (env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
+  const events = (env as Record<string, unknown>)[EVENT_STORE_BINDING] as D1Database | undefined;
   if (!events) return null;
   try {
     const row = await events
