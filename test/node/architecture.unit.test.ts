@@ -48,7 +48,7 @@ const coreLayout: Record<string, readonly string[]> = {
   schema: ['errors'],
   store: ['events'],
   uniqueness: ['aggregate', 'errors'],
-  upcast: ['errors', 'events', 'schema'],
+  upcast: ['errors', 'events', 'metadata', 'schema'],
 };
 
 /** Every non-test TypeScript file under `dir`. */
@@ -118,6 +118,22 @@ describe('package layout', () => {
         ),
     );
     expect(offending).toEqual([]);
+  });
+
+  it('decorator metadata lives in the one metadata store; other module-level maps of core are caches of what it describes', () => {
+    const caches = new Set([
+      'process/describe-process.ts',
+      'projection/describe-projection.ts',
+      'registry/describe-aggregate.ts',
+      'engine/command-engine.ts',
+      'upcast/upcaster.ts',
+    ]);
+    const coreSrc = join(root, 'packages/core/src');
+    const stores = sourceFiles(coreSrc)
+      .map((file) => relative(coreSrc, file))
+      .filter((file) => !file.startsWith('metadata/') && !caches.has(file))
+      .filter((file) => /^(export )?const \w+ = new (Weak)?Map\b/m.test(readFileSync(join(coreSrc, file), 'utf8')));
+    expect(stores).toEqual([]);
   });
 
   it('finds a forbidden edge (the check itself works)', () => {
