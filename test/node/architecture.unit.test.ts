@@ -136,6 +136,22 @@ describe('package layout', () => {
     expect(stores).toEqual([]);
   });
 
+  it('one privacy style: TypeScript `private`, and `#private` only in RPC classes (which expose every other member over RPC)', () => {
+    const rpcClass = /extends (DurableObject|WorkerEntrypoint|WorkflowEntrypoint)\b/;
+    const hashMember = /^\s+(?:readonly |async |get |static )*#\w+/m;
+    const offending = ['cli', 'cloudflare', 'console', 'core', 'hono', 'testing'].flatMap((pkg) =>
+      sourceFiles(join(root, 'packages', pkg, 'src')).flatMap((file) => {
+        const text = readFileSync(file, 'utf8');
+        const rpc = rpcClass.test(text);
+        if (!rpc && hashMember.test(text)) return [`${relative(root, file)}: #private outside an RPC class`];
+        if (rpc && /\bprivate (?:readonly |async |get |static )*\w+/.test(text))
+          return [`${relative(root, file)}: TypeScript private in an RPC class (callable over RPC)`];
+        return [];
+      }),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('finds a forbidden edge (the check itself works)', () => {
     expect(layoutViolations(join(root, 'packages/cloudflare/src'), { ...cloudflareLayout, aggregate: [] })).toContain(
       'aggregate/durable-object-host.ts imports ../outbox/',

@@ -192,7 +192,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         ordering,
         claimLeaseMs,
         now,
-        (member, envelope, trigger) => this.call(member, envelope, this.context(trigger)),
+        (member, envelope, trigger) => this.#call(member, envelope, this.context(trigger)),
       );
     }
 
@@ -222,7 +222,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         }
         try {
           const id = message.id;
-          await this.call(
+          await this.#call(
             trigger.member,
             message.body,
             this.context({ id, metadata: { correlationId: id, causationId: id } }),
@@ -352,7 +352,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       // A client's idempotency key makes its retried request issue the same commands.
       const id = request.headers.get('idempotency-key') ?? newId();
       const correlationId = request.headers.get('x-correlation-id') ?? id;
-      const result = await this.call(
+      const result = await this.#call(
         route.member,
         request,
         this.context({ id, metadata: { correlationId, causationId: id } }),
@@ -367,10 +367,14 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       // One id per schedule slot: a re-run of the same slot issues the same commands.
       const id = `${controller.cron}@${controller.scheduledTime}`;
       for (const job of jobs)
-        await this.call(job.member, controller, this.context({ id, metadata: { correlationId: id, causationId: id } }));
+        await this.#call(
+          job.member,
+          controller,
+          this.context({ id, metadata: { correlationId: id, causationId: id } }),
+        );
     }
 
-    private async call(
+    async #call(
       member: string | symbol,
       input: unknown,
       context: ProcessHandlerContext<Effects, Env>,
