@@ -2,6 +2,7 @@ import { durableObjectFor, type ProjectionEntrypointOptions } from '@escf/cloudf
 import {
   ArchivingEventStore,
   archiveAdminEntrypoint,
+  archivedHistory,
   archiveOnSchedule,
   defaultArchivePrefix,
   durableObjectRetention,
@@ -34,7 +35,8 @@ const archiver = (env: Env) =>
     }),
   });
 
-export const CounterAggregate = durableObjectFor(Counter);
+// A pruned counter whose snapshot a code change invalidates reads its history back from the archive.
+export const CounterAggregate = durableObjectFor(Counter, { prunedHistory: archivedHistory });
 
 // Operators: RPC from other workers, or HTTP with `Authorization: Bearer <ESCF_ADMIN_TOKEN>`.
 export const ArchiveAdmin = archiveAdminEntrypoint({ archiver, tokenBinding: 'ESCF_ADMIN_TOKEN' });

@@ -27,6 +27,7 @@ export {
   durableObjectFor,
 } from './aggregate/durable-object-host.js';
 export type { AggregateHostOptions } from './aggregate/host-options.js';
+export type { PrunedHistoryReader } from './aggregate/pruned-history.js';
 export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './event-store/d1-event-store.js';
 export type { EventSubscriber, OutboxReport } from './outbox/outbox.js';
 export { aggregateCommandSender } from './process/aggregate-command-sender.js';

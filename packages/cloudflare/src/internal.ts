@@ -7,15 +7,10 @@
  * @packageDocumentation
  */
 export { durableObjectName } from './aggregate/aggregate-address.js';
+export type { CurrentState } from './aggregate/aggregate-storage.js';
 export { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './aggregate/event-size-limit.js';
-export {
-  type CurrentState,
-  type HistorySource,
-  prunedHistory,
-  type RetainRequest,
-  type RetainResult,
-  retainInStorage,
-} from './archive/aggregate-retention.js';
+export { type RetainRequest, type RetainResult, retainInStorage } from './aggregate/retain-request.js';
+export type { HistorySource } from './archive/aggregate-retention.js';
 export {
   ArchiveManifest,
   type CommitOutcome,

@@ -10,6 +10,17 @@
 export { authorizeCommand } from './auth/command-authorization.js';
 export { isPrincipal } from './auth/principal.js';
 export {
+  bindingPrefix,
+  constantCase,
+  deadLetterQueueName,
+  durableObjectBinding,
+  durableObjectClassName,
+  EVENT_STORE_BINDING,
+  EVENT_STORE_TABLE,
+  kebabCase,
+  reactorBindings,
+} from './conventions/naming.js';
+export {
   type ApplicableEvent,
   type CommandContext,
   CommandEngine,
@@ -41,7 +52,7 @@ export {
 } from './observability/tracing.js';
 export { describeProcess, type ProcessDescriptor } from './process/describe-process.js';
 export { describeProjection, type ProjectionDescriptor } from './projection/describe-projection.js';
-export { bindingPrefix, type ReactorHandler } from './projection/reactor-handlers.js';
+export type { ReactorHandler } from './projection/reactor-handlers.js';
 export type { AggregateDescriptor, CommandDescriptor, ReducerDescriptor } from './registry/aggregate-descriptor.js';
 export { describeAggregate } from './registry/describe-aggregate.js';
 export { createRegistry, type Registry, type SystemDefinition } from './registry/registry.js';

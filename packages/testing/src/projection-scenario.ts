@@ -1,6 +1,6 @@
 import { ensureProjectionSchema, ProjectionApplier, ProjectionRebuild } from '@escf/cloudflare/delivery';
 import { type Clock, type EventEnvelope, type ProjectionClass, type ProjectionQueries, systemClock } from '@escf/core';
-import { describeProjection } from '@escf/core/internal';
+import { describeProjection, reactorBindings } from '@escf/core/internal';
 import { expect } from 'vitest';
 import { type GivenEvent, type StreamEvents, storeGivenEvents } from './given-events.js';
 import { sqliteD1Database } from './sqlite-d1-database.js';
@@ -65,7 +65,9 @@ export function projectionScenario<P extends object, Env extends object = any>(
         const db = options.database ? await options.database() : await sqliteD1Database();
         for (const sql of statementsOf(options.schema)) await db.prepare(sql).run();
         await ensureProjectionSchema(db);
-        const env = options.env ? options.env(db) : ({ [`${descriptor.bindingPrefix}_DB`]: db } as unknown as Env);
+        const env = options.env
+          ? options.env(db)
+          : ({ [reactorBindings(descriptor.bindingPrefix).database]: db } as unknown as Env);
         const projection = new projectionClass(env);
         const clock = options.clock ?? systemClock;
         const { store, events } = await storeGivenEvents(given, () => clock.now());

@@ -14,14 +14,14 @@ import type { Clock } from '@escf/core';
  * ```
  */
 export class TestClock implements Clock {
-  #now: number;
+  private current: number;
 
   constructor(start: number | Date = Date.UTC(2026, 0, 1)) {
-    this.#now = typeof start === 'number' ? start : start.getTime();
+    this.current = typeof start === 'number' ? start : start.getTime();
   }
 
   now(): number {
-    return this.#now;
+    return this.current;
   }
 
   /** Moves the clock forward by milliseconds, or by `{ days, hours, minutes, seconds, ms }`. */
@@ -35,14 +35,14 @@ export class TestClock implements Clock {
           (by.seconds ?? 0) * 1_000 +
           (by.ms ?? 0);
     if (!(ms >= 0)) throw new RangeError('TestClock.advance: time only moves forward');
-    this.#now += ms;
-    return this.#now;
+    this.current += ms;
+    return this.current;
   }
 
   /** Sets the time (forward only). */
   set(to: number | Date): void {
     const ms = typeof to === 'number' ? to : to.getTime();
-    if (ms < this.#now) throw new RangeError('TestClock.set: time only moves forward');
-    this.#now = ms;
+    if (ms < this.current) throw new RangeError('TestClock.set: time only moves forward');
+    this.current = ms;
   }
 }

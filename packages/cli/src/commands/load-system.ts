@@ -19,7 +19,7 @@ export async function planFromConfig(
 ): Promise<{ system: SystemModel; files: PlannedFile[]; sources: MigrationSources }> {
   const loaded = await loadConfig(options.config ?? 'escf.config.ts');
   const system = resolveSystem(loaded);
-  const sources = await readMigrationSources(
+  const sources = readMigrationSources(
     options.cloudflarePackageDir ?? cloudflarePackageDir(dirname(system.configPath)),
   );
   return { system, files: planSystem(system, sources), sources };

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
 import { ConfigError } from '../config/config-error.js';
 import { GeneratedPaths } from '../model/naming.js';
 import type { WorkerModel } from '../model/system-model.js';
@@ -23,14 +22,13 @@ export interface MigrationSources {
 }
 
 /**
- * Reads the SQL that `@escf/cloudflare` ships in its `migrations/` folder,
- * so the generated migrations always match the runtime that reads the
- * tables. Files named `*projection*`/`*checkpoint*` belong to projection
- * databases, `*process*` to process databases, the rest to the event store.
- * Until the runtime ships the projection and process schemas as files,
- * its `PROJECTION_SCHEMA` / `PROCESS_SCHEMA` constants are used.
+ * Reads the SQL that `@escf/cloudflare` ships in its `migrations/` folder —
+ * the same files its runtime embeds and applies — so the generated
+ * migrations always match the runtime that reads the tables. Files named
+ * `*projection*`/`*checkpoint*` belong to projection databases, `*process*`
+ * to process databases, the rest to the event store.
  */
-export async function readMigrationSources(packageDir: string): Promise<MigrationSources> {
+export function readMigrationSources(packageDir: string): MigrationSources {
   const dir = join(packageDir, 'migrations');
   const files = existsSync(dir)
     ? readdirSync(dir)
@@ -39,27 +37,18 @@ export async function readMigrationSources(packageDir: string): Promise<Migratio
     : [];
   const read = (name: string): SqlMigration => ({ name, sql: readFileSync(join(dir, name), 'utf8') });
   const eventStore = files.filter((f) => !/projection|checkpoint|process/.test(f)).map(read);
-  let projection = files.filter((f) => /projection|checkpoint/.test(f)).map(read);
-  let process = files.filter((f) => /process/.test(f)).map(read);
-  if (eventStore.length === 0) {
-    throw new ConfigError(
-      `@escf/cloudflare ships no event store migration in ${dir}; reinstall it or check its version.`,
-    );
+  const projection = files.filter((f) => /projection|checkpoint/.test(f)).map(read);
+  const process = files.filter((f) => /process/.test(f)).map(read);
+  for (const [schema, found] of [
+    ['event store', eventStore],
+    ['projection', projection],
+    ['process', process],
+  ] as const) {
+    if (found.length === 0)
+      throw new ConfigError(
+        `@escf/cloudflare ships no ${schema} migration in ${dir}; reinstall it or check its version.`,
+      );
   }
-  if (projection.length === 0)
-    projection = await sqlConstant(
-      packageDir,
-      'projection/projection-schema.ts',
-      'PROJECTION_SCHEMA',
-      '0000_escf_projection_checkpoints.sql',
-    );
-  if (process.length === 0)
-    process = await sqlConstant(
-      packageDir,
-      'process/process-schema.ts',
-      'PROCESS_SCHEMA',
-      '0000_escf_process_events.sql',
-    );
   return { eventStore, projection, process };
 }
 
@@ -89,7 +78,7 @@ export function workerMigrationFiles(worker: WorkerModel, sources: MigrationSour
 /**
  * The SQL ending in `;` and a newline: `wrangler d1 migrations apply` appends
  * its own bookkeeping INSERT to the file, so an unterminated last statement
- * (the runtime's schema constants have none) is a syntax error.
+ * is a syntax error.
  */
 function terminated(sql: string): string {
   const body = sql.trimEnd();
@@ -104,32 +93,4 @@ export function cloudflarePackageDir(projectDir: string): string {
   } catch {
     throw new ConfigError(`Cannot find @escf/cloudflare from ${projectDir}: install it (npm i @escf/cloudflare).`);
   }
-}
-
-/** The schema a runtime module exports as a constant, as one migration (none if the module is absent). */
-async function sqlConstant(
-  packageDir: string,
-  module: string,
-  name: string,
-  fileName: string,
-): Promise<SqlMigration[]> {
-  const file = join(packageDir, 'src', module);
-  return existsSync(file) ? [{ name: fileName, sql: await readSqlConstant(file, name) }] : [];
-}
-
-/** Evaluates one exported string constant of a self-contained TypeScript module. */
-async function readSqlConstant(file: string, name: string): Promise<string> {
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'neutral',
-    logLevel: 'silent',
-  });
-  const module = { exports: {} as Record<string, unknown> };
-  new Function('module', 'exports', result.outputFiles[0]!.text)(module, module.exports);
-  const value = module.exports[name];
-  if (typeof value !== 'string') throw new ConfigError(`${file} exports no SQL constant ${name}.`);
-  return value;
 }

@@ -1,36 +1,21 @@
 /**
- * The naming conventions of generated code and bindings, in one place. They
- * are part of ESCF's contract with the runtime and with user code (`env.USER_AGGREGATE`).
+ * The naming conventions of generated code and bindings. Those the runtime
+ * also looks bindings up by live in `@escf/core/internal` (one module both
+ * share); the generator's own (resource names, file paths) are added here.
+ * They are part of ESCF's contract with user code (`env.USER_AGGREGATE`).
  */
+import { deadLetterQueueName, reactorBindings } from '@escf/core/internal';
 
-/** The D1 event store binding every API and projection worker gets. */
-export const EVENT_STORE_BINDING = 'ESCF_EVENTS';
+export {
+  constantCase,
+  durableObjectBinding,
+  durableObjectClassName,
+  EVENT_STORE_BINDING,
+  kebabCase,
+} from '@escf/core/internal';
 
 /** Tags of Durable Object migrations written by ESCF start with this; the user's own tags are left alone. */
 export const MIGRATION_TAG_PREFIX = 'escf-v';
-
-/** `BankAccount` → `BANK_ACCOUNT`, `send-email` → `SEND_EMAIL`. */
-export function constantCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toUpperCase();
-}
-
-/** `VERIFY_EMAIL` → `verify-email`. */
-export function kebabCase(name: string): string {
-  return constantCase(name).toLowerCase().replace(/_/g, '-');
-}
-
-/** The generated Durable Object class of aggregate type `User`: `UserAggregate`. */
-export function durableObjectClassName(aggregateType: string): string {
-  return `${aggregateType}Aggregate`;
-}
-
-/** The Durable Object binding of aggregate type `User`: `USER_AGGREGATE`. */
-export function durableObjectBinding(aggregateType: string): string {
-  return `${constantCase(aggregateType)}_AGGREGATE`;
-}
 
 /**
  * Bindings and resources of projection or process `sessions`; `prefix` is
@@ -38,16 +23,17 @@ export function durableObjectBinding(aggregateType: string): string {
  * generator always agree.
  */
 export function reactorResources(name: string, prefix: string, systemName: string) {
+  const bindings = reactorBindings(prefix);
   return {
     /** The queue events are published to. */
-    queueBinding: `${prefix}_QUEUE`,
+    queueBinding: bindings.queue,
     queueName: name,
-    deadLetterQueue: `${name}-dlq`,
+    deadLetterQueue: deadLetterQueueName(name),
     /** Its own D1 database: read model tables and checkpoints. */
-    databaseBinding: `${prefix}_DB`,
+    databaseBinding: bindings.database,
     databaseName: `${systemName}-${name}`,
     /** The service binding in workers that call it. */
-    serviceBinding: prefix,
+    serviceBinding: bindings.service,
   };
 }
 

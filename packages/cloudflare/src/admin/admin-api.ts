@@ -3,6 +3,7 @@ import { type AggregateClass, type EventEnvelope, NotFound, ValidationError } fr
 import {
   type AggregateDescriptor,
   createRegistry,
+  EVENT_STORE_BINDING,
   engineFor,
   inputJsonSchema,
   lensChainOf,
@@ -362,8 +363,8 @@ export class AdminApi<Env = unknown> {
   // ---- internals
 
   private get db(): D1Database {
-    const db = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
-    if (!db) throw new NotFound("The admin worker has no D1 binding 'ESCF_EVENTS' (the event store)");
+    const db = (this.env as Record<string, unknown>)[EVENT_STORE_BINDING] as D1Database | undefined;
+    if (!db) throw new NotFound(`The admin worker has no D1 binding '${EVENT_STORE_BINDING}' (the event store)`);
     return db;
   }
 

@@ -30,6 +30,27 @@ export interface CommitWrite {
   readonly alsoWrite?: () => void;
 }
 
+/** The aggregate's current state, as its host knows it (what retention snapshots). */
+export interface CurrentState {
+  readonly version: number;
+  readonly state: unknown;
+  readonly fingerprint: string;
+}
+
+/** How far retention pruned local events, and where that history lives (opaque here: the history port reads it). */
+export interface PrunedRange {
+  readonly throughVersion: number;
+  readonly source: unknown;
+}
+
+/** What {@link AggregateStorage.retain} did. */
+export interface RetainOutcome {
+  /** Local events deleted. */
+  readonly pruned: number;
+  /** Every local event up to this version is gone (0 = none). */
+  readonly prunedThrough: number;
+}
+
 type EventRow = {
   version: number;
   id: string;
@@ -110,6 +131,11 @@ export class AggregateStorage {
         result TEXT NOT NULL,
         expires_at INTEGER NOT NULL,
         fingerprint TEXT
+      );
+      CREATE TABLE IF NOT EXISTS escf_retention (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pruned_through INTEGER NOT NULL,
+        history TEXT NOT NULL
       );
     `);
     this.upgrade();
@@ -286,5 +312,59 @@ export class AggregateStorage {
       });
       this.setCursor(target, events.at(-1)!.version);
     });
+  }
+
+  /**
+   * Retention: snapshots `current` unless the stored snapshot already holds
+   * it, then deletes local events that are (a) covered by that snapshot,
+   * (b) delivered to every outbox target and (c) at most
+   * `prune.throughVersion`, recording how far it pruned and `prune.source`
+   * (where that history lives) — one transaction.
+   */
+  retain(current: CurrentState, prune?: { readonly throughVersion: number; readonly source: unknown }): RetainOutcome {
+    // Never written: nothing to snapshot or prune, and no storage created by asking.
+    if (current.version === 0 && !this.ready) return { pruned: 0, prunedThrough: 0 };
+    if (!this.tables) this.migrate();
+    return this.storage.transactionSync(() => {
+      const snapshot = this.readSnapshot();
+      if (
+        current.version > 0 &&
+        (!snapshot || snapshot.version < current.version || snapshot.fingerprint !== current.fingerprint)
+      ) {
+        this.sql.exec(
+          'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',
+          current.version,
+          JSON.stringify(current.state),
+          current.fingerprint,
+        );
+      }
+      const previous = this.readPruned()?.throughVersion ?? 0;
+      if (!prune) return { pruned: 0, prunedThrough: previous };
+      const delivered = this.sql
+        .exec<{ low: number | null; targets: number }>(
+          'SELECT MIN(delivered_version) AS low, COUNT(*) AS targets FROM escf_outbox_cursors',
+        )
+        .one();
+      const limit = Math.min(prune.throughVersion, current.version, delivered.targets > 0 ? (delivered.low ?? 0) : 0);
+      if (limit <= previous) return { pruned: 0, prunedThrough: previous };
+      const pruned = this.sql.exec('DELETE FROM escf_events WHERE version <= ?', limit).rowsWritten;
+      this.sql.exec(
+        'INSERT OR REPLACE INTO escf_retention (id, pruned_through, history) VALUES (1, ?, ?)',
+        limit,
+        JSON.stringify(prune.source),
+      );
+      return { pruned, prunedThrough: limit };
+    });
+  }
+
+  /** How far retention pruned local events (null when it never did). */
+  readPruned(): PrunedRange | null {
+    if (!this.ready) return null;
+    const row = this.sql
+      .exec<{ pruned_through: number; history: string }>(
+        'SELECT pruned_through, history FROM escf_retention WHERE id = 1',
+      )
+      .toArray()[0];
+    return row ? { throughVersion: row.pruned_through, source: JSON.parse(row.history) as unknown } : null;
   }
 }

@@ -19,12 +19,6 @@ import {
   withTraceMetadata,
 } from '@escf/core/internal';
 import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
-import {
-  prunedHistory,
-  type RetainRequest,
-  type RetainResult,
-  retainInStorage,
-} from '../archive/aggregate-retention.js';
 import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
 import { commandSpan } from '../observability/command-span.js';
 import { Outbox, type OutboxReport } from '../outbox/outbox.js';
@@ -37,6 +31,8 @@ import { deliveryPending } from './delivery-pending-error.js';
 import { assertEventsFit } from './event-size-limit.js';
 import { faultPoint } from './fault-points.js';
 import { type AggregateHostOptions, type ResolvedHostOptions, resolveHostOptions } from './host-options.js';
+import { readPrunedHistory } from './pruned-history.js';
+import { type RetainRequest, type RetainResult, retainInStorage } from './retain-request.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {
@@ -195,7 +191,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         const instance = await this.#load(checkAddress(request?.address));
         const { state, version } = this.#engine.stateOf(instance);
         return retainInStorage(
-          this.ctx.storage,
+          this.#storage,
           { version, state, fingerprint: this.#engine.descriptor.fingerprint },
           request,
         );
@@ -327,7 +323,13 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     // Stale snapshot (other code version) or none: rebuild from our own events.
     const identityForRead = identity ?? { aggregateType: this.#engine.type, ...address };
     // Events pruned by retention (archived to R2) are read back when the snapshot does not cover them.
-    const archived = await prunedHistory(this.ctx.storage, this.env, identityForRead, from);
+    const archived = await readPrunedHistory(
+      this.#storage,
+      this.#options.prunedHistory,
+      this.env,
+      identityForRead,
+      from,
+    );
     this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(archived) : archived);
     const local = this.#storage.readEvents(identityForRead, from);
     this.#engine.replay(instance, this.#cipher ? await this.#cipher.open(local) : local);

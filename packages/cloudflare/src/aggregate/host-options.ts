@@ -1,6 +1,8 @@
 import { type Clock, systemClock } from '@escf/core';
+import { EVENT_STORE_BINDING, EVENT_STORE_TABLE } from '@escf/core/internal';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
+import type { PrunedHistoryReader } from './pruned-history.js';
 
 /**
  * Options of {@link durableObjectFor}. Binding names are looked up on the
@@ -70,6 +72,13 @@ export interface AggregateHostOptions {
    * on live delivery; a rebuild from the log sees ciphertext.
    */
   readonly encryptSensitive?: boolean;
+  /**
+   * Where history pruned by retention is read back from when the snapshot
+   * does not cover it (a code change invalidated it): `archivedHistory`
+   * from `@escf/cloudflare/archive` for objects that `durableObjectRetention`
+   * prunes. Without it such an object fails to load with `DEFINITION_ERROR`.
+   */
+  readonly prunedHistory?: PrunedHistoryReader;
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -92,6 +101,7 @@ export interface ResolvedHostOptions {
   readonly syncNames: readonly string[];
   /** The event types the aggregate declares; filled in by `durableObjectFor` (routing leaves out only these). */
   readonly declaredEventTypes?: ReadonlySet<string>;
+  readonly prunedHistory?: PrunedHistoryReader;
   /** Sensitive payload fields by event type; filled in by `durableObjectFor` from the aggregate's events. */
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
@@ -111,8 +121,8 @@ export interface ResolvedHostOptions {
 /** Fills in defaults and rejects nonsense early, at class definition time. */
 export function resolveHostOptions(options: AggregateHostOptions = {}): ResolvedHostOptions {
   const resolved: ResolvedHostOptions = {
-    eventStoreBinding: options.eventStore?.binding ?? 'ESCF_EVENTS',
-    eventStoreTable: options.eventStore?.table ?? 'escf_events',
+    eventStoreBinding: options.eventStore?.binding ?? EVENT_STORE_BINDING,
+    eventStoreTable: options.eventStore?.table ?? EVENT_STORE_TABLE,
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],
     routes: { ...(options.routes ?? {}) },
@@ -128,6 +138,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
     sensitiveReceivers: { ...(options.sensitiveReceivers ?? {}) },
     encryptSensitive: options.encryptSensitive ?? false,
+    ...(options.prunedHistory ? { prunedHistory: options.prunedHistory } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)

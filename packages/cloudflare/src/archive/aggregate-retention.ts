@@ -1,7 +1,8 @@
-import type { EventEnvelope } from '@escf/core';
 import { batchStreamKey } from '@escf/core/internal';
 import type { StreamId } from '@escf/core/store';
 import { type AggregateAddress, durableObjectName } from '../aggregate/aggregate-address.js';
+import type { PrunedHistoryReader } from '../aggregate/pruned-history.js';
+import type { RetainRequest, RetainResult } from '../aggregate/retain-request.js';
 import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { ArchivingEventStore } from './archiving-event-store.js';
 import type { AggregateRetentionHooks } from './event-archiver.js';
@@ -16,132 +17,23 @@ export interface HistorySource {
   readonly prefix: string;
 }
 
-/** What an aggregate host's `retain` RPC is asked to do. */
-export interface RetainRequest {
-  readonly address: AggregateAddress;
-  /** Delete local events up to this version (they are archived). Omit to only snapshot. */
-  readonly pruneThrough?: number;
-  /** Required with `pruneThrough`: where the host reads pruned history back when its snapshot is stale. */
-  readonly history?: HistorySource;
-}
-
-/** What `retain` did. */
-export interface RetainResult {
-  /** The version of the snapshot now stored (the current version). */
-  readonly snapshotVersion: number;
-  /** Local events deleted. */
-  readonly pruned: number;
-  /** Every local event up to this version is gone (0 = none). */
-  readonly prunedThrough: number;
-}
-
-/** The aggregate's current state, as the host knows it. */
-export interface CurrentState {
-  readonly version: number;
-  readonly state: unknown;
-  readonly fingerprint: string;
-}
-
 /**
- * Retention inside one aggregate's Durable Object (called by the host's
- * `retain` RPC): snapshots the current state, then deletes local events that
- * are (a) covered by that snapshot, (b) delivered to every outbox target, and
- * (c) at most `pruneThrough` — the versions the archiver moved to R2. Records
- * how far it pruned and where that history lives, so a host whose snapshot
- * is later invalidated by a code change reads it back (see {@link prunedHistory}).
+ * The {@link PrunedHistoryReader} for history that `durableObjectRetention`
+ * pruned: reads it back from the archive (R2 + D1) named by the recorded
+ * {@link HistorySource}. Pass it to the hosts of aggregates whose Durable
+ * Objects are pruned: `durableObjectFor(Order, { prunedHistory: archivedHistory })`.
  */
-export function retainInStorage(
-  storage: DurableObjectStorage,
-  current: CurrentState,
-  request: RetainRequest,
-): RetainResult {
-  const sql = storage.sql;
-  ensureRetentionTable(sql);
-  return storage.transactionSync(() => {
-    const snapshot = sql
-      .exec<{ version: number; fingerprint: string }>('SELECT version, fingerprint FROM escf_snapshot WHERE id = 1')
-      .toArray()[0];
-    if (
-      current.version > 0 &&
-      (!snapshot || snapshot.version < current.version || snapshot.fingerprint !== current.fingerprint)
-    ) {
-      sql.exec(
-        'INSERT OR REPLACE INTO escf_snapshot (id, version, state, fingerprint) VALUES (1, ?, ?, ?)',
-        current.version,
-        JSON.stringify(current.state),
-        current.fingerprint,
-      );
-    }
-    const previous = readPrunedThrough(sql);
-    if (request.pruneThrough === undefined || !request.history)
-      return { snapshotVersion: current.version, pruned: 0, prunedThrough: previous };
-    const delivered = sql
-      .exec<{ low: number | null; targets: number }>(
-        'SELECT MIN(delivered_version) AS low, COUNT(*) AS targets FROM escf_outbox_cursors',
-      )
-      .one();
-    const limit = Math.min(request.pruneThrough, current.version, delivered.targets > 0 ? (delivered.low ?? 0) : 0);
-    if (limit <= previous) return { snapshotVersion: current.version, pruned: 0, prunedThrough: previous };
-    const pruned = sql.exec('DELETE FROM escf_events WHERE version <= ?', limit).rowsWritten;
-    sql.exec(
-      'INSERT OR REPLACE INTO escf_retention (id, pruned_through, history) VALUES (1, ?, ?)',
-      limit,
-      JSON.stringify(request.history),
-    );
-    return { snapshotVersion: current.version, pruned, prunedThrough: limit };
-  });
-}
-
-/**
- * The pruned events after `from`, read back from the archive, for a host
- * that must replay further back than its local events reach (its snapshot is
- * missing or was taken by other code). Empty when nothing was pruned past `from`.
- */
-export async function prunedHistory(
-  storage: DurableObjectStorage,
-  env: unknown,
-  stream: StreamId,
-  from: number,
-): Promise<EventEnvelope[]> {
-  // Never pruned (or never written): nothing to read, and no table created by a read.
-  if (
-    storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_retention'").toArray()
-      .length === 0
-  )
-    return [];
-  const row = storage.sql
-    .exec<{ pruned_through: number; history: string }>(
-      'SELECT pruned_through, history FROM escf_retention WHERE id = 1',
-    )
-    .toArray()[0];
-  if (!row || row.pruned_through <= from) return [];
-  const source = JSON.parse(row.history) as HistorySource;
-  const bindings = env as Record<string, unknown>;
-  const store = new ArchivingEventStore(bindings[source.d1] as D1Database, bindings[source.bucket] as R2Bucket, {
-    table: source.table,
-    prefix: source.prefix,
-  });
-  const events = await store.readStream(stream, { fromVersion: from + 1, limit: row.pruned_through - from });
-  if (events.length !== row.pruned_through - from) {
-    throw new Error(
-      `Pruned history of ${batchStreamKey({ tenantId: stream.tenantId ?? '', ...stream })} is incomplete: expected versions ${from + 1}..${row.pruned_through}, found ${events.length}`,
-    );
-  }
-  return events;
-}
-
-function ensureRetentionTable(sql: SqlStorage): void {
-  sql.exec(
-    'CREATE TABLE IF NOT EXISTS escf_retention (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL, history TEXT NOT NULL)',
-  );
-}
-
-function readPrunedThrough(sql: SqlStorage): number {
-  return (
-    sql.exec<{ pruned_through: number }>('SELECT pruned_through FROM escf_retention WHERE id = 1').toArray()[0]
-      ?.pruned_through ?? 0
-  );
-}
+export const archivedHistory: PrunedHistoryReader = {
+  read(env, source, stream, fromVersion, throughVersion) {
+    const where = source as HistorySource;
+    const bindings = env as Record<string, unknown>;
+    const store = new ArchivingEventStore(bindings[where.d1] as D1Database, bindings[where.bucket] as R2Bucket, {
+      table: where.table,
+      prefix: where.prefix,
+    });
+    return store.readStream(stream, { fromVersion, limit: throughVersion - fromVersion + 1 });
+  },
+};
 
 /** The RPC surface of an aggregate host that {@link durableObjectRetention} calls. */
 interface RetainingHost {

@@ -7,7 +7,12 @@
  * @packageDocumentation
  */
 
-export { type DurableObjectRetentionOptions, durableObjectRetention } from './aggregate-retention.js';
+export {
+  archivedHistory,
+  type DurableObjectRetentionOptions,
+  durableObjectRetention,
+  type HistorySource,
+} from './aggregate-retention.js';
 export type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 export {
   type ArchiveAdmin,

@@ -13,7 +13,7 @@ const SEALED = 'escf:enc:v1:';
  * read as absent.
  */
 export class SensitiveCipher {
-  #key: Promise<CryptoKey | null> | null = null;
+  private key: Promise<CryptoKey | null> | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -23,17 +23,17 @@ export class SensitiveCipher {
   /** Events with their sensitive fields encrypted (the key is created on first use). */
   async seal(events: readonly EventEnvelope[]): Promise<EventEnvelope[]> {
     if (!events.some((e) => this.sensitiveFields.has(e.type))) return [...events];
-    const key = (await this.#loadKey()) ?? (await this.#createKey());
-    return Promise.all(events.map((event) => this.#map(event, async (value) => seal(key, value))));
+    const key = (await this.loadKey()) ?? (await this.createKey());
+    return Promise.all(events.map((event) => this.map(event, async (value) => seal(key, value))));
   }
 
   /** Events with their sensitive fields decrypted; without the key (shredded), those fields are left out. */
   async open(events: readonly EventEnvelope[]): Promise<EventEnvelope[]> {
     if (!events.some((e) => this.sensitiveFields.has(e.type))) return [...events];
-    const key = await this.#loadKey();
+    const key = await this.loadKey();
     return Promise.all(
       events.map((event) =>
-        this.#map(event, async (value) =>
+        this.map(event, async (value) =>
           typeof value === 'string' && value.startsWith(SEALED) ? (key ? open(key, value) : undefined) : value,
         ),
       ),
@@ -42,11 +42,11 @@ export class SensitiveCipher {
 
   /** Deletes the key: every sealed field of this aggregate, wherever it was copied, becomes unreadable. */
   shred(): void {
-    if (this.#tableExists()) this.sql.exec('DELETE FROM escf_keys');
-    this.#key = Promise.resolve(null);
+    if (this.tableExists()) this.sql.exec('DELETE FROM escf_keys');
+    this.key = Promise.resolve(null);
   }
 
-  async #map(event: EventEnvelope, transform: (value: unknown) => Promise<unknown>): Promise<EventEnvelope> {
+  private async map(event: EventEnvelope, transform: (value: unknown) => Promise<unknown>): Promise<EventEnvelope> {
     const fields = this.sensitiveFields.get(event.type);
     if (!fields || typeof event.payload !== 'object' || event.payload === null) return event;
     const payload = { ...(event.payload as Record<string, unknown>) };
@@ -59,25 +59,25 @@ export class SensitiveCipher {
     return { ...event, payload };
   }
 
-  #loadKey(): Promise<CryptoKey | null> {
-    this.#key ??= (async () => {
-      if (!this.#tableExists()) return null;
+  private loadKey(): Promise<CryptoKey | null> {
+    this.key ??= (async () => {
+      if (!this.tableExists()) return null;
       const row = this.sql.exec<{ key: string }>('SELECT key FROM escf_keys WHERE id = 1').toArray()[0];
       return row ? crypto.subtle.importKey('raw', fromBase64(row.key), 'AES-GCM', false, ['encrypt', 'decrypt']) : null;
     })();
-    return this.#key;
+    return this.key;
   }
 
-  async #createKey(): Promise<CryptoKey> {
+  private async createKey(): Promise<CryptoKey> {
     const raw = crypto.getRandomValues(new Uint8Array(32));
     this.sql.exec('CREATE TABLE IF NOT EXISTS escf_keys (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL)');
     this.sql.exec('INSERT INTO escf_keys (id, key) VALUES (1, ?)', toBase64(raw));
     const key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    this.#key = key;
+    this.key = key;
     return key;
   }
 
-  #tableExists(): boolean {
+  private tableExists(): boolean {
     return (
       this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_keys'").toArray().length > 0
     );

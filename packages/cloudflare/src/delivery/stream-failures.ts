@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@escf/core';
 import type { FailureTable } from './failure-table.js';
 import { streamKeyOf } from './stream-of-event.js';
 
-export { type FailureTable, failureTableSql } from './failure-table.js';
+export type { FailureTable } from './failure-table.js';
 
 /** One stuck stream: the first event of it that keeps failing. */
 export interface StuckStream {

@@ -8,7 +8,16 @@ import {
   processCommandsFor,
   systemClock,
 } from '@escf/core';
-import { describeProcess, EscfAttribute, log, newId, SpanKind, serializeError } from '@escf/core/internal';
+import {
+  describeProcess,
+  EscfAttribute,
+  EVENT_STORE_BINDING,
+  log,
+  newId,
+  reactorBindings,
+  SpanKind,
+  serializeError,
+} from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { Upcaster } from '@escf/core/upcast';
 import { backoffSeconds } from '../delivery/retry-backoff.js';
@@ -137,7 +146,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
 ): ProcessEntrypointClass<Env> {
   const descriptor = describeProcess(processClass);
   const upcaster = new Upcaster(descriptor.events);
-  const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
+  const databaseBinding = options.database ?? reactorBindings(descriptor.bindingPrefix).database;
   const className = processClass.name || descriptor.name;
   const claimLeaseMs = options.claimLeaseMs ?? 60_000;
   const ordering = options.ordering ?? 'none';
@@ -171,10 +180,10 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
 
     protected get store(): EventStore {
       if (options.eventStore) return options.eventStore(this.env);
-      const events = (this.env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
+      const events = (this.env as Record<string, unknown>)[EVENT_STORE_BINDING] as D1Database | undefined;
       if (!events)
         throw new DefinitionError(
-          `Process '${descriptor.name}' needs the D1 binding 'ESCF_EVENTS' (the event store) to fill gaps, retry and re-drive.`,
+          `Process '${descriptor.name}' needs the D1 binding '${EVENT_STORE_BINDING}' (the event store) to fill gaps, retry and re-drive.`,
         );
       return new D1EventStore(events);
     }
@@ -193,7 +202,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         ordering,
         claimLeaseMs,
         now,
-        (member, envelope, trigger) => this.call(member, envelope, this.context(trigger)),
+        (member, envelope, trigger) => this.#call(member, envelope, this.context(trigger)),
       );
     }
 
@@ -230,7 +239,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         }
         try {
           const id = message.id;
-          await this.call(
+          await this.#call(
             trigger.member,
             message.body,
             this.context({ id, metadata: { correlationId: id, causationId: id } }),
@@ -372,7 +381,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       // A client's idempotency key makes its retried request issue the same commands.
       const id = request.headers.get('idempotency-key') ?? newId();
       const correlationId = request.headers.get('x-correlation-id') ?? id;
-      const result = await this.call(
+      const result = await this.#call(
         route.member,
         request,
         this.context({ id, metadata: { correlationId, causationId: id } }),
@@ -387,10 +396,14 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       // One id per schedule slot: a re-run of the same slot issues the same commands.
       const id = `${controller.cron}@${controller.scheduledTime}`;
       for (const job of jobs)
-        await this.call(job.member, controller, this.context({ id, metadata: { correlationId: id, causationId: id } }));
+        await this.#call(
+          job.member,
+          controller,
+          this.context({ id, metadata: { correlationId: id, causationId: id } }),
+        );
     }
 
-    private async call(
+    async #call(
       member: string | symbol,
       input: unknown,
       context: ProcessHandlerContext<Effects, Env>,

@@ -1,32 +1,21 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
-import { describeProjection, log, type ProjectionDescriptor, recordError, serializeError } from '@escf/core/internal';
+import type { EventEnvelope, ProjectionClass, ProjectionQueries } from '@escf/core';
+import { describeProjection } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { projectionSpan } from '../observability/projection-span.js';
-import {
-  beginRebuild,
-  type DatabaseRole,
-  readActiveDatabase,
-  switchActiveDatabase,
-} from './projection-active-database.js';
+import { readActiveDatabase } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
-import { applyInBatches } from './projection-batch-applier.js';
-import { type EventLogSettings, ProjectionEventLog } from './projection-event-log.js';
-import {
-  isRebuildContinuation,
-  ProjectionRebuild,
-  REBUILD_WATCHDOG_SECONDS,
-  type RebuildContinuation,
-} from './projection-rebuild.js';
-import {
-  markDeadLettered,
-  type ProjectionStatus,
-  type RebuildStatus,
-  readStatus,
-  recordFailure,
-} from './projection-status.js';
-import { backoffSeconds } from './retry-backoff.js';
-import { groupByStream, isEnvelope } from './stream-of-event.js';
+import { consumeDeadLetters, consumeEvents, type DeliveryReport, deliverAll } from './projection-deliveries.js';
+import { type EventLogSettings, projectionEventStore } from './projection-event-log.js';
+import { installQueryMethods } from './projection-query-methods.js';
+import { isRebuildContinuation, type RebuildContinuation } from './projection-rebuild.js';
+import { ProjectionRebuildDriver } from './projection-rebuild-driver.js';
+import { bindingOfRole, type ProjectionSettings, projectionSettings } from './projection-settings.js';
+import { type ProjectionSide, ProjectionSides } from './projection-sides.js';
+import { type ProjectionStatus, type RebuildStatus, readStatus } from './projection-status.js';
+import { isEnvelope } from './stream-of-event.js';
+
+export type { DeliveryReport } from './projection-deliveries.js';
 
 /** Options of {@link projectionEntrypoint}; every binding name follows the convention unless given. */
 export interface ProjectionEntrypointOptions<Env = any> {
@@ -72,18 +61,6 @@ export interface ProjectionEntrypointOptions<Env = any> {
   readonly standbyDatabase?: string;
 }
 
-/** The database and projection instance of one side of a blue/green projection (or the only one). */
-interface Side {
-  readonly db: D1Database;
-  readonly projection: object;
-}
-
-/** What a delivery did. */
-export interface DeliveryReport {
-  readonly applied: number;
-  readonly duplicates: number;
-}
-
 /** The admin and delivery surface every projection entrypoint adds to its queries. */
 export interface ProjectionAdmin {
   /** Direct RPC delivery (the aggregate's outbox calls it for read-your-writes). Throws if any stream failed; the others are applied. */
@@ -106,19 +83,129 @@ export type ProjectionEntrypointClass<P extends object, Env> = new (
   ProjectionQueries<P> &
   ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> };
 
-const QUERY_ACTIVE = Symbol('escf.queryActive');
+/**
+ * The `WorkerEntrypoint` that hosts one projection: consumes its queue,
+ * accepts direct RPC delivery, runs rebuilds and answers status. Do not
+ * subclass it directly: {@link projectionEntrypoint} derives one per
+ * projection class and adds the projection's query methods.
+ *
+ * Its collaborators: {@link ProjectionSides} (databases and instances, blue/green),
+ * {@link ProjectionRebuildDriver} (rebuild steps over the queue), the
+ * deliveries (`projection-deliveries.ts`) and the query methods
+ * (`projection-query-methods.ts`). Members are `#private`: everything else
+ * on a `WorkerEntrypoint` is callable over RPC.
+ */
+export class ProjectionHost<P extends object = object, Env = unknown> extends WorkerEntrypoint<Env> {
+  readonly #settings: ProjectionSettings<Env>;
+  readonly #sides: ProjectionSides<P, Env>;
+  #rebuilds: ProjectionRebuildDriver<Env> | undefined;
 
-const ADMIN = [
-  'deliver',
-  'status',
-  'rebuild',
-  'rebuildStep',
-  'retryStuck',
-  'queue',
-  'fetch',
-  'scheduled',
-  'resetReadModel',
-];
+  constructor(
+    ctx: ExecutionContext,
+    env: Env,
+    projectionClass: ProjectionClass<P, Env>,
+    settings: ProjectionSettings<Env>,
+  ) {
+    super(ctx, env);
+    this.#settings = settings;
+    this.#sides = new ProjectionSides(settings, projectionClass, env);
+  }
+
+  async deliver(events: readonly EventEnvelope[]): Promise<DeliveryReport> {
+    return projectionSpan(this.ctx, this.#settings.descriptor.name, events, 'deliver', undefined, async () => {
+      const side = await this.#sides.active();
+      return deliverAll(this.#settings.descriptor, this.#applier(side), side.db, events);
+    });
+  }
+
+  override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    // Read once per batch: its events were in the log before the batch began, so a switch
+    // during the batch is still followed by a log read that brings them to the new side.
+    const side = await this.#sides.active();
+    if (this.#settings.options.deadLetterQueue !== undefined && batch.queue === this.#settings.options.deadLetterQueue)
+      return consumeDeadLetters(this.#settings.descriptor, side.db, batch);
+    const events: Array<Message<EventEnvelope>> = [];
+    for (const message of batch.messages) {
+      if (isRebuildContinuation(message.body)) await this.#rebuild.continue(message as Message<RebuildContinuation>);
+      else if (isEnvelope(message.body)) events.push(message as Message<EventEnvelope>);
+      else message.ack(); // not ours: retrying would not make it readable
+    }
+    if (events.length === 0) return;
+    await consumeEvents(
+      this.#settings.descriptor,
+      this.#applier(side),
+      side.db,
+      events,
+      {
+        maxRetries: this.#settings.maxRetries,
+        retryDelaySeconds: this.#settings.options.retryDelaySeconds,
+      },
+      this.ctx,
+    );
+  }
+
+  async status(): Promise<ProjectionStatus> {
+    const { name } = this.#settings.descriptor;
+    if (!this.#sides.blueGreen) return readStatus(this.#sides.db, name);
+    const record = await readActiveDatabase(this.#sides.db, name);
+    const status = await readStatus(this.#sides.side(record.active).db, name);
+    return {
+      ...status,
+      rebuild: record.rebuilding ? await this.#rebuild.rebuilder(record.rebuilding).status() : status.rebuild,
+      databases: {
+        active: bindingOfRole(this.#settings, record.active),
+        rebuilding: record.rebuilding && bindingOfRole(this.#settings, record.rebuilding),
+      },
+    };
+  }
+
+  rebuild(): Promise<RebuildStatus> {
+    return this.#rebuild.start();
+  }
+
+  rebuildStep(): Promise<RebuildStatus | null> {
+    return this.#rebuild.step();
+  }
+
+  async retryStuck(): Promise<DeliveryReport> {
+    const side = await this.#sides.active();
+    const status = await readStatus(side.db, this.#settings.descriptor.name);
+    const store = this.#store();
+    const events: EventEnvelope[] = [];
+    for (const stuck of status.stuck) {
+      const [tenantId, aggregateType, ...rest] = stuck.stream.split('/');
+      // The key's tenant is URI-encoded (see core's streamKey); the id may contain '/'.
+      const stream = {
+        aggregateType: aggregateType!,
+        aggregateId: rest.join('/'),
+        ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}),
+      };
+      events.push(...(await store.readStream(stream, { fromVersion: stuck.version })));
+    }
+    return deliverAll(this.#settings.descriptor, this.#applier(side), side.db, events);
+  }
+
+  /** The projection instance queries run on: the active side's (read per call for blue/green projections). */
+  static queryTarget(host: ProjectionHost<object, unknown>): object | Promise<object> {
+    return host.#sides.blueGreen ? host.#sides.active().then((side) => side.projection) : host.#sides.projection;
+  }
+
+  get #rebuild(): ProjectionRebuildDriver<Env> {
+    return (this.#rebuilds ??= new ProjectionRebuildDriver(this.#settings, this.#sides, {
+      env: this.env,
+      ctx: this.ctx,
+      store: () => this.#store(),
+    }));
+  }
+
+  #store(): EventStore {
+    return projectionEventStore(this.#settings, this.env);
+  }
+
+  #applier(side: ProjectionSide): ProjectionApplier {
+    return new ProjectionApplier(this.#settings.descriptor, side.projection, side.db, this.#store());
+  }
+}
 
 /**
  * Turns a `@Projection` class into a `WorkerEntrypoint` (export it as the
@@ -140,342 +227,13 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   projectionClass: ProjectionClass<P, Env>,
   options: ProjectionEntrypointOptions<Env> = {},
 ): ProjectionEntrypointClass<P, Env> {
-  const descriptor = describeProjection(projectionClass);
-  for (const query of descriptor.queries) {
-    if (ADMIN.includes(query) && query !== 'resetReadModel') {
-      throw new DefinitionError(
-        `Projection '${descriptor.name}' has a method named '${query}', which its entrypoint reserves; rename it.`,
-      );
+  const settings = projectionSettings(describeProjection(projectionClass), options);
+  const Entrypoint = class extends ProjectionHost<P, Env> {
+    constructor(ctx: ExecutionContext, env: Env) {
+      super(ctx, env, projectionClass, settings);
     }
-  }
-  const databaseBinding = options.database ?? `${descriptor.bindingPrefix}_DB`;
-  // The host's event-store settings (binding, table), checked now rather than on the first delivery.
-  const eventLog = new ProjectionEventLog(
-    descriptor.name,
-    typeof options.eventStore === 'function' ? {} : options.eventStore,
-  );
-  const queueBinding = options.queue ?? `${descriptor.bindingPrefix}_QUEUE`;
-  const maxRetries = options.maxRetries ?? 3;
-  const batchSize = options.rebuildBatchSize ?? 1_000;
-  const standbyBinding = options.standbyDatabase;
-  if (standbyBinding === databaseBinding) {
-    throw new DefinitionError(
-      `Projection '${descriptor.name}': standbyDatabase must name a second D1 binding, not '${databaseBinding}' again.`,
-    );
-  }
-  const bindingOf = (role: DatabaseRole): string => (role === 'standby' ? standbyBinding! : databaseBinding);
-
-  class Entrypoint extends WorkerEntrypoint<Env> {
-    #instance: P | undefined;
-    #standbyInstance: P | undefined;
-
-    protected get projection(): P {
-      return (this.#instance ??= new projectionClass(this.env));
-    }
-
-    protected get db(): D1Database {
-      const db = (this.env as Record<string, unknown>)[databaseBinding] as D1Database | undefined;
-      if (!db)
-        throw new DefinitionError(
-          `Projection '${descriptor.name}' needs the D1 binding '${databaseBinding}' (its own database).`,
-        );
-      return db;
-    }
-
-    protected get store(): EventStore {
-      if (typeof options.eventStore === 'function') return options.eventStore(this.env);
-      return eventLog.store(this.env);
-    }
-
-    protected applier(side: Side = this.#side('primary')): ProjectionApplier {
-      return new ProjectionApplier(descriptor, side.projection, side.db, this.store);
-    }
-
-    protected rebuilder(role: DatabaseRole = 'primary'): ProjectionRebuild {
-      const logHead = options.logHead
-        ? () => options.logHead!(this.env)
-        : typeof options.eventStore === 'function'
-          ? async () => null // another store: progress without a target
-          : () => eventLog.head(this.env);
-      const side = this.#side(role);
-      // Blue/green: once caught up, the rebuild makes its database the active one.
-      const beforeDone = standbyBinding
-        ? (generation: number) => switchActiveDatabase(this.db, descriptor.name, role, generation)
-        : undefined;
-      return new ProjectionRebuild(
-        descriptor,
-        side.projection,
-        side.db,
-        this.store,
-        batchSize,
-        logHead,
-        beforeDone,
-        options.rebuildPagesPerStep,
-      );
-    }
-
-    /** One side; the standby's projection instance gets an `env` whose database binding is the standby database. */
-    #side(role: DatabaseRole): Side {
-      if (role === 'primary') {
-        const self = this;
-        return {
-          db: this.db,
-          get projection() {
-            return self.projection; // constructed only if used, as before
-          },
-        };
-      }
-      const db = (this.env as Record<string, unknown>)[standbyBinding!] as D1Database | undefined;
-      if (!db)
-        throw new DefinitionError(
-          `Projection '${descriptor.name}' needs the D1 binding '${standbyBinding}' (its standbyDatabase).`,
-        );
-      this.#standbyInstance ??= new projectionClass({ ...this.env, [databaseBinding]: db } as Env);
-      return { db, projection: this.#standbyInstance };
-    }
-
-    /**
-     * The side queries and live deliveries use. Blue/green projections read
-     * the record from the primary database on every call, never from a
-     * per-isolate cache: a rebuild switches the active side and then reads
-     * the log once more into the new side, which covers every delivery that
-     * decided on the old side before the switch (its events were in the log
-     * before it was delivered, so before the switch). A delivery that read a
-     * cached record after that last read would apply to the old side only,
-     * and the new model would miss its events.
-     */
-    async #activeSide(): Promise<Side> {
-      if (!standbyBinding) return this.#side('primary');
-      return this.#side((await readActiveDatabase(this.db, descriptor.name)).active);
-    }
-
-    /** The role whose rebuild a step continues: the one being rebuilt, else the active one (to finish a switched rebuild). */
-    async #rebuildingRole(): Promise<DatabaseRole> {
-      if (!standbyBinding) return 'primary';
-      const record = await readActiveDatabase(this.db, descriptor.name);
-      return record.rebuilding ?? record.active;
-    }
-
-    /** Runs a query method of the projection on the active side (symbol-keyed: not callable over RPC). */
-    async [QUERY_ACTIVE](query: string, args: unknown[]): Promise<unknown> {
-      const projection = (await this.#activeSide()).projection as Record<string, (...a: unknown[]) => unknown>;
-      return projection[query]!.apply(projection, args);
-    }
-
-    async deliver(events: readonly EventEnvelope[]): Promise<DeliveryReport> {
-      return projectionSpan(this.ctx, descriptor.name, events, 'deliver', undefined, async () => {
-        const side = await this.#activeSide();
-        return deliverAll(descriptor, this.applier(side), side.db, events);
-      });
-    }
-
-    override async queue(batch: MessageBatch<unknown>): Promise<void> {
-      // Read once per batch: its events were in the log before the batch began, so a switch
-      // during the batch is still followed by a log read that brings them to the new side.
-      const side = await this.#activeSide();
-      if (options.deadLetterQueue !== undefined && batch.queue === options.deadLetterQueue) {
-        for (const message of batch.messages) {
-          if (isEnvelope(message.body)) await markDeadLettered(side.db, descriptor.name, message.body);
-          message.ack();
-        }
-        return;
-      }
-      const events: Array<Message<EventEnvelope>> = [];
-      for (const message of batch.messages) {
-        if (isRebuildContinuation(message.body)) await this.continueRebuild(message as Message<RebuildContinuation>);
-        else if (isEnvelope(message.body)) events.push(message as Message<EventEnvelope>);
-        else message.ack(); // not ours: retrying would not make it readable
-      }
-      if (events.length === 0) return;
-      // Many events per D1 batch; a failure stops only its own stream.
-      const bodies = events.map((m) => m.body);
-      const outcome = await projectionSpan(
-        this.ctx,
-        descriptor.name,
-        bodies,
-        'process',
-        () => Math.max(...events.map((m) => m.attempts)),
-        async (span) => {
-          const applied = await applyInBatches(this.applier(side), side.db, descriptor.name, bodies);
-          if (applied.failures.length > 0) recordError(span, applied.failures[0]!.error);
-          return applied;
-        },
-      );
-      const failedAt = new Map(outcome.failures.map((f) => [f.key, f]));
-      for (const [key, group] of groupByStream(events, (m) => m.body)) {
-        const failure = failedAt.get(key);
-        if (!failure) {
-          for (const message of group) message.ack();
-          continue;
-        }
-        // Versions before the failing one are applied; it and later versions wait (applying them would re-run it).
-        const carrier = group.find((m) => m.body.version >= failure.event.version) ?? group.at(-1)!;
-        await recordFailure(
-          side.db,
-          descriptor.name,
-          failure.event,
-          failure.error,
-          carrier.attempts,
-          carrier.attempts > maxRetries,
-        );
-        for (const message of group) {
-          if (message.body.version < failure.event.version) message.ack();
-          else message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
-        }
-      }
-    }
-
-    async status(): Promise<ProjectionStatus> {
-      if (!standbyBinding) return readStatus(this.db, descriptor.name);
-      const record = await readActiveDatabase(this.db, descriptor.name);
-      const status = await readStatus(this.#side(record.active).db, descriptor.name);
-      return {
-        ...status,
-        rebuild: record.rebuilding ? await this.rebuilder(record.rebuilding).status() : status.rebuild,
-        databases: { active: bindingOf(record.active), rebuilding: record.rebuilding && bindingOf(record.rebuilding) },
-      };
-    }
-
-    async rebuild(): Promise<RebuildStatus> {
-      let status: RebuildStatus;
-      if (standbyBinding) {
-        // Blue/green: empty and refill the inactive side; its generation is the ticket that may switch.
-        const { target, ticket } = await beginRebuild(this.db, descriptor.name);
-        status = await this.rebuilder(target).start(ticket);
-      } else {
-        status = await this.rebuilder().start();
-      }
-      const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation> | undefined;
-      if (queue) {
-        // The first step starts now, not after a queue hop; the watchdog resumes the rebuild if this invocation dies.
-        await queue.send(continuation(descriptor, status, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
-        this.ctx.waitUntil(this.#runRebuildStep({ generation: status.generation, cursor: status.cursor }));
-      }
-      return status;
-    }
-
-    /** Runs one step and hands the rest to a continuation message. */
-    async #runRebuildStep(expected?: { generation: number; cursor: number }): Promise<void> {
-      try {
-        const { status, more } = await this.rebuilder(await this.#rebuildingRole()).step(expected);
-        if (more && status) {
-          const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
-          await queue.send(continuation(descriptor, status));
-        }
-      } catch (error) {
-        // The queue retries it from the saved cursor, with backoff (and the watchdog, should that fail too).
-        log({
-          level: 'warn',
-          message: 'projection rebuild step failed; retrying',
-          code: serializeError(error).code,
-          projection: descriptor.name,
-          error,
-        });
-        const status = await this.rebuilder(await this.#rebuildingRole()).status();
-        const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
-        if (status?.status === 'running')
-          await queue.send(continuation(descriptor, status), {
-            delaySeconds: backoffSeconds(1, options.retryDelaySeconds),
-          });
-      }
-    }
-
-    async rebuildStep(): Promise<RebuildStatus | null> {
-      return (await this.rebuilder(await this.#rebuildingRole()).step()).status;
-    }
-
-    async retryStuck(): Promise<DeliveryReport> {
-      const side = await this.#activeSide();
-      const status = await readStatus(side.db, descriptor.name);
-      const store = this.store;
-      const events: EventEnvelope[] = [];
-      for (const stuck of status.stuck) {
-        const [tenantId, aggregateType, ...rest] = stuck.stream.split('/');
-        // The key's tenant is URI-encoded (see core's streamKey); the id may contain '/'.
-        const stream = {
-          aggregateType: aggregateType!,
-          aggregateId: rest.join('/'),
-          ...(tenantId ? { tenantId: decodeURIComponent(tenantId) } : {}),
-        };
-        events.push(...(await store.readStream(stream, { fromVersion: stuck.version })));
-      }
-      return deliverAll(descriptor, this.applier(side), side.db, events);
-    }
-
-    private async continueRebuild(message: Message<RebuildContinuation>): Promise<void> {
-      try {
-        const { generation, cursor, watchdog } = message.body.escfRebuild;
-        const queue = (this.env as Record<string, unknown>)[queueBinding] as Queue<RebuildContinuation>;
-        const rebuilder = this.rebuilder(await this.#rebuildingRole());
-        let expected: { generation: number; cursor: number } | undefined = { generation, cursor };
-        if (watchdog) {
-          const current = await rebuilder.status();
-          if (current?.status !== 'running' || current.generation !== generation) return message.ack();
-          if (Date.now() - current.updatedAt < REBUILD_WATCHDOG_SECONDS * 1000) {
-            // Still moving: keep watching.
-            await queue.send(continuation(descriptor, current, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
-            return message.ack();
-          }
-          expected = { generation, cursor: current.cursor }; // stalled: take over from where it stopped
-          await queue.send(continuation(descriptor, current, true), { delaySeconds: REBUILD_WATCHDOG_SECONDS });
-        }
-        const { status, more } = await rebuilder.step(expected);
-        if (more && status) await queue.send(continuation(descriptor, status));
-        message.ack();
-      } catch (error) {
-        log({
-          level: 'warn',
-          message: 'projection rebuild step failed; retrying',
-          code: serializeError(error).code,
-          projection: descriptor.name,
-          attempt: message.attempts,
-          error,
-        });
-        message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
-      }
-    }
-  }
-
-  // The projection's queries become RPC methods of the entrypoint.
-  for (const query of descriptor.queries) {
-    if (query === 'resetReadModel') continue;
-    Object.defineProperty(Entrypoint.prototype, query, {
-      value: standbyBinding
-        ? function (this: Entrypoint, ...args: unknown[]) {
-            return this[QUERY_ACTIVE](query, args);
-          }
-        : function (this: Entrypoint, ...args: unknown[]) {
-            const projection = this.projection as Record<string, (...a: unknown[]) => unknown>;
-            return projection[query]!.apply(projection, args);
-          },
-      writable: true,
-      configurable: true,
-    });
-  }
-  Object.defineProperty(Entrypoint, 'name', { value: `${descriptor.bindingPrefix}_Projection` });
-  return Entrypoint as unknown as ProjectionEntrypointClass<P, Env>;
-}
-
-/** Applies events in batches across streams; one failing stream does not stop the others. */
-async function deliverAll(
-  descriptor: ProjectionDescriptor,
-  applier: ProjectionApplier,
-  db: D1Database,
-  events: readonly EventEnvelope[],
-): Promise<DeliveryReport> {
-  const { applied, duplicates, failures } = await applyInBatches(applier, db, descriptor.name, events);
-  for (const failure of failures) await recordFailure(db, descriptor.name, failure.event, failure.error, 0, false);
-  if (failures.length > 0) throw failures[0]!.error;
-  return { applied, duplicates };
-}
-
-function continuation(descriptor: ProjectionDescriptor, status: RebuildStatus, watchdog = false): RebuildContinuation {
-  return {
-    escfRebuild: {
-      projection: descriptor.name,
-      generation: status.generation,
-      cursor: status.cursor,
-      ...(watchdog ? { watchdog } : {}),
-    },
   };
+  installQueryMethods(Entrypoint, settings.queries, ProjectionHost.queryTarget);
+  Object.defineProperty(Entrypoint, 'name', { value: `${settings.descriptor.bindingPrefix}_Projection` });
+  return Entrypoint as unknown as ProjectionEntrypointClass<P, Env>;
 }

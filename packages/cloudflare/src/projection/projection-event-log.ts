@@ -1,8 +1,10 @@
 import { DefinitionError, EscfError } from '@escf/core';
-import { log } from '@escf/core/internal';
+import { EVENT_STORE_BINDING, EVENT_STORE_TABLE, log } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { assertTableName } from '../event-store/d1-migration.js';
 import { messageOf } from './projection-errors.js';
+import type { ProjectionSettings } from './projection-settings.js';
 
 /** Where a projection reads the D1 event log: the same settings as `durableObjectFor`'s `eventStore`. */
 export interface EventLogSettings {
@@ -37,8 +39,8 @@ export class ProjectionEventLog {
     private readonly projection: string,
     settings: EventLogSettings = {},
   ) {
-    this.binding = settings.binding ?? 'ESCF_EVENTS';
-    this.table = settings.table ?? 'escf_events';
+    this.binding = settings.binding ?? EVENT_STORE_BINDING;
+    this.table = settings.table ?? EVENT_STORE_TABLE;
     assertTableName(this.table);
   }
 
@@ -79,4 +81,19 @@ export class ProjectionEventLog {
       throw error;
     }
   }
+}
+
+/** Where a projection reads the log from (to fill gaps, retry and rebuild): a factory option, else the configured D1 event store. */
+export function projectionEventStore<Env>(settings: ProjectionSettings<Env>, env: Env): EventStore {
+  const option = settings.options.eventStore;
+  if (typeof option === 'function') return option(env);
+  return settings.eventLog.store(env as object);
+}
+
+/** The log's last global position, for rebuild progress: the option, else a read of the configured D1 event store. */
+export function projectionLogHead<Env>(settings: ProjectionSettings<Env>, env: Env): () => Promise<number | null> {
+  const { logHead, eventStore } = settings.options;
+  if (logHead) return () => logHead(env);
+  if (typeof eventStore === 'function') return async () => null; // another store: progress without a target
+  return () => settings.eventLog.head(env as object);
 }

@@ -40,7 +40,7 @@ const COMMIT_MARGIN_MS = 5_000;
  * and the claims taken and released around each command.
  */
 export class UniqueValueLedger {
-  #migrated = false;
+  private migrated = false;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -51,7 +51,7 @@ export class UniqueValueLedger {
 
   /** Whether this instance holds the claim key in committed state (asked by claim objects). */
   holds(key: string): boolean {
-    if (!this.#tableExists()) return false;
+    if (!this.tableExists()) return false;
     return this.sql.exec('SELECT 1 FROM escf_unique_values WHERE claim_key = ?', key).toArray().length > 0;
   }
 
@@ -62,11 +62,11 @@ export class UniqueValueLedger {
    */
   async prepare(env: object, address: AggregateAddress, nextState: unknown): Promise<ClaimChange> {
     const wanted = uniqueValuesHeld(this.unique, nextState);
-    const held = this.#held();
+    const held = this.held();
     const owner: ClaimOwner = { binding: this.options.owner, address };
     const toTake = [...wanted]
       .filter(([namespace, value]) => held.get(namespace)?.value !== value)
-      .map(([namespace, value]) => ({ namespace, key: this.#key(address, namespace, value), value }));
+      .map(([namespace, value]) => ({ namespace, key: this.key(address, namespace, value), value }));
     const toRelease = [...held]
       .filter(([namespace, { value }]) => wanted.get(namespace) !== value)
       .map(([namespace, { key }]) => ({ namespace, key }));
@@ -78,7 +78,7 @@ export class UniqueValueLedger {
     const abandon = async () => {
       await Promise.all(
         taken.map(({ key }) =>
-          this.#stub(env, key)
+          this.stub(env, key)
             .release(key, owner)
             .catch(() => undefined),
         ),
@@ -86,7 +86,7 @@ export class UniqueValueLedger {
     };
     try {
       for (const claim of toTake) {
-        const outcome = await this.#stub(env, claim.key).claim({ key: claim.key, owner, deadline });
+        const outcome = await this.stub(env, claim.key).claim({ key: claim.key, owner, deadline });
         if (outcome.fresh) taken.push(claim);
         if (!outcome.granted) {
           throw new Conflict(
@@ -110,7 +110,7 @@ export class UniqueValueLedger {
             'The command took too long to hold its unique values; retry it',
           );
         }
-        this.#migrate();
+        this.migrate();
         for (const { namespace, key } of toRelease)
           this.sql.exec('DELETE FROM escf_unique_values WHERE namespace = ? AND claim_key = ?', namespace, key);
         for (const { namespace, key, value } of toTake) {
@@ -125,12 +125,12 @@ export class UniqueValueLedger {
       settle: async () => {
         await Promise.all([
           ...taken.map(({ key }) =>
-            this.#stub(env, key)
+            this.stub(env, key)
               .confirm(key, owner)
               .catch(() => undefined),
           ),
           ...toRelease.map(({ key }) =>
-            this.#stub(env, key)
+            this.stub(env, key)
               .release(key, owner)
               .catch(() => undefined),
           ),
@@ -140,11 +140,11 @@ export class UniqueValueLedger {
     };
   }
 
-  #key(address: AggregateAddress, namespace: string, value: string): string {
+  private key(address: AggregateAddress, namespace: string, value: string): string {
     return JSON.stringify([address.tenantId ?? null, this.aggregateType, namespace, value]);
   }
 
-  #stub(env: object, key: string): ClaimsStub {
+  private stub(env: object, key: string): ClaimsStub {
     const namespace = (env as Record<string, unknown>)[this.options.claims] as DurableObjectNamespace | undefined;
     if (!namespace)
       throw new TypeError(
@@ -153,8 +153,8 @@ export class UniqueValueLedger {
     return namespace.get(namespace.idFromName(key)) as unknown as ClaimsStub;
   }
 
-  #held(): Map<string, { key: string; value: string }> {
-    if (!this.#tableExists()) return new Map();
+  private held(): Map<string, { key: string; value: string }> {
+    if (!this.tableExists()) return new Map();
     const rows = this.sql
       .exec<{ namespace: string; claim_key: string; value: string }>(
         'SELECT namespace, claim_key, value FROM escf_unique_values',
@@ -163,19 +163,19 @@ export class UniqueValueLedger {
     return new Map(rows.map((row) => [row.namespace, { key: row.claim_key, value: row.value }]));
   }
 
-  #tableExists(): boolean {
-    if (this.#migrated) return true;
-    this.#migrated =
+  private tableExists(): boolean {
+    if (this.migrated) return true;
+    this.migrated =
       this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escf_unique_values'").toArray()
         .length > 0;
-    return this.#migrated;
+    return this.migrated;
   }
 
-  #migrate(): void {
-    if (this.#tableExists()) return;
+  private migrate(): void {
+    if (this.tableExists()) return;
     this.sql.exec(
       'CREATE TABLE IF NOT EXISTS escf_unique_values (namespace TEXT PRIMARY KEY, claim_key TEXT NOT NULL, value TEXT NOT NULL)',
     );
-    this.#migrated = true;
+    this.migrated = true;
   }
 }

@@ -6,14 +6,15 @@ import { retention } from '@escf/core/retention';
 import {
   type ArchiveBatchesReport,
   archiveAdminEntrypoint,
+  archivedHistory,
   archiveOnSchedule,
   EventArchiver,
 } from '../../src/archive/index.js';
 import { durableObjectFor } from '../../src/index.js';
 import { Ledger } from './ledger-domain.js';
 
-/** Drains to D1 right after each commit. */
-export const LedgerAggregate = durableObjectFor(Ledger);
+/** Drains to D1 right after each commit; reads history pruned by retention back from the archive. */
+export const LedgerAggregate = durableObjectFor(Ledger, { prunedHistory: archivedHistory });
 
 /** The table the scheduled archiver and the admin entrypoint work on. */
 export const SCHEDULED_TABLE = 'scheduled_events';

@@ -1,5 +1,3 @@
-import type { EventDefinition } from './event-definition.js';
-
 /** Marks event instances so that commands cannot return arbitrary objects. */
 declare const EVENT_BRAND: unique symbol;
 
@@ -41,9 +39,3 @@ export type EventClass<E extends DomainEvent<any> = DomainEvent<any>> = abstract
 
 /** The payload (instance) type of an event class. */
 export type PayloadOf<C> = C extends abstract new (payload: any) => infer E ? E : never;
-
-/** Where `@Event`/`defineEvent` attach the definition to an event class. */
-export const EVENT_DEFINITION = Symbol.for('escf.event.definition');
-
-/** An event class that was registered with `@Event` or `defineEvent`. */
-export type DefinedEventClass = EventClass & { readonly [EVENT_DEFINITION]?: EventDefinition };

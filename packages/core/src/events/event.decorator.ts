@@ -1,6 +1,8 @@
 import { DefinitionError } from '../errors/definition-error.js';
 import { classValidatorNeedsExperimentalDecorators, isStandardDecoratorContext } from '../metadata/decorator-mode.js';
-import { DomainEvent, EVENT_DEFINITION, type EventClass } from './domain-event.js';
+import { MetadataKey } from '../metadata/metadata-keys.js';
+import { defineClassMetadata, getClassMetadata } from '../metadata/metadata-store.js';
+import { DomainEvent, type EventClass } from './domain-event.js';
 import type { EventDefinition, EventOptions } from './event-definition.js';
 
 /**
@@ -53,9 +55,9 @@ export function Event(type: string, options: EventOptions<any> = {}) {
   };
 }
 
-/** Attaches an event definition to its class and exposes the type name as `eventType`. */
+/** Records an event definition as its class's metadata and exposes the type name as `eventType`. */
 export function attachDefinition(eventClass: EventClass, definition: EventDefinition): void {
-  Object.defineProperty(eventClass, EVENT_DEFINITION, { value: Object.freeze(definition) });
+  defineClassMetadata(eventClass, MetadataKey.Event, Object.freeze(definition));
   Object.defineProperty(eventClass, 'eventType', { value: definition.type, enumerable: true });
   Object.defineProperty(eventClass, 'eventVersion', { value: definition.version, enumerable: true });
 }
@@ -63,8 +65,7 @@ export function attachDefinition(eventClass: EventClass, definition: EventDefini
 /** The definition of an event class, or undefined when it was never declared. */
 export function eventDefinitionOf(eventClass: unknown): EventDefinition | undefined {
   if (typeof eventClass !== 'function') return undefined;
-  const own = Object.getOwnPropertyDescriptor(eventClass, EVENT_DEFINITION);
-  return own?.value as EventDefinition | undefined;
+  return getClassMetadata<EventDefinition>(eventClass, MetadataKey.Event);
 }
 
 /** The definition of an event instance's class, or undefined for anything that is not an event. */

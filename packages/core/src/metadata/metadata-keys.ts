@@ -7,8 +7,12 @@ export const MetadataKey = {
   Command: 'escf:command',
   /** `@EventHandler` on aggregate, projection and process methods. */
   EventHandler: 'escf:event-handler',
-  /** `@Upcast` on event classes. */
+  /** `@Upcast` on event classes, and `defineEvent(…, { upcast })`: the lens chain. */
   Upcast: 'escf:upcast',
+  /** `@Event` on event classes, and `defineEvent`: the event definition. */
+  Event: 'escf:event',
+  /** `retiredEvent(type, readAs)`: readers of event types no code emits any more, by type name. */
+  RetiredEvent: 'escf:retired-event',
   /** `@Projection` on classes. */
   Projection: 'escf:projection',
   /** `@Process` on classes. */

@@ -101,3 +101,19 @@ export function defineClassMetadata(target: object, key: MetadataKey, value: unk
 export function getClassMetadata<T>(target: object, key: MetadataKey): T | undefined {
   return classStore.get(target)?.get(key) as T | undefined;
 }
+
+/**
+ * Metadata declared by name rather than on a class (e.g. `retiredEvent('UserLoggedIn', …)`:
+ * no class exists any more). Process-wide, like the classes it sits beside.
+ */
+const namedStore = new Map<MetadataKey, Map<string, unknown>>();
+
+export function defineNamedMetadata(key: MetadataKey, name: string, value: unknown): void {
+  let byName = namedStore.get(key);
+  if (!byName) namedStore.set(key, (byName = new Map()));
+  byName.set(name, value);
+}
+
+export function getNamedMetadata<T>(key: MetadataKey, name: string): T | undefined {
+  return namedStore.get(key)?.get(name) as T | undefined;
+}

@@ -1,8 +1,9 @@
+import { bindingPrefix } from '../conventions/naming.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
 import { getClassMetadata, getMemberMetadata } from '../metadata/metadata-store.js';
-import { bindingPrefix, type ReactorHandler, reactorHandlers } from '../projection/reactor-handlers.js';
+import { type ReactorHandler, reactorHandlers } from '../projection/reactor-handlers.js';
 import type { ProcessMetadata } from './process.decorator.js';
 import type { ProcessTrigger } from './process-triggers.js';
 

@@ -1,9 +1,10 @@
+import { bindingPrefix } from '../conventions/naming.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import type { EventDefinition } from '../events/event-definition.js';
 import { MetadataKey } from '../metadata/metadata-keys.js';
 import { getClassMetadata } from '../metadata/metadata-store.js';
 import type { ProjectionMetadata } from './projection.decorator.js';
-import { bindingPrefix, type ReactorHandler, reactorHandlers } from './reactor-handlers.js';
+import { type ReactorHandler, reactorHandlers } from './reactor-handlers.js';
 
 /** Everything the runtime needs to know about one `@Projection` class. */
 export interface ProjectionDescriptor {

@@ -46,14 +46,6 @@ export function checkedReactorName(name: unknown, where: string): string {
 }
 
 /**
- * The binding-name prefix for a projection or process name:
- * `'sessions'` → `SESSIONS`, `'send-email'` → `SEND_EMAIL`.
- */
-export function bindingPrefix(name: string): string {
-  return name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
-}
-
-/**
  * The class decorator behind `@Projection(name)` and `@Process(name)`: checks
  * the name and records `{ name }` under the reactor's metadata key.
  */

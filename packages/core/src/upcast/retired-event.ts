@@ -1,6 +1,8 @@
 import { DefinitionError } from '../errors/definition-error.js';
 import type { DomainEvent } from '../events/domain-event.js';
 import { checkedTypeName } from '../events/event.decorator.js';
+import { MetadataKey } from '../metadata/metadata-keys.js';
+import { defineNamedMetadata, getNamedMetadata } from '../metadata/metadata-store.js';
 
 /** How a stored event looks to the upcaster. */
 export interface StoredEventReading {
@@ -18,8 +20,6 @@ export type RetiredEventReader = (
   payload: any,
   stored: StoredEventReading & { readonly id?: string },
 ) => ReadonlyArray<DomainEvent<any> | StoredEventReading>;
-
-const retired = new Map<string, RetiredEventReader>();
 
 /**
  * Declares an event type that code no longer emits but that is still stored:
@@ -39,14 +39,14 @@ const retired = new Map<string, RetiredEventReader>();
  */
 export function retiredEvent(type: string, readAs: RetiredEventReader): void {
   checkedTypeName(type, `retiredEvent('${type}')`);
-  const existing = retired.get(type);
+  const existing = retiredEventReader(type);
   if (existing && existing !== readAs && existing.toString() !== readAs.toString()) {
     throw new DefinitionError(`retiredEvent('${type}') is declared twice with different readers; keep one.`);
   }
-  retired.set(type, readAs);
+  defineNamedMetadata(MetadataKey.RetiredEvent, type, readAs);
 }
 
 /** The reader of a retired event type, if one was declared. */
 export function retiredEventReader(type: string): RetiredEventReader | undefined {
-  return retired.get(type);
+  return getNamedMetadata<RetiredEventReader>(MetadataKey.RetiredEvent, type);
 }

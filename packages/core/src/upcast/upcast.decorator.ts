@@ -1,9 +1,10 @@
 import { DefinitionError } from '../errors/definition-error.js';
 import type { DomainEvent, EventClass } from '../events/domain-event.js';
+import { MetadataKey } from '../metadata/metadata-keys.js';
+import { defineClassMetadata, getClassMetadata } from '../metadata/metadata-store.js';
 import type { LensChain } from './lens.js';
 
-/** Lens chains by event class (the class `@Event` returns, or the raw class below it). */
-const chains = new WeakMap<object, LensChain<unknown, unknown>>();
+// Lens chains are class metadata of the event class (the class `@Event` returns, or the raw class below it).
 
 /**
  * Declares the history of a class-based event: the lens chain from
@@ -24,18 +25,22 @@ export function Upcast<Current>(chain: LensChain<Current, any, boolean, any>) {
   // biome-ignore lint/correctness/noUnusedFunctionParameters: part of the TC39 decorator signature
   return <T extends abstract new (payload: Current) => DomainEvent<any>>(target: T, context?: unknown): T => {
     if (typeof target !== 'function') throw new DefinitionError('@Upcast must decorate an event class.');
-    if (chains.has(target)) throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);
-    chains.set(target, chain as unknown as LensChain<unknown, unknown>);
+    if (getClassMetadata(target, MetadataKey.Upcast))
+      throw new DefinitionError(`@Upcast is declared twice on ${(target as EventClass).name}.`);
+    defineClassMetadata(target, MetadataKey.Upcast, chain);
     return target as T;
   };
 }
 
 /** Records the chain of a schema-based event (`defineEvent(…, { upcast })`). */
 export function setLensChain(eventClass: object, chain: LensChain<unknown, unknown>): void {
-  chains.set(eventClass, chain);
+  defineClassMetadata(eventClass, MetadataKey.Upcast, chain);
 }
 
 /** The lens chain of an event class, looking through `@Event`'s wrapper to the class it wraps. */
 export function lensChainOf(eventClass: object): LensChain<unknown, unknown> | undefined {
-  return chains.get(eventClass) ?? chains.get(Object.getPrototypeOf(eventClass) as object);
+  return (
+    getClassMetadata<LensChain<unknown, unknown>>(eventClass, MetadataKey.Upcast) ??
+    getClassMetadata<LensChain<unknown, unknown>>(Object.getPrototypeOf(eventClass) as object, MetadataKey.Upcast)
+  );
 }

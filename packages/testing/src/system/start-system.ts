@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { readD1Migrations } from '@cloudflare/vitest-plugin';
-import { loadConfig, resolveSystem, type WorkerModel } from '@escf/cli/internal';
+import { GeneratedPaths, loadConfig, resolveSystem, type WorkerModel } from '@escf/cli/internal';
+import { EVENT_STORE_BINDING } from '@escf/core/internal';
 
 /** A generated system running in workerd. */
 export interface RunningSystem {
@@ -161,7 +162,7 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
   for (const worker of workers) {
     const databases =
       worker.kind === 'api'
-        ? [{ binding: 'ESCF_EVENTS', dir: join(worker.dir, 'migrations', 'escf-events') }]
+        ? [{ binding: EVENT_STORE_BINDING, dir: join(worker.dir, GeneratedPaths.eventStoreMigrations) }]
         : worker.reactor
           ? [{ binding: worker.reactor.databaseBinding, dir: join(worker.dir, 'migrations') }]
           : [];

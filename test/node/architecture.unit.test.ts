@@ -1,0 +1,160 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The layout is the architecture: which concept folder of a package may
+// import which other one. A new edge is a design decision — add it here on
+// purpose, never to make this test pass by reflex.
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** packages/cloudflare/src: folder → folders it may import. */
+const cloudflareLayout: Record<string, readonly string[]> = {
+  admin: ['aggregate', 'archive', 'event-store', 'projection', 'rpc', 'security'],
+  // The host never imports the archive: retention reaches it through ports (pruned-history.ts, retain-request.ts).
+  aggregate: ['admin', 'crypto-shredding', 'outbox', 'rpc', 'uniqueness'],
+  archive: ['aggregate', 'event-store', 'rpc', 'security'],
+  'crypto-shredding': [],
+  delivery: ['process', 'projection'],
+  'event-store': [],
+  outbox: ['aggregate', 'event-store'],
+  process: ['aggregate', 'delivery', 'event-store', 'projection'],
+  projection: ['delivery', 'event-store'],
+  'rate-limit': [],
+  rpc: [],
+  security: [],
+  'test-support': ['aggregate'],
+  uniqueness: ['aggregate'],
+};
+
+/** packages/core/src: folder → folders it may import. */
+const coreLayout: Record<string, readonly string[]> = {
+  aggregate: ['auth', 'errors', 'events', 'metadata', 'schema'],
+  auth: ['errors'],
+  client: ['aggregate', 'auth', 'events'],
+  clock: [],
+  conventions: [],
+  engine: ['aggregate', 'auth', 'errors', 'events', 'platform', 'registry', 'schema', 'upcast'],
+  errors: ['client'],
+  events: ['errors', 'metadata', 'schema', 'upcast'],
+  metadata: ['errors'],
+  observability: ['platform'],
+  platform: [],
+  process: ['aggregate', 'client', 'conventions', 'errors', 'events', 'metadata', 'projection'],
+  projection: ['aggregate', 'conventions', 'errors', 'events', 'metadata'],
+  registry: ['aggregate', 'auth', 'errors', 'events', 'metadata', 'schema', 'upcast'],
+  retention: ['store'],
+  schema: ['errors'],
+  store: ['events'],
+  uniqueness: ['aggregate', 'errors'],
+  upcast: ['errors', 'events', 'metadata', 'schema'],
+};
+
+/** Every non-test TypeScript file under `dir`. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(name) ? [path] : [];
+  });
+}
+
+/** Module specifiers a file imports or re-exports (static and dynamic). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1]!);
+}
+
+/** `folder/file.ts imports ../other` for every edge the layout does not allow. */
+function layoutViolations(srcDir: string, layout: Record<string, readonly string[]>): string[] {
+  const violations: string[] = [];
+  for (const folder of readdirSync(srcDir).filter((name) => statSync(join(srcDir, name)).isDirectory())) {
+    const allowed = layout[folder];
+    if (!allowed) {
+      violations.push(`${folder}/ is not in the layout: add it with the folders it may import`);
+      continue;
+    }
+    for (const file of sourceFiles(join(srcDir, folder))) {
+      for (const specifier of importsOf(file)) {
+        const target = /^\.\.\/([^/.]+)\//.exec(specifier)?.[1];
+        if (target && target !== folder && !allowed.includes(target))
+          violations.push(`${relative(srcDir, file)} imports ../${target}/`);
+      }
+    }
+  }
+  return violations;
+}
+
+describe('package layout', () => {
+  it('packages/cloudflare/src folders import only the folders they may (the aggregate host never imports the archive)', () => {
+    expect(layoutViolations(join(root, 'packages/cloudflare/src'), cloudflareLayout)).toEqual([]);
+  });
+
+  it('packages/core/src folders import only the folders they may', () => {
+    expect(layoutViolations(join(root, 'packages/core/src'), coreLayout)).toEqual([]);
+  });
+
+  it('core never imports Cloudflare (runtime modules, types or ESCF adapters)', () => {
+    const offending = sourceFiles(join(root, 'packages/core/src')).flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => /^(cloudflare:|@cloudflare\/|@escf\/(?!core))/.test(specifier))
+        .map((specifier) => `${relative(root, file)} imports ${specifier}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('binding names are built only by the conventions module the CLI and the runtime share', () => {
+    const conventions = join(root, 'packages/core/src/conventions/naming.ts');
+    const built = /(['"`])ESCF_EVENTS\1|\}_(QUEUE|DB|AGGREGATE)`|\}-dlq`/;
+    const offending = ['cli', 'cloudflare', 'core', 'hono', 'testing'].flatMap((pkg) =>
+      sourceFiles(join(root, 'packages', pkg, 'src'))
+        .filter((file) => file !== conventions)
+        .flatMap((file) =>
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line) && built.test(line))
+            .map((line) => `${relative(root, file)}: ${line.trim()}`),
+        ),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('decorator metadata lives in the one metadata store; other module-level maps of core are caches of what it describes', () => {
+    const caches = new Set([
+      'process/describe-process.ts',
+      'projection/describe-projection.ts',
+      'registry/describe-aggregate.ts',
+      'engine/command-engine.ts',
+      'upcast/upcaster.ts',
+    ]);
+    const coreSrc = join(root, 'packages/core/src');
+    const stores = sourceFiles(coreSrc)
+      .map((file) => relative(coreSrc, file))
+      .filter((file) => !file.startsWith('metadata/') && !caches.has(file))
+      .filter((file) => /^(export )?const \w+ = new (Weak)?Map\b/m.test(readFileSync(join(coreSrc, file), 'utf8')));
+    expect(stores).toEqual([]);
+  });
+
+  it('one privacy style: TypeScript `private`, and `#private` only in RPC classes (which expose every other member over RPC)', () => {
+    const rpcClass = /extends (DurableObject|WorkerEntrypoint|WorkflowEntrypoint)\b/;
+    const hashMember = /^\s+(?:readonly |async |get |static )*#\w+/m;
+    const offending = ['cli', 'cloudflare', 'console', 'core', 'hono', 'testing'].flatMap((pkg) =>
+      sourceFiles(join(root, 'packages', pkg, 'src')).flatMap((file) => {
+        const text = readFileSync(file, 'utf8');
+        const rpc = rpcClass.test(text);
+        if (!rpc && hashMember.test(text)) return [`${relative(root, file)}: #private outside an RPC class`];
+        if (rpc && /\bprivate (?:readonly |async |get |static )*\w+/.test(text))
+          return [`${relative(root, file)}: TypeScript private in an RPC class (callable over RPC)`];
+        return [];
+      }),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('finds a forbidden edge (the check itself works)', () => {
+    expect(layoutViolations(join(root, 'packages/cloudflare/src'), { ...cloudflareLayout, aggregate: [] })).toContain(
+      'aggregate/durable-object-host.ts imports ../outbox/',
+    );
+  });
+});
