@@ -15,14 +15,14 @@ export type AsyncLocalStorageClass = new <T>() => AsyncLocalStorageLike<T>;
  * without being passed around.
  */
 export class AsyncLocalContextManager implements ContextManager {
-  readonly #storage: AsyncLocalStorageLike<Context>;
+  private readonly storage: AsyncLocalStorageLike<Context>;
 
   constructor(AsyncLocalStorage: AsyncLocalStorageClass) {
-    this.#storage = new AsyncLocalStorage<Context>();
+    this.storage = new AsyncLocalStorage<Context>();
   }
 
   active(): Context {
-    return this.#storage.getStore() ?? ROOT_CONTEXT;
+    return this.storage.getStore() ?? ROOT_CONTEXT;
   }
 
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
@@ -31,7 +31,7 @@ export class AsyncLocalContextManager implements ContextManager {
     thisArg?: ThisParameterType<F>,
     ...args: A
   ): ReturnType<F> {
-    return this.#storage.run(context, () => fn.call(thisArg, ...args));
+    return this.storage.run(context, () => fn.call(thisArg, ...args));
   }
 
   bind<T>(context: Context, target: T): T {

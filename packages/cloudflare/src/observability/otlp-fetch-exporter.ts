@@ -15,7 +15,7 @@ export interface OtlpDestination {
  * A failed export drops that batch: tracing never fails the traced work.
  */
 export class OtlpFetchExporter implements SpanExporter {
-  #pending = new Set<Promise<unknown>>();
+  private pending = new Set<Promise<unknown>>();
 
   constructor(private readonly destination: () => OtlpDestination | undefined) {}
 
@@ -45,12 +45,12 @@ export class OtlpFetchExporter implements SpanExporter {
           error: error instanceof Error ? error : new Error(String(error)),
         }),
       )
-      .finally(() => this.#pending.delete(sent));
-    this.#pending.add(sent);
+      .finally(() => this.pending.delete(sent));
+    this.pending.add(sent);
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.all(this.#pending);
+    await Promise.all(this.pending);
   }
 
   async shutdown(): Promise<void> {
