@@ -54,6 +54,14 @@ export interface AggregateHostOptions {
    * on live delivery; a rebuild from the log sees ciphertext.
    */
   readonly encryptSensitive?: boolean;
+  /**
+   * Command metrics (counts by command, outcome and code; a latency
+   * histogram), kept in memory and persisted in the object's SQLite by its
+   * alarm; read them with the admin entrypoint's `metrics`. On by default.
+   * `analyticsEngine` names a Workers Analytics Engine dataset binding that
+   * also gets one data point per command (see docs/observability.md).
+   */
+  readonly metrics?: { readonly enabled?: boolean; readonly analyticsEngine?: string };
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -85,6 +93,8 @@ export interface ResolvedHostOptions {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly batchSize: number;
+  readonly metricsEnabled: boolean;
+  readonly analyticsEngineBinding?: string;
 }
 
 /** Fills in defaults and rejects nonsense early, at class definition time. */
@@ -105,6 +115,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     ...(options.uniqueness ? { uniqueness: options.uniqueness } : {}),
     sensitiveReceivers: { ...(options.sensitiveReceivers ?? {}) },
     encryptSensitive: options.encryptSensitive ?? false,
+    metricsEnabled: options.metrics?.enabled ?? true,
+    ...(options.metrics?.analyticsEngine ? { analyticsEngineBinding: options.metrics.analyticsEngine } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)

@@ -5,6 +5,7 @@ import type { AggregateStorage, StoredIdentity } from '../aggregate/aggregate-st
 import { faultPoint } from '../aggregate/fault-points.js';
 import type { ResolvedHostOptions } from '../aggregate/host-options.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { DeliveryHealth, type TargetFailure } from './delivery-health.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
@@ -45,6 +46,8 @@ export class Outbox {
   private failedAttempts = 0;
   private running: Promise<OutboxReport> | null = null;
   private drainAgain = false;
+  /** Each target's failure streak (failing since, attempts, last error), for status, metrics and escalating logs. */
+  readonly health: DeliveryHealth;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -53,7 +56,9 @@ export class Outbox {
     private readonly options: ResolvedHostOptions,
     /** Decrypts sealed sensitive fields for receivers that need them (crypto-shredding on). */
     private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
-  ) {}
+  ) {
+    this.health = new DeliveryHealth(ctx.storage.sql);
+  }
 
   /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
   private async forReceiver(binding: string, events: EventEnvelope[]): Promise<EventEnvelope[]> {
@@ -103,9 +108,10 @@ export class Outbox {
         this.failedAttempts += 1;
         const delay = Math.min(this.options.retryBaseMs * 2 ** (this.failedAttempts - 1), this.options.retryMaxMs);
         const identity = this.storage.readIdentity();
+        // Each failing target is logged by `health` (warn, then errors at escalation thresholds); this is the schedule.
         log({
-          level: 'warn',
-          message: 'outbox delivery failed; retrying',
+          level: 'debug',
+          message: 'outbox retry scheduled',
           code: 'DELIVERY_FAILED',
           ...(identity === null
             ? {}
@@ -198,6 +204,11 @@ export class Outbox {
   private async drainPass(upTo: number): Promise<OutboxReport> {
     const identity = this.storage.readIdentity();
     const failures: string[] = [];
+    const failed = new Map<string, TargetFailure>();
+    const fail = (target: string, text: string, error: unknown) => {
+      failures.push(`${text}: ${messageOf(error)}`);
+      failed.set(target, { message: messageOf(error), code: codeOf(error) });
+    };
     let storedInD1 = 0;
     let d1RowsWritten = 0;
     let published = 0;
@@ -232,7 +243,7 @@ export class Outbox {
         storedInD1 += events.length;
       }
     } catch (error) {
-      failures.push(`D1 (${this.options.eventStoreBinding}): ${messageOf(error)}`);
+      fail(D1_TARGET, `D1 (${this.options.eventStoreBinding})`, error);
     }
 
     // 2. Queues and 3. services, each from its own cursor up to what D1 has. Targets are independent
@@ -249,7 +260,7 @@ export class Outbox {
           });
           published += sent; // not `+= await`: that would read the total before the other deliveries add to it
         } catch (error) {
-          failures.push(`queue ${binding}: ${messageOf(error)}`);
+          fail(`queue:${binding}`, `queue ${binding}`, error);
         }
       }),
       ...this.options.services.map((binding) => async () => {
@@ -264,11 +275,12 @@ export class Outbox {
           );
           published += sent;
         } catch (error) {
-          failures.push(`service ${binding}: ${messageOf(error)}`);
+          fail(`service:${binding}`, `service ${binding}`, error);
         }
       }),
     ];
     await Promise.all(deliveries.map((deliver) => deliver()));
+    this.health.afterPass(identity, this.targets(), failed);
     return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
   }
 
@@ -312,4 +324,9 @@ export class Outbox {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
 }
