@@ -23,6 +23,14 @@ export const FaultyUserAggregate = durableObjectFor(User, {
   uniqueness: false,
 });
 
+/** The User aggregate delivering to a subscriber that always fails, with an Analytics Engine dataset for its metrics. */
+export const FailingTargetUserAggregate = durableObjectFor(User, {
+  services: ['FAILING_SUBSCRIBER'],
+  outbox: { retryBaseMs: 60_000 },
+  metrics: { analyticsEngine: 'METRICS_DATASET' },
+  uniqueness: false,
+});
+
 /** Snapshots only every 100 events: state after eviction must come from replaying events. */
 export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEvery: 100, uniqueness: false });
 
@@ -40,6 +48,8 @@ export interface Env {
   USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof UserAggregate>>;
   FAULTY_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FaultyUserAggregate>>;
   SPARSE_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SparseSnapshotUserAggregate>>;
+  FAILING_TARGET_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FailingTargetUserAggregate>>;
+  FAILING_SUBSCRIBER: Fetcher;
   ESCF_EVENTS: D1Database;
   EVENTS_QUEUE: Queue;
   SUBSCRIBER: Fetcher & TestSubscriber;

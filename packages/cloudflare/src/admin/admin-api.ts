@@ -6,15 +6,16 @@ import {
   engineFor,
   inputJsonSchema,
   lensChainOf,
+  log,
   type Registry,
   serializeError,
 } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
-import { log } from '@escf/core/internal';
 import { durableObjectName } from '../aggregate/aggregate-address.js';
 import type { CommandRequest } from '../aggregate/durable-object-host.js';
 import type { EventArchiver } from '../archive/event-archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import type { RpcReply } from '../rpc/error-encoding.js';
@@ -36,7 +37,6 @@ import type {
   SystemMap,
   TailPage,
 } from './admin-types.js';
-import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import { type MetricsDocument, metricsDocumentOf } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import { maskFields } from './sensitive-fields.js';

@@ -1,9 +1,9 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
 import { serializeError } from '@escf/core/internal';
+import { prometheusTextOf } from '../metrics/prometheus-text.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
-import { prometheusTextOf } from '../metrics/prometheus-text.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
 import { bearerTokenOf } from '../security/bearer-token.js';
 import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';

@@ -1,9 +1,4 @@
-import {
-  type CommandCount,
-  CommandMetrics,
-  type LatencyHistogram,
-  latencyPercentile,
-} from '@escf/core/internal';
+import { type CommandCount, CommandMetrics, type LatencyHistogram, latencyPercentile } from '@escf/core/internal';
 import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import type { StuckStream } from '../projection/projection-status.js';
 import type { ArchiveOverview, ProcessHealth, ProjectionHealth, StreamAddress, SystemMap } from './admin-types.js';
@@ -81,7 +76,11 @@ export interface MetricsDocument {
   readonly projections: readonly ReactorMetrics[];
   readonly processes: readonly ReactorMetrics[];
   /** Per dead-letter queue: the streams its consumer recorded as dead-lettered (Queues exposes no depth to Workers). */
-  readonly deadLetterQueues: readonly { readonly queue: string; readonly consumer: string; readonly deadLetteredStreams: number }[];
+  readonly deadLetterQueues: readonly {
+    readonly queue: string;
+    readonly consumer: string;
+    readonly deadLetteredStreams: number;
+  }[];
   readonly archive: {
     readonly configured: boolean;
     /** Events archived to R2 so far, and the last global position archived. */
@@ -107,7 +106,10 @@ export interface MetricsParts {
 /** Sums per-instance counts and derives the reactor and archive figures. */
 export function metricsDocumentOf(parts: MetricsParts): MetricsDocument {
   const byType = new Map<string, CommandMetrics>();
-  const targets = new Map<string, { pending: number; oldestPendingAgeMs: number; instancesBehind: number; instancesFailing: number }>();
+  const targets = new Map<
+    string,
+    { pending: number; oldestPendingAgeMs: number; instancesBehind: number; instancesFailing: number }
+  >();
   const failing: FailingDelivery[] = [];
   let unreachable = 0;
   for (const { address, metrics } of parts.instances) {
@@ -118,7 +120,12 @@ export function metricsDocumentOf(parts: MetricsParts): MetricsDocument {
     const commands = byType.get(metrics.aggregateType) ?? new CommandMetrics();
     byType.set(metrics.aggregateType, commands.merge(metrics.commands));
     for (const t of metrics.outbox.targets) {
-      const sum = targets.get(t.target) ?? { pending: 0, oldestPendingAgeMs: 0, instancesBehind: 0, instancesFailing: 0 };
+      const sum = targets.get(t.target) ?? {
+        pending: 0,
+        oldestPendingAgeMs: 0,
+        instancesBehind: 0,
+        instancesFailing: 0,
+      };
       sum.pending += t.pending;
       sum.oldestPendingAgeMs = Math.max(sum.oldestPendingAgeMs, t.oldestPendingAgeMs);
       if (t.pending > 0) sum.instancesBehind += 1;

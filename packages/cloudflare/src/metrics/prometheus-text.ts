@@ -62,7 +62,8 @@ export function prometheusTextOf(doc: MetricsDocument): string {
     family(`escf_${kind}_lag_events`, 'gauge', `Events in the log the ${kind} has not applied.`);
     for (const r of list) sample(`escf_${kind}_lag_events`, { [kind]: r.name }, r.lagEvents);
     family(`escf_${kind}_lag_seconds`, 'gauge', `Age of the oldest event the ${kind} has not applied.`);
-    for (const r of list) sample(`escf_${kind}_lag_seconds`, { [kind]: r.name }, r.lagMs === null ? null : r.lagMs / 1000);
+    for (const r of list)
+      sample(`escf_${kind}_lag_seconds`, { [kind]: r.name }, r.lagMs === null ? null : r.lagMs / 1000);
     family(`escf_${kind}_stuck_streams`, 'gauge', `Streams whose first failing event keeps failing in the ${kind}.`);
     for (const r of list) sample(`escf_${kind}_stuck_streams`, { [kind]: r.name }, r.stuckStreams);
     family(`escf_${kind}_dead_lettered_streams`, 'gauge', `Streams the ${kind} gave up to its dead-letter queue.`);

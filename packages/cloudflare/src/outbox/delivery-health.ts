@@ -53,7 +53,11 @@ export class DeliveryHealth {
   }
 
   /** Records one drain pass: `failed` holds the targets that failed in it; every other target of `targets` worked. */
-  afterPass(identity: StoredIdentity | null, targets: readonly string[], failed: ReadonlyMap<string, TargetFailure>): void {
+  afterPass(
+    identity: StoredIdentity | null,
+    targets: readonly string[],
+    failed: ReadonlyMap<string, TargetFailure>,
+  ): void {
     const state = this.#state();
     if (failed.size === 0 && state.size === 0) return; // the healthy path: no read, no write
     const now = this.now();

@@ -7,7 +7,9 @@
 export type CommandOutcome = 'ok' | 'refused' | 'pending' | 'failed';
 
 /** Upper bounds (ms, inclusive) of the command latency histogram's buckets; a last bucket takes the rest. */
-export const COMMAND_LATENCY_BOUNDS_MS: readonly number[] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+export const COMMAND_LATENCY_BOUNDS_MS: readonly number[] = [
+  1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
+];
 
 /** One counter of commands: how often `command` ended with `outcome` (and `code`, unless ok). */
 export interface CommandCount {
@@ -47,7 +49,10 @@ export function commandOutcomeOf(code: string | undefined): CommandOutcome {
  * writes anyway.
  */
 export class CommandMetrics {
-  readonly #counts = new Map<string, { command: string; outcome: CommandOutcome; code: string | null; count: number }>();
+  readonly #counts = new Map<
+    string,
+    { command: string; outcome: CommandOutcome; code: string | null; count: number }
+  >();
   readonly #buckets = new Array<number>(COMMAND_LATENCY_BOUNDS_MS.length + 1).fill(0);
   #count = 0;
   #sumMs = 0;
@@ -86,7 +91,12 @@ export class CommandMetrics {
   snapshot(): CommandMetricsSnapshot {
     return {
       commands: [...this.#counts.values()].map((c) => ({ ...c })),
-      latency: { boundsMs: COMMAND_LATENCY_BOUNDS_MS, counts: [...this.#buckets], count: this.#count, sumMs: this.#sumMs },
+      latency: {
+        boundsMs: COMMAND_LATENCY_BOUNDS_MS,
+        counts: [...this.#buckets],
+        count: this.#count,
+        sumMs: this.#sumMs,
+      },
     };
   }
 
