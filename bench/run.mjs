@@ -40,17 +40,18 @@ async function runtimeBenchmark() {
       return (commands / ms) * 1000;
     };
     // Warm up both paths (JIT, object creation, D1 schema).
-    for (const kind of ['raw', 'escf']) await rate(kind, 1, 300);
+    for (const kind of ['raw', 'escf', 'escf-no-metrics']) await rate(kind, 1, 300);
 
     // Interleave raw and ESCF in every round so drift and noise (±30% on a
     // shared machine) hit both alike; ratios are taken per round, then the median.
-    const samples = { rawSeq: [], escfSeq: [], heldSeq: [], rawConc: [], escfConc: [] };
+    const samples = { rawSeq: [], escfSeq: [], heldSeq: [], rawConc: [], escfConc: [], noMetricsSeq: [] };
     for (let round = 0; round < ROUNDS; round++) {
       samples.rawSeq.push(await rate('raw', 1, COMMANDS));
       samples.escfSeq.push(await rate('escf', 1, COMMANDS));
       samples.heldSeq.push(await rate('escf-held', 1, COMMANDS));
       samples.rawConc.push(await rate('raw', 16, COMMANDS));
       samples.escfConc.push(await rate('escf', 16, COMMANDS));
+      samples.noMetricsSeq.push(await rate('escf-no-metrics', 1, COMMANDS));
     }
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const ratios = (escf, raw) => median(escf.map((value, i) => value / raw[i]));
@@ -75,6 +76,8 @@ async function runtimeBenchmark() {
       outbox_events_per_s: round((drain.storedInD1 / drain.ms) * 1000),
       d1_rows_written_per_event: round(drain.d1RowsWritten / drain.storedInD1, 4),
       d1_rows_written_per_event_per_command_drain: round(perCommand.d1RowsWritten / perCommand.storedInD1, 3),
+      // Commands/s with command metrics on ÷ off, same run (1 aggregate, sequential).
+      metrics_overhead_ratio: round(ratios(samples.escfSeq, samples.noMetricsSeq), 3),
     };
   } finally {
     await worker.dispose();
@@ -114,6 +117,7 @@ if (figures) {
     },
   });
   console.table({
+    'command metrics on ÷ off (commands/s, sequential)': figures.metrics_overhead_ratio,
     'outbox drain into D1 (events/s)': figures.outbox_events_per_s,
     'D1 rows written per event (alarm drain)': figures.d1_rows_written_per_event,
     'D1 rows written per event (drain after every command, as executeSync)':

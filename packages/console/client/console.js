@@ -401,6 +401,7 @@
                 ),
                 r.instances.map((i) => {
                   var pending = i.outbox?.targets ? i.outbox.targets.reduce((s, t) => s + t.pending, 0) : null;
+                  var failing = i.outbox?.targets ? i.outbox.targets.filter((t) => t.failing) : [];
                   return h(
                     'tr',
                     null,
@@ -414,14 +415,27 @@
                       'td',
                       {
                         title: i.outbox?.targets
-                          ? i.outbox.targets.map((t) => `${t.target}: ${t.pending}`).join('\n')
+                          ? i.outbox.targets
+                              .map(
+                                (t) =>
+                                  `${t.target}: ${t.pending}` +
+                                  (t.failing
+                                    ? ` — failing since ${time(t.failing.failingSince)}, ${t.failing.attempts} attempts: ${t.failing.lastError}`
+                                    : ''),
+                              )
+                              .join('\n')
                           : i.outbox?.error || '',
                       },
                       pending === null
                         ? '—'
-                        : pending === 0
-                          ? badge('delivered', 'ok')
-                          : badge(`${pending} pending`, 'warn'),
+                        : failing.length > 0
+                          ? badge(
+                              `failing: ${failing.map((t) => t.target).join(', ')} (${failing[0].failing.attempts} attempts, ${pending} pending)`,
+                              'bad',
+                            )
+                          : pending === 0
+                            ? badge('delivered', 'ok')
+                            : badge(`${pending} pending`, 'warn'),
                     ),
                   );
                 }),

@@ -10,6 +10,9 @@ export const EscfCounter = durableObjectFor(Counter);
 /** Same, but the outbox waits an hour: the drain benchmark flushes it by hand. */
 export const DrainCounter = durableObjectFor(Counter, { outbox: { delayMs: 3_600_000 } });
 
+/** Same as EscfCounter with command metrics switched off: the other half of `metrics_overhead_ratio`. */
+export const NoMetricsCounter = durableObjectFor(Counter, { metrics: { enabled: false } });
+
 /** The baseline: read state, insert event, upsert state in one transactionSync. */
 export class RawCounter extends DurableObject<unknown> {
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -49,6 +52,7 @@ export class RawCounter extends DurableObject<unknown> {
 interface Env {
   ESCF: DurableObjectNamespace;
   DRAIN: DurableObjectNamespace;
+  NO_METRICS: DurableObjectNamespace;
   RAW: DurableObjectNamespace<RawCounter>;
   ESCF_EVENTS: D1Database;
 }
@@ -56,6 +60,7 @@ interface Env {
 const clients = aggregateClients({
   escf: { aggregate: Counter, binding: 'ESCF' },
   drain: { aggregate: Counter, binding: 'DRAIN' },
+  noMetrics: { aggregate: Counter, binding: 'NO_METRICS' },
 });
 
 let schemaReady: Promise<void> | null = null;
@@ -79,7 +84,13 @@ export default {
             }
           : (id: string) => {
               // kind=escf-held: the outbox drains later (isolates the cost of draining).
-              const counter = kind === 'escf-held' ? clients(env).drain(id) : clients(env).escf(id);
+              // kind=escf-no-metrics: command metrics off (isolates their cost).
+              const counter =
+                kind === 'escf-held'
+                  ? clients(env).drain(id)
+                  : kind === 'escf-no-metrics'
+                    ? clients(env).noMetrics(id)
+                    : clients(env).escf(id);
               return () => counter.increment({ by: 1 });
             };
       const callers = Array.from({ length: objects }, (_, i) => increment(`${run}-${i}`));
