@@ -225,7 +225,13 @@ export class AdminApi<Env = unknown> {
       ),
       this.projections(),
       this.processes(),
-      this.archive().catch(() => ({ configured: true, status: null, next: null, lastRun: null })),
+      // An archive that cannot be read must not hide every other metric.
+      this.archive().catch(() => ({
+        configured: this.catalog.system.archiver !== undefined,
+        status: null,
+        next: null,
+        lastRun: null,
+      })),
     ]);
     return metricsDocumentOf({
       system: this.systemMap(),
