@@ -20,6 +20,7 @@ const ROUNDS = 4;
 const COMMANDS = 1_500;
 const DRAIN_EVENTS = 2_000;
 const PER_COMMAND_DRAINS = 200;
+const METRICS_OVERHEAD_COMMANDS = 4_000;
 
 /** ESCF vs raw commands/s, outbox drain into D1, and D1 cost per event. */
 async function runtimeBenchmark() {
@@ -40,18 +41,17 @@ async function runtimeBenchmark() {
       return (commands / ms) * 1000;
     };
     // Warm up both paths (JIT, object creation, D1 schema).
-    for (const kind of ['raw', 'escf', 'escf-no-metrics']) await rate(kind, 1, 300);
+    for (const kind of ['raw', 'escf']) await rate(kind, 1, 300);
 
     // Interleave raw and ESCF in every round so drift and noise (±30% on a
     // shared machine) hit both alike; ratios are taken per round, then the median.
-    const samples = { rawSeq: [], escfSeq: [], heldSeq: [], rawConc: [], escfConc: [], noMetricsSeq: [] };
+    const samples = { rawSeq: [], escfSeq: [], heldSeq: [], rawConc: [], escfConc: [] };
     for (let round = 0; round < ROUNDS; round++) {
       samples.rawSeq.push(await rate('raw', 1, COMMANDS));
       samples.escfSeq.push(await rate('escf', 1, COMMANDS));
       samples.heldSeq.push(await rate('escf-held', 1, COMMANDS));
       samples.rawConc.push(await rate('raw', 16, COMMANDS));
       samples.escfConc.push(await rate('escf', 16, COMMANDS));
-      samples.noMetricsSeq.push(await rate('escf-no-metrics', 1, COMMANDS));
     }
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const ratios = (escf, raw) => median(escf.map((value, i) => value / raw[i]));
@@ -64,6 +64,8 @@ async function runtimeBenchmark() {
     if (drain.failures.length > 0 || drain.storedInD1 !== DRAIN_EVENTS)
       throw new Error(`drain failed: ${JSON.stringify(drain)}`);
     const perCommand = await get(`/drain-per-command?n=${PER_COMMAND_DRAINS}`);
+    // Command metrics on vs off: blocks of commands interleaved inside one request.
+    const overhead = await get(`/metrics-overhead?n=${METRICS_OVERHEAD_COMMANDS}`);
 
     return {
       commands_per_s_raw_sequential: round(rawSeq),
@@ -77,7 +79,7 @@ async function runtimeBenchmark() {
       d1_rows_written_per_event: round(drain.d1RowsWritten / drain.storedInD1, 4),
       d1_rows_written_per_event_per_command_drain: round(perCommand.d1RowsWritten / perCommand.storedInD1, 3),
       // Commands/s with command metrics on ÷ off, same run (1 aggregate, sequential).
-      metrics_overhead_ratio: round(ratios(samples.escfSeq, samples.noMetricsSeq), 3),
+      metrics_overhead_ratio: round(overhead.offMs / overhead.onMs, 3),
     };
   } finally {
     await worker.dispose();

@@ -84,13 +84,7 @@ export default {
             }
           : (id: string) => {
               // kind=escf-held: the outbox drains later (isolates the cost of draining).
-              // kind=escf-no-metrics: command metrics off (isolates their cost).
-              const counter =
-                kind === 'escf-held'
-                  ? clients(env).drain(id)
-                  : kind === 'escf-no-metrics'
-                    ? clients(env).noMetrics(id)
-                    : clients(env).escf(id);
+              const counter = kind === 'escf-held' ? clients(env).drain(id) : clients(env).escf(id);
               return () => counter.increment({ by: 1 });
             };
       const callers = Array.from({ length: objects }, (_, i) => increment(`${run}-${i}`));
@@ -104,6 +98,30 @@ export default {
       );
       const ms = performance.now() - started;
       return Response.json({ commands: perCaller * objects, ms });
+    }
+
+    if (url.pathname === '/metrics-overhead') {
+      // Command metrics on vs off, finely interleaved in one request (blocks of 50 commands, ABBA order)
+      // so that load swings on a shared machine hit both alike.
+      const on = clients(env).escf(`${run}-on`);
+      const off = clients(env).noMetrics(`${run}-off`);
+      await on.increment({ by: 1 });
+      await off.increment({ by: 1 });
+      const ms = { on: 0, off: 0 };
+      const block = 50;
+      const time = async (kind: 'on' | 'off') => {
+        const counter = kind === 'on' ? on : off;
+        const started = performance.now();
+        for (let i = 0; i < block; i++) await counter.increment({ by: 1 });
+        ms[kind] += performance.now() - started;
+      };
+      const pairs = Math.max(1, Math.floor(n / (2 * block)));
+      for (let i = 0; i < pairs; i++) {
+        const [first, second] = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+        await time(first);
+        await time(second);
+      }
+      return Response.json({ commandsEach: pairs * block, onMs: ms.on, offMs: ms.off });
     }
 
     if (url.pathname === '/drain') {
