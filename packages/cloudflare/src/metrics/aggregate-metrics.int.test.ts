@@ -3,6 +3,7 @@ import { type LogRecord, setLogger } from '@escf/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { User } from '../../../../examples/users/src/domain/index.js';
 import { ada, aggregates, doSql, inObject, OPERATOR, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
+import { failingTargetClock } from '../../test/worker.js';
 import { aggregateClients } from '../index.js';
 import type { AggregateInstanceMetrics } from './aggregate-metrics.js';
 
@@ -18,7 +19,10 @@ function captureLogs(): LogRecord[] {
   return records;
 }
 
-afterEach(() => setLogger(undefined));
+afterEach(() => {
+  setLogger(undefined);
+  failingTargetClock.offsetMs = 0;
+});
 
 describe('aggregate metrics', () => {
   it('counts commands by outcome and code with their latency, and persists the counts with the alarm', async () => {
@@ -70,14 +74,20 @@ describe('aggregate metrics', () => {
       ['User', 'update', 'ok', ''],
     ]);
 
-    for (let attempt = 0; attempt < 5; attempt++) await runDurableObjectAlarm(stub);
+    // Retries within the first minute are debug lines; a streak that reaches a minute, then ten, is an error each time.
+    for (let attempt = 0; attempt < 3; attempt++) await runDurableObjectAlarm(stub);
+    failingTargetClock.offsetMs = 61_000;
+    await runDurableObjectAlarm(stub);
+    await runDurableObjectAlarm(stub);
+    failingTargetClock.offsetMs = 11 * 60_000;
+    await runDurableObjectAlarm(stub);
     const { outbox } = await metricsOf(stub);
     const target = outbox.targets.find((t) => t.target === 'service:FAILING_SUBSCRIBER')!;
     expect(target).toMatchObject({
       pending: 3,
       failing: { attempts: expect.any(Number), lastError: expect.stringContaining('down for good') },
     });
-    expect(target.failing!.attempts).toBeGreaterThanOrEqual(5);
+    expect(target.failing!.attempts).toBeGreaterThanOrEqual(6);
     expect(target.failing!.failingSince).toBeLessThanOrEqual(Date.now());
     expect(target.oldestPendingAt).toBeGreaterThan(0);
     // D1 works: only the failing target is behind.
@@ -86,8 +96,14 @@ describe('aggregate metrics', () => {
     const failures = logs.filter((r) => r.target === 'service:FAILING_SUBSCRIBER');
     expect(failures.filter((r) => r.level === 'warn')).toHaveLength(1); // the first failure
     expect(failures.filter((r) => r.level === 'error')).toEqual([
-      expect.objectContaining({ message: 'outbox delivery keeps failing', code: 'DELIVERY_FAILING', attempt: 5 }),
+      expect.objectContaining({
+        message: 'outbox delivery keeps failing',
+        code: 'DELIVERY_FAILING',
+        failingForMs: expect.any(Number),
+      }),
+      expect.objectContaining({ message: 'outbox delivery keeps failing', code: 'DELIVERY_FAILING' }),
     ]);
+    expect(failures.filter((r) => r.level === 'error')[0]!.failingForMs).toBeGreaterThanOrEqual(60_000);
     expect(failures.filter((r) => r.level === 'debug').length).toBeGreaterThan(0); // retries in between
 
     // The streak is in the object's SQLite: a restarted instance still knows since when it fails.

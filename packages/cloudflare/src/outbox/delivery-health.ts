@@ -24,13 +24,22 @@ export interface TargetFailure {
 
 const HEALTH_TABLE = 'escf_outbox_health';
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
 /**
- * Attempts at which a failure streak is logged as an error: a target failing
- * this long is not a blip. Between them a retry is a debug line, so a target
- * that is down for a day writes a handful of error lines, not thousands.
+ * How serious a failure streak of `failingForMs` is: 0 under a minute, then
+ * 1 (≥ 1 min), 2 (≥ 10 min), 3 (≥ 1 h) and one more per further 6 hours. A
+ * streak is logged as an error each time it reaches a new level — by time,
+ * not by attempts, because commands drain too and a burst of them can fail
+ * many times in a second. Between levels a retry is a debug line, so a
+ * target that is down for a day writes a handful of error lines, not thousands.
  */
-export function isEscalation(attempts: number): boolean {
-  return attempts === 5 || attempts === 10 || attempts === 25 || attempts === 50 || attempts % 100 === 0;
+export function escalationLevel(failingForMs: number): number {
+  if (failingForMs < MINUTE) return 0;
+  if (failingForMs < 10 * MINUTE) return 1;
+  if (failingForMs < HOUR) return 2;
+  return 3 + Math.floor((failingForMs - HOUR) / (6 * HOUR));
 }
 
 /**
@@ -41,6 +50,8 @@ export function isEscalation(attempts: number): boolean {
  */
 export class DeliveryHealth {
   #failing: Map<string, FailingTarget> | null = null;
+  /** The escalation level last logged per failing target (in memory: a restarted object logs its level once more). */
+  readonly #escalated = new Map<string, number>();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -96,15 +107,18 @@ export class DeliveryHealth {
           error: next.lastError,
           ...(next.lastErrorCode === null ? {} : { errorCode: next.lastErrorCode }),
         };
+        const level = escalationLevel(now - next.failingSince);
         if (next.attempts === 1) log({ level: 'warn', message: 'outbox delivery failed; retrying', ...fields });
-        else if (isEscalation(next.attempts))
+        else if (level > (this.#escalated.get(target) ?? 0)) {
+          this.#escalated.set(target, level);
           log({ level: 'error', message: 'outbox delivery keeps failing', ...fields, code: 'DELIVERY_FAILING' });
-        else log({ level: 'debug', message: 'outbox delivery failed again; retrying', ...fields });
+        } else log({ level: 'debug', message: 'outbox delivery failed again; retrying', ...fields });
       } else if (before) {
         state.delete(target);
+        this.#escalated.delete(target);
         this.sql.exec(`DELETE FROM ${HEALTH_TABLE} WHERE target = ?`, target);
         log({
-          level: before.attempts >= 5 ? 'warn' : 'info',
+          level: now - before.failingSince >= MINUTE ? 'warn' : 'info',
           message: 'outbox delivery recovered',
           code: 'DELIVERY_RECOVERED',
           ...where,

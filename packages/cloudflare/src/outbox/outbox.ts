@@ -57,7 +57,7 @@ export class Outbox {
     /** Decrypts sealed sensitive fields for receivers that need them (crypto-shredding on). */
     private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
   ) {
-    this.health = new DeliveryHealth(ctx.storage.sql);
+    this.health = new DeliveryHealth(ctx.storage.sql, () => options.clock.now());
   }
 
   /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
