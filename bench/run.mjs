@@ -20,6 +20,7 @@ const ROUNDS = 4;
 const COMMANDS = 1_500;
 const DRAIN_EVENTS = 2_000;
 const PER_COMMAND_DRAINS = 200;
+const METRICS_OVERHEAD_COMMANDS = 4_000;
 
 /** ESCF vs raw commands/s, outbox drain into D1, and D1 cost per event. */
 async function runtimeBenchmark() {
@@ -63,6 +64,8 @@ async function runtimeBenchmark() {
     if (drain.failures.length > 0 || drain.storedInD1 !== DRAIN_EVENTS)
       throw new Error(`drain failed: ${JSON.stringify(drain)}`);
     const perCommand = await get(`/drain-per-command?n=${PER_COMMAND_DRAINS}`);
+    // Command metrics on vs off: blocks of commands interleaved inside one request.
+    const overhead = await get(`/metrics-overhead?n=${METRICS_OVERHEAD_COMMANDS}`);
 
     return {
       commands_per_s_raw_sequential: round(rawSeq),
@@ -75,6 +78,8 @@ async function runtimeBenchmark() {
       outbox_events_per_s: round((drain.storedInD1 / drain.ms) * 1000),
       d1_rows_written_per_event: round(drain.d1RowsWritten / drain.storedInD1, 4),
       d1_rows_written_per_event_per_command_drain: round(perCommand.d1RowsWritten / perCommand.storedInD1, 3),
+      // Commands/s with command metrics on ÷ off, same run (1 aggregate, sequential).
+      metrics_overhead_ratio: round(overhead.offMs / overhead.onMs, 3),
     };
   } finally {
     await worker.dispose();
@@ -114,6 +119,7 @@ if (figures) {
     },
   });
   console.table({
+    'command metrics on ÷ off (commands/s, sequential)': figures.metrics_overhead_ratio,
     'outbox drain into D1 (events/s)': figures.outbox_events_per_s,
     'D1 rows written per event (alarm drain)': figures.d1_rows_written_per_event,
     'D1 rows written per event (drain after every command, as executeSync)':

@@ -11,11 +11,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** packages/cloudflare/src: folder → folders it may import. */
 const cloudflareLayout: Record<string, readonly string[]> = {
-  admin: ['aggregate', 'archive', 'event-store', 'projection', 'rpc', 'security'],
+  admin: ['aggregate', 'archive', 'event-store', 'metrics', 'outbox', 'projection', 'rpc', 'security'],
   // The host never imports the archive: retention reaches it through ports (pruned-history.ts, retain-request.ts).
-  aggregate: ['admin', 'crypto-shredding', 'observability', 'outbox', 'rpc', 'uniqueness'],
+  aggregate: ['admin', 'crypto-shredding', 'metrics', 'observability', 'outbox', 'rpc', 'uniqueness'],
   archive: ['aggregate', 'event-store', 'rpc', 'security'],
   'crypto-shredding': [],
+  metrics: ['admin', 'rpc'],
   observability: [],
   delivery: ['process', 'projection'],
   'event-store': [],

@@ -43,4 +43,11 @@ export class Subscriber extends WorkerEntrypoint {
   }
 }
 
+/** A subscriber that is down for good: every delivery to it fails. */
+export class AlwaysFailingSubscriber extends WorkerEntrypoint {
+  async deliver(): Promise<never> {
+    throw new Error('subscriber is down for good');
+  }
+}
+
 export default Subscriber;

@@ -25,6 +25,18 @@ export const FaultyUserAggregate = durableObjectFor(User, {
   uniqueness: false,
 });
 
+/** The failing-target aggregate's clock: tests move it forward to see a failure streak escalate. */
+export const failingTargetClock = { offsetMs: 0, now: () => Date.now() + failingTargetClock.offsetMs };
+
+/** The User aggregate delivering to a subscriber that always fails, with an Analytics Engine dataset for its metrics. */
+export const FailingTargetUserAggregate = durableObjectFor(User, {
+  clock: failingTargetClock,
+  services: ['FAILING_SUBSCRIBER'],
+  outbox: { retryBaseMs: 60_000 },
+  metrics: { analyticsEngine: 'METRICS_DATASET' },
+  uniqueness: false,
+});
+
 /** Snapshots only every 100 events: state after eviction must come from replaying events. */
 export const SparseSnapshotUserAggregate = durableObjectFor(User, { snapshotEvery: 100, uniqueness: false });
 
@@ -54,6 +66,8 @@ export interface Env {
   USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof UserAggregate>>;
   FAULTY_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FaultyUserAggregate>>;
   SPARSE_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SparseSnapshotUserAggregate>>;
+  FAILING_TARGET_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FailingTargetUserAggregate>>;
+  FAILING_SUBSCRIBER: Fetcher;
   ESCF_EVENTS: D1Database;
   EVENTS_QUEUE: Queue;
   SUBSCRIBER: Fetcher & TestSubscriber;

@@ -125,6 +125,7 @@
     projections: renderProjections,
     processes: renderProcesses,
     archive: renderArchive,
+    metrics: renderMetrics,
     tail: renderTail,
     command: renderCommand,
   };
@@ -401,6 +402,7 @@
                 ),
                 r.instances.map((i) => {
                   var pending = i.outbox?.targets ? i.outbox.targets.reduce((s, t) => s + t.pending, 0) : null;
+                  var failing = i.outbox?.targets ? i.outbox.targets.filter((t) => t.failing) : [];
                   return h(
                     'tr',
                     null,
@@ -414,14 +416,27 @@
                       'td',
                       {
                         title: i.outbox?.targets
-                          ? i.outbox.targets.map((t) => `${t.target}: ${t.pending}`).join('\n')
+                          ? i.outbox.targets
+                              .map(
+                                (t) =>
+                                  `${t.target}: ${t.pending}` +
+                                  (t.failing
+                                    ? ` — failing since ${time(t.failing.failingSince)}, ${t.failing.attempts} attempts: ${t.failing.lastError}`
+                                    : ''),
+                              )
+                              .join('\n')
                           : i.outbox?.error || '',
                       },
                       pending === null
                         ? '—'
-                        : pending === 0
-                          ? badge('delivered', 'ok')
-                          : badge(`${pending} pending`, 'warn'),
+                        : failing.length > 0
+                          ? badge(
+                              `failing: ${failing.map((t) => t.target).join(', ')} (${failing[0].failing.attempts} attempts, ${pending} pending)`,
+                              'bad',
+                            )
+                          : pending === 0
+                            ? badge('delivered', 'ok')
+                            : badge(`${pending} pending`, 'warn'),
                     ),
                   );
                 }),
@@ -864,6 +879,141 @@
     holder.replaceChildren(
       h('div', { class: kind === 'bad' ? 'error-box' : 'ok-box', 'data-testid': 'notice', text: text }),
     );
+  }
+
+  // ---- metrics (the admin entrypoint's metrics document)
+  function renderMetrics() {
+    function table(headers, rows, testid) {
+      return h(
+        'table',
+        { 'data-testid': testid },
+        h(
+          'tr',
+          null,
+          headers.map((t) => h('th', { text: t })),
+        ),
+        rows.map((cells) =>
+          h(
+            'tr',
+            null,
+            cells.map((c) => (c instanceof Node ? h('td', null, c) : h('td', { text: c === null ? '—' : String(c) }))),
+          ),
+        ),
+      );
+    }
+    var ms = (v) => (v === null ? '—' : `≤ ${v} ms`);
+    function refresh() {
+      return api('metrics').then((d) => {
+        view.replaceChildren(
+          head(
+            'Metrics',
+            `Commands and outboxes of the ${d.instances.asked} most recently active instances` +
+              (d.instances.unreachable ? ` (${d.instances.unreachable} unreachable)` : '') +
+              '; projections, processes and archive for the whole system',
+          ),
+          card(
+            'Commands',
+            table(
+              ['Aggregate', 'Command', 'Outcome', 'Code', 'Count'],
+              d.aggregates.flatMap((a) =>
+                a.commands.map((c) => [
+                  a.aggregateType,
+                  c.command,
+                  badge(c.outcome, c.outcome === 'ok' ? 'ok' : c.outcome === 'failed' ? 'bad' : 'warn'),
+                  c.code,
+                  c.count,
+                ]),
+              ),
+              'metrics-commands',
+            ),
+            table(
+              ['Aggregate', 'Commands', 'p50', 'p90', 'p99', 'Mean'],
+              d.aggregates.map((a) => [
+                a.aggregateType,
+                a.latency.count,
+                ms(a.latency.p50Ms),
+                ms(a.latency.p90Ms),
+                ms(a.latency.p99Ms),
+                a.latency.count ? `${Math.round(a.latency.sumMs / a.latency.count)} ms` : '—',
+              ]),
+              'metrics-latency',
+            ),
+          ),
+          card(
+            'Outbox',
+            table(
+              ['Target', 'Pending events', 'Oldest pending', 'Instances behind', 'Instances failing'],
+              d.outbox.targets.map((t) => [
+                t.target,
+                t.pending,
+                t.pending ? duration(t.oldestPendingAgeMs) : '—',
+                t.instancesBehind,
+                t.instancesFailing ? badge(String(t.instancesFailing), 'bad') : 0,
+              ]),
+              'metrics-outbox',
+            ),
+            d.outbox.failing.length
+              ? table(
+                  ['Failing delivery', 'Target', 'Since', 'Attempts', 'Pending', 'Last error'],
+                  d.outbox.failing.map((f) => [
+                    h('a', { class: 'mono', href: streamHref(f), text: `${f.aggregateType}/${f.aggregateId}` }),
+                    f.target,
+                    time(f.failingSince),
+                    f.attempts,
+                    f.pending,
+                    f.lastErrorCode ? `${f.lastErrorCode}: ${f.lastError}` : f.lastError,
+                  ]),
+                  'metrics-failing',
+                )
+              : h('div', { class: 'muted', text: 'No failing delivery.' }),
+          ),
+          card(
+            'Projections and processes',
+            table(
+              ['Name', 'Kind', 'Lag (events)', 'Lag', 'Stuck streams', 'Dead-lettered', 'Failed attempts'],
+              d.projections
+                .map((p) => ['projection', p])
+                .concat(d.processes.map((p) => ['process', p]))
+                .map(([kind, r]) => [
+                  r.name,
+                  kind,
+                  r.lagEvents,
+                  r.lagMs === null ? null : duration(r.lagMs),
+                  r.stuckStreams ? badge(String(r.stuckStreams), 'bad') : 0,
+                  r.deadLetteredStreams,
+                  r.failedAttempts,
+                ]),
+              'metrics-reactors',
+            ),
+          ),
+          card(
+            'Archive',
+            d.archive.configured
+              ? table(
+                  ['Archived events', 'Archived through', 'Events in D1', 'Eligible now'],
+                  [
+                    [
+                      d.archive.archivedEvents,
+                      d.archive.archivedThrough,
+                      d.archive.eventsInD1,
+                      d.archive.eligibleEvents,
+                    ],
+                  ],
+                  'metrics-archive',
+                )
+              : h('div', { class: 'muted', text: 'Not configured.' }),
+          ),
+        );
+      });
+    }
+    timers.push(
+      setInterval(() => {
+        refresh().catch((error) => {
+          view.replaceChildren(errorBox(error));
+        });
+      }, 10_000),
+    );
+    return refresh();
   }
 
   // ---- processes

@@ -50,6 +50,7 @@ export function appShell(system: string): string {
     ['projections', 'Projections'],
     ['processes', 'Processes'],
     ['archive', 'Archive'],
+    ['metrics', 'Metrics'],
     ['tail', 'Live tail'],
     ['command', 'Send command'],
   ]

@@ -1,5 +1,6 @@
 import type { AdminCredentials, AdminRpc } from '@escf/cloudflare/admin';
 import { ADMIN_METHODS, liveTailResponse, sameSecret } from '@escf/cloudflare/admin';
+import { log } from '@escf/core/internal';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { CONSOLE_ASSETS } from './assets.generated.js';
@@ -79,10 +80,10 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
     const form = await c.req.parseBody();
     const given = typeof form.password === 'string' ? form.password : '';
     if (!(await sameSecret(given, password))) {
-      console.log(JSON.stringify({ escf: 'console-sign-in', outcome: 'refused' }));
+      log({ level: 'warn', message: 'console sign-in refused', code: 'CONSOLE_SIGN_IN', outcome: 'refused' });
       return c.html(loginPage(system, 'Wrong password.', true), 401);
     }
-    console.log(JSON.stringify({ escf: 'console-sign-in', outcome: 'ok' }));
+    log({ level: 'info', message: 'console sign-in', code: 'CONSOLE_SIGN_IN', outcome: 'ok' });
     return new Response(null, {
       status: 303,
       headers: { location: './', 'set-cookie': sessionCookie(await issueSession(password)) },

@@ -32,6 +32,16 @@ export { deserializeError, isSerializedError, serializeError } from './errors/se
 export { eventDefinitionOf } from './events/event.decorator.js';
 export { newId } from './events/event-id.js';
 export { redactSensitive } from './events/redact-sensitive.js';
+export {
+  COMMAND_LATENCY_BOUNDS_MS,
+  type CommandCount,
+  CommandMetrics,
+  type CommandMetricsSnapshot,
+  type CommandOutcome,
+  commandOutcomeOf,
+  type LatencyHistogram,
+  latencyPercentile,
+} from './observability/command-metrics.js';
 export { log } from './observability/logger.js';
 export {
   batchSpanOptions,

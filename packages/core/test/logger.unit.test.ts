@@ -21,6 +21,9 @@ describe('the ESCF logger', () => {
       retryDelayMs: 400,
       escf: true,
     });
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {});
+    log({ level: 'debug', message: 'outbox delivery failed again; retrying', attempt: 3 });
+    expect(JSON.parse(debug.mock.calls[0]![0] as string)).toMatchObject({ level: 'debug', attempt: 3 });
     const line = JSON.parse(error.mock.calls[0]![0] as string);
     expect(line.error).toEqual({ name: 'NotFound', message: 'User 1 not found', code: 'NOT_FOUND' });
     expect(JSON.stringify(line)).not.toContain('at ');

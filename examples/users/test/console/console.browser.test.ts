@@ -156,6 +156,15 @@ describe('the ESCF console in a browser', () => {
       .toMatch(/done.*generation \d+ · [1-9]\d* event\(s\) read/);
   });
 
+  it('shows commands by outcome, their latency and every outbox target on the metrics page', async () => {
+    await page.goto(`${base}#/metrics`);
+    const commands = page.locator('[data-testid=metrics-commands]');
+    await expect.poll(() => commands.textContent().catch(() => ''), WAIT).toMatch(/User\s*create\s*ok/);
+    expect(await page.locator('[data-testid=metrics-latency]').textContent()).toMatch(/User\d+≤ \d+ ms/);
+    expect(await page.locator('[data-testid=metrics-outbox]').textContent()).toContain('d1');
+    expect(await page.locator('[data-testid=metrics-reactors]').textContent()).toContain('users');
+  });
+
   it('streams new events into the live tail', async () => {
     await page.goto(`${base}#/tail`);
     await expect.poll(() => page.locator('.page-head .badge').textContent(), WAIT).toBe('live');

@@ -7,6 +7,7 @@ import {
   engineFor,
   inputJsonSchema,
   lensChainOf,
+  log,
   type Registry,
   serializeError,
 } from '@escf/core/internal';
@@ -15,6 +16,7 @@ import { durableObjectName } from '../aggregate/aggregate-address.js';
 import type { CommandRequest } from '../aggregate/durable-object-host.js';
 import type { EventArchiver } from '../archive/event-archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import type { RpcReply } from '../rpc/error-encoding.js';
@@ -36,6 +38,7 @@ import type {
   SystemMap,
   TailPage,
 } from './admin-types.js';
+import { type MetricsDocument, metricsDocumentOf } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import { maskFields } from './sensitive-fields.js';
 import { diffStates } from './state-diff.js';
@@ -56,6 +59,7 @@ export interface AdminSystem<Env> {
 interface HostStub {
   executeSync(request: CommandRequest): Promise<RpcReply<CommandResult>>;
   outboxBacklog(): Promise<OutboxBacklog>;
+  metrics(): Promise<AggregateInstanceMetrics>;
 }
 
 /** The system-wide facts derived once per system definition. */
@@ -185,6 +189,60 @@ export class AdminApi<Env = unknown> {
   async outbox(address: StreamAddress): Promise<OutboxBacklog> {
     const stream = this.address(address);
     return this.host(stream).outboxBacklog();
+  }
+
+  /**
+   * The system's metrics as one document: commands and outbox backlogs from
+   * the aggregate instances asked (`instances`, or the `recent` most recently
+   * active ones in the log, default 50, at most 200), projection lag and
+   * stuck streams, process failures, dead-lettered streams and archive progress.
+   */
+  async metrics(
+    params: { readonly instances?: readonly StreamAddress[]; readonly recent?: number } = {},
+  ): Promise<MetricsDocument> {
+    let addresses: StreamAddress[];
+    if (params?.instances !== undefined) {
+      if (!Array.isArray(params.instances) || params.instances.length > 200)
+        throw new ValidationError("'instances' must be an array of at most 200 stream addresses", [
+          { path: 'instances', message: 'must be an array of at most 200 { aggregateType, aggregateId, tenantId? }' },
+        ]);
+      addresses = params.instances.map((address) => this.address(address));
+    } else {
+      const { instances } = await this.instances({ limit: clamp(params?.recent, 50, 200) });
+      addresses = instances.map(({ aggregateType, aggregateId, tenantId }) => ({
+        aggregateType,
+        aggregateId,
+        ...(tenantId === undefined ? {} : { tenantId }),
+      }));
+    }
+    const [instances, { logHead, projections }, { processes }, archive] = await Promise.all([
+      Promise.all(
+        addresses.map(async (address) => ({
+          address,
+          metrics: await this.host(address)
+            .metrics()
+            .catch(() => null),
+        })),
+      ),
+      this.projections(),
+      this.processes(),
+      // An archive that cannot be read must not hide every other metric.
+      this.archive().catch(() => ({
+        configured: this.catalog.system.archiver !== undefined,
+        status: null,
+        next: null,
+        lastRun: null,
+      })),
+    ]);
+    return metricsDocumentOf({
+      system: this.systemMap(),
+      at: Date.now(),
+      instances,
+      logHead,
+      projections,
+      processes,
+      archive,
+    });
   }
 
   async stream(query: StreamQuery): Promise<StreamPage> {
@@ -496,16 +554,16 @@ export class AdminApi<Env = unknown> {
   }
 
   private log(action: string, target: object): void {
-    console.log(
-      JSON.stringify({
-        escf: 'admin-action',
-        actor: this.actor,
-        scope: this.scope,
-        action,
-        target,
-        at: new Date().toISOString(),
-      }),
-    );
+    log({
+      level: 'info',
+      message: 'admin action',
+      code: 'ADMIN_ACTION',
+      actor: this.actor,
+      scope: this.scope,
+      action,
+      target,
+      at: new Date().toISOString(),
+    });
   }
 }
 
@@ -518,7 +576,7 @@ async function driveRebuild(service: ProjectionAdmin, generation: number, budget
       if (status?.status !== 'running' || status.generation !== generation) return;
     }
   } catch (error) {
-    console.warn(JSON.stringify({ escf: 'admin-rebuild-step-failed', error: messageOf(error) }));
+    log({ level: 'warn', message: 'projection rebuild step failed; resume it with rebuild', error, generation });
   }
 }
 

@@ -1,9 +1,11 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
 import { serializeError } from '@escf/core/internal';
+import { prometheusTextOf } from '../metrics/prometheus-text.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
+import { bearerTokenOf } from '../security/bearer-token.js';
 import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';
 import { errorStatusOf } from './admin-http-status.js';
 import { type AdminCredentials, type AdminTokenBindings, scopeOf } from './admin-token.js';
@@ -24,6 +26,7 @@ import type {
   TailPage,
 } from './admin-types.js';
 import { liveTailResponse } from './live-tail.js';
+import type { MetricsDocument } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 
 /** Options of {@link adminEntrypoint}. */
@@ -53,6 +56,10 @@ export interface AdminRpc {
     params?: { after?: number; limit?: number; reveal?: boolean },
   ): Promise<RpcReply<TailPage>>;
   sendCommand(credentials: AdminCredentials, request: SendCommandRequest): Promise<RpcReply<SendCommandOutcome>>;
+  metrics(
+    credentials: AdminCredentials,
+    params?: { instances?: StreamAddress[]; recent?: number },
+  ): Promise<RpcReply<MetricsDocument>>;
 }
 
 /** The names of the admin methods, as routed over HTTP (`POST /<name>`). */
@@ -70,6 +77,7 @@ export const ADMIN_METHODS = [
   'archive',
   'tailEvents',
   'sendCommand',
+  'metrics',
 ] as const satisfies readonly (keyof AdminRpc)[];
 
 type AdminMethod = (typeof ADMIN_METHODS)[number];
@@ -84,6 +92,8 @@ type AdminMethod = (typeof ADMIN_METHODS)[number];
  *
  * - no token secret configured → every call is refused (`UNAUTHORIZED`);
  * - the read token sees everything, sensitive event fields masked;
+ * - `GET /metrics` answers the metrics document, or the Prometheus text
+ *   format with `Accept: text/plain` or `?format=prometheus`;
  * - the write token may also act (`retryStuck`, `rebuild`, `sendCommand`)
  *   and reveal sensitive fields; every action is logged with its actor.
  *
@@ -147,10 +157,13 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
       return this.#call(c, (api) => api.sendCommand(request));
     }
 
+    metrics(c: AdminCredentials, params?: { instances?: StreamAddress[]; recent?: number }) {
+      return this.#call(c, (api) => api.metrics(params));
+    }
+
     override async fetch(request: Request): Promise<Response> {
-      const header = request.headers.get('authorization') ?? '';
       const credentials: AdminCredentials = {
-        token: header.startsWith('Bearer ') ? header.slice(7).trim() : '',
+        token: bearerTokenOf(request),
         ...(request.headers.get('x-escf-actor') ? { actor: request.headers.get('x-escf-actor')! } : {}),
       };
       const { pathname, searchParams } = new URL(request.url);
@@ -167,6 +180,14 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
           read: (position) => api.tailEvents({ ...(position === undefined ? {} : { after: position }) }),
           ...(after !== null && after !== '' && Number.isFinite(Number(after)) ? { after: Number(after) } : {}),
           signal: request.signal,
+        });
+      }
+      if (request.method === 'GET' && name === 'metrics' && wantsPrometheus(request, searchParams)) {
+        const recent = searchParams.get('recent');
+        const reply = await this.metrics(credentials, recent === null ? {} : { recent: Number(recent) });
+        if (!reply.ok) return Response.json(reply, { status: errorStatusOf(reply.error.code) });
+        return new Response(prometheusTextOf(reply.value), {
+          headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         });
       }
       if (!(ADMIN_METHODS as readonly string[]).includes(name)) {
@@ -209,6 +230,12 @@ export type AdminEntrypointClass<Env> = new (
   ctx: ExecutionContext,
   env: Env,
 ) => WorkerEntrypoint<Env> & AdminRpc & { fetch(request: Request): Promise<Response> };
+
+function wantsPrometheus(request: Request, searchParams: URLSearchParams): boolean {
+  if (searchParams.get('format') === 'prometheus') return true;
+  const accept = request.headers.get('accept') ?? '';
+  return accept.includes('text/plain') || accept.includes('application/openmetrics-text');
+}
 
 function errorResponse(error: unknown): Response {
   const serialized = serializeError(error);

@@ -18,6 +18,14 @@ export {
 export { type AdminCredentials, type AdminScope, type AdminTokenBindings, sameSecret } from './admin-token.js';
 export type * from './admin-types.js';
 export { type LiveTailOptions, liveTailResponse } from './live-tail.js';
+export type {
+  AggregateTypeMetrics,
+  FailingDelivery,
+  LatencySummary,
+  MetricsDocument,
+  OutboxTargetMetrics,
+  ReactorMetrics,
+} from './metrics-document.js';
 export type { OutboxBacklog, OutboxTargetBacklog } from './outbox-backlog.js';
 export { MASKED } from './sensitive-fields.js';
 export type { StateChange } from './state-diff.js';

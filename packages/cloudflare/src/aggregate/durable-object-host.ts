@@ -20,6 +20,7 @@ import {
 } from '@escf/core/internal';
 import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
 import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
+import { type AggregateInstanceMetrics, AggregateMetrics } from '../metrics/aggregate-metrics.js';
 import { commandSpan } from '../observability/command-span.js';
 import { Outbox, type OutboxReport } from '../outbox/outbox.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
@@ -66,6 +67,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   readonly #mutex = new CommandMutex();
   readonly #uniqueValues: UniqueValueLedger | undefined;
   readonly #cipher: SensitiveCipher | undefined;
+  readonly #metrics: AggregateMetrics;
   /** Warm state: the instance at its latest committed version, after the first load. */
   #instance: A | null = null;
   #address: AggregateAddress | null = null;
@@ -89,6 +91,10 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       options,
       cipher ? (events) => cipher.open(events) : undefined,
     );
+    const dataset = options.analyticsEngineBinding;
+    this.#metrics = new AggregateMetrics(ctx.storage.sql, this.#engine.type, options.metricsEnabled, () =>
+      dataset === undefined ? undefined : ((this.env as Record<string, unknown>)[dataset] as AnalyticsEngineDataset),
+    );
     const unique = uniqueValuesOf(aggregateClass);
     if (unique && options.uniqueness)
       this.#uniqueValues = new UniqueValueLedger(ctx.storage.sql, this.#engine.type, unique, options.uniqueness);
@@ -100,10 +106,12 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   }
 
   /** Runs a command; resolves once its events are committed in this object's storage. */
-  execute(request: CommandRequest): Promise<RpcReply<CommandResult>> {
-    return replyFrom(() =>
+  async execute(request: CommandRequest): Promise<RpcReply<CommandResult>> {
+    const startedAt = Date.now();
+    const reply = await replyFrom(() =>
       commandSpan(this.ctx, this.#engine.type, request, () => this.#mutex.run(() => this.#runCommand(request))),
     );
+    return this.#metrics.recorded(request?.command, reply, startedAt);
   }
 
   /**
@@ -111,8 +119,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
    * to every synchronous subscriber (read-your-writes). If delivery fails
    * the command stays committed and the reply is `DELIVERY_PENDING`.
    */
-  executeSync(request: CommandRequest, waitFor?: readonly string[]): Promise<RpcReply<CommandResult>> {
-    return replyFrom(() =>
+  async executeSync(request: CommandRequest, waitFor?: readonly string[]): Promise<RpcReply<CommandResult>> {
+    const startedAt = Date.now();
+    const reply = await replyFrom(() =>
       commandSpan(this.ctx, this.#engine.type, request, async () => {
         this.#requireSyncSubscribers(waitFor);
         const result = await this.#mutex.run(() => this.#runCommand(request));
@@ -121,6 +130,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         return result;
       }),
     );
+    return this.#metrics.recorded(request?.command, reply, startedAt);
   }
 
   /** Refuses, before anything runs, a wait for subscribers this host does not deliver to synchronously. */
@@ -173,12 +183,22 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
 
   /** What each delivery target has not received yet (for the admin entrypoint); reads only. */
   outboxBacklog(): OutboxBacklog {
-    return outboxBacklogOf(
-      this.#storage.headVersion(),
-      this.#storage.readCursors(),
-      this.#options.queues,
-      this.#options.services,
-    );
+    const identity = this.#storage.readIdentity();
+    return outboxBacklogOf({
+      version: this.#storage.headVersion(),
+      cursors: this.#storage.readCursors(),
+      queues: this.#options.queues,
+      services: this.#options.services,
+      committedAfter: (delivered) =>
+        identity === null ? null : (this.#storage.readEvents(identity, delivered, { limit: 1 })[0]?.timestamp ?? null),
+      failing: this.#outbox.health.failing(),
+      now: Date.now(),
+    });
+  }
+
+  /** This instance's command counts and latency, and its outbox backlog (for the admin entrypoint); reads only. */
+  metrics(): AggregateInstanceMetrics {
+    return { aggregateType: this.#engine.type, commands: this.#metrics.snapshot(), outbox: this.outboxBacklog() };
   }
 
   /**
@@ -200,6 +220,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   }
 
   override async alarm(): Promise<void> {
+    this.#metrics.flush(); // the counts since the last alarm, in the write the alarm makes anyway
     await this.#outbox.onAlarm();
   }
 

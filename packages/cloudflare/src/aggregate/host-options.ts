@@ -79,6 +79,14 @@ export interface AggregateHostOptions {
    * prunes. Without it such an object fails to load with `DEFINITION_ERROR`.
    */
   readonly prunedHistory?: PrunedHistoryReader;
+  /**
+   * Command metrics (counts by command, outcome and code; a latency
+   * histogram), kept in memory and persisted in the object's SQLite by its
+   * alarm; read them with the admin entrypoint's `metrics`. On by default.
+   * `analyticsEngine` names a Workers Analytics Engine dataset binding that
+   * also gets one data point per command (see docs/observability.md).
+   */
+  readonly metrics?: { readonly enabled?: boolean; readonly analyticsEngine?: string };
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -116,6 +124,8 @@ export interface ResolvedHostOptions {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly batchSize: number;
+  readonly metricsEnabled: boolean;
+  readonly analyticsEngineBinding?: string;
 }
 
 /** Fills in defaults and rejects nonsense early, at class definition time. */
@@ -139,6 +149,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     sensitiveReceivers: { ...(options.sensitiveReceivers ?? {}) },
     encryptSensitive: options.encryptSensitive ?? false,
     ...(options.prunedHistory ? { prunedHistory: options.prunedHistory } : {}),
+    metricsEnabled: options.metrics?.enabled ?? true,
+    ...(options.metrics?.analyticsEngine ? { analyticsEngineBinding: options.metrics.analyticsEngine } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)

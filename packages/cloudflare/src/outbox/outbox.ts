@@ -7,6 +7,7 @@ import type { ResolvedHostOptions } from '../aggregate/host-options.js';
 import { ROUTED_AFTER } from '../delivery/routed-after.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { eventBatchSpan } from '../observability/event-spans.js';
+import { DeliveryHealth, type TargetFailure } from './delivery-health.js';
 import { EventRoutes } from './event-routes.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
 
@@ -51,6 +52,8 @@ export class Outbox {
   /** Drain passes that failed in a row, on any path (alarm or `executeSync`): the delivery attempt of traces. */
   private failedPasses = 0;
   private readonly routes: EventRoutes;
+  /** Each target's failure streak (failing since, attempts, last error), for status, metrics and escalating logs. */
+  readonly health: DeliveryHealth;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -61,6 +64,7 @@ export class Outbox {
     private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
   ) {
     this.routes = new EventRoutes(options.routes, options.declaredEventTypes ?? new Set());
+    this.health = new DeliveryHealth(ctx.storage.sql, () => options.clock.now());
   }
 
   /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */
@@ -111,9 +115,10 @@ export class Outbox {
         this.failedAttempts += 1;
         const delay = Math.min(this.options.retryBaseMs * 2 ** (this.failedAttempts - 1), this.options.retryMaxMs);
         const identity = this.storage.readIdentity();
+        // Each failing target is logged by `health` (warn, then errors at escalation thresholds); this is the schedule.
         log({
-          level: 'warn',
-          message: 'outbox delivery failed; retrying',
+          level: 'debug',
+          message: 'outbox retry scheduled',
           code: 'DELIVERY_FAILED',
           ...(identity === null
             ? {}
@@ -212,6 +217,11 @@ export class Outbox {
   private async drainPass(upTo: number): Promise<OutboxReport> {
     const identity = this.storage.readIdentity();
     const failures: string[] = [];
+    const failed = new Map<string, TargetFailure>();
+    const fail = (target: string, text: string, error: unknown) => {
+      failures.push(`${text}: ${messageOf(error)}`);
+      failed.set(target, { message: messageOf(error), code: codeOf(error) });
+    };
     let storedInD1 = 0;
     let d1RowsWritten = 0;
     let published = 0;
@@ -256,7 +266,7 @@ export class Outbox {
         storedInD1 += events.length;
       }
     } catch (error) {
-      failures.push(`D1 (${this.options.eventStoreBinding}): ${messageOf(error)}`);
+      fail(D1_TARGET, `D1 (${this.options.eventStoreBinding})`, error);
     }
 
     // 2. Queues and 3. services, each from its own cursor up to what D1 has. Targets are independent
@@ -279,7 +289,7 @@ export class Outbox {
           });
           published += sent; // not `+= await`: that would read the total before the other deliveries add to it
         } catch (error) {
-          failures.push(`queue ${binding}: ${messageOf(error)}`);
+          fail(`queue:${binding}`, `queue ${binding}`, error);
         }
       }),
       ...this.options.services.map((binding) => async () => {
@@ -307,11 +317,12 @@ export class Outbox {
           );
           published += sent;
         } catch (error) {
-          failures.push(`service ${binding}: ${messageOf(error)}`);
+          fail(`service:${binding}`, `service ${binding}`, error);
         }
       }),
     ];
     await Promise.all(deliveries.map((deliver) => deliver()));
+    this.health.afterPass(identity, this.targets(), failed);
     return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
   }
 
@@ -393,4 +404,9 @@ export class Outbox {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
 }

@@ -78,7 +78,7 @@ describe('admin entrypoint: security', () => {
 
     const retried = await admin.retryStuck(write, { projection: 'tally' });
     expect(retried.ok).toBe(true);
-    const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('admin-action'));
+    const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('ADMIN_ACTION'));
     expect(lines.map((line) => JSON.parse(line))).toContainEqual(
       expect.objectContaining({
         actor: 'operator@test',

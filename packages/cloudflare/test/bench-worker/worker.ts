@@ -10,6 +10,9 @@ export const EscfCounter = durableObjectFor(Counter);
 /** Same, but the outbox waits an hour: the drain benchmark flushes it by hand. */
 export const DrainCounter = durableObjectFor(Counter, { outbox: { delayMs: 3_600_000 } });
 
+/** Same as EscfCounter with command metrics switched off: the other half of `metrics_overhead_ratio`. */
+export const NoMetricsCounter = durableObjectFor(Counter, { metrics: { enabled: false } });
+
 /** The baseline: read state, insert event, upsert state in one transactionSync. */
 export class RawCounter extends DurableObject<unknown> {
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -49,6 +52,7 @@ export class RawCounter extends DurableObject<unknown> {
 interface Env {
   ESCF: DurableObjectNamespace;
   DRAIN: DurableObjectNamespace;
+  NO_METRICS: DurableObjectNamespace;
   RAW: DurableObjectNamespace<RawCounter>;
   ESCF_EVENTS: D1Database;
 }
@@ -56,6 +60,7 @@ interface Env {
 const clients = aggregateClients({
   escf: { aggregate: Counter, binding: 'ESCF' },
   drain: { aggregate: Counter, binding: 'DRAIN' },
+  noMetrics: { aggregate: Counter, binding: 'NO_METRICS' },
 });
 
 let schemaReady: Promise<void> | null = null;
@@ -93,6 +98,30 @@ export default {
       );
       const ms = performance.now() - started;
       return Response.json({ commands: perCaller * objects, ms });
+    }
+
+    if (url.pathname === '/metrics-overhead') {
+      // Command metrics on vs off, finely interleaved in one request (blocks of 50 commands, ABBA order)
+      // so that load swings on a shared machine hit both alike.
+      const on = clients(env).escf(`${run}-on`);
+      const off = clients(env).noMetrics(`${run}-off`);
+      await on.increment({ by: 1 });
+      await off.increment({ by: 1 });
+      const ms = { on: 0, off: 0 };
+      const block = 50;
+      const time = async (kind: 'on' | 'off') => {
+        const counter = kind === 'on' ? on : off;
+        const started = performance.now();
+        for (let i = 0; i < block; i++) await counter.increment({ by: 1 });
+        ms[kind] += performance.now() - started;
+      };
+      const pairs = Math.max(1, Math.floor(n / (2 * block)));
+      for (let i = 0; i < pairs; i++) {
+        const [first, second] = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+        await time(first);
+        await time(second);
+      }
+      return Response.json({ commandsEach: pairs * block, onMs: ms.on, offMs: ms.off });
     }
 
     if (url.pathname === '/drain') {

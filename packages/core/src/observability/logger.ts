@@ -23,7 +23,8 @@ export type Logger = (record: LogRecord) => void;
 
 /**
  * The default logger: one JSON object per line on the console (`console.error`
- * for errors, `console.warn` for warnings, `console.log` otherwise), which
+ * for errors, `console.warn` for warnings, `console.debug` for debug,
+ * `console.log` otherwise), which
  * Workers Logs and `wrangler tail` index field by field. Errors become
  * `{ name, message, code? }`; stacks stay out of the line.
  */
@@ -36,6 +37,7 @@ export const jsonConsoleLogger: Logger = (record) => {
   const console = platformConsole();
   if (record.level === 'error') console.error(line);
   else if (record.level === 'warn') console.warn(line);
+  else if (record.level === 'debug') console.debug(line);
   else console.log(line);
 };
 

@@ -8,6 +8,7 @@ interface WebPlatform {
   readonly TextEncoder: new () => { encode(text: string): Uint8Array };
   readonly console: {
     log(...data: unknown[]): void;
+    debug(...data: unknown[]): void;
     warn(...data: unknown[]): void;
     error(...data: unknown[]): void;
   };
