@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
 import { serializeError } from '@escf/core/internal';
+import type { RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
@@ -25,6 +26,7 @@ import type {
 } from './admin-types.js';
 import { liveTailResponse } from './live-tail.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
+import type { ProcessRedriveRequest } from './process-redrive.js';
 
 /** Options of {@link adminEntrypoint}. */
 export interface AdminEntrypointOptions<Env> extends AdminSystem<Env>, AdminTokenBindings {}
@@ -53,6 +55,8 @@ export interface AdminRpc {
     params?: { after?: number; limit?: number; reveal?: boolean },
   ): Promise<RpcReply<TailPage>>;
   sendCommand(credentials: AdminCredentials, request: SendCommandRequest): Promise<RpcReply<SendCommandOutcome>>;
+  /** Re-drives a process over a range of the D1 log (write scope): lost deliveries run once, handled events are skipped. */
+  redriveProcess(credentials: AdminCredentials, request: ProcessRedriveRequest): Promise<RpcReply<RedriveReport>>;
 }
 
 /** The names of the admin methods, as routed over HTTP (`POST /<name>`). */
@@ -70,6 +74,7 @@ export const ADMIN_METHODS = [
   'archive',
   'tailEvents',
   'sendCommand',
+  'redriveProcess',
 ] as const satisfies readonly (keyof AdminRpc)[];
 
 type AdminMethod = (typeof ADMIN_METHODS)[number];
@@ -84,8 +89,9 @@ type AdminMethod = (typeof ADMIN_METHODS)[number];
  *
  * - no token secret configured → every call is refused (`UNAUTHORIZED`);
  * - the read token sees everything, sensitive event fields masked;
- * - the write token may also act (`retryStuck`, `rebuild`, `sendCommand`)
- *   and reveal sensitive fields; every action is logged with its actor.
+ * - the write token may also act (`retryStuck`, `rebuild`, `sendCommand`,
+ *   `redriveProcess`) and reveal sensitive fields; every action is logged
+ *   with its actor.
  *
  * Tokens are compared in constant time and never read from URLs.
  */
@@ -145,6 +151,9 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
     }
     sendCommand(c: AdminCredentials, request: SendCommandRequest) {
       return this.#call(c, (api) => api.sendCommand(request));
+    }
+    redriveProcess(c: AdminCredentials, request: ProcessRedriveRequest) {
+      return this.#call(c, (api) => api.redriveProcess(request));
     }
 
     override async fetch(request: Request): Promise<Response> {

@@ -19,6 +19,7 @@ export { type AdminCredentials, type AdminScope, type AdminTokenBindings, sameSe
 export type * from './admin-types.js';
 export { type LiveTailOptions, liveTailResponse } from './live-tail.js';
 export type { OutboxBacklog, OutboxTargetBacklog } from './outbox-backlog.js';
+export type { ProcessRedriveRequest } from './process-redrive.js';
 export { MASKED } from './sensitive-fields.js';
 export type { StateChange } from './state-diff.js';
 export type { AggregateTopology, ReactorTopology, SystemTopology } from './system-topology.js';

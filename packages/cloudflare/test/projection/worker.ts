@@ -69,5 +69,6 @@ export interface Env {
   TALLY_QUEUE: Queue;
   TALLY: Service<InstanceType<typeof TallyProjection>>;
   TALLY_BG: Service<InstanceType<typeof BlueGreenTallyProjection>>;
+  NOTIFIER: Service<InstanceType<typeof NotifierProcess>>;
   TEST_MIGRATIONS: D1Migration[];
 }
