@@ -132,3 +132,4 @@ if (wanted('pack-size') && existsSync(join(here, 'pack-size.mjs'))) await import
 if (wanted('scaffold') && existsSync(join(here, 'scaffold.mjs'))) await import('./scaffold.mjs');
 if (wanted('system') && existsSync(join(here, 'system.mjs'))) await import('./system.mjs');
 if (wanted('cost-model') && existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();
+if (wanted('signin') && existsSync(join(here, 'signin-timing.mjs'))) await import('./signin-timing.mjs');
