@@ -190,7 +190,8 @@ export class ProcessDelivery {
         );
       }
     }
-    if (db) await this.markHandled(event, calls.length > 0);
+    // An unordered process has nothing to record for an event no handler wants (no D1 write per such event).
+    if (db && (calls.length > 0 || this.ordering === 'stream')) await this.markHandled(event, calls.length > 0);
     return calls.length > 0 ? 'handled' : 'ignored';
   }
 

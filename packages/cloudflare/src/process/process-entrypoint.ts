@@ -15,11 +15,15 @@ import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
 import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { forEachConcurrently } from '../projection/concurrently.js';
 import { ProcessEventBusyError } from './process-claim.js';
 import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
 import { type ProcessStatus, readProcessStatus } from './process-status.js';
 import { type ProcessSweepOptions, type SweepReport, sweepLog } from './process-sweep.js';
+
+/** Streams of one queue batch handled at the same time (a bound on concurrent D1 calls and effects). */
+const STREAMS_IN_PARALLEL = 8;
 
 export type { ProcessDeliveryReport, ProcessOrdering } from './process-delivery.js';
 export type { ProcessSweepOptions, SweepReport } from './process-sweep.js';
@@ -324,39 +328,45 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         }
       }
       const delivery = this.delivery();
-      for (const group of groupByStream(events, (m) => m.body).values()) {
-        let stuck = false;
-        for (const message of group) {
-          // Ordered: later versions of a stuck stream wait, as in projections.
-          if (stuck) {
-            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
-            continue;
-          }
-          try {
-            // Another delivery is handling this event right now: look again later.
-            if ((await delivery.handle(message.body)) === 'busy')
-              throw new ProcessEventBusyError(descriptor.name, message.body.id);
-            message.ack();
-          } catch (error) {
-            if (!(error instanceof ProcessEventBusyError)) {
-              log({
-                level: 'warn',
-                message: 'process failed on a message; retrying',
-                code: serializeError(error).code,
-                process: descriptor.name,
-                queue: batch.queue,
-                eventId: message.body.id,
-                eventType: message.body.type,
-                attempt: message.attempts,
-                error,
-              });
-              await delivery.recordFailure(message.body, error, message.attempts, message.attempts > maxRetries);
-              stuck = ordering === 'stream';
+      // Streams are independent: handle them side by side (each stream's messages stay in order), so a
+      // batch costs about its longest stream's D1 round trips rather than the sum over all its messages.
+      await forEachConcurrently(
+        [...groupByStream(events, (m) => m.body).values()],
+        STREAMS_IN_PARALLEL,
+        async (group) => {
+          let stuck = false;
+          for (const message of group) {
+            // Ordered: later versions of a stuck stream wait, as in projections.
+            if (stuck) {
+              message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+              continue;
             }
-            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+            try {
+              // Another delivery is handling this event right now: look again later.
+              if ((await delivery.handle(message.body)) === 'busy')
+                throw new ProcessEventBusyError(descriptor.name, message.body.id);
+              message.ack();
+            } catch (error) {
+              if (!(error instanceof ProcessEventBusyError)) {
+                log({
+                  level: 'warn',
+                  message: 'process failed on a message; retrying',
+                  code: serializeError(error).code,
+                  process: descriptor.name,
+                  queue: batch.queue,
+                  eventId: message.body.id,
+                  eventType: message.body.type,
+                  attempt: message.attempts,
+                  error,
+                });
+                await delivery.recordFailure(message.body, error, message.attempts, message.attempts > maxRetries);
+                stuck = ordering === 'stream';
+              }
+              message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+            }
           }
-        }
-      }
+        },
+      );
       if (events.length > 0) this.sweepInBackground();
     }
 
