@@ -33,7 +33,7 @@ let second = '';
 const BatchNotifierProcess = processEntrypoint(BatchNotifier, {
   database: 'NOTIFIER_DB',
   sweep: false,
-  effects: () => ({
+  effects: (): Effects => ({
     async notify(stream, version) {
       seen.push(`${stream}@${version}`);
       if (stream === second) secondStarted();

@@ -29,7 +29,7 @@ const SweptNotifierProcess = processEntrypoint(SweptNotifier, {
   database: 'NOTIFIER_DB',
   clock: { now: () => Date.now() + ahead },
   sweep: { graceMs: GRACE_MS, intervalMs: 0, pageSize: 4 },
-  effects: () => ({
+  effects: (): Effects => ({
     async notify(target, detail) {
       await testEnv.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)')
         .bind(target, detail)

@@ -33,6 +33,9 @@ export const BlueGreenTallyProjection = projectionEntrypoint(BlueGreenTally, {
 });
 
 export const NotifierProcess = processEntrypoint(Notifier, {
+  // These processes share the log with every other test: sweeping it would run their effects (and commands) for
+  // other tests' events. The sweep has its own tests (process-sweep.int.test.ts).
+  sweep: false,
   effects: (env: Env): NotifierEffects => ({
     async notify(target, detail) {
       await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
@@ -47,6 +50,7 @@ export const OrderedNotifierProcess = processEntrypoint(OrderedNotifier, {
   database: 'NOTIFIER_DB',
   maxRetries: 2,
   deadLetterQueue: 'ordered-notifier-dlq',
+  sweep: false,
   effects: (env: Env) => ({
     async notify(target: string, detail: string) {
       await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
