@@ -140,3 +140,4 @@ if (wanted('system') && existsSync(join(here, 'system.mjs'))) await import('./sy
 if (wanted('cost-model') && existsSync(join(here, 'cost-model.mjs'))) (await import('./cost-model.mjs')).main();
 if (wanted('tracing') && existsSync(join(here, 'tracing.mjs'))) await import('./tracing.mjs');
 if (wanted('routing') && existsSync(join(here, 'routing.mjs'))) await import('./routing.mjs');
+if (wanted('signin') && existsSync(join(here, 'signin-timing.mjs'))) await import('./signin-timing.mjs');

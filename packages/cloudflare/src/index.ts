@@ -37,9 +37,11 @@ export {
   type ProcessEntrypointClass,
   type ProcessEntrypointOptions,
   type ProcessOrdering,
+  type ProcessSweepOptions,
   processEntrypoint,
   type RedriveRange,
   type RedriveReport,
+  type SweepReport,
 } from './process/process-entrypoint.js';
 export type { ProcessStatus } from './process/process-status.js';
 export { runSaga, Saga, type SagaOutcome, sagaInstanceId, startWorkflowOnce } from './process/saga-workflow.js';

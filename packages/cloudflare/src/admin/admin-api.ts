@@ -17,6 +17,7 @@ import type { CommandRequest } from '../aggregate/durable-object-host.js';
 import type { EventArchiver } from '../archive/event-archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
+import type { ProcessAdmin, RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import type { RpcReply } from '../rpc/error-encoding.js';
@@ -40,6 +41,7 @@ import type {
 } from './admin-types.js';
 import { type MetricsDocument, metricsDocumentOf } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
+import { processRedriveRequest } from './process-redrive.js';
 import { maskFields } from './sensitive-fields.js';
 import { diffStates } from './state-diff.js';
 import type { ReactorTopology, SystemTopology } from './system-topology.js';
@@ -368,6 +370,15 @@ export class AdminApi<Env = unknown> {
         }),
       ),
     };
+  }
+
+  /** Hands a range of the D1 log to a process again; events it handled are skipped by id (write scope). */
+  async redriveProcess(params: unknown): Promise<RedriveReport> {
+    requireWrite(this.scope, 'redriveProcess');
+    const request = processRedriveRequest(params);
+    const reactor = this.reactorNamed('process', request.process);
+    this.log('redriveProcess', { process: reactor.name, ...request.range, limit: request.limit });
+    return this.requireService<ProcessAdmin>(reactor).redrive(request.range, request.limit);
   }
 
   async archive(): Promise<ArchiveOverview> {

@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
 import { serializeError } from '@escf/core/internal';
 import { prometheusTextOf } from '../metrics/prometheus-text.js';
+import type { RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
@@ -28,6 +29,7 @@ import type {
 import { liveTailResponse } from './live-tail.js';
 import type { MetricsDocument } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
+import type { ProcessRedriveRequest } from './process-redrive.js';
 
 /** Options of {@link adminEntrypoint}. */
 export interface AdminEntrypointOptions<Env> extends AdminSystem<Env>, AdminTokenBindings {}
@@ -60,6 +62,8 @@ export interface AdminRpc {
     credentials: AdminCredentials,
     params?: { instances?: StreamAddress[]; recent?: number },
   ): Promise<RpcReply<MetricsDocument>>;
+  /** Re-drives a process over a range of the D1 log (write scope): lost deliveries run once, handled events are skipped. */
+  redriveProcess(credentials: AdminCredentials, request: ProcessRedriveRequest): Promise<RpcReply<RedriveReport>>;
 }
 
 /** The names of the admin methods, as routed over HTTP (`POST /<name>`). */
@@ -78,6 +82,7 @@ export const ADMIN_METHODS = [
   'tailEvents',
   'sendCommand',
   'metrics',
+  'redriveProcess',
 ] as const satisfies readonly (keyof AdminRpc)[];
 
 type AdminMethod = (typeof ADMIN_METHODS)[number];
@@ -94,8 +99,9 @@ type AdminMethod = (typeof ADMIN_METHODS)[number];
  * - the read token sees everything, sensitive event fields masked;
  * - `GET /metrics` answers the metrics document, or the Prometheus text
  *   format with `Accept: text/plain` or `?format=prometheus`;
- * - the write token may also act (`retryStuck`, `rebuild`, `sendCommand`)
- *   and reveal sensitive fields; every action is logged with its actor.
+ * - the write token may also act (`retryStuck`, `rebuild`, `sendCommand`,
+ *   `redriveProcess`) and reveal sensitive fields; every action is logged
+ *   with its actor.
  *
  * Tokens are compared in constant time and never read from URLs.
  */
@@ -155,6 +161,9 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
     }
     sendCommand(c: AdminCredentials, request: SendCommandRequest) {
       return this.#call(c, (api) => api.sendCommand(request));
+    }
+    redriveProcess(c: AdminCredentials, request: ProcessRedriveRequest) {
+      return this.#call(c, (api) => api.redriveProcess(request));
     }
 
     metrics(c: AdminCredentials, params?: { instances?: StreamAddress[]; recent?: number }) {

@@ -27,6 +27,7 @@ export type {
   ReactorMetrics,
 } from './metrics-document.js';
 export type { OutboxBacklog, OutboxTargetBacklog } from './outbox-backlog.js';
+export type { ProcessRedriveRequest } from './process-redrive.js';
 export { MASKED } from './sensitive-fields.js';
 export type { StateChange } from './state-diff.js';
 export type { AggregateTopology, ReactorTopology, SystemTopology } from './system-topology.js';

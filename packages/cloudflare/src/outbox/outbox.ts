@@ -16,7 +16,11 @@ const D1_TARGET = 'd1';
 /** Most events per `deliver` call to a service subscriber. */
 const SERVICE_BATCH_SIZE = 100;
 
-/** A synchronous subscriber's RPC surface. */
+/**
+ * A synchronous subscriber's RPC surface. A reply with `busy > 0` (a
+ * process: another delivery is handling some of the events right now) is
+ * not an acceptance: the cursor stays and the events are delivered again.
+ */
 export interface EventSubscriber {
   deliver(events: EventEnvelope[]): Promise<unknown>;
 }
@@ -301,7 +305,7 @@ export class Outbox {
             async (events) => {
               const subscriber = this.binding<EventSubscriber>(binding, 'deliver');
               const shaped = await this.forReceiver(binding, events);
-              await eventBatchSpan(
+              const reply = await eventBatchSpan(
                 `escf.service.deliver ${binding}`,
                 shaped,
                 () => ({
@@ -312,6 +316,9 @@ export class Outbox {
                 SpanKind.CLIENT,
                 () => subscriber.deliver(shaped),
               );
+              const busy = (reply as { busy?: unknown } | null)?.busy;
+              if (typeof busy === 'number' && busy > 0)
+                throw new Error(`EVENT_BUSY: ${busy} event(s) are being handled by another delivery; delivering again`);
             },
             SERVICE_BATCH_SIZE,
           );

@@ -5,17 +5,27 @@ import type { Upcaster } from '@escf/core/upcast';
 import { followsOn } from '../delivery/routed-after.js';
 import { recordStreamFailure } from '../delivery/stream-failures.js';
 import { groupByStream, streamKeyOf, streamOf } from '../delivery/stream-of-event.js';
-import { claimEvent, ProcessEventBusyError } from './process-claim.js';
+import { claimEvent } from './process-claim.js';
 import { ProcessGapError, ProcessHandlerError } from './process-errors.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
+import { seedSweepPosition } from './process-sweep.js';
+
+/** Processes whose sweep position this isolate has seeded (one statement per process, not per event). */
+const sweepSeeded = new WeakMap<D1Database, Set<string>>();
 
 /** What handing one event to a process did; `ignored`: no handler of the process wants it. */
 export type HandleOutcome = 'handled' | 'duplicate' | 'busy' | 'ignored';
 
-/** What a process delivery did: events its handlers ran for, and events they had run for before (events no handler wants are in neither). */
+/**
+ * What a process delivery did: events its handlers ran for, events they had
+ * run for before, and events another delivery is handling right now (`busy`,
+ * code `EVENT_BUSY` in the queue's vocabulary: deliver them again later).
+ * Events no handler wants are in none.
+ */
 export interface ProcessDeliveryReport {
   readonly handled: number;
   readonly duplicates: number;
+  readonly busy: number;
 }
 
 /** How events of one stream reach a process: in any order (the default), or in version order with a checkpoint. */
@@ -72,27 +82,47 @@ export class ProcessDelivery {
     return this.handleOne(event);
   }
 
-  /** Handles events stream by stream; a failing stream stops (ordered) or skips its event, the others go on. Throws the first failure. */
+  /**
+   * Handles events stream by stream; a failing or busy stream stops
+   * (ordered) or skips its event, the others go on. An event another
+   * delivery is handling right now is counted as `busy`, not thrown: it is
+   * an expected condition, not an error. Throws the first failure.
+   */
   async deliverAll(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport> {
     let handled = 0;
     let duplicates = 0;
+    let busy = 0;
     const failures: unknown[] = [];
     for (const group of groupByStream(events, (e) => e).values()) {
       for (const event of group) {
         try {
           const outcome = await this.handle(event);
-          if (outcome === 'busy') throw new ProcessEventBusyError(this.descriptor.name, event.id);
-          if (outcome === 'handled') handled++;
+          if (outcome === 'busy') {
+            busy++;
+            if (this.ordering === 'stream') break;
+          } else if (outcome === 'handled') handled++;
           else if (outcome === 'duplicate') duplicates++;
         } catch (error) {
-          if (!(error instanceof ProcessEventBusyError)) await this.recordFailure(event, error, 0, false);
+          await this.recordFailure(event, error, 0, false);
           failures.push(error);
           if (this.ordering === 'stream') break;
         }
       }
     }
     if (failures.length > 0) throw failures[0];
-    return { handled, duplicates };
+    return { handled, duplicates, busy };
+  }
+
+  /** Whether a handler of the process wants the event (its type, or the type an upcast reads it as). */
+  wants(event: EventEnvelope): boolean {
+    if (this.upcaster.needsStreamHistory(event)) return true;
+    try {
+      return this.upcaster
+        .read(event, {})
+        .some((reading) => reading.definition !== undefined && this.descriptor.handlers.has(reading.type));
+    } catch {
+      return true; // unreadable: handing it over records it as stuck, with the upcast error
+    }
   }
 
   /** Records that the event's stream is stuck (the projection vocabulary: `status().stuck`). */
@@ -162,7 +192,8 @@ export class ProcessDelivery {
         );
       }
     }
-    if (db) await this.markHandled(event, calls.length > 0);
+    // An unordered process has nothing to record for an event no handler wants (no D1 write per such event).
+    if (db && (calls.length > 0 || this.ordering === 'stream')) await this.markHandled(event, calls.length > 0);
     return calls.length > 0 ? 'handled' : 'ignored';
   }
 
@@ -192,12 +223,20 @@ export class ProcessDelivery {
     const name = this.descriptor.name;
     const key = streamKeyOf(event);
     const statements: D1PreparedStatement[] = [];
-    if (claimed)
+    if (claimed) {
       statements.push(
         db
           .prepare('UPDATE escf_process_events SET handled_at = ?3 WHERE process = ?1 AND event_id = ?2')
           .bind(name, event.id, this.now()),
       );
+      // The log sweep starts at the first event this process handles.
+      const seeded = sweepSeeded.get(db) ?? new Set<string>();
+      sweepSeeded.set(db, seeded);
+      if (event.position !== undefined && !seeded.has(name)) {
+        statements.push(seedSweepPosition(db, name, event.position));
+        seeded.add(name);
+      }
+    }
     if (this.ordering === 'stream') {
       statements.push(
         db

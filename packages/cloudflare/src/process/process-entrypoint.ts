@@ -25,12 +25,18 @@ import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures
 import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { eventBatchSpan, eventSpan } from '../observability/event-spans.js';
+import { forEachConcurrently } from '../projection/concurrently.js';
 import { ProcessEventBusyError } from './process-claim.js';
 import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
 import { type ProcessStatus, readProcessStatus } from './process-status.js';
+import { type ProcessSweepOptions, type SweepReport, sweepLog } from './process-sweep.js';
+
+/** Streams of one queue batch handled at the same time (a bound on concurrent D1 calls and effects). */
+const STREAMS_IN_PARALLEL = 8;
 
 export type { ProcessDeliveryReport, ProcessOrdering } from './process-delivery.js';
+export type { ProcessSweepOptions, SweepReport } from './process-sweep.js';
 
 /** Options of {@link processEntrypoint}. */
 export interface ProcessEntrypointOptions<Env = any, Effects = unknown> {
@@ -69,6 +75,15 @@ export interface ProcessEntrypointOptions<Env = any, Effects = unknown> {
   readonly deadLetterQueue?: string;
   /** The clock claims, leases and failures are stamped with; default the system clock. */
   readonly clock?: Clock;
+  /**
+   * The log sweep that heals lost deliveries (needs the process's database
+   * and the event store): queue batches and direct deliveries start it in
+   * the background at most once per `intervalMs`, `scheduled` runs it on
+   * every cron trigger, `sweep()` on demand. It hands events of the types
+   * the process handles, older than `graceMs`, that it has not handled to
+   * the process — once, by event id. `false` turns the automatic sweep off.
+   */
+  readonly sweep?: ProcessSweepOptions | false;
 }
 
 /** The range of the log {@link ProcessAdmin.redrive} reads: global positions, both inclusive. */
@@ -78,7 +93,7 @@ export interface RedriveRange {
   readonly toPosition?: number;
 }
 
-/** What a re-drive did: events read from the log, handled now, already handled, failed (then stuck). */
+/** What a re-drive did: events read from the log, handled now, already handled, busy (another delivery has them), failed (then stuck). */
 export interface RedriveReport extends ProcessDeliveryReport {
   readonly read: number;
   readonly failed: number;
@@ -89,7 +104,11 @@ export interface RedriveReport extends ProcessDeliveryReport {
 
 /** The delivery and operator surface of a process entrypoint (the projection vocabulary). */
 export interface ProcessAdmin {
-  /** Direct RPC delivery of events. Throws the first failure; other streams are handled. */
+  /**
+   * Direct RPC delivery of events. Events another delivery is handling right
+   * now are reported as `busy` (deliver them again later), not thrown.
+   * Throws the first failure; other streams are handled.
+   */
   deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport>;
   /** Checkpoints (ordered processes) and stuck streams. */
   status(): Promise<ProcessStatus>;
@@ -102,6 +121,13 @@ export interface ProcessAdmin {
    * most `limit` events (default 500) per call.
    */
   redrive(range: RedriveRange, limit?: number): Promise<RedriveReport>;
+  /**
+   * Sweeps the log from the sweep position now (what queue batches, direct
+   * deliveries and cron triggers do on their own): events of handled types
+   * older than the grace period that the process has not handled are
+   * handled, once.
+   */
+  sweep(): Promise<SweepReport>;
 }
 
 /** The class {@link processEntrypoint} returns. */
@@ -153,6 +179,11 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
   const maxRetries = options.maxRetries ?? 3;
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
+  const sweepOptions = options.sweep === false ? undefined : (options.sweep ?? {});
+  const sweepIntervalMs = sweepOptions?.intervalMs ?? 10_000;
+  // Per isolate: one background sweep at a time, at most one per interval.
+  let lastSweepAt = 0;
+  let sweeping: Promise<unknown> | null = null;
 
   class Entrypoint extends WorkerEntrypoint<Env> {
     #instance: P | undefined;
@@ -207,7 +238,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
     }
 
     async deliver(events: readonly EventEnvelope[]): Promise<ProcessDeliveryReport> {
-      return eventBatchSpan(
+      const report = await eventBatchSpan(
         `escf.process.handle ${descriptor.name}`,
         events,
         () => ({ [EscfAttribute.process]: descriptor.name, 'messaging.operation.name': 'deliver' }),
@@ -215,6 +246,61 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         () => this.delivery().deliverAll(events),
         this.ctx,
       );
+      this.sweepInBackground();
+      return report;
+    }
+
+    async sweep(): Promise<SweepReport> {
+      const db = this.db;
+      if (!db)
+        throw new DefinitionError(
+          `Process '${descriptor.name}' sweeps the log only with its D1 database '${databaseBinding}' (where handled events are kept).`,
+        );
+      await ensureProcessSchema(db);
+      const delivery = this.delivery();
+      const report = await sweepLog(
+        {
+          process: descriptor.name,
+          db,
+          store: this.store,
+          handle: (event) => delivery.handle(event),
+          recordFailure: (event, error) => delivery.recordFailure(event, error, 0, false),
+          wants: (event) => delivery.wants(event),
+          now,
+        },
+        sweepOptions,
+      );
+      if (report.handled > 0 || report.failed > 0)
+        log({
+          level: report.failed > 0 ? 'warn' : 'info',
+          message: 'process log sweep handled events whose delivery was lost',
+          process: descriptor.name,
+          handled: report.handled,
+          failed: report.failed,
+          position: report.position,
+        });
+      return report;
+    }
+
+    /** Starts a sweep after the response (queue batch, delivery) when one is due; never fails the caller. */
+    protected sweepInBackground(): void {
+      if (!sweepOptions || !this.db || sweeping || now() - lastSweepAt < sweepIntervalMs) return;
+      if (!options.eventStore && !(this.env as Record<string, unknown>).ESCF_EVENTS) return;
+      lastSweepAt = now();
+      sweeping = this.sweep()
+        .catch((error) =>
+          log({
+            level: 'warn',
+            message: 'process log sweep failed; the next one goes on',
+            code: serializeError(error).code,
+            process: descriptor.name,
+            error,
+          }),
+        )
+        .finally(() => {
+          sweeping = null;
+        });
+      this.ctx.waitUntil(sweeping);
     }
 
     override async queue(batch: MessageBatch<unknown>): Promise<void> {
@@ -259,56 +345,63 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         }
       }
       const delivery = this.delivery();
-      for (const group of groupByStream(events, (m) => m.body).values()) {
-        let stuck = false;
-        for (const message of group) {
-          // Ordered: later versions of a stuck stream wait, as in projections.
-          if (stuck) {
-            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
-            continue;
-          }
-          try {
-            // Another delivery is handling this event right now: look again later.
-            const outcome = await eventSpan(
-              `escf.process.handle ${descriptor.name}`,
-              message.body,
-              () => ({
-                [EscfAttribute.process]: descriptor.name,
-                [EscfAttribute.attempt]: message.attempts,
-                'messaging.operation.name': 'process',
-                'messaging.destination.name': batch.queue,
-              }),
-              SpanKind.CONSUMER,
-              () => delivery.handle(message.body),
-              this.ctx,
-            );
-            if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
-            message.ack();
-          } catch (error) {
-            if (!(error instanceof ProcessEventBusyError)) {
-              log({
-                level: 'warn',
-                message: 'process failed on a message; retrying',
-                code: serializeError(error).code,
-                process: descriptor.name,
-                queue: batch.queue,
-                eventId: message.body.id,
-                eventType: message.body.type,
-                attempt: message.attempts,
-                error,
-              });
-              await delivery.recordFailure(message.body, error, message.attempts, message.attempts > maxRetries);
-              stuck = ordering === 'stream';
+      // Streams are independent: handle them side by side (each stream's messages stay in order), so a
+      // batch costs about its longest stream's D1 round trips rather than the sum over all its messages.
+      await forEachConcurrently(
+        [...groupByStream(events, (m) => m.body).values()],
+        STREAMS_IN_PARALLEL,
+        async (group) => {
+          let stuck = false;
+          for (const message of group) {
+            // Ordered: later versions of a stuck stream wait, as in projections.
+            if (stuck) {
+              message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+              continue;
             }
-            message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+            try {
+              // Another delivery is handling this event right now: look again later.
+              const outcome = await eventSpan(
+                `escf.process.handle ${descriptor.name}`,
+                message.body,
+                () => ({
+                  [EscfAttribute.process]: descriptor.name,
+                  [EscfAttribute.attempt]: message.attempts,
+                  'messaging.operation.name': 'process',
+                  'messaging.destination.name': batch.queue,
+                }),
+                SpanKind.CONSUMER,
+                () => delivery.handle(message.body),
+                this.ctx,
+              );
+              if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
+              message.ack();
+            } catch (error) {
+              if (!(error instanceof ProcessEventBusyError)) {
+                log({
+                  level: 'warn',
+                  message: 'process failed on a message; retrying',
+                  code: serializeError(error).code,
+                  process: descriptor.name,
+                  queue: batch.queue,
+                  eventId: message.body.id,
+                  eventType: message.body.type,
+                  attempt: message.attempts,
+                  error,
+                });
+                await delivery.recordFailure(message.body, error, message.attempts, message.attempts > maxRetries);
+                stuck = ordering === 'stream';
+              }
+              message.retry({ delaySeconds: backoffSeconds(message.attempts, options.retryDelaySeconds) });
+            }
           }
-        }
-      }
+        },
+      );
+      if (events.length > 0) this.sweepInBackground();
     }
 
     async status(): Promise<ProcessStatus> {
       const db = this.db;
-      if (!db) return { name: descriptor.name, ordering, position: 0, streams: 0, stuck: [] };
+      if (!db) return { name: descriptor.name, ordering, position: 0, streams: 0, stuck: [], swept: null };
       return readProcessStatus(db, descriptor.name, ordering);
     }
 
@@ -337,17 +430,20 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
       const delivery = this.delivery();
       let handled = 0;
       let duplicates = 0;
+      let busy = 0;
       let failed = 0;
       for (const group of groupByStream(batch, (e) => e).values()) {
         for (const event of group) {
           try {
             const outcome = await delivery.handle(event);
-            if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, event.id);
-            if (outcome === 'handled') handled++;
+            if (outcome === 'busy') {
+              busy++;
+              if (ordering === 'stream') break;
+            } else if (outcome === 'handled') handled++;
             else if (outcome === 'duplicate') duplicates++;
           } catch (error) {
             failed++;
-            if (!(error instanceof ProcessEventBusyError)) await delivery.recordFailure(event, error, 0, false);
+            await delivery.recordFailure(event, error, 0, false);
             if (ordering === 'stream') break;
           }
         }
@@ -357,6 +453,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         read: batch.length,
         handled,
         duplicates,
+        busy,
         failed,
         lastPosition,
         more: batch.length === limit && lastPosition < to,
@@ -401,6 +498,9 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           controller,
           this.context({ id, metadata: { correlationId: id, causationId: id } }),
         );
+      // Any cron trigger of the worker also sweeps the log: it heals lost deliveries when no traffic would.
+      if (sweepOptions && this.db && (options.eventStore || (this.env as Record<string, unknown>).ESCF_EVENTS))
+        await this.sweep();
     }
 
     async #call(

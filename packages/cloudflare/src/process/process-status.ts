@@ -1,5 +1,6 @@
 import { type StuckStream, selectStuckStreams, stuckStreamsOf } from '../delivery/stream-failures.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
+import { SWEEP_STREAM } from './process-sweep.js';
 
 /** What a process's `status()` reports (the projection vocabulary). */
 export interface ProcessStatus {
@@ -12,6 +13,8 @@ export interface ProcessStatus {
   readonly streams: number;
   /** Streams whose first failing event keeps failing (or went to the dead-letter queue). */
   readonly stuck: readonly StuckStream[];
+  /** The global position the log sweep has covered (`null` before the process handled its first event). */
+  readonly swept: number | null;
 }
 
 /** Reads a process's status in one D1 batch. */
@@ -24,17 +27,21 @@ export async function readProcessStatus(
   const [summary, failures] = await db.batch([
     db
       .prepare(
-        'SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_process_streams WHERE process = ?1',
+        `SELECT COALESCE(MAX(CASE WHEN stream <> ?2 THEN position END), 0) AS position,
+                COUNT(CASE WHEN stream <> ?2 THEN 1 END) AS streams,
+                MAX(CASE WHEN stream = ?2 THEN COALESCE(position, 0) END) AS swept
+         FROM escf_process_streams WHERE process = ?1`,
       )
-      .bind(process),
+      .bind(process, SWEEP_STREAM),
     selectStuckStreams(db, PROCESS_FAILURES, process),
   ]);
-  const head = summary!.results[0] as { position: number; streams: number };
+  const head = summary!.results[0] as { position: number; streams: number; swept: number | null };
   return {
     name: process,
     ordering,
     position: head.position,
     streams: head.streams,
     stuck: stuckStreamsOf(failures!.results),
+    swept: head.swept,
   };
 }

@@ -3,8 +3,9 @@
 // itself, and two admin entrypoints — one with tokens, one without.
 
 import { adminEntrypoint, type SystemTopology } from '../../src/admin/index.js';
-import { durableObjectFor, projectionEntrypoint } from '../../src/index.js';
+import { durableObjectFor, processEntrypoint, projectionEntrypoint } from '../../src/index.js';
 import { Counter } from '../projection/counter-domain.js';
+import { Notifier } from '../projection/notifier-process.js';
 import { Tally } from '../projection/tally-projection.js';
 import { Vault } from './vault-domain.js';
 
@@ -13,6 +14,17 @@ export const VaultAggregate = durableObjectFor(Vault, {});
 
 export const TallyProjection = projectionEntrypoint(Tally, { rebuildBatchSize: 5 });
 export default TallyProjection;
+
+/** The process the admin re-drives (its effects land in NOTIFIER_DB's `effects` table). */
+export const NotifierProcess = processEntrypoint(Notifier, {
+  database: 'NOTIFIER_DB',
+  sweep: false, // the tests re-drive by hand
+  effects: (env: Env) => ({
+    async notify(target: string, detail: string) {
+      await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
+    },
+  }),
+});
 
 export const topology: SystemTopology = {
   name: 'admin-test',
@@ -37,6 +49,7 @@ export const topology: SystemTopology = {
       queue: 'notifier-events',
       deadLetterQueue: 'notifier-dlq',
       events: ['Recorded'],
+      adminBinding: 'NOTIFIER',
     },
   ],
 };
@@ -56,6 +69,8 @@ export interface Env {
   ESCF_EVENTS: D1Database;
   TALLY_DB: D1Database;
   TALLY: Service<InstanceType<typeof TallyProjection>>;
+  NOTIFIER_DB: D1Database;
+  NOTIFIER: Service<InstanceType<typeof NotifierProcess>>;
   ADMIN: Service<InstanceType<typeof EscfAdmin>>;
   UNCONFIGURED_ADMIN: Service<InstanceType<typeof UnconfiguredAdmin>> & import('../../src/admin/index.js').AdminRpc;
   ESCF_ADMIN_READ_TOKEN: string;

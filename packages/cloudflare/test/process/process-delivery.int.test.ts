@@ -44,7 +44,7 @@ describe('processes with ordering: stream', () => {
     expect(await queueBatch('ordered-notifier-events', [e1!, e3!])).toEqual({ acked: [0, 1], retried: [] });
     expect(await effectsFor(id)).toEqual(['counted 1 at v1', 'counted 2 at v2', 'counted 3 at v3']);
     // The lost message turns up late, and everything is redelivered: nothing runs twice.
-    expect(await ordered().deliver([e2!, e3!, e1!])).toEqual({ handled: 0, duplicates: 3 });
+    expect(await ordered().deliver([e2!, e3!, e1!])).toEqual({ handled: 0, duplicates: 3, busy: 0 });
     expect(await queueBatch('ordered-notifier-events', [e2!])).toEqual({ acked: [0], retried: [] });
     expect(await effectsFor(id)).toEqual(['counted 1 at v1', 'counted 2 at v2', 'counted 3 at v3']);
     const status = await ordered().status();
@@ -90,7 +90,7 @@ describe('processes with ordering: stream', () => {
     });
 
     await testEnv.NOTIFIER_DB.prepare('DELETE FROM poison WHERE id = ?').bind(id).run();
-    expect(await ordered().retryStuck()).toEqual({ handled: 2, duplicates: 0 });
+    expect(await ordered().retryStuck()).toEqual({ handled: 2, duplicates: 0, busy: 0 });
     expect(await effectsFor(id)).toEqual(['counted 1 at v1', 'poked at v2', 'counted 3 at v3']);
     expect((await ordered().status()).stuck.find((s) => s.stream.endsWith(`/${id}`))).toBeUndefined();
   });

@@ -51,6 +51,9 @@ export const MisconfiguredTallyProjection = projectionEntrypoint(LedgerTally, {
 });
 
 export const NotifierProcess = processEntrypoint(Notifier, {
+  // These processes share the log with every other test: sweeping it would run their effects (and commands) for
+  // other tests' events. The sweep has its own tests (process-sweep.int.test.ts).
+  sweep: false,
   effects: (env: Env): NotifierEffects => ({
     async notify(target, detail) {
       await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
@@ -65,6 +68,7 @@ export const OrderedNotifierProcess = processEntrypoint(OrderedNotifier, {
   database: 'NOTIFIER_DB',
   maxRetries: 2,
   deadLetterQueue: 'ordered-notifier-dlq',
+  sweep: false,
   effects: (env: Env) => ({
     async notify(target: string, detail: string) {
       await env.NOTIFIER_DB.prepare('INSERT INTO effects (target, detail) VALUES (?, ?)').bind(target, detail).run();
@@ -92,5 +96,6 @@ export interface Env {
   TALLY_LEDGER_DB: D1Database;
   TALLY_LEDGER: Service<InstanceType<typeof LedgerTallyProjection>>;
   TALLY_MISCONFIGURED: Service<InstanceType<typeof MisconfiguredTallyProjection>>;
+  NOTIFIER: Service<InstanceType<typeof NotifierProcess>>;
   TEST_MIGRATIONS: D1Migration[];
 }
