@@ -143,6 +143,25 @@ describe('resource and routes', () => {
     expect(body.error.details.issues.map((i) => i.path).sort()).toEqual(['query.limit', 'query.q']);
   });
 
+  it('reads and validates the body of an action route as safely as a command’s', async () => {
+    const app = new Hono();
+    routes(app).route('post', '/double', {
+      body: z.object({ n: z.number().int() }).strict(),
+      status: 201,
+      handler: (_c, { body }) => ({ doubled: body.n * 2 }),
+    });
+    const post = (body: string, type = 'application/json') =>
+      app.request('/double', { method: 'POST', headers: { 'content-type': type }, body });
+    const ok = await post('{"n":21}');
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toEqual({ doubled: 42 });
+    const codes = async (response: Response) => [response.status, ((await response.json()) as any).error.code];
+    expect(await codes(await post('{"n":"x"}'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await codes(await post('{"__proto__":{"n":1}}'))).toEqual([400, 'FORBIDDEN_KEY']);
+    expect(await codes(await post('{"n":1}', 'text/plain'))).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect(await codes(await post('{'))).toEqual([400, 'MALFORMED_JSON']);
+  });
+
   it('refuses at definition time a command that does not exist or a path without the id', () => {
     const app = new Hono();
     const users = resource(app, User, { client: () => ({}) as never });
