@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { NotFound } from '@escf/core';
 import { InMemoryAggregates } from '@escf/testing';
 import { Hono } from 'hono';
@@ -195,6 +196,14 @@ describe('resource and routes', () => {
       ['q', true],
     ]);
     expect(search.responses['400'].description).toContain('VALIDATION_FAILED');
+  });
+
+  it('serves a document that an OpenAPI 3.1 validator accepts', async () => {
+    const { send } = usersApp();
+    const document = (await (await send('GET', '/openapi.json')).json()) as Parameters<
+      typeof SwaggerParser.validate
+    >[0];
+    await expect(SwaggerParser.validate(document)).resolves.toMatchObject({ openapi: '3.1.0' });
   });
 
   it('documents the paths as the app serves them when routes are mounted under a prefix', async () => {
