@@ -16,6 +16,7 @@ export default defineProject({
     environment: 'node',
     include: [here('./test/**/*.e2e.test.ts'), here('./test/**/*.node.test.ts')],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Starting four workers takes ~10 s alone and several times that on a loaded machine.
+    hookTimeout: 240_000,
   },
 });

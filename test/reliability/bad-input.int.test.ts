@@ -1,4 +1,4 @@
-// Bad input, generated with fast-check, at the HTTP API (CommandApi in front
+// Bad input, generated with fast-check, at the HTTP API (@escf/hono routes in front
 // of real Durable Objects) and at the typed client: every answer is a 4xx
 // with a stable code (never a 500), and a refused request stores nothing —
 // checked in each touched object's SQLite and in D1.

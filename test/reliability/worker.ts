@@ -1,5 +1,5 @@
 // The worker the reliability suite attacks: Account aggregates as Durable
-// Objects, an HTTP API built with @escf/hono's CommandApi in front of them,
+// Objects, an HTTP API built with @escf/hono's route helpers in front of them,
 // and the Ledger projection (queue consumer, dead-letter consumer and RPC
 // queries) as the default entrypoint, which also serves the HTTP API.
 import type { D1Migration } from 'cloudflare:test';
@@ -12,7 +12,7 @@ import {
 } from '@escf/cloudflare';
 import { durableObjectName } from '@escf/cloudflare/internal';
 import { type Principal, Unauthorized } from '@escf/core';
-import { bearerToken, CommandApi, readJson } from '@escf/hono';
+import { bearerToken, escfErrors, escfMiddleware, escfNotFound, readJson, resource } from '@escf/hono';
 import { type Context, Hono } from 'hono';
 import { Account } from './account-domain.js';
 import { Ledger } from './ledger-projection.js';
@@ -65,56 +65,24 @@ const idOf = (c: Context<App>) => c.req.param('id')!;
 /** Every route carries the tenant; the client it uses is scoped to that tenant. */
 export function httpApi(): Hono<App> {
   const app = new Hono<App>();
-  const api = new CommandApi(app, { authenticate: (c) => principalOfToken(bearerToken(c)) });
-  const account = (c: Context<App>, id: string) => accounts(c.env, { tenantId: tenantOf(c) }).account(id);
-  // Location deliberately unencoded: an id the header cannot carry must be refused before the write.
-  api.command('post', '/t/:tenant/accounts/:id/open', {
-    aggregate: Account,
-    command: 'open',
-    status: 201,
-    id: idOf,
-    client: account,
-    location: (id) => `/accounts/${id}`,
-  });
-  api.command('post', '/t/:tenant/accounts/:id/email', {
-    aggregate: Account,
-    command: 'setEmail',
-    id: idOf,
-    client: account,
-  });
-  api.command('post', '/t/:tenant/accounts/:id/deposit', {
-    aggregate: Account,
-    command: 'deposit',
-    id: idOf,
-    client: account,
-  });
-  api.command('post', '/t/:tenant/accounts/:id/freeze', {
-    aggregate: Account,
-    command: 'freeze',
-    id: idOf,
-    client: account,
-  });
-  api.command('post', '/t/:tenant/accounts/:id/poke', {
-    aggregate: Account,
-    command: 'poke',
-    id: idOf,
-    client: account,
-  });
-  // Bodies up to 4 MiB reach the aggregate, so the event size limit (not the body limit) must answer.
-  api.command('post', '/t/:tenant/accounts/:id/note', {
-    aggregate: Account,
-    command: 'note',
-    id: idOf,
-    client: account,
-    maxBodyBytes: 4 << 20,
-  });
-  api.command('post', '/t/:tenant/local-accounts/:id/note', {
-    aggregate: Account,
-    command: 'note',
-    id: idOf,
-    client: (c, id) => accounts(c.env, { tenantId: tenantOf(c) }).localAccount(id),
-    maxBodyBytes: 4 << 20,
-  });
+  app.use(escfMiddleware<App>({ authenticate: (c) => principalOfToken(bearerToken(c)) }));
+  app.onError(escfErrors());
+  app.notFound(escfNotFound());
+  resource(app, Account, { client: (c, id) => accounts(c.env, { tenantId: tenantOf(c) }).account(id) })
+    // Location deliberately unencoded: an id the header cannot carry must be refused before the write.
+    .command('post', '/t/:tenant/accounts/:id/open', 'open', { status: 201, location: (id) => `/accounts/${id}` })
+    .command('post', '/t/:tenant/accounts/:id/email', 'setEmail')
+    .command('post', '/t/:tenant/accounts/:id/deposit', 'deposit')
+    .command('post', '/t/:tenant/accounts/:id/freeze', 'freeze')
+    .command('post', '/t/:tenant/accounts/:id/poke', 'poke')
+    // Bodies up to 4 MiB reach the aggregate, so the event size limit (not the body limit) must answer.
+    .command('post', '/t/:tenant/accounts/:id/note', 'note', { maxBodyBytes: 4 << 20 });
+  resource(app, Account, { client: (c, id) => accounts(c.env, { tenantId: tenantOf(c) }).localAccount(id) }).command(
+    'post',
+    '/t/:tenant/local-accounts/:id/note',
+    'note',
+    { maxBodyBytes: 4 << 20 },
+  );
   // Any command name from the path: unknown ones must be refused by the aggregate host.
   app.post('/t/:tenant/accounts/:id/commands/:command', async (c) => {
     const input = await readJson(c);

@@ -1,18 +1,18 @@
-import {
-  type Aggregate,
-  type AggregateClass,
-  type AggregateClient,
-  type CommandNames,
-  type CommandResult,
-  DeliveryPendingError,
-  type Principal,
-} from '@escf/core';
-import { describeAggregate } from '@escf/core/internal';
+import type { Aggregate, AggregateClass, AggregateClient, CommandNames, CommandResult, Principal } from '@escf/core';
+import { describeAggregate, inputJsonSchema } from '@escf/core/internal';
 import type { Context, Env, Hono } from 'hono';
-import { commandOptions, etagOf } from './command-headers.js';
-import { type ErrorBody, type EscfErrorsOptions, escfErrors } from './error-response.js';
+import { type EscfErrorsOptions, escfErrors } from './error-response.js';
+import { escfMiddleware } from './escf-middleware.js';
+import { escfNotFound } from './escf-not-found.js';
+import { type OpenApiInfo, openApiDocument, type RouteDoc } from './openapi-document.js';
+import { principalOf } from './request-principal.js';
+import { commandHandler } from './routes/command-handler.js';
 
-/** Options of a {@link CommandApi}. */
+/**
+ * Options of a {@link CommandApi}.
+ *
+ * @deprecated Use `escfMiddleware({ authenticate })` and `escfErrors({ statusOf, onServerError })` (docs/http.md, "Migrating from CommandApi").
+ */
 export interface CommandApiOptions<E extends Env = Env> extends EscfErrorsOptions {
   /**
    * Who is calling: the authenticated principal of a request, or undefined
@@ -29,17 +29,11 @@ export interface CommandApiOptions<E extends Env = Env> extends EscfErrorsOption
   readonly authenticate?: (c: Context<E>) => Principal | undefined | Promise<Principal | undefined>;
 }
 
-import { HttpInputError } from './http-input-error.js';
-import { inputJsonSchema } from './input-json-schema.js';
-import { type OpenApiInfo, openApiDocument, type RouteDoc } from './openapi-document.js';
-import { readJson } from './read-json.js';
-import { checkHeaderValue, checkRouteId } from './route-id.js';
-import { traceRequests } from './trace-requests.js';
-
-/** Methods an ESCF API serves; anything else (CONNECT, TRACE, made-up ones) is a JSON 405. */
-const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-
-/** How one HTTP route runs one command. */
+/**
+ * How one HTTP route of a {@link CommandApi} runs one command.
+ *
+ * @deprecated Use `resource(app, Aggregate, { client }).command(method, path, name, options)`.
+ */
 export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends CommandNames<A>> {
   readonly aggregate: AggregateClass<A>;
   readonly command: K;
@@ -78,6 +72,12 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
  * also records each route so that {@link CommandApi.serveOpenApi} can
  * describe the API from the command definitions.
  *
+ * @deprecated It takes over the app's `onError` and `notFound`. Use the
+ * route helpers instead — `app.use(escfMiddleware({ authenticate }))`,
+ * `resource(app, Aggregate, { client }).command(…)`, `routes(app).query(…)`
+ * and `openApiHandler(app, info)` — and opt in to `escfErrors()` /
+ * `escfNotFound()` for the whole app (docs/http.md, "Migrating from CommandApi").
+ *
  * @example
  * ```ts
  * // given: aggregates (the worker's aggregateClients(…) set)
@@ -95,34 +95,14 @@ export interface CommandRoute<E extends Env, A extends Aggregate<any>, K extends
 export class CommandApi<E extends Env> {
   private readonly routes: RouteDoc[] = [];
 
-  private readonly authenticate: CommandApiOptions<E>['authenticate'];
-
   constructor(
     readonly app: Hono<E>,
     options: CommandApiOptions<E> = {},
   ) {
-    this.authenticate = options.authenticate;
+    // The app-wide handling the route helpers leave to the app: CommandApi takes it over, as it always did.
     app.onError(escfErrors(options));
-    app.use('*', traceRequests());
-    app.use('*', async (c, next) => {
-      if (!SERVED_METHODS.has(c.req.method)) {
-        throw new HttpInputError(
-          'METHOD_NOT_ALLOWED',
-          `This API does not serve ${c.req.method.slice(0, 20)} requests.`,
-          { allowed: [...SERVED_METHODS] },
-        );
-      }
-      await next();
-    });
-    // Unknown routes answer like every other error: JSON with a stable code.
-    app.notFound((c) =>
-      c.json(
-        {
-          error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` },
-        } satisfies ErrorBody,
-        404,
-      ),
-    );
+    app.use('*', escfMiddleware<E>(options));
+    app.notFound(escfNotFound());
   }
 
   /** Adds a route that runs one command. */
@@ -147,43 +127,26 @@ export class CommandApi<E extends Env> {
       input: inputJsonSchema(command.input),
       status,
     });
-    this.app.on(method.toUpperCase(), path, async (c) => {
-      const input = await readJson(c, route.maxBodyBytes === undefined ? {} : { maxBytes: route.maxBodyBytes });
-      const options = commandOptions(c);
-      const id = checkRouteId(await route.id(c));
-      // Built before the write: a header that cannot be sent must refuse the command, not fail after it.
-      const location = status === 201 && route.location ? checkHeaderValue('Location', route.location(id)) : undefined;
-      const principal = await this.principalOf(c);
-      await route.before?.(c, input, id);
-      const client = route.client(c, id) as unknown as Record<
-        string,
-        (input: unknown, options: unknown) => Promise<CommandResult>
-      >;
-      let result: CommandResult;
-      let answer: 200 | 201 | 202 = status;
-      try {
-        result = await client[route.command]!(input, principal === undefined ? options : { ...options, principal });
-      } catch (error) {
-        // Committed but not yet delivered (sync clients): 202 with the committed result, so
-        // the client knows it must not send the command again.
-        if (!(error instanceof DeliveryPendingError) || !error.result) throw error;
-        result = error.result;
-        answer = 202;
-        c.header('ESCF-Delivery', 'pending');
-      }
-      c.header('ETag', etagOf(result.version));
-      if (location !== undefined) c.header('Location', location);
-      const body = route.respond
-        ? route.respond(result, c)
-        : { id: result.aggregateId, version: result.version, events: result.events.map((e) => e.type) };
-      return c.json(body as object, answer);
-    });
+    this.app.on(
+      method.toUpperCase(),
+      path,
+      commandHandler<E>({
+        command: route.command,
+        id: route.id,
+        client: route.client,
+        status,
+        location: route.location,
+        respond: route.respond,
+        before: route.before,
+        maxBodyBytes: route.maxBodyBytes,
+      }),
+    );
     return this;
   }
 
   /** The request's principal, from the `authenticate` option (undefined without one). */
   principalOf(c: Context<E>): Promise<Principal | undefined> {
-    return Promise.resolve(this.authenticate?.(c));
+    return principalOf(c);
   }
 
   /** Documents a route the app serves itself (e.g. a query), so it appears in the OpenAPI document. */

@@ -43,3 +43,9 @@ export function httpStatusOf(error: unknown): number {
   if (error instanceof Forbidden) return 403;
   return 422;
 }
+
+/** The HTTP status an error code is answered with (a code this table does not know is a business rule: 422). */
+export function httpStatusOfCode(code: string): number {
+  if (serverSide.has(code)) return 500;
+  return statusByCode[code] ?? 422;
+}

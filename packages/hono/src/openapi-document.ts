@@ -1,3 +1,5 @@
+import { httpStatusOfCode } from './error-status.js';
+
 /** Title and version of the API, as OpenAPI's `info`. */
 export interface OpenApiInfo {
   readonly title: string;
@@ -16,6 +18,10 @@ export interface RouteDoc {
   readonly input?: Record<string, unknown>;
   /** JSON Schema of a successful response body (documented routes). */
   readonly response?: Record<string, unknown>;
+  /** JSON Schema of the query string (an object schema: one parameter per property). */
+  readonly query?: Record<string, unknown>;
+  /** Error codes the route may answer; each is documented under its status. */
+  readonly errors?: readonly string[];
 }
 
 const errorBody = {
@@ -58,13 +64,15 @@ const errorResponses: Record<string, string> = {
 export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const path = route.path.replace(/:(\w+)/g, '{$1}');
-    const parameters = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    // `:id`, `:id{[0-9]+}` (a pattern) and `:id?` (optional) are all `{id}` in OpenAPI.
+    const path = route.path.replace(/:(\w+)(?:\{[^}]*\})?\??/g, '{$1}');
+    const parameters: Record<string, unknown>[] = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
       name,
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
+    parameters.push(...queryParameters(route.query));
     const isCommand = route.command !== undefined;
     const operation: Record<string, unknown> = {
       operationId: isCommand ? `${route.aggregateType}.${route.command}` : `${route.method}${path}`,
@@ -80,16 +88,21 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
             'application/json': { schema: route.response ?? (isCommand ? commandResultBody : { type: 'object' }) },
           },
         },
-        ...Object.fromEntries(
-          Object.entries(errorResponses)
-            .filter(([status]) => isCommand || ['400', '404'].includes(status))
-            .map(([status, description]) => [
-              status,
-              { description, content: { 'application/json': { schema: errorBody } } },
-            ]),
-        ),
+        ...(route.errors
+          ? declaredErrorResponses(route.errors, route.query !== undefined || route.input !== undefined)
+          : Object.fromEntries(
+              Object.entries(errorResponses)
+                .filter(([status]) => isCommand || ['400', '404'].includes(status))
+                .map(([status, description]) => [
+                  status,
+                  { description, content: { 'application/json': { schema: errorBody } } },
+                ]),
+            )),
       },
     };
+    if (!isCommand && route.input !== undefined) {
+      operation.requestBody = { required: true, content: { 'application/json': { schema: route.input } } };
+    }
     if (isCommand) {
       operation.requestBody = {
         required: true,
@@ -116,4 +129,35 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
   return { openapi: '3.1.0', info, paths };
+}
+
+/** One `in: query` parameter per property of the query string's object schema. */
+function queryParameters(schema: Record<string, unknown> | undefined): Record<string, unknown>[] {
+  const properties = (schema?.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((schema?.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+/** The error responses of a route that declared its codes: one entry per status, naming its codes. */
+function declaredErrorResponses(codes: readonly string[], validates: boolean): Record<string, unknown> {
+  const byStatus = new Map<number, Set<string>>();
+  for (const code of validates ? ['VALIDATION_FAILED', ...codes] : codes) {
+    const status = httpStatusOfCode(code);
+    if (!byStatus.has(status)) byStatus.set(status, new Set());
+    byStatus.get(status)!.add(code);
+  }
+  return Object.fromEntries(
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, names]) => [
+        String(status),
+        { description: [...names].join(', '), content: { 'application/json': { schema: errorBody } } },
+      ]),
+  );
 }

@@ -60,7 +60,7 @@ export class Counter extends Aggregate<CounterState> {
 `;
 
 export const COUNTER_ROUTES = `import { aggregateClients } from '@escf/cloudflare';
-import { CommandApi } from '@escf/hono';
+import { openApiHandler, resource } from '@escf/hono';
 import { Hono } from 'hono';
 import { Counter } from './domain/counter.js';
 import type { EscfEnv } from './escf-env.generated.js';
@@ -69,16 +69,15 @@ const aggregates = aggregateClients({ counter: { aggregate: Counter, binding: 'C
 
 /**
  * The Counter's commands over HTTP, with ESCF's status codes, ETag /
- * If-Match and Idempotency-Key. Mount it in your app: \`app.route('/', counterRoutes)\`.
+ * If-Match and Idempotency-Key. Mount it in your app: \`app.route('/', counterRoutes)\`;
+ * your app's onError and notFound stay yours.
  */
 export const counterRoutes = new Hono<{ Bindings: EscfEnv }>();
-const api = new CommandApi(counterRoutes);
-api.command('post', '/counters/:id/increment', {
-  aggregate: Counter,
-  command: 'increment',
-  id: (c: { req: { param(name: 'id'): string } }) => c.req.param('id'),
-  client: (c, id) => aggregates(c.env).counter(id),
-  summary: 'Add to a counter',
-});
-api.serveOpenApi('/counters/openapi.json', { title: 'Counters', version: '1.0.0' });
+resource(counterRoutes, Counter, { client: (c, id) => aggregates(c.env).counter(id) }).command(
+  'post',
+  '/counters/:id/increment',
+  'increment',
+  { summary: 'Add to a counter' },
+);
+counterRoutes.get('/counters/openapi.json', openApiHandler(counterRoutes, { title: 'Counters', version: '1.0.0' }));
 `;

@@ -1,4 +1,5 @@
-import { CommandApi } from '@escf/hono';
+import { NotFound } from '@escf/core';
+import { escfErrors, escfMiddleware, escfNotFound, openApiHandler, resource } from '@escf/hono';
 import { Hono } from 'hono';
 import { aggregates } from '../../../src/aggregates.js';
 import { Account, Transfer } from '../../../src/domain/index.js';
@@ -12,95 +13,58 @@ import { creationId } from './creation-id.js';
  * they answer once the balances projection has the events.
  */
 const app = new Hono<ApiEnv>();
-const api = new CommandApi(app);
-const account = (env: ApiEnv['Bindings'], id: string) => aggregates(env, { sync: 'balances' }).account(id);
-const byPath = {
-  id: (c: { req: { param(name: 'id'): string } }) => c.req.param('id'),
-  client: (c: { env: ApiEnv['Bindings'] }, id: string) => account(c.env, id),
-};
+app.use(escfMiddleware());
+app.onError(escfErrors());
+app.notFound(escfNotFound());
 
-api
-  .command('post', '/accounts', {
-    aggregate: Account,
-    command: 'open',
+resource(app, Account, { client: (c, id) => aggregates(c.env, { sync: 'balances' }).account(id) })
+  .command('post', '/accounts', 'open', {
     status: 201,
     id: creationId,
-    client: (c, id) => account(c.env, id),
     location: (id) => `/accounts/${id}`,
     summary: 'Open an account (pending until activated)',
   })
-  .command('post', '/accounts/:id/activate', {
-    aggregate: Account,
-    command: 'activate',
-    ...byPath,
-    summary: 'Activate a pending account',
-  })
-  .command('post', '/accounts/:id/deposits', {
-    aggregate: Account,
-    command: 'deposit',
-    ...byPath,
-    summary: 'Deposit money (minor units)',
-  })
-  .command('post', '/accounts/:id/withdrawals', {
-    aggregate: Account,
-    command: 'withdraw',
-    ...byPath,
+  .command('post', '/accounts/:id/activate', 'activate', { summary: 'Activate a pending account' })
+  .command('post', '/accounts/:id/deposits', 'deposit', { summary: 'Deposit money (minor units)' })
+  .command('post', '/accounts/:id/withdrawals', 'withdraw', {
     summary: 'Withdraw money; 422 INSUFFICIENT_FUNDS if the balance does not cover it',
   })
-  .command('post', '/accounts/:id/freeze', {
-    aggregate: Account,
-    command: 'freeze',
-    ...byPath,
+  .command('post', '/accounts/:id/freeze', 'freeze', {
     summary: 'Freeze an account: no money moves until it is unfrozen',
   })
-  .command('post', '/accounts/:id/unfreeze', {
-    aggregate: Account,
-    command: 'unfreeze',
-    ...byPath,
-    summary: 'Unfreeze an account',
+  .command('post', '/accounts/:id/unfreeze', 'unfreeze', { summary: 'Unfreeze an account' })
+  .command('post', '/accounts/:id/close', 'close', { summary: 'Close an account with a zero balance' })
+  .query('/accounts/:id', {
+    summary: 'An account and its balance, from the balances projection',
+    errors: ['NOT_FOUND'],
+    handler: async (c, { params }) => {
+      const balance = await c.env.BALANCES.balance(params.id);
+      if (!balance) throw new NotFound('No such account');
+      return { ...balance };
+    },
   })
-  .command('post', '/accounts/:id/close', {
-    aggregate: Account,
-    command: 'close',
-    ...byPath,
-    summary: 'Close an account with a zero balance',
-  })
-  .command('post', '/transfers', {
-    aggregate: Transfer,
-    command: 'request',
+  .query('/accounts/:id/statement', {
+    summary: 'Movements of an account, from the statements projection',
+    handler: async (c, { params }) => (await c.env.STATEMENTS.statement(params.id)).map((line) => ({ ...line })),
+  });
+
+resource(app, Transfer, { client: (c, id) => aggregates(c.env).transfer(id) })
+  .command('post', '/transfers', 'request', {
     status: 202,
     id: creationId,
-    client: (c, id) => aggregates(c.env).transfer(id),
     location: (id) => `/transfers/${id}`,
     summary: 'Request a transfer between two accounts; a saga moves the money',
   })
-  .document({
-    method: 'get',
-    path: '/accounts/:id',
-    status: 200,
-    summary: 'An account and its balance, from the balances projection',
-  })
-  .document({
-    method: 'get',
-    path: '/accounts/:id/statement',
-    status: 200,
-    summary: 'Movements of an account, from the statements projection',
-  })
-  .document({ method: 'get', path: '/transfers/:id', status: 200, summary: 'A transfer and its outcome' });
+  .query('/transfers/:id', {
+    summary: 'A transfer and its outcome',
+    errors: ['NOT_FOUND'],
+    handler: async (c, { params }) => {
+      const { version, state } = await aggregates(c.env).transfer.state(params.id);
+      if (version === 0) throw new NotFound('No such transfer');
+      return { id: params.id, ...state };
+    },
+  });
 
-app.get('/accounts/:id', async (c) => {
-  const balance = await c.env.BALANCES.balance(c.req.param('id'));
-  return balance ? c.json({ ...balance }) : c.json({ error: { code: 'NOT_FOUND', message: 'No such account' } }, 404);
-});
-app.get('/accounts/:id/statement', async (c) =>
-  c.json((await c.env.STATEMENTS.statement(c.req.param('id'))).map((line) => ({ ...line }))),
-);
-app.get('/transfers/:id', async (c) => {
-  const { version, state } = await aggregates(c.env).transfer.state(c.req.param('id'));
-  return version === 0
-    ? c.json({ error: { code: 'NOT_FOUND', message: 'No such transfer' } }, 404)
-    : c.json({ id: c.req.param('id'), ...state });
-});
-api.serveOpenApi('/openapi.json', { title: 'ESCF bank example', version: '1.0.0' });
+app.get('/openapi.json', openApiHandler(app, { title: 'ESCF bank example', version: '1.0.0' }));
 
 export default app;

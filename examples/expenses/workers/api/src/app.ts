@@ -1,5 +1,6 @@
-import { CommandApi } from '@escf/hono';
-import { Hono } from 'hono';
+import { NotFound } from '@escf/core';
+import { escfErrors, escfMiddleware, escfNotFound, openApiHandler, resource, routes } from '@escf/hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { aggregates } from '../../../src/aggregates.js';
 import { Expense } from '../../../src/domain/index.js';
@@ -20,10 +21,19 @@ const error = (code: string, message: string) => ({ error: { code, message } });
  * month — all documented at `/openapi.json`.
  */
 const app = new Hono<ApiEnv>();
-const api = new CommandApi(app);
+app.use(escfMiddleware());
+app.onError(escfErrors());
+app.notFound(escfNotFound());
 
 // Seed 002's UploadDocument action: the file goes to R2, then the Document records it.
-app.post('/users/:userId/receipts', async (c) => {
+routes(app).route('post', '/users/:userId/receipts', {
+  summary: 'Upload a receipt (body: the file; PNG, JPEG, WebP, PDF or text)',
+  status: 201,
+  errors: ['VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'],
+  handler: (c) => uploadReceipt(c),
+});
+
+async function uploadReceipt(c: Context<ApiEnv, '/users/:userId/receipts'>): Promise<Response> {
   const owner = userId.safeParse(c.req.param('userId'));
   if (!owner.success) return c.json(error('VALIDATION_FAILED', 'userId: 1–64 letters, digits, _ or -'), 400);
   const contentType = c.req.header('content-type') ?? '';
@@ -47,55 +57,44 @@ app.post('/users/:userId/receipts', async (c) => {
     );
   c.header('Location', `/documents/${documentId}`);
   return c.json({ id: documentId, version: result.version, expense: `/expenses/${documentId}` }, 201);
-});
+}
 
-api
-  .command('post', '/expenses/:id/confirm', {
-    aggregate: Expense,
-    command: 'confirm',
-    id: (c) => c.req.param('id') ?? '',
-    client: (c, id) => aggregates(c.env, { sync: true }).expense(id),
-    summary: 'Confirm (or correct) an expense that needs review',
-  })
-  .document({
-    method: 'post',
-    path: '/users/:userId/receipts',
-    status: 201,
-    summary: 'Upload a receipt (body: the file; PNG, JPEG, WebP, PDF or text)',
-  })
-  .document({
-    method: 'get',
-    path: '/documents/:id',
-    status: 200,
+resource(app, Expense, { client: (c, id) => aggregates(c.env, { sync: true }).expense(id) }).command(
+  'post',
+  '/expenses/:id/confirm',
+  'confirm',
+  { summary: 'Confirm (or correct) an expense that needs review' },
+);
+
+routes(app)
+  .query('/documents/:id', {
     summary: 'A document and the text extracted from it',
+    errors: ['NOT_FOUND'],
+    handler: async (c, { params }) => {
+      const { version, state } = await aggregates(c.env).document.state(params.id);
+      if (version === 0) throw new NotFound('No such document');
+      return { id: params.id, ...state };
+    },
   })
-  .document({ method: 'get', path: '/expenses/:id', status: 200, summary: 'An expense (recorded, or needing review)' })
-  .document({
-    method: 'get',
-    path: '/users/:userId/expenses',
-    status: 200,
+  .query('/expenses/:id', {
+    summary: 'An expense (recorded, or needing review)',
+    errors: ['NOT_FOUND'],
+    handler: async (c, { params }) => {
+      const { version, state } = await aggregates(c.env).expense.state(params.id);
+      if (version === 0) throw new NotFound('No such expense (yet)');
+      return { id: params.id, ...state };
+    },
+  })
+  .query('/users/:userId/expenses', {
     summary: "A user's expenses; ?month=YYYY-MM for one month",
+    query: z.object({ month: month.optional() }),
+    handler: async (c, { params, query }) => {
+      const owner = userId.safeParse(params.userId);
+      if (!owner.success) return c.json(error('VALIDATION_FAILED', 'userId: 1–64 letters, digits, _ or -'), 400);
+      return (await c.env.EXPENSES.forUser(owner.data, query.month)).map((row) => ({ ...row }));
+    },
   });
 
-app.get('/documents/:id', async (c) => {
-  const { version, state } = await aggregates(c.env).document.state(c.req.param('id'));
-  return version === 0
-    ? c.json(error('NOT_FOUND', 'No such document'), 404)
-    : c.json({ id: c.req.param('id'), ...state });
-});
-app.get('/expenses/:id', async (c) => {
-  const { version, state } = await aggregates(c.env).expense.state(c.req.param('id'));
-  return version === 0
-    ? c.json(error('NOT_FOUND', 'No such expense (yet)'), 404)
-    : c.json({ id: c.req.param('id'), ...state });
-});
-app.get('/users/:userId/expenses', async (c) => {
-  const owner = userId.safeParse(c.req.param('userId'));
-  const wanted = c.req.query('month');
-  if (!owner.success || (wanted !== undefined && !month.safeParse(wanted).success))
-    return c.json(error('VALIDATION_FAILED', 'userId as above; month as YYYY-MM'), 400);
-  return c.json((await c.env.EXPENSES.forUser(owner.data, wanted)).map((row) => ({ ...row })));
-});
-api.serveOpenApi('/openapi.json', { title: 'ESCF expenses example', version: '1.0.0' });
+app.get('/openapi.json', openApiHandler(app, { title: 'ESCF expenses example', version: '1.0.0' }));
 
 export default app;

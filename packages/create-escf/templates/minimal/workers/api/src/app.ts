@@ -1,5 +1,5 @@
 import { unwrapReply } from '@escf/cloudflare';
-import { CommandApi } from '@escf/hono';
+import { escfErrors, escfMiddleware, escfNotFound, openApiHandler, resource } from '@escf/hono';
 import { Hono } from 'hono';
 import { aggregates } from '../../../src/aggregates.js';
 import { Task } from '../../../src/domain/index.js';
@@ -12,32 +12,25 @@ import type { EscfEnv } from './escf-env.generated.js';
  * `sync: true`: they answer once the projection has their events.
  */
 const app = new Hono<{ Bindings: EscfEnv }>();
-const api = new CommandApi(app);
-const task = (env: EscfEnv, id: string) => aggregates(env, { sync: true }).task(id);
-const pathId = (c: { req: { param(name: 'id'): string } }) => c.req.param('id');
+app.use(escfMiddleware());
+app.onError(escfErrors());
+app.notFound(escfNotFound());
 
-api
-  .command('post', '/tasks', {
-    aggregate: Task,
-    command: 'add',
+resource(app, Task, { client: (c, id) => aggregates(c.env, { sync: true }).task(id) })
+  .command('post', '/tasks', 'add', {
     status: 201,
     id: () => crypto.randomUUID(),
-    client: (c, id) => task(c.env, id),
     location: (id) => `/tasks/${id}`,
     summary: 'Add a task',
   })
-  .command('post', '/tasks/:id/complete', {
-    aggregate: Task,
-    command: 'complete',
-    id: pathId,
-    client: (c, id) => task(c.env, id),
-    summary: 'Complete a task',
-  })
-  .document({ method: 'get', path: '/tasks', status: 200, summary: 'Every task, from the tasks projection' })
-  .document({ method: 'get', path: '/tasks/:id', status: 200, summary: 'One task, from the tasks projection' });
+  .command('post', '/tasks/:id/complete', 'complete', { summary: 'Complete a task' })
+  .query('/tasks', { summary: 'Every task, from the tasks projection', handler: (c) => c.env.TASKS.list() })
+  .query('/tasks/:id', {
+    summary: 'One task, from the tasks projection',
+    errors: ['NOT_FOUND'],
+    handler: async (c, { params }) => unwrapReply(await c.env.TASKS.get(params.id)),
+  });
 
-app.get('/tasks', async (c) => c.json(await c.env.TASKS.list()));
-app.get('/tasks/:id', async (c) => c.json(unwrapReply(await c.env.TASKS.get(c.req.param('id')))));
-api.serveOpenApi('/openapi.json', { title: 'escf-app', version: '0.0.0' });
+app.get('/openapi.json', openApiHandler(app, { title: 'escf-app', version: '0.0.0' }));
 
 export default app;
