@@ -66,18 +66,18 @@ export type CommandRouteArgs<E extends Env, Path extends string> =
  * document. Command names and path parameters are checked at compile time.
  */
 export class Resource<E extends Env, A extends Aggregate<any>> extends Routes<E> {
-  readonly #aggregate: AggregateClass<A>;
-  readonly #client: ResourceOptions<E, A>['client'];
+  private readonly aggregateClass: AggregateClass<A>;
+  private readonly clientOf: ResourceOptions<E, A>['client'];
 
   constructor(app: Hono<E, any, any>, aggregate: AggregateClass<A>, options: ResourceOptions<E, A>) {
     super(app, options);
-    this.#aggregate = aggregate;
-    this.#client = options.client;
+    this.aggregateClass = aggregate;
+    this.clientOf = options.client;
   }
 
   /** The typed client of one aggregate instance of this resource (for query handlers). */
   client(c: Context<E, any>, id: string): AggregateClient<A> {
-    return this.#client(c as Context<E>, id);
+    return this.clientOf(c as Context<E>, id);
   }
 
   /**
@@ -90,7 +90,7 @@ export class Resource<E extends Env, A extends Aggregate<any>> extends Routes<E>
     command: K,
     ...[options]: CommandRouteArgs<E, Path>
   ): this {
-    const descriptor = describeAggregate(this.#aggregate);
+    const descriptor = describeAggregate(this.aggregateClass);
     const route = `${method.toUpperCase()} ${path}`;
     const definition = descriptor.commands.get(command);
     if (!definition) throw new TypeError(`${descriptor.type} has no command '${command}' (route ${route}).`);
@@ -99,7 +99,7 @@ export class Resource<E extends Env, A extends Aggregate<any>> extends Routes<E>
     const handler = commandHandler<E>({
       command,
       id: given.id ?? idFromPath(path, given.idParam ?? 'id', route),
-      client: this.#client,
+      client: this.clientOf,
       status,
       location: given.location,
       respond: given.respond,
@@ -141,6 +141,7 @@ function idFromPath<E extends Env>(path: string, name: string, route: string): (
  *
  * @example
  * ```ts
+ * // given: aggregates (the worker's aggregateClients(…) set)
  * resource(app, Task, { client: (c, id) => aggregates(c.env, { sync: true }).task(id) })
  *   .command('post', '/tasks', 'add', { status: 201, id: () => crypto.randomUUID(), location: (id) => `/tasks/${id}` })
  *   .command('post', '/tasks/:id/complete', 'complete');

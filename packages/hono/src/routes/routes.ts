@@ -50,6 +50,7 @@ export interface QueryRoute<
  *
  * @example
  * ```ts
+ * // given: tasks (a typed projection client)
  * routes(app).query('/tasks/:id', {
  *   response: TaskView,
  *   errors: ['NOT_FOUND'],
@@ -110,6 +111,7 @@ export class Routes<E extends Env> {
  *
  * @example
  * ```ts
+ * // given: tasks (a typed projection client)
  * routes(app).query('/tasks', { response: TaskList, handler: (c) => tasks(c.env).list() });
  * ```
  */
