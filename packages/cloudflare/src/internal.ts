@@ -43,3 +43,4 @@ export { ProcessGapError, ProcessHandlerError } from './process/process-errors.j
 export { PROCESS_SCHEMA } from './process/process-schema.js';
 export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
 export { PROJECTION_SCHEMA } from './projection/projection-schema.js';
+export { replyFrom, unwrapReply } from './rpc/error-encoding.js';

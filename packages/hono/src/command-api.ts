@@ -103,11 +103,10 @@ export class CommandApi<E extends Env> {
     app.onError(escfErrors(options));
     app.use('*', async (c, next) => {
       if (!SERVED_METHODS.has(c.req.method)) {
-        throw new HttpInputError(
-          'METHOD_NOT_ALLOWED',
-          `This API does not serve ${c.req.method.slice(0, 20)} requests.`,
-          { allowed: [...SERVED_METHODS] },
-        );
+        throw new HttpInputError(`This API does not serve ${c.req.method.slice(0, 20)} requests.`, {
+          code: 'METHOD_NOT_ALLOWED',
+          details: { allowed: [...SERVED_METHODS] },
+        });
       }
       await next();
     });

@@ -105,7 +105,9 @@ export class AdminCatalog {
   aggregate(type: unknown): AggregateDescriptor {
     if (typeof type !== 'string' || !this.registry.aggregates.has(type)) {
       throw new NotFound(`No aggregate type '${String(type)}' in this system`, {
-        known: [...this.registry.aggregates.keys()],
+        details: {
+          known: [...this.registry.aggregates.keys()],
+        },
       });
     }
     return this.registry.aggregates.get(type)!;
@@ -392,7 +394,7 @@ export class AdminApi<Env = unknown> {
     const engine = engineFor(descriptor.aggregateClass);
     const events = await this.store.readStream(toStreamId(stream));
     if (events.length === 0)
-      throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { ...stream });
+      throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { details: { ...stream } });
     const target = version === undefined ? events.length : Math.min(Math.max(0, Math.floor(version)), events.length);
     const instance = engine.create(stream.aggregateId, stream.tenantId);
     engine.replay(instance, events.slice(0, target));
@@ -478,7 +480,9 @@ export class AdminApi<Env = unknown> {
   private reactorNamed(kind: ReactorTopology['kind'], name: unknown): ReactorTopology {
     const found = this.reactors(kind).find((r) => r.name === name);
     if (!found)
-      throw new NotFound(`No ${kind} named '${String(name)}'`, { known: this.reactors(kind).map((r) => r.name) });
+      throw new NotFound(`No ${kind} named '${String(name)}'`, {
+        details: { known: this.reactors(kind).map((r) => r.name) },
+      });
     return found;
   }
 
@@ -536,9 +540,9 @@ function clamp(value: unknown, fallback: number, max: number): number {
 
 function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
-    throw new ValidationError(`'${path}' must be a non-empty string`, [
-      { path, message: 'must be a non-empty string of at most 512 characters' },
-    ]);
+    throw new ValidationError(`'${path}' must be a non-empty string`, {
+      details: { issues: [{ path, message: 'must be a non-empty string of at most 512 characters' }] },
+    });
   }
   return value;
 }
@@ -550,9 +554,9 @@ function optionalString(value: unknown, path: string): string | undefined {
 function requireVersion(value: unknown, path: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
-    throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, [
-      { path, message: 'must be an integer ≥ 0' },
-    ]);
+    throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, {
+      details: { issues: [{ path, message: 'must be an integer ≥ 0' }] },
+    });
   return n;
 }
 

@@ -1,11 +1,10 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
-import { serializeError } from '@escf/core/internal';
+import { errorJson, errorResponse, replyResponse } from '../http/error-response.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
 import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';
-import { errorStatusOf } from './admin-http-status.js';
 import { type AdminCredentials, type AdminTokenBindings, scopeOf } from './admin-token.js';
 import type {
   ArchiveOverview,
@@ -170,16 +169,10 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
         });
       }
       if (!(ADMIN_METHODS as readonly string[]).includes(name)) {
-        return Response.json(
-          { ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${name}'`, methods: ADMIN_METHODS } },
-          { status: 404 },
-        );
+        return errorJson(404, 'NOT_FOUND', `No admin method '${name}'`, { methods: [...ADMIN_METHODS] });
       }
       if (request.method !== 'POST' && request.method !== 'GET') {
-        return Response.json(
-          { ok: false, error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST (or GET without parameters)' } },
-          { status: 405 },
-        );
+        return errorJson(405, 'METHOD_NOT_ALLOWED', 'Use POST (or GET without parameters)');
       }
       let params: unknown;
       if (request.method === 'POST') {
@@ -188,9 +181,9 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
           params = text.trim() === '' ? undefined : JSON.parse(text);
         } catch {
           return errorResponse(
-            new ValidationError('The request body is not valid JSON', [
-              { path: '', message: 'must be a JSON object of parameters' },
-            ]),
+            new ValidationError('The request body is not valid JSON', {
+              details: { issues: [{ path: '', message: 'must be a JSON object of parameters' }] },
+            }),
           );
         }
       }
@@ -198,7 +191,8 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
         this as unknown as Record<AdminMethod, (c: AdminCredentials, p: unknown) => Promise<RpcReply<unknown>>>
       )[name as AdminMethod];
       const reply = await method.call(this, credentials, params);
-      return Response.json(reply, { status: reply.ok ? 200 : errorStatusOf(reply.error.code) });
+      // Success keeps the reply shape ({ ok: true, value }); an error is the one HTTP error body.
+      return replyResponse(reply);
     }
   }
   return EscfAdmin;
@@ -209,8 +203,3 @@ export type AdminEntrypointClass<Env> = new (
   ctx: ExecutionContext,
   env: Env,
 ) => WorkerEntrypoint<Env> & AdminRpc & { fetch(request: Request): Promise<Response> };
-
-function errorResponse(error: unknown): Response {
-  const serialized = serializeError(error);
-  return Response.json({ ok: false, error: serialized }, { status: errorStatusOf(serialized.code) });
-}

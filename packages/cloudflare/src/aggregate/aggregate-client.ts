@@ -1,13 +1,6 @@
-import type {
-  Aggregate,
-  AggregateClass,
-  AggregateClient,
-  CommandResult,
-  ExecuteOptions,
-  Principal,
-  StateOf,
-} from '@escf/core';
+import type { Aggregate, AggregateClass, AggregateClient, CommandResult, Principal, StateOf } from '@escf/core';
 import { ValidationError } from '@escf/core';
+import { aggregateClientOf } from '@escf/core/internal';
 import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { type AggregateAddress, durableObjectName } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
@@ -107,26 +100,18 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
 
   const accessor = ((aggregateId: string) => {
     const { stub, address } = stubFor(aggregateId);
-    return new Proxy({} as AggregateClient<any>, {
-      get: (_, command) =>
-        // `then` must stay undefined, or `await client` would call a command.
-        typeof command !== 'string' || command === 'then'
-          ? undefined
-          : async (input?: unknown, executeOptions?: ExecuteOptions) => {
-              const callOptions =
-                options.principal === undefined || executeOptions?.principal !== undefined
-                  ? executeOptions
-                  : { ...executeOptions, principal: options.principal };
-              const request: CommandRequest = {
-                address,
-                command,
-                input: input ?? {},
-                ...(callOptions === undefined ? {} : { options: callOptions }),
-              };
-              return unwrapReply(
-                await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))),
-              );
-            },
+    return aggregateClientOf<any>(async (command, input, executeOptions) => {
+      const callOptions =
+        options.principal === undefined || executeOptions?.principal !== undefined
+          ? executeOptions
+          : { ...executeOptions, principal: options.principal };
+      const request: CommandRequest = {
+        address,
+        command,
+        input,
+        ...(callOptions === undefined ? {} : { options: callOptions }),
+      };
+      return unwrapReply(await sendable(() => (options.sync ? stub.executeSync(request) : stub.execute(request))));
     });
   }) as AggregateAccessor<any>;
   accessor.state = async (aggregateId: string) => {
@@ -147,8 +132,8 @@ async function sendable<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name !== 'DataCloneError') throw error;
-    throw new ValidationError('The command input cannot be sent to the aggregate: use plain JSON-like values', [
-      { path: '', message: (error as Error).message },
-    ]);
+    throw new ValidationError('The command input cannot be sent to the aggregate: use plain JSON-like values', {
+      details: { issues: [{ path: '', message: (error as Error).message }] },
+    });
   }
 }

@@ -3,6 +3,7 @@ import {
   type Clock,
   type CommandSender,
   DefinitionError,
+  EscfError,
   type EventEnvelope,
   type ProcessHandlerContext,
   processCommandsFor,
@@ -15,6 +16,7 @@ import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
 import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { errorJson, errorResponse } from '../http/error-response.js';
 import { ProcessEventBusyError } from './process-claim.js';
 import { ProcessDelivery, type ProcessDeliveryReport, type ProcessOrdering } from './process-delivery.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
@@ -253,7 +255,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           try {
             // Another delivery is handling this event right now: look again later.
             if ((await delivery.handle(message.body)) === 'busy')
-              throw new ProcessEventBusyError(descriptor.name, message.body.id);
+              throw ProcessEventBusyError.of(descriptor.name, message.body.id);
             message.ack();
           } catch (error) {
             if (!(error instanceof ProcessEventBusyError)) {
@@ -313,7 +315,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
         for (const event of group) {
           try {
             const outcome = await delivery.handle(event);
-            if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, event.id);
+            if (outcome === 'busy') throw ProcessEventBusyError.of(descriptor.name, event.id);
             if (outcome === 'handled') handled++;
             else if (outcome === 'duplicate') duplicates++;
           } catch (error) {
@@ -344,19 +346,23 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
             ? url.pathname.startsWith(trigger.path.slice(0, -1))
             : url.pathname === trigger.path),
       );
-      if (!route)
-        return Response.json(
-          { code: 'NOT_FOUND', message: `No route for ${request.method} ${url.pathname}` },
-          { status: 404 },
-        );
+      if (!route) return errorJson(404, 'NOT_FOUND', `No route for ${request.method} ${url.pathname}`);
       // A client's idempotency key makes its retried request issue the same commands.
       const id = request.headers.get('idempotency-key') ?? newId();
       const correlationId = request.headers.get('x-correlation-id') ?? id;
-      const result = await this.call(
-        route.member,
-        request,
-        this.context({ id, metadata: { correlationId, causationId: id } }),
-      );
+      let result: unknown;
+      try {
+        result = await this.call(
+          route.member,
+          request,
+          this.context({ id, metadata: { correlationId, causationId: id } }),
+        );
+      } catch (error) {
+        // A refused command is an answer with its code; anything else is a 500 without internals.
+        if (!(error instanceof EscfError))
+          log({ level: 'error', message: 'process HTTP trigger failed', process: descriptor.name, error });
+        return errorResponse(error);
+      }
       return result instanceof Response ? result : Response.json(result ?? null);
     }
 

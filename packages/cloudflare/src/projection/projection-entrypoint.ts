@@ -1,8 +1,9 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import { DefinitionError, type EventEnvelope, type ProjectionClass, type ProjectionQueries } from '@escf/core';
+import { DefinitionError, type EventEnvelope, type ProjectionClass } from '@escf/core';
 import { describeProjection, log, type ProjectionDescriptor, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { replyFrom } from '../rpc/error-encoding.js';
 import {
   beginRebuild,
   type DatabaseRole,
@@ -11,6 +12,7 @@ import {
 } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
 import { applyInBatches } from './projection-batch-applier.js';
+import type { ProjectionQueryReplies } from './projection-client.js';
 import {
   isRebuildContinuation,
   ProjectionRebuild,
@@ -88,13 +90,20 @@ export interface ProjectionAdmin {
   retryStuck(): Promise<DeliveryReport>;
 }
 
-/** The class {@link projectionEntrypoint} returns: queries of `P` plus the admin surface, over RPC. */
-export type ProjectionEntrypointClass<P extends object, Env> = new (
+/**
+ * The class {@link projectionEntrypoint} returns: queries of `P` (each
+ * answering an `RpcReply` over RPC; call them through
+ * {@link projectionClients}) plus the admin surface.
+ */
+export type ProjectionEntrypointClass<P extends object, Env> = (new (
   ctx: ExecutionContext,
   env: Env,
 ) => WorkerEntrypoint<Env> &
-  ProjectionQueries<P> &
-  ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> };
+  ProjectionQueryReplies<P> &
+  ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> }) & {
+  /** The `@Projection` class it serves (types the clients of other workers: {@link ProjectionOf}). */
+  readonly projectionClass: ProjectionClass<P, Env>;
+};
 
 const QUERY_ACTIVE = Symbol('escf.queryActive');
 
@@ -122,8 +131,8 @@ const ADMIN = [
  * // projections/sessions/src/index.ts
  * export const SessionsEntrypoint = projectionEntrypoint(Sessions);
  * export default SessionsEntrypoint;
- * // another worker: env.SESSIONS: Service<InstanceType<typeof SessionsEntrypoint>>
- * const session = await env.SESSIONS.getSession(id);
+ * // another worker (EscfProjections is generated into its escf-env.generated.ts):
+ * const session = await projectionClients<EscfProjections>(env).SESSIONS.getSession(id);
  * ```
  */
 export function projectionEntrypoint<P extends object, Env extends object = any>(
@@ -413,23 +422,27 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
     }
   }
 
-  // The projection's queries become RPC methods of the entrypoint.
+  // The projection's queries become RPC methods of the entrypoint. Each answers an RpcReply (workerd
+  // keeps only name and message of a thrown error); projectionClients unwraps it on the caller's side.
   for (const query of descriptor.queries) {
     if (query === 'resetReadModel') continue;
     Object.defineProperty(Entrypoint.prototype, query, {
       value: standbyBinding
         ? function (this: Entrypoint, ...args: unknown[]) {
-            return this[QUERY_ACTIVE](query, args);
+            return replyFrom(async () => this[QUERY_ACTIVE](query, args));
           }
         : function (this: Entrypoint, ...args: unknown[]) {
-            const projection = this.projection as Record<string, (...a: unknown[]) => unknown>;
-            return projection[query]!.apply(projection, args);
+            return replyFrom(async () => {
+              const projection = this.projection as Record<string, (...a: unknown[]) => unknown>;
+              return projection[query]!.apply(projection, args);
+            });
           },
       writable: true,
       configurable: true,
     });
   }
   Object.defineProperty(Entrypoint, 'name', { value: `${descriptor.bindingPrefix}_Projection` });
+  Object.defineProperty(Entrypoint, 'projectionClass', { value: projectionClass });
   return Entrypoint as unknown as ProjectionEntrypointClass<P, Env>;
 }
 

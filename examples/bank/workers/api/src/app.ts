@@ -1,9 +1,11 @@
+import { projectionClients } from '@escf/cloudflare';
 import { CommandApi } from '@escf/hono';
 import { Hono } from 'hono';
 import { aggregates } from '../../../src/aggregates.js';
 import { Account, Transfer } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
 import { creationId } from './creation-id.js';
+import type { EscfProjections } from './escf-env.generated.js';
 
 /**
  * The bank's REST API: account and transfer commands (every one accepts an
@@ -89,11 +91,11 @@ api
   .document({ method: 'get', path: '/transfers/:id', status: 200, summary: 'A transfer and its outcome' });
 
 app.get('/accounts/:id', async (c) => {
-  const balance = await c.env.BALANCES.balance(c.req.param('id'));
+  const balance = await projectionClients<EscfProjections>(c.env).BALANCES.balance(c.req.param('id'));
   return balance ? c.json({ ...balance }) : c.json({ error: { code: 'NOT_FOUND', message: 'No such account' } }, 404);
 });
 app.get('/accounts/:id/statement', async (c) =>
-  c.json((await c.env.STATEMENTS.statement(c.req.param('id'))).map((line) => ({ ...line }))),
+  c.json(await projectionClients<EscfProjections>(c.env).STATEMENTS.statement(c.req.param('id'))),
 );
 app.get('/transfers/:id', async (c) => {
   const { version, state } = await aggregates(c.env).transfer.state(c.req.param('id'));

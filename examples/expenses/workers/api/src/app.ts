@@ -1,9 +1,11 @@
+import { projectionClients } from '@escf/cloudflare';
 import { CommandApi } from '@escf/hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { aggregates } from '../../../src/aggregates.js';
 import { Expense } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
+import type { EscfProjections } from './escf-env.generated.js';
 
 /** Largest receipt accepted, in bytes. */
 const MAX_RECEIPT_BYTES = 5 * 1024 * 1024;
@@ -94,7 +96,7 @@ app.get('/users/:userId/expenses', async (c) => {
   const wanted = c.req.query('month');
   if (!owner.success || (wanted !== undefined && !month.safeParse(wanted).success))
     return c.json(error('VALIDATION_FAILED', 'userId as above; month as YYYY-MM'), 400);
-  return c.json((await c.env.EXPENSES.forUser(owner.data, wanted)).map((row) => ({ ...row })));
+  return c.json(await projectionClients<EscfProjections>(c.env).EXPENSES.forUser(owner.data, wanted));
 });
 api.serveOpenApi('/openapi.json', { title: 'ESCF expenses example', version: '1.0.0' });
 

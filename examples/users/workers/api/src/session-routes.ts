@@ -1,10 +1,11 @@
-import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
+import { uniqueValueOwner } from '@escf/cloudflare';
 import { type EscfError, Unauthorized, ValidationError, validateAgainst } from '@escf/core';
 import { bearerToken, type CommandApi, readJson } from '@escf/hono';
 import { z } from 'zod';
 import { aggregates } from '../../../src/aggregates.js';
 import { dummyPasswordHash, newSecret, sha256Hex, User, verifyPassword } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
+import { projections } from './projections.js';
 import { limitSignIn } from './rate-limits.js';
 
 /** `POST /sessions`: sign in. */
@@ -23,7 +24,7 @@ const invalidCredentials = () => new Unauthorized('Invalid email or password');
 export function sessionRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
   api.app.post('/sessions', async (c) => {
     const outcome = await validateAgainst(SignInRequest, await readJson(c));
-    if (!outcome.ok) throw new ValidationError('Invalid request body', outcome.issues);
+    if (!outcome.ok) throw new ValidationError('Invalid request body', { details: { issues: outcome.issues } });
     const { email, password } = outcome.value as z.infer<typeof SignInRequest>;
     await limitSignIn(c, email);
     const userId = await uniqueValueOwner(c.env, {
@@ -47,17 +48,17 @@ export function sessionRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
       if (code === 'UNAUTHORIZED' || code === 'NOT_FOUND' || code === 'USER_DELETED') throw invalidCredentials();
       throw error;
     }
-    const session = unwrapReply(await c.env.SESSIONS.current(await sha256Hex(token)));
+    const session = await projections(c.env).SESSIONS.current(await sha256Hex(token));
     return c.json({ token, session }, 201);
   });
 
   api.app.get('/sessions/current', async (c) =>
-    c.json(unwrapReply(await c.env.SESSIONS.current(await sha256Hex(requireToken(c))))),
+    c.json(await projections(c.env).SESSIONS.current(await sha256Hex(requireToken(c)))),
   );
 
   api.app.delete('/sessions/current', async (c) => {
     const token = requireToken(c);
-    const { userId, sessionId } = unwrapReply(await c.env.SESSIONS.principalOf(await sha256Hex(token)));
+    const { userId, sessionId } = await projections(c.env).SESSIONS.principalOf(await sha256Hex(token));
     await aggregates(c.env, { sync: true })
       .user(userId)
       .signOut({ sessionId }, { principal: { id: userId } });

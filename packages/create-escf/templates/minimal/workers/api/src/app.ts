@@ -1,9 +1,9 @@
-import { unwrapReply } from '@escf/cloudflare';
+import { projectionClients } from '@escf/cloudflare';
 import { CommandApi } from '@escf/hono';
 import { Hono } from 'hono';
 import { aggregates } from '../../../src/aggregates.js';
 import { Task } from '../../../src/domain/index.js';
-import type { EscfEnv } from './escf-env.generated.js';
+import type { EscfEnv, EscfProjections } from './escf-env.generated.js';
 
 /**
  * The HTTP API: the Task aggregate's commands as routes (status codes, ETag,
@@ -15,6 +15,7 @@ const app = new Hono<{ Bindings: EscfEnv }>();
 const api = new CommandApi(app);
 const task = (env: EscfEnv, id: string) => aggregates(env, { sync: true }).task(id);
 const pathId = (c: { req: { param(name: 'id'): string } }) => c.req.param('id');
+const projections = (env: EscfEnv) => projectionClients<EscfProjections>(env);
 
 api
   .command('post', '/tasks', {
@@ -36,8 +37,8 @@ api
   .document({ method: 'get', path: '/tasks', status: 200, summary: 'Every task, from the tasks projection' })
   .document({ method: 'get', path: '/tasks/:id', status: 200, summary: 'One task, from the tasks projection' });
 
-app.get('/tasks', async (c) => c.json(await c.env.TASKS.list()));
-app.get('/tasks/:id', async (c) => c.json(unwrapReply(await c.env.TASKS.get(c.req.param('id')))));
+app.get('/tasks', async (c) => c.json(await projections(c.env).TASKS.list()));
+app.get('/tasks/:id', async (c) => c.json(await projections(c.env).TASKS.get(c.req.param('id'))));
 api.serveOpenApi('/openapi.json', { title: 'escf-app', version: '0.0.0' });
 
 export default app;

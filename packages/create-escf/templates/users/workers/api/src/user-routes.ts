@@ -1,4 +1,4 @@
-import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
+import { uniqueValueOwner } from '@escf/cloudflare';
 import { NotFound, Unauthorized, ValidationError, validateAgainst } from '@escf/core';
 import { type CommandApi, readJson } from '@escf/hono';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { aggregates } from '../../../src/aggregates.js';
 import { User } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
 import { creationId } from './creation-id.js';
+import { projections } from './projections.js';
 import { limitEmailTo } from './rate-limits.js';
 
 const ResendRequest = z.object({ email: z.email().max(320) }).strict();
@@ -88,13 +89,13 @@ export function userRoutes(api: CommandApi<ApiEnv>): CommandApi<ApiEnv> {
     if (principal === undefined) throw new Unauthorized('Sign in to read a user');
     const id = c.req.param('id');
     if (principal.id !== id) throw new NotFound(`User ${id} not found`);
-    return c.json(unwrapReply(await c.env.USERS.get(id)));
+    return c.json(await projections(c.env).USERS.get(id));
   });
 
   // Resend: never reveals whether the address is registered.
   api.app.post('/users/verification', async (c) => {
     const outcome = await validateAgainst(ResendRequest, await readJson(c));
-    if (!outcome.ok) throw new ValidationError('Invalid request body', outcome.issues);
+    if (!outcome.ok) throw new ValidationError('Invalid request body', { details: { issues: outcome.issues } });
     const { email } = outcome.value as z.infer<typeof ResendRequest>;
     await limitEmailTo(c, email);
     const userId = await uniqueValueOwner(c.env, {
