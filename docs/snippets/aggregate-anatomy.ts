@@ -19,7 +19,7 @@ export class User extends Aggregate<UserState> {
   @Command(CreateUser, { emits: [UserCreated, UserEmailVerificationIssued] })
   async create(input: z.infer<typeof CreateUser>) {
     // 3. commands decide
-    if (this.state.status !== 'new') throw new Conflict('User already exists', undefined, 'USER_EXISTS');
+    if (this.state.status !== 'new') throw new Conflict('User already exists', { code: 'USER_EXISTS' });
     return [new UserCreated({ ...input }), new UserEmailVerificationIssued({ email: input.email })];
   }
 

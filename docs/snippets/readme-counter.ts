@@ -34,7 +34,7 @@ export class Counter extends Aggregate<CounterState> {
   // Commands validate their input, read this.state and return events.
   @Command(z.object({ by: z.number().int().min(1).max(100) }), { emits: [Incremented] })
   increment(input: { by: number }) {
-    if (this.state.count + input.by > 1_000) throw new DomainError('LIMIT_REACHED', 'Counters stop at 1000');
+    if (this.state.count + input.by > 1_000) throw new DomainError('Counters stop at 1000', { code: 'LIMIT_REACHED' });
     return new Incremented({ by: input.by });
   }
 

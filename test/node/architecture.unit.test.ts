@@ -11,18 +11,19 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** packages/cloudflare/src: folder → folders it may import. */
 const cloudflareLayout: Record<string, readonly string[]> = {
-  admin: ['aggregate', 'archive', 'event-store', 'metrics', 'outbox', 'process', 'projection', 'rpc', 'security'],
+  admin: ['aggregate', 'archive', 'event-store', 'http', 'metrics', 'outbox', 'process', 'projection', 'rpc', 'security'],
   // The host never imports the archive: retention reaches it through ports (pruned-history.ts, retain-request.ts).
   aggregate: ['admin', 'crypto-shredding', 'metrics', 'observability', 'outbox', 'rpc', 'uniqueness'],
-  archive: ['aggregate', 'event-store', 'rpc', 'security'],
+  archive: ['aggregate', 'event-store', 'http', 'rpc', 'security'],
   'crypto-shredding': [],
   metrics: ['admin', 'rpc'],
   observability: [],
   delivery: ['process', 'projection'],
   'event-store': [],
+  http: [],
   outbox: ['aggregate', 'delivery', 'event-store', 'observability'],
-  process: ['aggregate', 'delivery', 'event-store', 'observability', 'projection'],
-  projection: ['delivery', 'event-store', 'observability'],
+  process: ['aggregate', 'delivery', 'event-store', 'http', 'observability', 'projection'],
+  projection: ['delivery', 'event-store', 'observability', 'rpc'],
   'rate-limit': [],
   rpc: [],
   security: [],
@@ -37,7 +38,7 @@ const coreLayout: Record<string, readonly string[]> = {
   client: ['aggregate', 'auth', 'events'],
   clock: [],
   conventions: [],
-  engine: ['aggregate', 'auth', 'errors', 'events', 'platform', 'registry', 'schema', 'upcast'],
+  engine: ['aggregate', 'auth', 'client', 'errors', 'events', 'platform', 'registry', 'schema', 'upcast'],
   errors: ['client'],
   events: ['errors', 'metadata', 'schema', 'upcast'],
   metadata: ['errors'],

@@ -6,11 +6,11 @@ import type { D1Migration } from 'cloudflare:test';
 import {
   aggregateClients,
   durableObjectFor,
+  projectionClients,
   projectionEntrypoint,
   UniqueValueClaims,
-  unwrapReply,
 } from '@escf/cloudflare';
-import { durableObjectName } from '@escf/cloudflare/internal';
+import { durableObjectName, unwrapReply } from '@escf/cloudflare/internal';
 import { type Principal, Unauthorized } from '@escf/core';
 import { bearerToken, escfErrors, escfMiddleware, escfNotFound, readJson, resource } from '@escf/hono';
 import { type Context, Hono } from 'hono';
@@ -96,7 +96,9 @@ export function httpApi(): Hono<App> {
   app.get('/t/:tenant/accounts/:id', async (c) =>
     c.json(await accounts(c.env, { tenantId: tenantOf(c) }).account.state(idOf(c))),
   );
-  app.get('/t/:tenant/ledger/:id', async (c) => c.json(await c.env.LEDGER.account(tenantOf(c), idOf(c))));
+  app.get('/t/:tenant/ledger/:id', async (c) =>
+    c.json(await projectionClients<{ LEDGER: Ledger }>(c.env).LEDGER.account(tenantOf(c), idOf(c))),
+  );
   return app;
 }
 

@@ -47,6 +47,11 @@ describe('escf generate', () => {
       "readonly SESSIONS: Service<InstanceType<typeof import('../../sessions/src/escf.generated.js').default>>;",
     );
     expect(env).toContain('readonly ESCF_EVENTS: D1Database;');
+    // The projections it binds, typed for projectionClients<EscfProjections>(env): queries without RPC wrappers.
+    expect(env).toContain('export interface EscfProjections {');
+    expect(env).toContain(
+      "readonly SESSIONS: import('@escf/cloudflare').ProjectionOf<typeof import('../../sessions/src/escf.generated.js').default>;",
+    );
   });
 
   it("keeps the user's settings, comments and hand-tuned values", async () => {

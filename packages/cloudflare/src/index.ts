@@ -46,6 +46,13 @@ export {
 export type { ProcessStatus } from './process/process-status.js';
 export { runSaga, Saga, type SagaOutcome, sagaInstanceId, startWorkflowOnce } from './process/saga-workflow.js';
 export {
+  type ProjectionClient,
+  type ProjectionClients,
+  type ProjectionOf,
+  type ProjectionQueryReplies,
+  projectionClients,
+} from './projection/projection-client.js';
+export {
   type DeliveryReport,
   type ProjectionAdmin,
   type ProjectionEntrypointClass,
@@ -62,7 +69,7 @@ export {
   type RateLimitRule,
   rateLimiter,
 } from './rate-limit/rate-limiter.js';
-export { type RpcReply, replyFrom, unwrapReply } from './rpc/error-encoding.js';
+export type { RpcReply } from './rpc/error-encoding.js';
 export {
   type ClaimOwner,
   type UniquenessOptions,

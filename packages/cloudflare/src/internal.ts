@@ -39,3 +39,4 @@ export { PROCESS_SCHEMA } from './process/process-schema.js';
 export { ProjectionGapError, ProjectionHandlerError } from './projection/projection-errors.js';
 export { EventLogUnavailableError } from './projection/projection-event-log.js';
 export { PROJECTION_SCHEMA } from './projection/projection-schema.js';
+export { replyFrom, unwrapReply } from './rpc/error-encoding.js';

@@ -1,5 +1,5 @@
 import type { AdminCredentials, AdminRpc } from '@escf/cloudflare/admin';
-import { ADMIN_METHODS, liveTailResponse, sameSecret } from '@escf/cloudflare/admin';
+import { ADMIN_METHODS, errorJson, liveTailResponse, replyResponse, sameSecret } from '@escf/cloudflare/admin';
 import { log } from '@escf/core/internal';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -98,8 +98,7 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
   app.use('*', async (c, next) => {
     const password = passwordOf(c.env);
     if (password !== null && (await isValidSession(password, getCookie(c, SESSION_COOKIE)))) return next();
-    if (c.req.path.startsWith('/api/'))
-      return c.json({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to the console first' } }, 401);
+    if (c.req.path.startsWith('/api/')) return errorJson(401, 'UNAUTHORIZED', 'Sign in to the console first');
     return c.redirect('/login', 303);
   });
 
@@ -132,26 +131,22 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
 
   app.post('/api/:method', async (c) => {
     // A custom header: a cross-site form or image cannot send it (CSRF), on top of SameSite=Strict.
-    if (c.req.header('x-escf-console') !== '1')
-      return c.json({ ok: false, error: { code: 'FORBIDDEN', message: 'Missing the x-escf-console header' } }, 403);
+    if (c.req.header('x-escf-console') !== '1') return errorJson(403, 'FORBIDDEN', 'Missing the x-escf-console header');
     const method = c.req.param('method');
     if (!(ADMIN_METHODS as readonly string[]).includes(method))
-      return c.json({ ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${method}'` } }, 404);
+      return errorJson(404, 'NOT_FOUND', `No admin method '${method}'`);
     let params: unknown;
     try {
       const text = await c.req.text();
       params = text === '' ? undefined : JSON.parse(text);
     } catch {
-      return c.json(
-        { ok: false, error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON' } },
-        400,
-      );
+      return errorJson(400, 'VALIDATION_FAILED', 'The request body is not valid JSON');
     }
     const admin = adminOf(c.env) as unknown as Record<
       string,
-      (credentials: AdminCredentials, params: unknown) => Promise<unknown>
+      (credentials: AdminCredentials, params: unknown) => Promise<Parameters<typeof replyResponse>[0]>
     >;
-    return c.json(await admin[method]!(credentialsOf(c.env), params));
+    return replyResponse(await admin[method]!(credentialsOf(c.env), params));
   });
 
   return { fetch: async (request, env) => app.fetch(request, env) };

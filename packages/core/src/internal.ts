@@ -9,6 +9,7 @@
 
 export { authorizeCommand } from './auth/command-authorization.js';
 export { isPrincipal } from './auth/principal.js';
+export { aggregateClientOf, methodProxy } from './client/method-proxy.js';
 export {
   bindingPrefix,
   constantCase,
@@ -27,7 +28,15 @@ export {
   type Decision,
   engineFor,
 } from './engine/command-engine.js';
+export {
+  type CommandPipelinePort,
+  type PipelineCommand,
+  type PipelineCommit,
+  runCommandPipeline,
+} from './engine/command-pipeline.js';
+export { assertEventsFit, QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './engine/event-size-limit.js';
 export { idempotencyFingerprint } from './engine/idempotency-fingerprint.js';
+export { httpStatusOf, httpStatusOfCode } from './errors/http-status.js';
 export { deserializeError, isSerializedError, serializeError } from './errors/serialize-error.js';
 export { eventDefinitionOf } from './events/event.decorator.js';
 export { newId } from './events/event-id.js';

@@ -14,6 +14,9 @@ export function bearerToken(c: Context): string | undefined {
   if (header === undefined) return undefined;
   const match = BEARER.exec(header.trim());
   if (!match)
-    throw new HttpInputError('INVALID_HEADER', 'Authorization must be "Bearer <token>".', { header: 'Authorization' });
+    throw new HttpInputError('Authorization must be "Bearer <token>".', {
+      code: 'INVALID_HEADER',
+      details: { header: 'Authorization' },
+    });
   return match[1];
 }

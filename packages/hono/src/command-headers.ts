@@ -19,16 +19,22 @@ export function commandOptions(c: Context): ExecuteOptions {
   if (ifMatch !== undefined) {
     const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
     if (!match)
-      throw new HttpInputError('INVALID_HEADER', 'If-Match must be an ETag this API returned, e.g. "3".', {
-        header: 'If-Match',
+      throw new HttpInputError('If-Match must be an ETag this API returned, e.g. "3".', {
+        code: 'INVALID_HEADER',
+        details: {
+          header: 'If-Match',
+        },
       });
     options.expectedVersion = Number(match[1]);
   }
   const key = c.req.header('idempotency-key');
   if (key !== undefined) {
     if (!IDEMPOTENCY_KEY.test(key)) {
-      throw new HttpInputError('INVALID_HEADER', 'Idempotency-Key must be 1–200 visible ASCII characters.', {
-        header: 'Idempotency-Key',
+      throw new HttpInputError('Idempotency-Key must be 1–200 visible ASCII characters.', {
+        code: 'INVALID_HEADER',
+        details: {
+          header: 'Idempotency-Key',
+        },
       });
     }
     options.idempotencyKey = key;
@@ -36,8 +42,11 @@ export function commandOptions(c: Context): ExecuteOptions {
   const correlationId = c.req.header('x-correlation-id');
   if (correlationId !== undefined) {
     if (!IDEMPOTENCY_KEY.test(correlationId)) {
-      throw new HttpInputError('INVALID_HEADER', 'X-Correlation-Id must be 1–200 visible ASCII characters.', {
-        header: 'X-Correlation-Id',
+      throw new HttpInputError('X-Correlation-Id must be 1–200 visible ASCII characters.', {
+        code: 'INVALID_HEADER',
+        details: {
+          header: 'X-Correlation-Id',
+        },
       });
     }
     options.correlationId = correlationId;

@@ -43,11 +43,10 @@ export function escfMiddleware<E extends Env = Env>(options: EscfMiddlewareOptio
   return async (c, next) => {
     if (!SERVED_METHODS.has(c.req.method)) {
       // Answered here, not thrown: the app's onError is the app's own.
-      const refused = new HttpInputError(
-        'METHOD_NOT_ALLOWED',
-        `This API does not serve ${c.req.method.slice(0, 20)} requests.`,
-        { allowed: [...SERVED_METHODS] },
-      );
+      const refused = new HttpInputError(`This API does not serve ${c.req.method.slice(0, 20)} requests.`, {
+        code: 'METHOD_NOT_ALLOWED',
+        details: { allowed: [...SERVED_METHODS] },
+      });
       return errorResponse(c, refused, options);
     }
     if (authenticate) setAuthenticate(c, authenticate);

@@ -1,4 +1,4 @@
-import { EscfError } from '@escf/core';
+import { EscfError, type EscfErrorOptions } from '@escf/core';
 
 /** Codes for requests rejected before any command runs. */
 export type HttpInputErrorCode =
@@ -20,8 +20,8 @@ export class HttpInputError extends EscfError {
   override readonly name = 'HttpInputError';
   readonly code: HttpInputErrorCode;
 
-  constructor(code: HttpInputErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message, details);
-    this.code = code;
+  constructor(message: string, options: EscfErrorOptions & { readonly code: HttpInputErrorCode }) {
+    super(message, options);
+    this.code = options.code;
   }
 }

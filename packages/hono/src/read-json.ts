@@ -37,16 +37,22 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
   const text = await readLimited(c.req.raw, maxBytes);
   if (text.trim() === '') {
     if (options.allowEmpty ?? true) return {};
-    throw new HttpInputError('MALFORMED_JSON', 'The request body is empty; send a JSON document.');
+    throw new HttpInputError('The request body is empty; send a JSON document.', { code: 'MALFORMED_JSON' });
   }
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new HttpInputError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', { contentType });
+    throw new HttpInputError('Send the body as application/json.', {
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: { contentType },
+    });
   }
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   if (nestingDepth(text, maxDepth) > maxDepth) {
     // Refused before parsing: a 10,000-deep document would exhaust the stack of every recursive walk after it.
-    throw new HttpInputError('JSON_TOO_DEEP', `The request body nests arrays/objects deeper than ${maxDepth} levels.`, {
-      maxDepth,
+    throw new HttpInputError(`The request body nests arrays/objects deeper than ${maxDepth} levels.`, {
+      code: 'JSON_TOO_DEEP',
+      details: {
+        maxDepth,
+      },
     });
   }
   try {
@@ -56,11 +62,16 @@ export async function readJson(c: Context, options: ReadJsonOptions = {}): Promi
     });
   } catch (error) {
     if (error instanceof ForbiddenKey) {
-      throw new HttpInputError('FORBIDDEN_KEY', `The key "${error.key}" is not allowed in a request body.`, {
-        key: error.key,
+      throw new HttpInputError(`The key "${error.key}" is not allowed in a request body.`, {
+        code: 'FORBIDDEN_KEY',
+        details: {
+          key: error.key,
+        },
       });
     }
-    throw new HttpInputError('MALFORMED_JSON', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw new HttpInputError(`The request body is not valid JSON: ${(error as Error).message}`, {
+      code: 'MALFORMED_JSON',
+    });
   }
 }
 
@@ -108,7 +119,10 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, read: numb
 }
 
 function tooLarge(maxBytes: number): HttpInputError {
-  return new HttpInputError('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`, { maxBytes });
+  return new HttpInputError(`The request body is larger than ${maxBytes} bytes.`, {
+    code: 'PAYLOAD_TOO_LARGE',
+    details: { maxBytes },
+  });
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
@@ -135,6 +149,6 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new HttpInputError('MALFORMED_JSON', 'The request body is not valid UTF-8.');
+    throw new HttpInputError('The request body is not valid UTF-8.', { code: 'MALFORMED_JSON' });
   }
 }

@@ -25,13 +25,13 @@ export function checkHeaderValue(name: string, value: string): string {
   try {
     new Headers().set(name, value);
   } catch {
-    throw new ValidationError(`The ${name} header cannot be built for this id`, [
-      { path: 'id', message: `cannot appear in the ${name} header; encode it` },
-    ]);
+    throw new ValidationError(`The ${name} header cannot be built for this id`, {
+      details: { issues: [{ path: 'id', message: `cannot appear in the ${name} header; encode it` }] },
+    });
   }
   return value;
 }
 
 function invalidId(message: string): ValidationError {
-  return new ValidationError(`Invalid id: it ${message}`, [{ path: 'id', message }]);
+  return new ValidationError(`Invalid id: it ${message}`, { details: { issues: [{ path: 'id', message }] } });
 }

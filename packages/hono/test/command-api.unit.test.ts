@@ -187,7 +187,9 @@ describe('CommandApi', () => {
       client: () =>
         ({
           create: async () =>
-            Promise.reject(new DeliveryPendingError('pending', { version: 2, reason: 'D1 down', result: committed })),
+            Promise.reject(
+              new DeliveryPendingError('pending', { details: { version: 2, reason: 'D1 down', result: committed } }),
+            ),
         }) as never,
       location: (id) => `/users/${id}`,
     });
@@ -205,7 +207,7 @@ describe('CommandApi', () => {
     const plain = new Hono();
     plain.onError(escfErrors());
     plain.get('/x', () => {
-      throw new DeliveryPendingError('pending', { version: 2, reason: 'D1 down' });
+      throw new DeliveryPendingError('pending', { details: { version: 2, reason: 'D1 down' } });
     });
     const fallback = await plain.request('/x');
     expect(fallback.status).toBe(202);

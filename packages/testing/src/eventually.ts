@@ -16,7 +16,7 @@ export interface EventuallyOptions {
  *
  * @example
  * ```ts
- * const row = await eventually(() => env.USERS.get(id), { what: 'the user in the read model' });
+ * const row = await eventually(() => projectionClients<EscfProjections>(env).USERS.get(id), { what: 'the user in the read model' });
  * ```
  */
 export async function eventually<T>(

@@ -4,13 +4,17 @@ import {
   type AggregateClient,
   type Clock,
   type CommandResult,
-  ConcurrencyError,
   type ExecuteOptions,
-  IdempotencyKeyReusedError,
   type StateOf,
   systemClock,
 } from '@escf/core';
-import { engineFor, idempotencyFingerprint, streamKey } from '@escf/core/internal';
+import {
+  aggregateClientOf,
+  engineFor,
+  runCommandPipeline,
+  STORED_EVENT_MAX_BYTES,
+  streamKey,
+} from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
@@ -31,12 +35,19 @@ export class InMemoryAggregates {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   private readonly clock: Clock;
+  private readonly maxEventBytes: number;
 
+  /**
+   * `maxEventBytes` is the largest event (its JSON envelope) a command may
+   * commit; by default the Durable Object host's limit for stored events
+   * (1 MiB), so a test refuses what production refuses (`EVENT_TOO_LARGE`).
+   */
   constructor(
     readonly store: EventStore = new InMemoryEventStore(),
-    options: { readonly clock?: Clock } = {},
+    options: { readonly clock?: Clock; readonly maxEventBytes?: number } = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.maxEventBytes = options.maxEventBytes ?? STORED_EVENT_MAX_BYTES;
   }
 
   /**
@@ -73,13 +84,9 @@ export class InMemoryAggregates {
     id: string,
     tenantId?: string,
   ): AggregateClient<A> {
-    return new Proxy({} as AggregateClient<A>, {
-      get: (_, command) =>
-        typeof command !== 'string' || command === 'then'
-          ? undefined
-          : (input: unknown, options?: ExecuteOptions) =>
-              this.execute(aggregateClass, id, tenantId, command, input ?? {}, options ?? {}),
-    });
+    return aggregateClientOf<A>((command, input, options) =>
+      this.execute(aggregateClass, id, tenantId, command, input, options ?? {}),
+    );
   }
 
   /** Runs one command; commands on one instance are serialised like in a Durable Object. */
@@ -96,30 +103,31 @@ export class InMemoryAggregates {
     // The same tenant-safe key as every store, so two tenants never share results or a command queue.
     const key = streamKey(stream);
     const run = async (): Promise<CommandResult> => {
-      const fingerprint = options.idempotencyKey === undefined ? '' : await idempotencyFingerprint(command, input);
-      if (options.idempotencyKey !== undefined) {
-        const earlier = this.idempotency.get(`${key}#${options.idempotencyKey}`);
-        if (earlier && earlier.fingerprint !== fingerprint)
-          throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
-        if (earlier) return structuredClone(earlier.result);
-      }
       const instance = engine.create(id, tenantId);
       engine.replay(instance, await this.store.readStream(stream));
       const version = engine.stateOf(instance).version;
-      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-        throw new ConcurrencyError(options.expectedVersion, version, key);
-      }
-      const decision = await engine.decide(instance, command, input, { ...options, now: this.clock.now() });
-      if (decision.events.length > 0) await this.store.append(stream, decision.events, { expectedVersion: version });
-      const result: CommandResult = {
-        aggregateType: engine.type,
-        aggregateId: id,
-        version: decision.version,
-        events: decision.events,
-      };
-      if (options.idempotencyKey !== undefined)
-        this.idempotency.set(`${key}#${options.idempotencyKey}`, { fingerprint, result: structuredClone(result) });
-      return result;
+      // The same pipeline as the Durable Object host: idempotency, expected version, decide, size check, commit.
+      return runCommandPipeline(
+        engine,
+        { instance, aggregateId: id, command, input, options, now: this.clock.now(), streamName: key },
+        {
+          maxEventBytes: this.maxEventBytes,
+          publishesToQueues: false,
+          findIdempotentResult: (idempotencyKey) => {
+            const earlier = this.idempotency.get(`${key}#${idempotencyKey}`);
+            return earlier && { fingerprint: earlier.fingerprint, result: structuredClone(earlier.result) };
+          },
+          commit: async ({ decision, result, idempotency }) => {
+            if (decision.events.length > 0)
+              await this.store.append(stream, decision.events, { expectedVersion: version });
+            if (idempotency)
+              this.idempotency.set(`${key}#${idempotency.key}`, {
+                fingerprint: idempotency.fingerprint,
+                result: structuredClone(result),
+              });
+          },
+        },
+      );
     };
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(run, run);

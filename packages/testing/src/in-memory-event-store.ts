@@ -26,7 +26,7 @@ export class InMemoryEventStore implements EventStore {
     const alreadyStored = events.filter((event) => existing[event.version - 1]?.id === event.id);
     if (alreadyStored.length === events.length) return { version: existing.length, appended: 0 };
     if (existing.length !== options.expectedVersion) {
-      throw new ConcurrencyError(options.expectedVersion, existing.length, key);
+      throw ConcurrencyError.between(options.expectedVersion, existing.length, key);
     }
     for (const event of events) {
       const stored = { ...structuredClone(event), position: this.log.length + 1 };

@@ -1,5 +1,15 @@
-import { ConcurrencyError, IdempotencyKeyReusedError } from '@escf/core';
+import {
+  Aggregate,
+  Command,
+  ConcurrencyError,
+  defineEvent,
+  EventHandler,
+  EventTooLargeError,
+  IdempotencyKeyReusedError,
+} from '@escf/core';
+import { STORED_EVENT_MAX_BYTES } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { User } from '../../../examples/users/src/domain/index.js';
 import { describeEventStoreConformance } from '../src/conformance.js';
 import { InMemoryAggregates, InMemoryEventStore } from '../src/index.js';
@@ -9,7 +19,47 @@ describeEventStoreConformance('InMemoryEventStore', () => new InMemoryEventStore
 /** The User's guarded commands admit an operator (role admin). */
 const operator = { id: 'operator', roles: ['admin'] };
 
+const NoteWritten = defineEvent('NoteWritten', z.object({ text: z.string() }));
+
+class Note extends Aggregate<{ length: number }> {
+  static readonly type = 'Note';
+  protected initialState() {
+    return { length: 0 };
+  }
+
+  @Command(z.object({ text: z.string() }), { emits: [NoteWritten] })
+  write(input: { text: string }) {
+    return new NoteWritten({ text: input.text });
+  }
+
+  @EventHandler(NoteWritten)
+  protected written(e: { text: string }) {
+    return { length: e.text.length };
+  }
+}
+
 describe('InMemoryAggregates', () => {
+  it('refuses an event larger than the Durable Object host stores, with the same EVENT_TOO_LARGE, storing nothing', async () => {
+    const host = new InMemoryAggregates();
+    const error = await host
+      .client(Note, 'n1')
+      .write({ text: 'x'.repeat(STORED_EVENT_MAX_BYTES) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventTooLargeError);
+    expect(error).toMatchObject({
+      code: 'EVENT_TOO_LARGE',
+      details: { type: 'NoteWritten', limit: STORED_EVENT_MAX_BYTES },
+    });
+    expect(await host.store.readStream({ aggregateType: 'Note', aggregateId: 'n1' })).toEqual([]);
+    await expect(host.client(Note, 'n1').write({ text: 'x'.repeat(500 * 1024) })).resolves.toMatchObject({
+      version: 1,
+    });
+    // A host for queue-fed aggregates passes the smaller limit.
+    await expect(
+      new InMemoryAggregates(undefined, { maxEventBytes: 1_000 }).client(Note, 'n2').write({ text: 'x'.repeat(2_000) }),
+    ).rejects.toMatchObject({ code: 'EVENT_TOO_LARGE', details: { limit: 1_000 } });
+  });
+
   const signUp = { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' };
 
   it('runs commands through the engine and stores the events', async () => {

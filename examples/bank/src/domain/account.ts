@@ -67,10 +67,9 @@ export class Account extends Aggregate<AccountState> {
   activate() {
     if (this.state.status === 'open') return []; // already active: nothing to do
     if (this.state.status !== 'pending')
-      throw new DomainError(
-        'ACCOUNT_NOT_PENDING',
-        `Only a pending account can be activated (this one is ${this.state.status})`,
-      );
+      throw new DomainError(`Only a pending account can be activated (this one is ${this.state.status})`, {
+        code: 'ACCOUNT_NOT_PENDING',
+      });
     return new AccountActivated({});
   }
 
@@ -84,14 +83,13 @@ export class Account extends Aggregate<AccountState> {
   withdraw(input: { amount: number; reference: string }) {
     const account = this.openAccount();
     if (input.amount > account.balance) {
-      throw new DomainError(
-        'INSUFFICIENT_FUNDS',
-        `The balance (${account.balance} ${account.currency}) does not cover ${input.amount}`,
-        {
+      throw new DomainError(`The balance (${account.balance} ${account.currency}) does not cover ${input.amount}`, {
+        code: 'INSUFFICIENT_FUNDS',
+        details: {
           balance: account.balance,
           requested: input.amount,
         },
-      );
+      });
     }
     return new Withdrawn(input);
   }
@@ -106,7 +104,7 @@ export class Account extends Aggregate<AccountState> {
   @Command(z.object({}), { emits: [AccountUnfrozen] })
   unfreeze() {
     if (this.state.status !== 'frozen')
-      throw new DomainError('ACCOUNT_NOT_FROZEN', 'Only a frozen account can be unfrozen');
+      throw new DomainError('Only a frozen account can be unfrozen', { code: 'ACCOUNT_NOT_FROZEN' });
     return new AccountUnfrozen({});
   }
 
@@ -115,10 +113,9 @@ export class Account extends Aggregate<AccountState> {
     if (this.state.status === 'closed') return [];
     if (this.state.status === 'none') throw new NotFound('No such account');
     if ((this.state.status === 'open' || this.state.status === 'frozen') && this.state.balance !== 0) {
-      throw new DomainError(
-        'BALANCE_NOT_ZERO',
-        `Withdraw the balance (${this.state.balance}) before closing the account`,
-      );
+      throw new DomainError(`Withdraw the balance (${this.state.balance}) before closing the account`, {
+        code: 'BALANCE_NOT_ZERO',
+      });
     }
     return new AccountClosed({});
   }
@@ -134,8 +131,11 @@ export class Account extends Aggregate<AccountState> {
     const state = this.state;
     if (state.status === 'open') return state;
     if (state.status === 'none') throw new NotFound('No such account');
-    throw new DomainError('ACCOUNT_NOT_OPEN', `Money cannot move on a ${state.status} account`, {
-      status: state.status,
+    throw new DomainError(`Money cannot move on a ${state.status} account`, {
+      code: 'ACCOUNT_NOT_OPEN',
+      details: {
+        status: state.status,
+      },
     });
   }
 

@@ -58,7 +58,7 @@ export class Transfer extends Aggregate<TransferState> {
   complete() {
     if (this.state.status === 'completed') return [];
     if (this.state.status !== 'requested')
-      throw new DomainError('TRANSFER_NOT_RUNNING', `The transfer is ${this.state.status}`);
+      throw new DomainError(`The transfer is ${this.state.status}`, { code: 'TRANSFER_NOT_RUNNING' });
     return new TransferCompleted({});
   }
 
@@ -66,7 +66,7 @@ export class Transfer extends Aggregate<TransferState> {
   fail(input: { reason: string; compensated: string[] }) {
     if (this.state.status === 'failed') return [];
     if (this.state.status !== 'requested')
-      throw new DomainError('TRANSFER_NOT_RUNNING', `The transfer is ${this.state.status}`);
+      throw new DomainError(`The transfer is ${this.state.status}`, { code: 'TRANSFER_NOT_RUNNING' });
     return new TransferFailed(input);
   }
 

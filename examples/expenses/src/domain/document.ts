@@ -63,7 +63,7 @@ export class Document extends Aggregate<DocumentState> {
   recordExtraction(input: z.infer<typeof TextExtracted.schema>) {
     if (this.state.status === 'none') throw new NotFound('No such document');
     if (this.state.status === 'extracted') return [];
-    if (input.text.trim() === '') throw new DomainError('NOTHING_EXTRACTED', 'The extraction found no text');
+    if (input.text.trim() === '') throw new DomainError('The extraction found no text', { code: 'NOTHING_EXTRACTED' });
     return new TextExtracted(input);
   }
 

@@ -84,7 +84,8 @@ export class Expense extends Aggregate<ExpenseState> {
   @Command(ExpenseConfirmed.schema, { emits: [ExpenseConfirmed] })
   confirm(input: z.infer<typeof ExpenseConfirmed.schema>) {
     if (this.state.status === 'none') throw new NotFound('No such expense');
-    if (this.state.status === 'recorded') throw new DomainError('NOT_UNDER_REVIEW', 'The expense is already recorded');
+    if (this.state.status === 'recorded')
+      throw new DomainError('The expense is already recorded', { code: 'NOT_UNDER_REVIEW' });
     return new ExpenseConfirmed(input);
   }
 

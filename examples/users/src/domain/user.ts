@@ -84,7 +84,7 @@ export class User extends Aggregate<UserState> {
 
   @Command(CreateUser, { emits: [UserCreated, UserEmailVerificationIssued] })
   async create(input: CreateUser) {
-    if (this.state.status !== 'new') throw new Conflict('User already exists', undefined, 'USER_EXISTS');
+    if (this.state.status !== 'new') throw new Conflict('User already exists', { code: 'USER_EXISTS' });
     return [
       new UserCreated({ name: input.name, email: input.email, passwordHash: await hashPassword(input.password) }),
       verificationFor(input.email, null),
@@ -124,7 +124,7 @@ export class User extends Aggregate<UserState> {
     const user = this.existing();
     if (!(await verifyPassword(input.password, user.passwordHash))) throw new Unauthorized('Invalid email or password');
     if (!user.verified)
-      throw new Forbidden('Verify your email address before signing in', { reason: 'EMAIL_NOT_VERIFIED' });
+      throw new Forbidden('Verify your email address before signing in', { details: { reason: 'EMAIL_NOT_VERIFIED' } });
     return new UserSignedIn({
       sessionId: crypto.randomUUID(),
       tokenHash: input.tokenHash,
@@ -142,12 +142,12 @@ export class User extends Aggregate<UserState> {
   @Command(FulfillEmailVerification, { emits: [UserEmailVerificationFulfilled] })
   fulfillEmailVerification(input: FulfillEmailVerification) {
     const { emailVerification } = this.existing();
-    if (emailVerification === null) throw new Conflict('Email already verified', undefined, 'ALREADY_VERIFIED');
+    if (emailVerification === null) throw new Conflict('Email already verified', { code: 'ALREADY_VERIFIED' });
     if (emailVerification.expiresAt !== null && now() > emailVerification.expiresAt) {
-      throw new DomainError('VERIFICATION_EXPIRED', 'The verification token has expired; ask for a new one');
+      throw new DomainError('The verification token has expired; ask for a new one', { code: 'VERIFICATION_EXPIRED' });
     }
     if (!constantTimeEqual(emailVerification.token, input.token))
-      throw new DomainError('INVALID_TOKEN', 'Invalid verification token');
+      throw new DomainError('Invalid verification token', { code: 'INVALID_TOKEN' });
     return new UserEmailVerificationFulfilled({});
   }
 
@@ -162,7 +162,7 @@ export class User extends Aggregate<UserState> {
   /** The user, or the reason a command cannot touch it. */
   private existing(): ExistingUser {
     if (this.state.status === 'new') throw new NotFound(`User ${this.id} not found`);
-    if (this.state.status === 'deleted') throw new DomainError('USER_DELETED', `User ${this.id} was deleted`);
+    if (this.state.status === 'deleted') throw new DomainError(`User ${this.id} was deleted`, { code: 'USER_DELETED' });
     return this.state;
   }
 

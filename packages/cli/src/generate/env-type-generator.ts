@@ -31,9 +31,15 @@ export function generateEnvType(system: SystemModel, worker: WorkerModel, bindin
   }
   for (const entry of bindings.sections.d1_databases) field(entry.key, 'D1Database');
   for (const entry of bindings.sections.queue_producers) field(entry.key, 'Queue');
+  const projections: string[] = [];
   for (const entry of bindings.sections.services) {
     const target = system.workers.find((w) => w.reactor?.serviceBinding === entry.key)!;
     field(entry.key, `Service<InstanceType<typeof import('${entryOf(target.dir)}').default>>`);
+    if (target.reactor?.kind === 'projection') {
+      projections.push(
+        `  readonly ${entry.key}: import('@escf/cloudflare').ProjectionOf<typeof import('${entryOf(target.dir)}').default>;`,
+      );
+    }
   }
   for (const entry of bindings.sections.workflows) field(entry.key, 'Workflow');
   for (const entry of bindings.sections.ratelimits) field(entry.key, 'RateLimit');
@@ -43,5 +49,14 @@ export function generateEnvType(system: SystemModel, worker: WorkerModel, bindin
 export interface EscfEnv {
 ${fields.join('\n')}
 }
-`;
+${
+  projections.length === 0
+    ? ''
+    : `
+/** The projections worker ${worker.workerName} queries, for typed clients: \`projectionClients<EscfProjections>(env)\`. */
+export interface EscfProjections {
+${projections.join('\n')}
+}
+`
+}`;
 }

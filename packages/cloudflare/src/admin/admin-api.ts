@@ -112,7 +112,9 @@ export class AdminCatalog {
   aggregate(type: unknown): AggregateDescriptor {
     if (typeof type !== 'string' || !this.registry.aggregates.has(type)) {
       throw new NotFound(`No aggregate type '${String(type)}' in this system`, {
-        known: [...this.registry.aggregates.keys()],
+        details: {
+          known: [...this.registry.aggregates.keys()],
+        },
       });
     }
     return this.registry.aggregates.get(type)!;
@@ -205,9 +207,16 @@ export class AdminApi<Env = unknown> {
     let addresses: StreamAddress[];
     if (params?.instances !== undefined) {
       if (!Array.isArray(params.instances) || params.instances.length > 200)
-        throw new ValidationError("'instances' must be an array of at most 200 stream addresses", [
-          { path: 'instances', message: 'must be an array of at most 200 { aggregateType, aggregateId, tenantId? }' },
-        ]);
+        throw new ValidationError("'instances' must be an array of at most 200 stream addresses", {
+          details: {
+            issues: [
+              {
+                path: 'instances',
+                message: 'must be an array of at most 200 { aggregateType, aggregateId, tenantId? }',
+              },
+            ],
+          },
+        });
       addresses = params.instances.map((address) => this.address(address));
     } else {
       const { instances } = await this.instances({ limit: clamp(params?.recent, 50, 200) });
@@ -462,7 +471,7 @@ export class AdminApi<Env = unknown> {
     const engine = engineFor(descriptor.aggregateClass);
     const events = await this.store.readStream(toStreamId(stream));
     if (events.length === 0)
-      throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { ...stream });
+      throw new NotFound(`No events for ${stream.aggregateType} '${stream.aggregateId}'`, { details: { ...stream } });
     const target = version === undefined ? events.length : Math.min(Math.max(0, Math.floor(version)), events.length);
     const instance = engine.create(stream.aggregateId, stream.tenantId);
     engine.replay(instance, events.slice(0, target));
@@ -548,7 +557,9 @@ export class AdminApi<Env = unknown> {
   private reactorNamed(kind: ReactorTopology['kind'], name: unknown): ReactorTopology {
     const found = this.reactors(kind).find((r) => r.name === name);
     if (!found)
-      throw new NotFound(`No ${kind} named '${String(name)}'`, { known: this.reactors(kind).map((r) => r.name) });
+      throw new NotFound(`No ${kind} named '${String(name)}'`, {
+        details: { known: this.reactors(kind).map((r) => r.name) },
+      });
     return found;
   }
 
@@ -606,9 +617,9 @@ function clamp(value: unknown, fallback: number, max: number): number {
 
 function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
-    throw new ValidationError(`'${path}' must be a non-empty string`, [
-      { path, message: 'must be a non-empty string of at most 512 characters' },
-    ]);
+    throw new ValidationError(`'${path}' must be a non-empty string`, {
+      details: { issues: [{ path, message: 'must be a non-empty string of at most 512 characters' }] },
+    });
   }
   return value;
 }
@@ -620,9 +631,9 @@ function optionalString(value: unknown, path: string): string | undefined {
 function requireVersion(value: unknown, path: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
-    throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, [
-      { path, message: 'must be an integer ≥ 0' },
-    ]);
+    throw new ValidationError(`'${path}' must be a version (an integer ≥ 0)`, {
+      details: { issues: [{ path, message: 'must be an integer ≥ 0' }] },
+    });
   return n;
 }
 

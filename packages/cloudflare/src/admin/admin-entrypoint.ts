@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { ValidationError } from '@escf/core';
-import { serializeError } from '@escf/core/internal';
+import { errorJson, errorResponse, replyResponse } from '../http/error-response.js';
 import { prometheusTextOf } from '../metrics/prometheus-text.js';
 import type { RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport } from '../projection/projection-entrypoint.js';
@@ -8,7 +8,6 @@ import type { RebuildStatus } from '../projection/projection-status.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
 import { bearerTokenOf } from '../security/bearer-token.js';
 import { AdminApi, AdminCatalog, type AdminSystem } from './admin-api.js';
-import { errorStatusOf } from './admin-http-status.js';
 import { type AdminCredentials, type AdminTokenBindings, scopeOf } from './admin-token.js';
 import type {
   ArchiveOverview,
@@ -194,22 +193,16 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
       if (request.method === 'GET' && name === 'metrics' && wantsPrometheus(request, searchParams)) {
         const recent = searchParams.get('recent');
         const reply = await this.metrics(credentials, recent === null ? {} : { recent: Number(recent) });
-        if (!reply.ok) return Response.json(reply, { status: errorStatusOf(reply.error.code) });
+        if (!reply.ok) return replyResponse(reply);
         return new Response(prometheusTextOf(reply.value), {
           headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         });
       }
       if (!(ADMIN_METHODS as readonly string[]).includes(name)) {
-        return Response.json(
-          { ok: false, error: { code: 'NOT_FOUND', message: `No admin method '${name}'`, methods: ADMIN_METHODS } },
-          { status: 404 },
-        );
+        return errorJson(404, 'NOT_FOUND', `No admin method '${name}'`, { methods: [...ADMIN_METHODS] });
       }
       if (request.method !== 'POST' && request.method !== 'GET') {
-        return Response.json(
-          { ok: false, error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST (or GET without parameters)' } },
-          { status: 405 },
-        );
+        return errorJson(405, 'METHOD_NOT_ALLOWED', 'Use POST (or GET without parameters)');
       }
       let params: unknown;
       if (request.method === 'POST') {
@@ -218,9 +211,9 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
           params = text.trim() === '' ? undefined : JSON.parse(text);
         } catch {
           return errorResponse(
-            new ValidationError('The request body is not valid JSON', [
-              { path: '', message: 'must be a JSON object of parameters' },
-            ]),
+            new ValidationError('The request body is not valid JSON', {
+              details: { issues: [{ path: '', message: 'must be a JSON object of parameters' }] },
+            }),
           );
         }
       }
@@ -228,7 +221,8 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
         this as unknown as Record<AdminMethod, (c: AdminCredentials, p: unknown) => Promise<RpcReply<unknown>>>
       )[name as AdminMethod];
       const reply = await method.call(this, credentials, params);
-      return Response.json(reply, { status: reply.ok ? 200 : errorStatusOf(reply.error.code) });
+      // Success keeps the reply shape ({ ok: true, value }); an error is the one HTTP error body.
+      return replyResponse(reply);
     }
   }
   return EscfAdmin;
@@ -244,9 +238,4 @@ function wantsPrometheus(request: Request, searchParams: URLSearchParams): boole
   if (searchParams.get('format') === 'prometheus') return true;
   const accept = request.headers.get('accept') ?? '';
   return accept.includes('text/plain') || accept.includes('application/openmetrics-text');
-}
-
-function errorResponse(error: unknown): Response {
-  const serialized = serializeError(error);
-  return Response.json({ ok: false, error: serialized }, { status: errorStatusOf(serialized.code) });
 }

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export { type ErrorBody, errorJson, replyResponse } from '../http/error-response.js';
 export type { AdminSystem } from './admin-api.js';
 export {
   ADMIN_METHODS,

@@ -31,14 +31,14 @@ export function processRedriveRequest(params: unknown): {
   const toPosition =
     p.toPosition === undefined || p.toPosition === null ? undefined : position(p.toPosition, 'toPosition');
   if (toPosition !== undefined && toPosition < fromPosition)
-    throw new ValidationError("'toPosition' must not be before 'fromPosition'", [
-      { path: 'toPosition', message: 'must be ≥ fromPosition' },
-    ]);
+    throw new ValidationError("'toPosition' must not be before 'fromPosition'", {
+      details: { issues: [{ path: 'toPosition', message: 'must be ≥ fromPosition' }] },
+    });
   const limit = p.limit === undefined || p.limit === null ? 500 : Number(p.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_REDRIVE_PAGE)
-    throw new ValidationError(`'limit' must be an integer from 1 to ${MAX_REDRIVE_PAGE}`, [
-      { path: 'limit', message: `must be an integer from 1 to ${MAX_REDRIVE_PAGE}` },
-    ]);
+    throw new ValidationError(`'limit' must be an integer from 1 to ${MAX_REDRIVE_PAGE}`, {
+      details: { issues: [{ path: 'limit', message: `must be an integer from 1 to ${MAX_REDRIVE_PAGE}` }] },
+    });
   return {
     process: p.process,
     range: { fromPosition, ...(toPosition === undefined ? {} : { toPosition }) },
@@ -49,8 +49,8 @@ export function processRedriveRequest(params: unknown): {
 function position(value: unknown, path: string): number {
   const n = Number(value);
   if (typeof value !== 'number' || !Number.isSafeInteger(n) || n < 1)
-    throw new ValidationError(`'${path}' must be a global position (an integer ≥ 1)`, [
-      { path, message: 'must be an integer ≥ 1' },
-    ]);
+    throw new ValidationError(`'${path}' must be a global position (an integer ≥ 1)`, {
+      details: { issues: [{ path, message: 'must be an integer ≥ 1' }] },
+    });
   return n;
 }

@@ -41,7 +41,7 @@ export function checkAddress(address: unknown): AggregateAddress {
       message: `must be a non-empty, well-formed Unicode string of at most ${MAX_PART_LENGTH} characters when set`,
     });
   }
-  if (issues.length > 0) throw new ValidationError('Invalid aggregate address', issues);
+  if (issues.length > 0) throw new ValidationError('Invalid aggregate address', { details: { issues } });
   return candidate.tenantId === undefined
     ? { aggregateId: candidate.aggregateId! }
     : { aggregateId: candidate.aggregateId!, tenantId: candidate.tenantId };

@@ -1,14 +1,6 @@
-import type {
-  Aggregate,
-  AggregateClass,
-  AggregateClient,
-  CommandResult,
-  ExecuteOptions,
-  Principal,
-  StateOf,
-} from '@escf/core';
+import type { Aggregate, AggregateClass, AggregateClient, CommandResult, Principal, StateOf } from '@escf/core';
 import { ValidationError } from '@escf/core';
-import { currentTraceCarrier } from '@escf/core/internal';
+import { aggregateClientOf, currentTraceCarrier } from '@escf/core/internal';
 import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { type AggregateAddress, durableObjectName } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
@@ -116,31 +108,25 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
     typeof options.sync === 'string' ? [options.sync] : Array.isArray(options.sync) ? [...options.sync] : undefined;
   const accessor = ((aggregateId: string) => {
     const { stub, address } = stubFor(aggregateId);
-    return new Proxy({} as AggregateClient<any>, {
-      get: (_, command) =>
-        // `then` must stay undefined, or `await client` would call a command.
-        typeof command !== 'string' || command === 'then'
-          ? undefined
-          : async (input?: unknown, executeOptions?: ExecuteOptions) => {
-              const callOptions =
-                options.principal === undefined || executeOptions?.principal !== undefined
-                  ? executeOptions
-                  : { ...executeOptions, principal: options.principal };
-              const request: CommandRequest = {
-                address,
-                command,
-                input: input ?? {},
-                ...(callOptions === undefined ? {} : { options: callOptions }),
-              };
-              // Tracing on: the command continues the caller's trace (off: undefined, nothing added).
-              const trace = currentTraceCarrier();
-              return unwrapReply(
-                await sendable(() => {
-                  const sent = trace === undefined ? request : { ...request, trace };
-                  return waitFor ? stub.executeSync(sent, waitFor) : sync ? stub.executeSync(sent) : stub.execute(sent);
-                }),
-              );
-            },
+    return aggregateClientOf<any>(async (command, input, executeOptions) => {
+      const callOptions =
+        options.principal === undefined || executeOptions?.principal !== undefined
+          ? executeOptions
+          : { ...executeOptions, principal: options.principal };
+      const request: CommandRequest = {
+        address,
+        command,
+        input,
+        ...(callOptions === undefined ? {} : { options: callOptions }),
+      };
+      // Tracing on: the command continues the caller's trace (off: undefined, nothing added).
+      const trace = currentTraceCarrier();
+      return unwrapReply(
+        await sendable(() => {
+          const sent = trace === undefined ? request : { ...request, trace };
+          return waitFor ? stub.executeSync(sent, waitFor) : sync ? stub.executeSync(sent) : stub.execute(sent);
+        }),
+      );
     });
   }) as AggregateAccessor<any>;
   accessor.state = async (aggregateId: string) => {
@@ -161,8 +147,8 @@ async function sendable<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name !== 'DataCloneError') throw error;
-    throw new ValidationError('The command input cannot be sent to the aggregate: use plain JSON-like values', [
-      { path: '', message: (error as Error).message },
-    ]);
+    throw new ValidationError('The command input cannot be sent to the aggregate: use plain JSON-like values', {
+      details: { issues: [{ path: '', message: (error as Error).message }] },
+    });
   }
 }

@@ -6,8 +6,10 @@ export const DELIVERY_PENDING = 'DELIVERY_PENDING';
 /** The error `executeSync` answers when a committed command's delivery failed for now. */
 export function deliveryPending(result: CommandResult, reason: string): DeliveryPendingError {
   return new DeliveryPendingError(`Command committed (version ${result.version}) but delivery is pending: ${reason}`, {
-    version: result.version,
-    reason,
-    result,
+    details: {
+      version: result.version,
+      reason,
+      result,
+    },
   });
 }

@@ -3,18 +3,18 @@ import {
   type Aggregate,
   type AggregateClass,
   type CommandResult,
-  ConcurrencyError,
   DefinitionError,
   type ExecuteOptions,
   Forbidden,
-  IdempotencyKeyReusedError,
   type StateOf,
   SyncNotDeclaredError,
 } from '@escf/core';
 import {
   type CommandEngine,
+  type CommandPipelinePort,
   engineFor,
-  idempotencyFingerprint,
+  type PipelineCommit,
+  runCommandPipeline,
   uniqueValuesOf,
   withTraceMetadata,
 } from '@escf/core/internal';
@@ -29,7 +29,6 @@ import { type AggregateAddress, checkAddress, durableObjectName } from './aggreg
 import { AggregateStorage } from './aggregate-storage.js';
 import { CommandMutex } from './command-mutex.js';
 import { deliveryPending } from './delivery-pending-error.js';
-import { assertEventsFit } from './event-size-limit.js';
 import { faultPoint } from './fault-points.js';
 import { type AggregateHostOptions, type ResolvedHostOptions, resolveHostOptions } from './host-options.js';
 import { readPrunedHistory } from './pruned-history.js';
@@ -65,6 +64,8 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   readonly #storage: AggregateStorage;
   readonly #outbox: Outbox;
   readonly #mutex = new CommandMutex();
+  /** How the command pipeline reads and writes this object's storage. */
+  readonly #port: CommandPipelinePort;
   readonly #uniqueValues: UniqueValueLedger | undefined;
   readonly #cipher: SensitiveCipher | undefined;
   readonly #metrics: AggregateMetrics;
@@ -79,6 +80,12 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     this.#engine = engineFor(aggregateClass);
     this.#options = options;
     this.#storage = new AggregateStorage(ctx.storage);
+    this.#port = {
+      maxEventBytes: options.maxEventBytes,
+      publishesToQueues: options.queues.length > 0,
+      findIdempotentResult: (key, now) => this.#storage.findIdempotentResult(key, now),
+      commit: (commit) => this.#commit(commit),
+    };
     if (options.encryptSensitive && options.sensitiveFields && options.sensitiveFields.size > 0) {
       this.#cipher = new SensitiveCipher(ctx.storage.sql, options.sensitiveFields);
     }
@@ -142,7 +149,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     if (missing.length === 0) return;
     throw new SyncNotDeclaredError(
       `${this.#engine.descriptor.type} does not deliver synchronously to ${missing.map((n) => `'${n}'`).join(', ')} (declared: ${declared.length > 0 ? declared.join(', ') : 'none'}): declare the projection delivery: 'sync' in escf.config.ts and run npx escf generate, or drop it from the client's sync option.`,
-      { aggregateType: this.#engine.descriptor.type, requested, declared: [...declared] },
+      { details: { aggregateType: this.#engine.descriptor.type, requested, declared: [...declared] } },
     );
   }
 
@@ -227,38 +234,24 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   async #runCommand(request: CommandRequest): Promise<CommandResult> {
     const address = checkAddress(request?.address);
     const instance = await this.#load(address);
-    const options: ExecuteOptions = request.options ?? {};
-    const now = this.#options.clock.now();
-    const fingerprint =
-      options.idempotencyKey === undefined ? undefined : await idempotencyFingerprint(request.command, request.input);
-    if (options.idempotencyKey !== undefined) {
-      const earlier = this.#storage.findIdempotentResult(options.idempotencyKey, now);
-      if (earlier) {
-        if (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint)
-          throw IdempotencyKeyReusedError.forKey(options.idempotencyKey);
-        return earlier.result;
-      }
-    }
-    const { version } = this.#engine.stateOf(instance);
-    if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-      throw new ConcurrencyError(options.expectedVersion, version, `${this.#engine.type} ${address.aggregateId}`);
-    }
-    const metadata = withTraceMetadata(options.metadata);
-    const decision = await this.#engine.decide(instance, request.command, request.input, {
-      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-      ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
-      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-      ...(metadata === undefined ? {} : { metadata }),
-      ...(options.principal === undefined ? {} : { principal: options.principal }),
-      now,
-    });
-    assertEventsFit(decision.events, this.#options.maxEventBytes, this.#options.queues.length > 0);
-    const result: CommandResult = {
-      aggregateType: this.#engine.type,
-      aggregateId: address.aggregateId,
-      version: decision.version,
-      events: decision.events,
-    };
+    return runCommandPipeline(
+      this.#engine,
+      {
+        instance,
+        aggregateId: address.aggregateId,
+        command: request.command,
+        input: request.input,
+        options: withTraceOptions(request.options),
+        now: this.#options.clock.now(),
+        streamName: `${this.#engine.type} ${address.aggregateId}`,
+      },
+      this.#port,
+    );
+  }
+
+  /** One atomic write of a decision, then what follows a commit (outbox, unique-value claims, warm state). */
+  async #commit({ command, decision, result, idempotency }: PipelineCommit<A>): Promise<void> {
+    const address = this.#address!;
     const hasEvents = decision.events.length > 0;
     faultPoint('command:decided');
     const snapshot = hasEvents && decision.version - this.#snapshotVersion >= this.#options.snapshotEvery;
@@ -282,14 +275,14 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
               },
             }
           : {}),
-        ...(options.idempotencyKey === undefined
+        ...(idempotency === undefined
           ? {}
           : {
               idempotency: {
-                key: options.idempotencyKey,
-                fingerprint: fingerprint!,
+                key: idempotency.key,
+                fingerprint: idempotency.fingerprint,
                 result: { ...result, events: stored },
-                expiresAt: now + this.#options.idempotencyTtlMs,
+                expiresAt: command.now + this.#options.idempotencyTtlMs,
               },
             }),
         ...(hasEvents && !this.#identityStored ? { identity: { aggregateType: this.#engine.type, ...address } } : {}),
@@ -305,7 +298,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     if (claims && !claims.empty) await claims.settle();
     try {
       faultPoint('command:committed');
-      this.#engine.accept(instance, decision);
+      this.#engine.accept(command.instance, decision);
     } catch (error) {
       // The warm state is behind storage now: reload it on the next request instead of deciding on it.
       this.#instance = null;
@@ -314,7 +307,6 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     }
     if (snapshot) this.#snapshotVersion = decision.version;
     if (hasEvents) this.#identityStored = true;
-    return result;
   }
 
   /** The warm instance, loading it on first use: snapshot (if its fingerprint matches) + tail of events. */
@@ -328,7 +320,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const name = this.ctx.id.name;
     if (name !== undefined && name !== durableObjectName(address)) {
       throw new Forbidden(`This ${this.#engine.type} object does not host that address`, {
-        aggregateId: address.aggregateId,
+        details: {
+          aggregateId: address.aggregateId,
+        },
       });
     }
     const identity = this.#storage.readIdentity();
@@ -365,7 +359,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   #assertSameAddress(known: AggregateAddress, address: AggregateAddress): void {
     if (known.aggregateId !== address.aggregateId || known.tenantId !== address.tenantId) {
       throw new Forbidden(`This ${this.#engine.type} object does not host that address`, {
-        aggregateId: address.aggregateId,
+        details: {
+          aggregateId: address.aggregateId,
+        },
       });
     }
   }
@@ -409,4 +405,11 @@ export function durableObjectFor<A extends Aggregate<any>>(
       super(ctx, env, aggregateClass, resolved);
     }
   };
+}
+
+/** The command's options with the active trace context added to its event metadata (tracing off: unchanged). */
+function withTraceOptions(options: ExecuteOptions | undefined): ExecuteOptions {
+  const given = options ?? {};
+  const metadata = withTraceMetadata(given.metadata);
+  return metadata === undefined ? given : { ...given, metadata };
 }

@@ -1,5 +1,6 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { log } from '@escf/core/internal';
+import { errorJson } from '../http/error-response.js';
 import { bearerTokenMatches } from '../security/bearer-token.js';
 import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import type { EventArchiver } from './event-archiver.js';
@@ -139,30 +140,19 @@ export function archiveAdminEntrypoint<Env>(
     override async fetch(request: Request): Promise<Response> {
       const token = options.tokenBinding ? (this.env as Record<string, unknown>)[options.tokenBinding] : undefined;
       if (!(await bearerTokenMatches(request, token))) {
-        return Response.json(
-          {
-            error: {
-              code: 'UNAUTHORIZED',
-              message: 'Send Authorization: Bearer <admin token>; HTTP is closed unless the token secret is set.',
-            },
-          },
-          { status: 401 },
+        return errorJson(
+          401,
+          'UNAUTHORIZED',
+          'Send Authorization: Bearer <admin token>; HTTP is closed unless the token secret is set.',
         );
       }
       const { pathname } = new URL(request.url);
       if (request.method === 'GET' && pathname === '/archive/status') return Response.json(await this.archiveStatus());
       if (request.method === 'POST' && pathname === '/archive/run') return Response.json(await this.runArchive());
       if (request.method === 'POST' && pathname === '/archive/sweep') return Response.json(await this.sweepOrphans());
-      return Response.json(
-        {
-          error: {
-            code: 'ROUTE_NOT_FOUND',
-            message: `No route for ${request.method} ${pathname}`,
-            details: { routes: ['GET /archive/status', 'POST /archive/run', 'POST /archive/sweep'] },
-          },
-        },
-        { status: 404 },
-      );
+      return errorJson(404, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${pathname}`, {
+        routes: ['GET /archive/status', 'POST /archive/run', 'POST /archive/sweep'],
+      });
     }
   };
 }

@@ -43,7 +43,9 @@ export class R2SegmentStore {
       },
     });
     if (!(await this.verify(segment.key, segment.sha256))) {
-      throw new InternalError(`Archive segment ${segment.key} does not read back as written`, { key: segment.key });
+      throw new InternalError(`Archive segment ${segment.key} does not read back as written`, {
+        details: { key: segment.key },
+      });
     }
     return 'written';
   }
@@ -59,13 +61,17 @@ export class R2SegmentStore {
     }
     const object = await this.bucket.get(key);
     if (!object)
-      throw new InternalError(`Archive segment ${key} is listed in the manifest but missing from R2`, { key });
+      throw new InternalError(`Archive segment ${key} is listed in the manifest but missing from R2`, {
+        details: { key },
+      });
     const decoded = await decodeSegment(object.body);
     if (decoded.sha256 !== sha256)
       throw new InternalError(`Archive segment ${key} fails its checksum`, {
-        key,
-        expected: sha256,
-        actual: decoded.sha256,
+        details: {
+          key,
+          expected: sha256,
+          actual: decoded.sha256,
+        },
       });
     if (this.cacheSize > 0) {
       this.cache.set(key, decoded.rows);

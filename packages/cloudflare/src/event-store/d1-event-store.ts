@@ -87,7 +87,7 @@ export class D1EventStore implements EventStore {
     if (stored.length === events.length && stored.every((event, index) => event.id === events[index]!.id)) {
       return { version: head, appended: 0 };
     }
-    throw new ConcurrencyError(options.expectedVersion, head, streamKey(stream));
+    throw ConcurrencyError.between(options.expectedVersion, head, streamKey(stream));
   }
 
   /**
@@ -111,9 +111,11 @@ export class D1EventStore implements EventStore {
       throw new InternalError(
         `D1 stream ${streamKey(stream)} is at version ${head}, behind the outbox (${expected}): events are missing`,
         {
-          stream: streamKey(stream),
-          head,
-          expected,
+          details: {
+            stream: streamKey(stream),
+            head,
+            expected,
+          },
         },
       );
     }
@@ -123,8 +125,10 @@ export class D1EventStore implements EventStore {
         throw new InternalError(
           `D1 stream ${streamKey(stream)} holds event ${event.id} at version ${event.version}, not ${events[index]!.id}`,
           {
-            stream: streamKey(stream),
-            version: event.version,
+            details: {
+              stream: streamKey(stream),
+              version: event.version,
+            },
           },
         );
       }
@@ -133,7 +137,9 @@ export class D1EventStore implements EventStore {
     if (missing.length === 0) return stored.map((event) => event.position!);
     const rest = await this.insert(stream, missing, stored.length === 0 ? expected : stored.at(-1)!.version);
     if (!rest)
-      throw new InternalError(`Concurrent writer on D1 stream ${streamKey(stream)}`, { stream: streamKey(stream) });
+      throw new InternalError(`Concurrent writer on D1 stream ${streamKey(stream)}`, {
+        details: { stream: streamKey(stream) },
+      });
     return [...stored.map((event) => event.position!), ...rest];
   }
 

@@ -402,7 +402,9 @@ export class Outbox {
     const value = this.env()[name] as Record<string, unknown> | undefined;
     if (!value || typeof value[method] !== 'function') {
       throw new InternalError(`Binding '${name}' is missing or has no ${method}(): declare it in wrangler.jsonc`, {
-        binding: name,
+        details: {
+          binding: name,
+        },
       });
     }
     return value as T;

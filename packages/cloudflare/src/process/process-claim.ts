@@ -1,4 +1,4 @@
-import { EscfError } from '@escf/core';
+import { EscfError, type EscfErrorOptions } from '@escf/core';
 
 /**
  * Claims an event for one delivery of a process, atomically: a new event is
@@ -34,7 +34,15 @@ export async function claimEvent(
 export class ProcessEventBusyError extends EscfError {
   override readonly name = 'ProcessEventBusyError';
   readonly code = 'EVENT_BUSY';
-  constructor(process: string, eventId: string) {
-    super(`Process '${process}' is already handling event ${eventId}; deliver it again later.`, { process, eventId });
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for `eventId`, which a delivery of `process` is handling right now. */
+  static of(process: string, eventId: string): ProcessEventBusyError {
+    return new ProcessEventBusyError(
+      `Process '${process}' is already handling event ${eventId}; deliver it again later.`,
+      { details: { process, eventId } },
+    );
   }
 }

@@ -74,7 +74,7 @@ export class ProcessDelivery {
       const missing = await this.store().readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
       const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);
       if (usable.length < needed)
-        throw new ProcessGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
+        throw ProcessGapError.at(this.descriptor.name, key, checkpoint, event.version, usable.length);
       for (const earlier of usable) {
         if ((await this.handleOne(earlier)) === 'busy') return 'busy';
       }
@@ -160,7 +160,7 @@ export class ProcessDelivery {
     try {
       calls = await this.handlerCalls(event);
     } catch (error) {
-      throw new ProcessHandlerError(this.descriptor.name, where, event, streamKeyOf(event), error);
+      throw ProcessHandlerError.of(this.descriptor.name, where, event, streamKeyOf(event), error);
     }
     if (db) await ensureProcessSchema(db);
     // An event no handler wants only advances an ordered stream's checkpoint.
@@ -183,7 +183,7 @@ export class ProcessDelivery {
             .bind(this.descriptor.name, event.id)
             .run();
         if (error instanceof DefinitionError) throw error;
-        throw new ProcessHandlerError(
+        throw ProcessHandlerError.of(
           this.descriptor.name,
           `${where}.${String(member)}`,
           event,

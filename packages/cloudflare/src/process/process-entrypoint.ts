@@ -3,6 +3,7 @@ import {
   type Clock,
   type CommandSender,
   DefinitionError,
+  EscfError,
   type EventEnvelope,
   type ProcessHandlerContext,
   processCommandsFor,
@@ -24,6 +25,7 @@ import { backoffSeconds } from '../delivery/retry-backoff.js';
 import { markStreamDeadLettered, streamOfKey } from '../delivery/stream-failures.js';
 import { groupByStream, isEnvelope } from '../delivery/stream-of-event.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { errorJson, errorResponse } from '../http/error-response.js';
 import { eventBatchSpan, eventSpan } from '../observability/event-spans.js';
 import { forEachConcurrently } from '../projection/concurrently.js';
 import { ProcessEventBusyError } from './process-claim.js';
@@ -373,7 +375,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
                 () => delivery.handle(message.body),
                 this.ctx,
               );
-              if (outcome === 'busy') throw new ProcessEventBusyError(descriptor.name, message.body.id);
+              if (outcome === 'busy') throw ProcessEventBusyError.of(descriptor.name, message.body.id);
               message.ack();
             } catch (error) {
               if (!(error instanceof ProcessEventBusyError)) {
@@ -470,19 +472,23 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
             ? url.pathname.startsWith(trigger.path.slice(0, -1))
             : url.pathname === trigger.path),
       );
-      if (!route)
-        return Response.json(
-          { code: 'NOT_FOUND', message: `No route for ${request.method} ${url.pathname}` },
-          { status: 404 },
-        );
+      if (!route) return errorJson(404, 'NOT_FOUND', `No route for ${request.method} ${url.pathname}`);
       // A client's idempotency key makes its retried request issue the same commands.
       const id = request.headers.get('idempotency-key') ?? newId();
       const correlationId = request.headers.get('x-correlation-id') ?? id;
-      const result = await this.#call(
-        route.member,
-        request,
-        this.context({ id, metadata: { correlationId, causationId: id } }),
-      );
+      let result: unknown;
+      try {
+        result = await this.#call(
+          route.member,
+          request,
+          this.context({ id, metadata: { correlationId, causationId: id } }),
+        );
+      } catch (error) {
+        // A refused command is an answer with its code; anything else is a 500 without internals.
+        if (!(error instanceof EscfError))
+          log({ level: 'error', message: 'process HTTP trigger failed', process: descriptor.name, error });
+        return errorResponse(error);
+      }
       return result instanceof Response ? result : Response.json(result ?? null);
     }
 

@@ -1,4 +1,4 @@
-import { EscfError } from '@escf/core';
+import { EscfError, type EscfErrorOptions } from '@escf/core';
 
 /**
  * The event store does not (yet) hold the events between an ordered
@@ -8,10 +8,15 @@ import { EscfError } from '@escf/core';
 export class ProcessGapError extends EscfError {
   override readonly name = 'ProcessGapError';
   readonly code = 'PROCESS_GAP';
-  constructor(process: string, stream: string, checkpoint: number, delivered: number, found: number) {
-    super(
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for a delivery of version `delivered` at `checkpoint`, where the store returned `found` of the missing events. */
+  static at(process: string, stream: string, checkpoint: number, delivered: number, found: number): ProcessGapError {
+    return new ProcessGapError(
       `Process '${process}' got version ${delivered} of ${stream} at checkpoint ${checkpoint}, but the event store returned ${found} of the ${delivered - checkpoint - 1} missing events`,
-      { process, stream, checkpoint, delivered, found },
+      { details: { process, stream, checkpoint, delivered, found } },
     );
   }
 }
@@ -23,21 +28,23 @@ export class ProcessGapError extends EscfError {
 export class ProcessHandlerError extends EscfError {
   override readonly name = 'ProcessHandlerError';
   readonly code = 'PROCESS_HANDLER_FAILED';
-  constructor(
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for `where` (a handler), which threw `cause` on `event` of `stream`. */
+  static of(
     process: string,
     where: string,
     event: { id: string; type: string; version: number },
     stream: string,
     cause: unknown,
-  ) {
-    super(
+  ): ProcessHandlerError {
+    return new ProcessHandlerError(
       `Process '${process}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${cause instanceof Error ? cause.message : String(cause)}`,
       {
-        process,
-        stream,
-        eventId: event.id,
-        eventType: event.type,
-        version: event.version,
+        details: { process, stream, eventId: event.id, eventType: event.type, version: event.version },
+        cause,
       },
     );
   }

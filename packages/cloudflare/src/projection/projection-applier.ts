@@ -114,7 +114,7 @@ export class ProjectionApplier {
     const missing = await this.store.readStream(streamOf(event), { fromVersion: checkpoint + 1, limit: needed });
     const usable = missing.filter((e, index) => e.version === checkpoint + 1 + index);
     if (usable.length < needed)
-      throw new ProjectionGapError(this.descriptor.name, key, checkpoint, event.version, usable.length);
+      throw ProjectionGapError.at(this.descriptor.name, key, checkpoint, event.version, usable.length);
     return usable;
   }
 
@@ -155,7 +155,7 @@ export class ProjectionApplier {
         const method = (this.instance as Record<string | symbol, (e: EventEnvelope) => unknown>)[handler.member]!;
         statements.push(...toD1Statements(this.db, await unlessQuery(method.call(this.instance, envelope)), where));
       } catch (error) {
-        throw new ProjectionHandlerError(this.descriptor.name, where, event, key, error);
+        throw ProjectionHandlerError.of(this.descriptor.name, where, event, key, error);
       }
     }
     return statements;

@@ -1,10 +1,11 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import type { EventEnvelope, ProjectionClass, ProjectionQueries } from '@escf/core';
+import type { EventEnvelope, ProjectionClass } from '@escf/core';
 import { describeProjection } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { projectionSpan } from '../observability/projection-span.js';
 import { readActiveDatabase } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
+import type { ProjectionQueryReplies } from './projection-client.js';
 import { consumeDeadLetters, consumeEvents, type DeliveryReport, deliverAll } from './projection-deliveries.js';
 import { type EventLogSettings, projectionEventStore } from './projection-event-log.js';
 import { installQueryMethods } from './projection-query-methods.js';
@@ -75,13 +76,20 @@ export interface ProjectionAdmin {
   retryStuck(): Promise<DeliveryReport>;
 }
 
-/** The class {@link projectionEntrypoint} returns: queries of `P` plus the admin surface, over RPC. */
-export type ProjectionEntrypointClass<P extends object, Env> = new (
+/**
+ * The class {@link projectionEntrypoint} returns: queries of `P` (each
+ * answering an `RpcReply` over RPC; call them through
+ * {@link projectionClients}) plus the admin surface.
+ */
+export type ProjectionEntrypointClass<P extends object, Env> = (new (
   ctx: ExecutionContext,
   env: Env,
 ) => WorkerEntrypoint<Env> &
-  ProjectionQueries<P> &
-  ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> };
+  ProjectionQueryReplies<P> &
+  ProjectionAdmin & { queue(batch: MessageBatch<unknown>): Promise<void> }) & {
+  /** The `@Projection` class it serves (types the clients of other workers: {@link ProjectionOf}). */
+  readonly projectionClass: ProjectionClass<P, Env>;
+};
 
 /**
  * The `WorkerEntrypoint` that hosts one projection: consumes its queue,
@@ -219,8 +227,8 @@ export class ProjectionHost<P extends object = object, Env = unknown> extends Wo
  * // projections/sessions/src/index.ts
  * export const SessionsEntrypoint = projectionEntrypoint(Sessions);
  * export default SessionsEntrypoint;
- * // another worker: env.SESSIONS: Service<InstanceType<typeof SessionsEntrypoint>>
- * const session = await env.SESSIONS.getSession(id);
+ * // another worker (EscfProjections is generated into its escf-env.generated.ts):
+ * const session = await projectionClients<EscfProjections>(env).SESSIONS.getSession(id);
  * ```
  */
 export function projectionEntrypoint<P extends object, Env extends object = any>(
@@ -235,5 +243,6 @@ export function projectionEntrypoint<P extends object, Env extends object = any>
   };
   installQueryMethods(Entrypoint, settings.queries, ProjectionHost.queryTarget);
   Object.defineProperty(Entrypoint, 'name', { value: `${settings.descriptor.bindingPrefix}_Projection` });
+  Object.defineProperty(Entrypoint, 'projectionClass', { value: projectionClass });
   return Entrypoint as unknown as ProjectionEntrypointClass<P, Env>;
 }

@@ -1,4 +1,4 @@
-import { EscfError } from '@escf/core';
+import { EscfError, type EscfErrorOptions } from '@escf/core';
 
 /**
  * The event store does not (yet) hold the events between a projection's
@@ -8,10 +8,21 @@ import { EscfError } from '@escf/core';
 export class ProjectionGapError extends EscfError {
   override readonly name = 'ProjectionGapError';
   readonly code = 'PROJECTION_GAP';
-  constructor(projection: string, stream: string, checkpoint: number, delivered: number, found: number) {
-    super(
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for a delivery of version `delivered` at `checkpoint`, where the store returned `found` of the missing events. */
+  static at(
+    projection: string,
+    stream: string,
+    checkpoint: number,
+    delivered: number,
+    found: number,
+  ): ProjectionGapError {
+    return new ProjectionGapError(
       `Projection '${projection}' got version ${delivered} of ${stream} at checkpoint ${checkpoint}, but the event store returned ${found} of the ${delivered - checkpoint - 1} missing events`,
-      { projection, stream, checkpoint, delivered, found },
+      { details: { projection, stream, checkpoint, delivered, found } },
     );
   }
 }
@@ -23,21 +34,23 @@ export class ProjectionGapError extends EscfError {
 export class ProjectionHandlerError extends EscfError {
   override readonly name = 'ProjectionHandlerError';
   readonly code = 'PROJECTION_HANDLER_FAILED';
-  constructor(
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for `where` (a handler), which threw `cause` on `event` of `stream`. */
+  static of(
     projection: string,
     where: string,
     event: { id: string; type: string; version: number },
     stream: string,
     cause: unknown,
-  ) {
-    super(
+  ): ProjectionHandlerError {
+    return new ProjectionHandlerError(
       `Projection '${projection}': ${where} failed on ${event.type} v${event.version} of ${stream} (${event.id}): ${messageOf(cause)}`,
       {
-        projection,
-        stream,
-        eventId: event.id,
-        eventType: event.type,
-        version: event.version,
+        details: { projection, stream, eventId: event.id, eventType: event.type, version: event.version },
+        cause,
       },
     );
   }

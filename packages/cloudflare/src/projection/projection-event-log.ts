@@ -25,7 +25,7 @@ export class EventLogUnavailableError extends EscfError {
   constructor(projection: string, binding: string, table: string, cause: unknown) {
     super(
       `Projection '${projection}' cannot read the event log's head from table '${table}' of D1 binding '${binding}': ${messageOf(cause)}. Pass the event store's binding and table as projectionEntrypoint(…, { eventStore: { binding, table } }), the same as durableObjectFor's.`,
-      { projection, binding, table },
+      { details: { projection, binding, table }, cause },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '@escf/core';
+import { DomainError, type EscfErrorOptions } from '@escf/core';
 
 /** The Workers Rate Limiting binding's interface (`ratelimits` in wrangler.jsonc), and ESCF's local stand-in. */
 export interface RateLimiter {
@@ -14,8 +14,8 @@ export interface RateLimitRule {
 /** Too many attempts for one key (HTTP 429). Code `RATE_LIMITED`. */
 export class RateLimited extends DomainError {
   override readonly name: string = 'RateLimited';
-  constructor(message = 'Too many attempts; try again later', details?: Record<string, unknown>) {
-    super('RATE_LIMITED', message, details);
+  constructor(message = 'Too many attempts; try again later', options: EscfErrorOptions = {}) {
+    super(message, { ...options, code: options.code ?? 'RATE_LIMITED' });
   }
 }
 

@@ -28,5 +28,5 @@ export function unwrapReply<T>(reply: RpcReply<T>): T {
 function errorOf(reply: unknown): EscfError {
   const error = (reply as { error?: unknown } | undefined)?.error;
   if (isSerializedError(error)) return deserializeError(error);
-  return new InternalError('Malformed reply from the aggregate host', { reply: String(reply) });
+  return new InternalError('Malformed reply from the aggregate host', { details: { reply: String(reply) } });
 }

@@ -89,11 +89,10 @@ export class UniqueValueLedger {
         const outcome = await this.stub(env, claim.key).claim({ key: claim.key, owner, deadline });
         if (outcome.fresh) taken.push(claim);
         if (!outcome.granted) {
-          throw new Conflict(
-            `This ${claim.namespace} is already taken`,
-            { namespace: claim.namespace },
-            'UNIQUE_VALUE_TAKEN',
-          );
+          throw new Conflict(`This ${claim.namespace} is already taken`, {
+            details: { namespace: claim.namespace },
+            code: 'UNIQUE_VALUE_TAKEN',
+          });
         }
       }
     } catch (error) {
@@ -105,10 +104,9 @@ export class UniqueValueLedger {
       write: () => {
         // Past the deadline the claim object may have given the value away: do not commit on it.
         if (taken.length > 0 && Date.now() + COMMIT_MARGIN_MS > deadline) {
-          throw new DomainError(
-            'UNIQUE_CLAIM_EXPIRED',
-            'The command took too long to hold its unique values; retry it',
-          );
+          throw new DomainError('The command took too long to hold its unique values; retry it', {
+            code: 'UNIQUE_CLAIM_EXPIRED',
+          });
         }
         this.migrate();
         for (const { namespace, key } of toRelease)

@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { eventually } from '@escf/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AdminRpc, MASKED } from '../../src/admin/index.js';
-import { aggregateClients, D1EventStore, unwrapReply } from '../../src/index.js';
+import { aggregateClients, D1EventStore } from '../../src/index.js';
+import { unwrapReply } from '../../src/internal.js';
 import { Counter } from '../projection/counter-domain.js';
 import { Vault } from './vault-domain.js';
 import type { Env } from './worker.js';
@@ -59,6 +60,22 @@ describe('admin entrypoint: security', () => {
     expect((await http('/systemMap', { token: 'nope' })).status).toBe(401);
     // A token in the URL is not a credential.
     expect((await admin.fetch(`http://admin/systemMap?token=${read.token}`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('answers HTTP errors with the one JSON error body { error: { code, message, details? } }', async () => {
+    expect(await (await http('/systemMap', { token: 'nope' })).json()).toEqual({
+      error: { code: 'UNAUTHORIZED', message: expect.any(String) },
+    });
+    const unknown = await http('/explode', { token: read.token });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: "No admin method 'explode'", details: { methods: expect.any(Array) } },
+    });
+    const malformed = await http('/stream', { token: read.token, body: '{' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', details: { issues: [{ path: '' }] } },
+    });
   });
 
   it('lets the read token read but not act, and the write token act; actions are logged with who and what', async () => {

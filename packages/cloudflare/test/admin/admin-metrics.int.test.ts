@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { eventually } from '@escf/testing';
 import { describe, expect, it } from 'vitest';
 import type { AdminRpc, MetricsDocument } from '../../src/admin/index.js';
-import { aggregateClients, unwrapReply } from '../../src/index.js';
+import { aggregateClients } from '../../src/index.js';
+import { unwrapReply } from '../../src/internal.js';
 import { Counter } from '../projection/counter-domain.js';
 import type { Env } from './worker.js';
 

@@ -30,7 +30,7 @@ export class Ledger extends Aggregate<LedgerState> {
 
   @Command(z.object({ amount: z.number().int().positive() }), { emits: [Withdrawn] })
   withdraw(input: { amount: number }) {
-    if (input.amount > this.state.balance) throw new DomainError('INSUFFICIENT_FUNDS', 'Not enough money');
+    if (input.amount > this.state.balance) throw new DomainError('Not enough money', { code: 'INSUFFICIENT_FUNDS' });
     return new Withdrawn(input);
   }
 

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import type { ProcessDeliveryReport } from '../../src/index.js';
-import { appendToLog, envelope, eventually, store, testEnv, uniqueId } from '../projection/helpers.js';
+import { appendToLog, envelope, eventually, store, tallies, testEnv, uniqueId } from '../projection/helpers.js';
 import { NotifierProcess } from '../projection/worker.js';
 
 const notifier = () => new NotifierProcess(createExecutionContext(), testEnv);
@@ -97,6 +97,18 @@ describe('processEntrypoint', () => {
     expect(await (await notifier().fetch(request())).json()).toEqual({ version: 1 });
     const missing = await notifier().fetch(new Request('https://notifier.test/nope'));
     expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route for GET /nope' } });
+  });
+
+  it('answers a refused command of an HTTP trigger with the one JSON error body, not a 500', async () => {
+    const refused = await notifier().fetch(
+      new Request('https://notifier.test/count', {
+        method: 'POST',
+        body: JSON.stringify({ id: uniqueId('zero'), by: 0 }),
+      }),
+    );
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toEqual({ error: { code: 'ZERO', message: 'Counting by zero changes nothing' } });
   });
 
   it('runs @OnQueue methods for their queue and @OnCron methods on schedule', async () => {
@@ -128,7 +140,7 @@ describe('processEntrypoint', () => {
 
     await testEnv.TALLY.rebuild();
     await eventually(async () => (await testEnv.TALLY.status()).rebuild?.status === 'done', 30_000, 'the rebuild');
-    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 6, history: '1,2,3' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 6, history: '1,2,3' });
     const after = await testEnv.NOTIFIER_DB.prepare('SELECT COUNT(*) AS n FROM effects').first<{ n: number }>();
     expect(after!.n).toBe(before!.n);
     expect(await effectsFor(id)).toHaveLength(3);

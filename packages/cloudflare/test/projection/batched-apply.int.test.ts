@@ -6,7 +6,7 @@ import { describeProjection } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
 import { ProjectionApplier } from '../../src/projection/projection-applier.js';
 import { applyInBatches } from '../../src/projection/projection-batch-applier.js';
-import { appendToLog, envelope, eventually, modelFromLog, store, testEnv, uniqueId } from './helpers.js';
+import { appendToLog, envelope, eventually, modelFromLog, store, tallies, testEnv, uniqueId } from './helpers.js';
 import { Tally } from './tally-projection.js';
 
 const tally = () => testEnv.TALLY;
@@ -35,7 +35,7 @@ describe('applying many events per D1 batch', () => {
     // One checkpoint read and one batch: not one D1 batch per event.
     expect(outcome.queries).toBeLessThanOrEqual(3);
     for (const e of events.filter((e) => e.version === 10)) {
-      expect(await tally().tally(e.aggregateId)).toEqual({
+      expect(await tallies().TALLY.tally(e.aggregateId)).toEqual({
         id: e.aggregateId,
         total: 55,
         history: '1,2,3,4,5,6,7,8,9,10',
@@ -53,7 +53,7 @@ describe('applying many events per D1 batch', () => {
     const lastOfEach = events.filter((e) => e.version === 6);
     const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', lastOfEach);
     expect(outcome).toMatchObject({ applied: 4, duplicates: 0, failures: [] });
-    for (const e of lastOfEach) expect((await tally().tally(e.aggregateId))?.history).toBe('1,2,3,4,5,6');
+    for (const e of lastOfEach) expect((await tallies().TALLY.tally(e.aggregateId))?.history).toBe('1,2,3,4,5,6');
   });
 
   it('racing batched deliveries of the same events commit each event once', async () => {
@@ -66,7 +66,11 @@ describe('applying many events per D1 batch', () => {
     ]);
     expect(outcomes.reduce((sum, o) => sum + o.applied, 0)).toBe(40);
     for (const e of events.filter((e) => e.version === 8)) {
-      expect(await tally().tally(e.aggregateId)).toEqual({ id: e.aggregateId, total: 36, history: '1,2,3,4,5,6,7,8' });
+      expect(await tallies().TALLY.tally(e.aggregateId)).toEqual({
+        id: e.aggregateId,
+        total: 36,
+        history: '1,2,3,4,5,6,7,8',
+      });
     }
   });
 
@@ -82,14 +86,14 @@ describe('applying many events per D1 batch', () => {
     const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', [...badEvents, ...good]);
     expect(outcome.applied).toBe(4); // bad v1, and the three healthy events
     expect(outcome.failures.map((f) => [f.key, f.event.version])).toEqual([[`/Counter/${bad}`, 2]]);
-    expect(await tally().tally(bad)).toEqual({ id: bad, total: 1, history: '1' });
+    expect(await tallies().TALLY.tally(bad)).toEqual({ id: bad, total: 1, history: '1' });
     await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(bad).run();
     expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', badEvents)).toMatchObject({
       applied: 2,
       duplicates: 1,
       failures: [],
     });
-    expect(await tally().tally(bad)).toEqual({ id: bad, total: 2, history: '1,2p,3' });
+    expect(await tallies().TALLY.tally(bad)).toEqual({ id: bad, total: 2, history: '1,2p,3' });
   });
 
   it('a plain handler that throws mid-stream: the versions before it in the same batch are applied, it and later ones are not', async () => {
@@ -103,7 +107,7 @@ describe('applying many events per D1 batch', () => {
     const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', events);
     expect(outcome.applied).toBe(1);
     expect(outcome.failures.map((f) => f.event.version)).toEqual([2]);
-    expect(await tally().tally(id)).toEqual({ id, total: 1, history: '1' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 1, history: '1' });
     // This stream can never apply: take it out of the shared log, so later rebuilds in this file can finish.
     await testEnv.ESCF_EVENTS.prepare('DELETE FROM escf_events WHERE aggregate_id = ?').bind(id).run();
   });
@@ -122,7 +126,7 @@ describe('applying many events per D1 batch', () => {
     const started = await tally().rebuild();
     // The step (and its retries) fail at the poisoned event; everything before it stays applied.
     await eventually(
-      async () => (await tally().tally(bad))?.history === '1',
+      async () => (await tallies().TALLY.tally(bad))?.history === '1',
       30_000,
       'the rebuild to reach the poisoned stream',
     );
@@ -137,10 +141,10 @@ describe('applying many events per D1 batch', () => {
       30_000,
       'the rebuild to resume and finish',
     );
-    expect(await tally().tally(bad)).toEqual({ id: bad, total: 5, history: '1,2p,3' });
-    expect(await tally().everything()).toEqual(await modelFromLog());
+    expect(await tallies().TALLY.tally(bad)).toEqual({ id: bad, total: 5, history: '1,2p,3' });
+    expect(await tallies().TALLY.everything()).toEqual(await modelFromLog());
     // A repeated step after the end changes nothing.
     expect(await tally().rebuildStep()).toMatchObject({ status: 'done' });
-    expect(await tally().everything()).toEqual(await modelFromLog());
+    expect(await tallies().TALLY.everything()).toEqual(await modelFromLog());
   });
 });

@@ -8,7 +8,7 @@ import {
   readActiveDatabase,
   switchActiveDatabase,
 } from '../../src/projection/projection-active-database.js';
-import { appendToLog, counters, envelope, modelFromLog, testEnv, uniqueId } from './helpers.js';
+import { appendToLog, counters, envelope, modelFromLog, tallies, testEnv, uniqueId } from './helpers.js';
 
 const bg = () => testEnv.TALLY_BG;
 const live = () => counters(testEnv, { sync: true }).blueGreenCounter;
@@ -46,7 +46,7 @@ async function completeModel(): Promise<void> {
   }
   await bg().rebuild();
   await finishRebuild();
-  expect(await bg().everything()).toEqual(await modelFromLog());
+  expect(await tallies().TALLY_BG.everything()).toEqual(await modelFromLog());
 }
 
 describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
@@ -57,7 +57,7 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     const other = active === 'TALLY_BG_DB' ? 'TALLY_BG_DB_NEXT' : 'TALLY_BG_DB';
     expect(before.databases).toEqual({ active, rebuilding: null });
 
-    const oldModel = await bg().everything();
+    const oldModel = await tallies().TALLY_BG.everything();
     expect(oldModel).toEqual(await modelFromLog());
     const started = await bg().rebuild();
     expect(started).toMatchObject({ status: 'running', cursor: 0, applied: 0 });
@@ -65,13 +65,13 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     expect((await bg().status()).databases).toEqual({ active, rebuilding: other });
     // The rebuilding database was emptied; queries still see everything.
     expect(await rowsOf(testEnv[other])).toEqual([]);
-    expect(await bg().everything()).toEqual(oldModel);
+    expect(await tallies().TALLY_BG.everything()).toEqual(oldModel);
 
     await bg().rebuildStep();
     const partial = await rowsOf(testEnv[other]);
     expect(partial.length).toBeGreaterThan(0);
     expect(partial).not.toEqual(oldModel);
-    expect(await bg().everything()).toEqual(oldModel);
+    expect(await tallies().TALLY_BG.everything()).toEqual(oldModel);
     const progress = await bg().status();
     expect(progress.rebuild).toMatchObject({ status: 'running', cursor: 7, applied: 7 });
     expect(progress.databases).toEqual({ active, rebuilding: other });
@@ -82,12 +82,12 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     await finishRebuild(async () => {
       if (by >= 3) return;
       await live()(id).count({ by: ++by });
-      expect(await bg().tally(id)).toEqual({
+      expect(await tallies().TALLY_BG.tally(id)).toEqual({
         id,
         total: (by * (by + 1)) / 2,
         history: Array.from({ length: by }, (_, i) => i + 1).join(','),
       });
-      expect(await bg().everything()).toEqual(await modelFromLog());
+      expect(await tallies().TALLY_BG.everything()).toEqual(await modelFromLog());
     });
     expect(by).toBe(3); // all three arrived while the rebuild ran
 
@@ -96,15 +96,15 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     expect(after.rebuild).toMatchObject({ status: 'done' });
     expect(after.rebuild!.cursor).toBeGreaterThanOrEqual(started.target!);
     expect(after.stuck).toEqual([]);
-    const finalModel = await bg().everything();
+    const finalModel = await tallies().TALLY_BG.everything();
     expect(finalModel).toEqual(await modelFromLog());
     expect(finalModel).toEqual(await rowsOf(testEnv[other]));
-    expect(await bg().tally(id)).toEqual({ id, total: 6, history: '1,2,3' });
+    expect(await tallies().TALLY_BG.tally(id)).toEqual({ id, total: 6, history: '1,2,3' });
 
     // After the switch, live events go to the new database.
     await live()(id).count({ by: 4 });
     expect(await rowsOf(testEnv[other])).toContainEqual({ id, total: 10, history: '1,2,3,4' });
-    expect(await bg().tally(id)).toEqual({ id, total: 10, history: '1,2,3,4' });
+    expect(await tallies().TALLY_BG.tally(id)).toEqual({ id, total: 10, history: '1,2,3,4' });
   });
 
   it('a second rebuild switches back, with live events racing the steps', async () => {
@@ -118,13 +118,13 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     await Promise.all([finishRebuild(), commands]);
     const second = (await bg().status()).databases!;
     expect(second).toEqual({ active: first === 'TALLY_BG_DB' ? 'TALLY_BG_DB_NEXT' : 'TALLY_BG_DB', rebuilding: null });
-    expect(await bg().everything()).toEqual(await modelFromLog());
-    for (const id of ids) expect(await bg().tally(id)).toEqual({ id, total: 10, history: '1,2,3,4' });
+    expect(await tallies().TALLY_BG.everything()).toEqual(await modelFromLog());
+    for (const id of ids) expect(await tallies().TALLY_BG.tally(id)).toEqual({ id, total: 10, history: '1,2,3,4' });
 
     await bg().rebuild();
     await finishRebuild();
     expect((await bg().status()).databases).toEqual({ active: first, rebuilding: null });
-    expect(await bg().everything()).toEqual(await modelFromLog());
+    expect(await tallies().TALLY_BG.everything()).toEqual(await modelFromLog());
   });
 
   it('an event committed and delivered to the old database just before the switch reaches the new one too', async () => {
@@ -141,8 +141,8 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     expect(after.active).toBe(before.rebuilding);
     // It was delivered live to the old side, and not read by the rebuild's pre-switch reads.
     expect(await rowsOf(testEnv[before.active as 'TALLY_BG_DB'])).toContainEqual({ id, total: 42, history: '1' });
-    expect(await bg().tally(id)).toEqual({ id, total: 42, history: '1' });
-    expect(await bg().everything()).toEqual(await modelFromLog());
+    expect(await tallies().TALLY_BG.tally(id)).toEqual({ id, total: 42, history: '1' });
+    expect(await tallies().TALLY_BG.everything()).toEqual(await modelFromLog());
   });
 
   it('restarting a running rebuild refills the same inactive database, which then becomes active once', async () => {
@@ -158,7 +158,7 @@ describe('projectionEntrypoint: blue/green rebuild (standbyDatabase)', () => {
     const after = await bg().status();
     expect(after.databases!.active).not.toBe(active);
     expect(after.rebuild).toMatchObject({ status: 'done', generation: restarted.generation });
-    expect(await bg().everything()).toEqual(await modelFromLog());
+    expect(await tallies().TALLY_BG.everything()).toEqual(await modelFromLog());
   });
 
   it('only the latest rebuild can switch: a superseded one is refused, a repeated one is harmless', async () => {

@@ -33,7 +33,7 @@ export class Counter extends Aggregate<{ total: number }> {
 
   @Command(z.object({ by: z.number().int() }), { emits: [Counted] })
   count(input: { by: number }) {
-    if (input.by === 0) throw new DomainError('ZERO', 'Counting by zero changes nothing');
+    if (input.by === 0) throw new DomainError('Counting by zero changes nothing', { code: 'ZERO' });
     return new Counted({ by: input.by });
   }
 

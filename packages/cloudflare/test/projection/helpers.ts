@@ -3,11 +3,15 @@ import { env } from 'cloudflare:workers';
 import type { EventEnvelope } from '@escf/core';
 import { newId } from '@escf/core/internal';
 import { eventually as pollUntil } from '@escf/testing';
-import { aggregateClients, D1EventStore } from '../../src/index.js';
+import { aggregateClients, D1EventStore, projectionClients } from '../../src/index.js';
 import { Counter } from './counter-domain.js';
+import type { Tally } from './tally-projection.js';
 import type { Env } from './worker.js';
 
 export const testEnv = env as unknown as Env;
+
+/** The tally projections' queries, as other workers call them: values back, ESCF errors thrown. */
+export const tallies = () => projectionClients<{ TALLY: Tally; TALLY_BG: Tally }>(testEnv);
 export const store = () => new D1EventStore(testEnv.ESCF_EVENTS);
 
 export const counters = aggregateClients({

@@ -1,7 +1,24 @@
+import { NotFound } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import { appendToLog, counters, envelope, eventually, modelFromLog, testEnv, uniqueId } from './helpers.js';
+import { appendToLog, counters, envelope, eventually, modelFromLog, tallies, testEnv, uniqueId } from './helpers.js';
 
 const tally = () => testEnv.TALLY;
+
+describe('projectionEntrypoint: queries over RPC', () => {
+  it('a query returns its value or throws its ESCF error; the client gives back the value or the same error class', async () => {
+    const id = uniqueId('query');
+    await counters(testEnv).counter(id).count({ by: 4 });
+    await eventually(() => tallies().TALLY.tally(id), 20_000, 'the counted event');
+    expect(await tallies().TALLY.required(id)).toEqual({ id, total: 4, history: '1' });
+    const missing = await tallies()
+      .TALLY.required('nobody')
+      .catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(NotFound);
+    expect(missing).toMatchObject({ code: 'NOT_FOUND', message: 'No tally for nobody', details: { id: 'nobody' } });
+    // On the wire the entrypoint answers a reply, so the code survives workerd's RPC.
+    expect(await testEnv.TALLY.required('nobody')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
 
 describe('projectionEntrypoint: delivery', () => {
   it('applies events from the queue in version order, once, even when redelivered out of order', async () => {
@@ -10,7 +27,7 @@ describe('projectionEntrypoint: delivery', () => {
     for (const by of [1, 2, 3]) await counter.count({ by });
     expect(
       await eventually(
-        async () => (await tally().tally(id))?.history === '1,2,3' && tally().tally(id),
+        async () => (await tallies().TALLY.tally(id))?.history === '1,2,3' && tallies().TALLY.tally(id),
         20_000,
         'three events',
       ),
@@ -32,8 +49,8 @@ describe('projectionEntrypoint: delivery', () => {
     );
     const marker = uniqueId('marker');
     await counters(testEnv).counter(marker).count({ by: 1 });
-    await eventually(() => tally().tally(marker), 20_000, 'the marker event');
-    expect(await tally().tally(id)).toEqual({ id, total: 6, history: '1,2,3' });
+    await eventually(() => tallies().TALLY.tally(marker), 20_000, 'the marker event');
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 6, history: '1,2,3' });
   });
 
   it('over RPC: a duplicate has one effect and a gap is filled from the D1 event store (through the upcaster)', async () => {
@@ -45,9 +62,9 @@ describe('projectionEntrypoint: delivery', () => {
       envelope(id, 3, 'Counted', { by: 100 }, 2),
     ]);
     expect(await tally().deliver([v3!])).toEqual({ applied: 1, duplicates: 0 });
-    expect(await tally().tally(id)).toEqual({ id, total: 115, history: '1,2,3' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 115, history: '1,2,3' });
     expect(await tally().deliver([v2!, v3!, v1!, v3!])).toEqual({ applied: 0, duplicates: 4 });
-    expect(await tally().tally(id)).toEqual({ id, total: 115, history: '1,2,3' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 115, history: '1,2,3' });
   });
 
   it('concurrent deliveries of the same events commit each once (checkpoint guard in the D1 batch)', async () => {
@@ -62,16 +79,16 @@ describe('projectionEntrypoint: delivery', () => {
       tally().deliver(events.slice(2)),
     ]);
     expect(reports.reduce((sum, r) => sum + r.applied, 0)).toBe(5);
-    expect(await tally().tally(id)).toEqual({ id, total: 15, history: '1,2,3,4,5' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 15, history: '1,2,3,4,5' });
   });
 
   it('executeSync reads its own writes: the aggregate delivers to the projection before answering', async () => {
     const id = uniqueId('sync');
     const counter = counters(testEnv, { sync: true }).syncCounter(id);
     await counter.count({ by: 7 });
-    expect(await tally().tally(id)).toEqual({ id, total: 7, history: '1' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 7, history: '1' });
     await counter.count({ by: 8 });
-    expect(await tally().tally(id)).toEqual({ id, total: 15, history: '1,2' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 15, history: '1,2' });
   });
 });
 
@@ -79,7 +96,7 @@ describe('projectionEntrypoint: rebuild', () => {
   it('rebuilds from the whole D1 log, in steps carried by its queue, into a model equal to the live one', async () => {
     const id = uniqueId('rebuilt');
     for (const by of [4, 5, 6]) await counters(testEnv, { sync: true }).syncCounter(id).count({ by });
-    const live = await tally().everything();
+    const live = await tallies().TALLY.everything();
     expect(live).toEqual(await modelFromLog());
 
     const started = await tally().rebuild();
@@ -94,7 +111,7 @@ describe('projectionEntrypoint: rebuild', () => {
       'the rebuild to finish',
     );
     expect(done.cursor).toBeGreaterThanOrEqual(started.target!);
-    expect(await tally().everything()).toEqual(live);
+    expect(await tallies().TALLY.everything()).toEqual(live);
   });
 
   it('keeps applying live events while rebuilding, and ends equal to the log', async () => {
@@ -103,8 +120,12 @@ describe('projectionEntrypoint: rebuild', () => {
     // Commands during the rebuild: the live queue path and the rebuild race on the same checkpoints.
     for (let i = 1; i <= 4; i++) for (const id of ids) await counters(testEnv).counter(id).count({ by: i });
     await eventually(async () => (await tally().status()).rebuild?.status === 'done', 30_000, 'the rebuild to finish');
-    await eventually(async () => (await tally().tally(ids[1]!))?.history === '1,2,3,4', 20_000, 'the live events');
-    expect(await tally().everything()).toEqual(await modelFromLog());
+    await eventually(
+      async () => (await tallies().TALLY.tally(ids[1]!))?.history === '1,2,3,4',
+      20_000,
+      'the live events',
+    );
+    expect(await tallies().TALLY.everything()).toEqual(await modelFromLog());
     const status = await tally().status();
     expect(status.stuck).toEqual([]);
     expect(status.position).toBeGreaterThan(0);
@@ -120,7 +141,7 @@ describe('projectionEntrypoint: failures', () => {
     await counters(testEnv).counter(bad).count({ by: 1 });
     await counters(testEnv).counter(good).count({ by: 2 });
 
-    expect(await eventually(() => tally().tally(good), 20_000, 'the healthy aggregate')).toEqual({
+    expect(await eventually(() => tallies().TALLY.tally(good), 20_000, 'the healthy aggregate')).toEqual({
       id: good,
       total: 2,
       history: '1',
@@ -137,12 +158,12 @@ describe('projectionEntrypoint: failures', () => {
     expect(stuck).toMatchObject({ version: 1, eventType: 'Poked', deadLettered: true });
     expect(stuck.attempts).toBe(3);
     expect(stuck.error).toContain('poisoned');
-    expect(await tally().tally(bad)).toBeNull();
+    expect(await tallies().TALLY.tally(bad)).toBeNull();
 
     // Fix the cause, then retry the stuck streams from their checkpoints.
     await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(bad).run();
     expect(await tally().retryStuck()).toEqual({ applied: 2, duplicates: 0 });
-    expect(await tally().tally(bad)).toEqual({ id: bad, total: 1, history: '1p,2' });
+    expect(await tallies().TALLY.tally(bad)).toEqual({ id: bad, total: 1, history: '1p,2' });
     expect((await tally().status()).stuck).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // The projection under test: per counter, a total and the versions applied
 // in order (to see ordering and duplicates), written with Drizzle on D1.
-import { type Envelope, EventHandler, Projection } from '@escf/core';
+import { type Envelope, EventHandler, NotFound, Projection } from '@escf/core';
 import { asc, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -79,6 +79,13 @@ export class Tally {
   /** One counter's row, or null. */
   async tally(id: string): Promise<{ id: string; total: number; history: string } | null> {
     return (await this.db.select().from(tallies).where(eq(tallies.id, id)).get()) ?? null;
+  }
+
+  /** One counter's row; `NOT_FOUND` (with the id in its details) if there is none. */
+  async required(id: string): Promise<{ id: string; total: number; history: string }> {
+    const row = await this.tally(id);
+    if (!row) throw new NotFound(`No tally for ${id}`, { details: { id } });
+    return row;
   }
 
   /** Every row, for comparing a rebuilt model with the live one. */

@@ -56,7 +56,7 @@ export async function authorizeCommand(
   }
   const missing = (authorization.scopes ?? []).filter((scope) => !principal.scopes?.includes(scope));
   if (missing.length > 0)
-    throw new Forbidden(`${where} needs the scope(s) ${missing.join(', ')}`, { missingScopes: missing });
+    throw new Forbidden(`${where} needs the scope(s) ${missing.join(', ')}`, { details: { missingScopes: missing } });
   const { roles, allow } = authorization;
   if (roles === undefined && allow === undefined) return;
   if (roles?.some((role) => principal.roles?.includes(role))) return;

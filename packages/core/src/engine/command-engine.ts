@@ -132,18 +132,22 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
     const command = this.commandNamed(commandName);
     const illFormed = findIllFormedString(input);
     if (illFormed !== undefined) {
-      throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, [
-        { path: illFormed, message: 'contains a lone UTF-16 surrogate; send well-formed Unicode text' },
-      ]);
+      throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, {
+        details: {
+          issues: [{ path: illFormed, message: 'contains a lone UTF-16 surrogate; send well-formed Unicode text' }],
+        },
+      });
     }
     const validated = await validateAgainst(command.input, input);
     if (!validated.ok) {
-      throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, validated.issues);
+      throw new ValidationError(`Invalid input for ${this.type}.${command.name}`, {
+        details: { issues: validated.issues },
+      });
     }
     if (context.principal !== undefined && !isPrincipal(context.principal)) {
-      throw new ValidationError(`Invalid principal for ${this.type}.${command.name}`, [
-        { path: 'principal', message: 'needs a non-empty string id' },
-      ]);
+      throw new ValidationError(`Invalid principal for ${this.type}.${command.name}`, {
+        details: { issues: [{ path: 'principal', message: 'needs a non-empty string id' }] },
+      });
     }
     if (command.authorize) {
       const { id, tenantId, state, version } = contextOf(instance);
@@ -176,7 +180,7 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
   commandNamed(name: string): CommandDescriptor {
     const command = typeof name === 'string' ? this.descriptor.commands.get(name) : undefined;
     if (!command) {
-      throw new UnknownCommandError(this.type, String(name), this.commandNames);
+      throw UnknownCommandError.of(this.type, String(name), this.commandNames);
     }
     return command;
   }
@@ -185,7 +189,7 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
     try {
       return await command.method.call(instance, input);
     } catch (error) {
-      if (isFrozenWriteError(error)) throw new StateMutationError(`${this.type}.${command.name}`, error.message);
+      if (isFrozenWriteError(error)) throw StateMutationError.in(`${this.type}.${command.name}`, error.message);
       throw error;
     }
   }
@@ -203,19 +207,19 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       if (!definition) {
         throw new InvalidEventError(
           `${where} returned ${describeValue(event)}, which is not an event. Return instances of @Event classes or defineEvent classes.`,
-          { command: command.name },
+          { details: { command: command.name } },
         );
       }
       if (command.emits && !command.emits.has(definition.type)) {
         throw new InvalidEventError(
           `${where} emitted '${definition.type}', which is not in its emits list (${[...command.emits].join(', ')}).`,
-          { command: command.name, event: definition.type },
+          { details: { command: command.name, event: definition.type } },
         );
       }
       if (!this.descriptor.reducers.has(definition.type)) {
         throw new InvalidEventError(
           `${where} emitted '${definition.type}' but ${this.type} has no @EventHandler for it.`,
-          { command: command.name, event: definition.type },
+          { details: { command: command.name, event: definition.type } },
         );
       }
       const plain = toPlainPayload(event as object, where, definition.type);
@@ -223,11 +227,13 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       if (!validated.ok) {
         // The caller's input passed the command schema but not the event's: a 400 on that input field.
         const fromInput = inputIssuesBehind(definition.type, validated.issues, plain, input);
-        if (fromInput) throw new ValidationError(`Invalid input for ${where}`, fromInput);
+        if (fromInput) throw new ValidationError(`Invalid input for ${where}`, { details: { issues: fromInput } });
         throw new InvalidEventError(`${where} emitted an invalid '${definition.type}' event`, {
-          command: command.name,
-          event: definition.type,
-          issues: validated.issues,
+          details: {
+            command: command.name,
+            event: definition.type,
+            issues: validated.issues,
+          },
         });
       }
       emitted.push({
@@ -293,8 +299,10 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       throw new InvalidEventError(
         `${this.type} has no @EventHandler for '${type}'${eventId ? ` (event ${eventId})` : ''}.`,
         {
-          event: type,
-          ...(eventId ? { eventId } : {}),
+          details: {
+            event: type,
+            ...(eventId ? { eventId } : {}),
+          },
         },
       );
     }
@@ -304,14 +312,14 @@ export class CommandEngine<A extends Aggregate<any> = Aggregate<any>> {
       next = reducer.reduce.call(instance, event);
     } catch (error) {
       if (isFrozenWriteError(error)) {
-        throw new StateMutationError(`${this.type}.${String(reducer.member)}`, error.message);
+        throw StateMutationError.in(`${this.type}.${String(reducer.member)}`, error.message);
       }
       throw error;
     }
     if (next === undefined) {
       throw new InvalidEventError(
         `${this.type}.${String(reducer.member)} returned undefined. An @EventHandler returns the next state (return this.state if nothing changes).`,
-        { event: type },
+        { details: { event: type } },
       );
     }
     return deepFreeze(next);
@@ -346,7 +354,9 @@ function toPlainPayload(event: object, where: string, type: string): Record<stri
     throw new InvalidEventError(
       `${where} emitted a '${type}' whose payload is not JSON-serialisable: ${(error as Error).message}`,
       {
-        event: type,
+        details: {
+          event: type,
+        },
       },
     );
   }

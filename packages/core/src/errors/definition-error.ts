@@ -7,7 +7,7 @@
 export class DefinitionError extends Error {
   override readonly name = 'DefinitionError';
   readonly code = 'DEFINITION_ERROR';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options: { readonly cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
   }
 }

@@ -1,5 +1,5 @@
 import type { CommandResult } from '../client/command-types.js';
-import { EscfError } from './escf-error.js';
+import { EscfError, type EscfErrorOptions } from './escf-error.js';
 
 /**
  * A command that asked to wait for delivery (`executeSync`, `{ sync: true }`
@@ -15,12 +15,12 @@ export class DeliveryPendingError extends EscfError {
   readonly code = 'DELIVERY_PENDING';
   declare readonly details: { readonly version: number; readonly reason: string; readonly result?: CommandResult };
 
-  constructor(message: string, details: { version: number; reason: string; result?: CommandResult }) {
-    super(message, details);
+  constructor(message: string, options: EscfErrorOptions<{ version: number; reason: string; result?: CommandResult }>) {
+    super(message, options);
   }
 
   /** The committed command's result, when the host attached it. */
   get result(): CommandResult | undefined {
-    return this.details.result;
+    return this.details?.result;
   }
 }

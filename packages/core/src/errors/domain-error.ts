@@ -1,4 +1,4 @@
-import { EscfError } from './escf-error.js';
+import { EscfError, type EscfErrorOptions } from './escf-error.js';
 
 /**
  * An expected outcome of business rules: the command was understood but the
@@ -9,47 +9,47 @@ import { EscfError } from './escf-error.js';
  * @example
  * ```ts
  * if (this.state.emailVerification.expiresAt < Date.now())
- *   throw new DomainError('VERIFICATION_EXPIRED', 'The verification link has expired');
+ *   throw new DomainError('The verification link has expired', { code: 'VERIFICATION_EXPIRED' });
  * ```
  */
 export class DomainError extends EscfError {
   override readonly name: string = 'DomainError';
   readonly code: string;
 
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(message, details);
-    this.code = code;
+  constructor(message: string, options: EscfErrorOptions & { readonly code: string }) {
+    super(message, options);
+    this.code = options.code;
   }
 }
 
 /** The addressed thing does not exist (HTTP 404). Code `NOT_FOUND`. */
 export class NotFound extends DomainError {
   override readonly name: string = 'NotFound';
-  constructor(message = 'Not found', details?: Record<string, unknown>) {
-    super('NOT_FOUND', message, details);
+  constructor(message = 'Not found', options: EscfErrorOptions = {}) {
+    super(message, { ...options, code: options.code ?? 'NOT_FOUND' });
   }
 }
 
 /** The command contradicts the current state, e.g. "already exists" (HTTP 409). Code `CONFLICT`. */
 export class Conflict extends DomainError {
   override readonly name: string = 'Conflict';
-  constructor(message = 'Conflict', details?: Record<string, unknown>, code = 'CONFLICT') {
-    super(code, message, details);
+  constructor(message = 'Conflict', options: EscfErrorOptions = {}) {
+    super(message, { ...options, code: options.code ?? 'CONFLICT' });
   }
 }
 
 /** The caller is known but not allowed to do this (HTTP 403). Code `FORBIDDEN`. */
 export class Forbidden extends DomainError {
   override readonly name: string = 'Forbidden';
-  constructor(message = 'Forbidden', details?: Record<string, unknown>) {
-    super('FORBIDDEN', message, details);
+  constructor(message = 'Forbidden', options: EscfErrorOptions = {}) {
+    super(message, { ...options, code: options.code ?? 'FORBIDDEN' });
   }
 }
 
 /** The caller could not prove who they are, e.g. a wrong password (HTTP 401). Code `UNAUTHORIZED`. */
 export class Unauthorized extends DomainError {
   override readonly name: string = 'Unauthorized';
-  constructor(message = 'Unauthorized', details?: Record<string, unknown>) {
-    super('UNAUTHORIZED', message, details);
+  constructor(message = 'Unauthorized', options: EscfErrorOptions = {}) {
+    super(message, { ...options, code: options.code ?? 'UNAUTHORIZED' });
   }
 }

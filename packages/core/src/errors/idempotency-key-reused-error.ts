@@ -1,4 +1,4 @@
-import { EscfError } from './escf-error.js';
+import { EscfError, type EscfErrorOptions } from './escf-error.js';
 
 /**
  * An idempotency key came back with a different command or input than the
@@ -10,15 +10,15 @@ export class IdempotencyKeyReusedError extends EscfError {
   override readonly name = 'IdempotencyKeyReusedError';
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
 
-  constructor(message: string, details?: Record<string, unknown>) {
-    super(message, details);
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
   }
 
   /** The error for a reused `key`. */
   static forKey(key: string): IdempotencyKeyReusedError {
     return new IdempotencyKeyReusedError(
       `Idempotency key '${key}' was already used for a different command or input. Use a new key for a new request.`,
-      { idempotencyKey: key },
+      { details: { idempotencyKey: key } },
     );
   }
 }

@@ -1,29 +1,42 @@
-import { EscfError } from './escf-error.js';
+import { EscfError, type EscfErrorOptions } from './escf-error.js';
 
-/** The aggregate has no `@Command` of that name. Code `UNKNOWN_COMMAND`. */
+/**
+ * The aggregate has no `@Command` of that name. Code `UNKNOWN_COMMAND`.
+ * {@link UnknownCommandError.of} builds one with the standard message.
+ */
 export class UnknownCommandError extends EscfError {
   override readonly name = 'UnknownCommandError';
   readonly code = 'UNKNOWN_COMMAND';
-  constructor(aggregateType: string, command: string, known: readonly string[]) {
-    super(`${aggregateType} has no command "${command}". Known commands: ${known.join(', ') || '(none)'}`, {
-      aggregateType,
-      command,
-      known: [...known],
-    });
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for `command`, which `aggregateType` does not have. */
+  static of(aggregateType: string, command: string, known: readonly string[]): UnknownCommandError {
+    return new UnknownCommandError(
+      `${aggregateType} has no command "${command}". Known commands: ${known.join(', ') || '(none)'}`,
+      { details: { aggregateType, command, known: [...known] } },
+    );
   }
 }
 
 /**
  * A `@Command` method changed `this.state` in place instead of returning
  * events. Code `STATE_MUTATION`. State changes only through `@EventHandler`s.
+ * {@link StateMutationError.in} builds one with the standard message.
  */
 export class StateMutationError extends EscfError {
   override readonly name = 'StateMutationError';
   readonly code = 'STATE_MUTATION';
-  constructor(where: string, cause: string) {
-    super(
-      `${where} tried to change state directly (${cause}). State is read-only: return events from commands and a new state from @EventHandler methods.`,
-      { where },
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
+  }
+
+  /** The error for `where` (e.g. `User.create`), which changed state directly; `reason` says how. */
+  static in(where: string, reason: string, cause?: unknown): StateMutationError {
+    return new StateMutationError(
+      `${where} tried to change state directly (${reason}). State is read-only: return events from commands and a new state from @EventHandler methods.`,
+      { details: { where }, ...(cause === undefined ? {} : { cause }) },
     );
   }
 }
@@ -35,8 +48,8 @@ export class StateMutationError extends EscfError {
 export class InvalidEventError extends EscfError {
   override readonly name = 'InvalidEventError';
   readonly code = 'INVALID_EVENT';
-  constructor(message: string, details?: Record<string, unknown>) {
-    super(message, details);
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
   }
 }
 
@@ -48,8 +61,8 @@ export class InvalidEventError extends EscfError {
 export class InternalError extends EscfError {
   override readonly name = 'InternalError';
   readonly code = 'INTERNAL';
-  constructor(message = 'Internal error', details?: Record<string, unknown>) {
-    super(message, details);
+  constructor(message = 'Internal error', options: EscfErrorOptions = {}) {
+    super(message, options);
   }
 }
 
@@ -62,7 +75,7 @@ export class InternalError extends EscfError {
 export class EventTooLargeError extends EscfError {
   override readonly name = 'EventTooLargeError';
   readonly code = 'EVENT_TOO_LARGE';
-  constructor(message: string, details?: Record<string, unknown>) {
-    super(message, details);
+  constructor(message: string, options: EscfErrorOptions = {}) {
+    super(message, options);
   }
 }

@@ -1,4 +1,4 @@
-import { EscfError } from './escf-error.js';
+import { EscfError, type EscfErrorOptions } from './escf-error.js';
 
 /**
  * A client asked to wait for synchronous delivery (`{ sync: true }` or
@@ -17,7 +17,10 @@ export class SyncNotDeclaredError extends EscfError {
     readonly declared: readonly string[];
   };
 
-  constructor(message: string, details: { aggregateType: string; requested: string[]; declared: string[] }) {
-    super(message, details);
+  constructor(
+    message: string,
+    options: EscfErrorOptions<{ aggregateType: string; requested: string[]; declared: string[] }>,
+  ) {
+    super(message, options);
   }
 }

@@ -27,6 +27,11 @@ export async function sha256Hex(text: string): Promise<string> {
   return hex;
 }
 
+/** The UTF-8 length of a string in bytes. */
+export function utf8ByteLength(text: string): number {
+  return new platform.TextEncoder().encode(text).byteLength;
+}
+
 /** The platform console. */
 export function platformConsole(): WebPlatform['console'] {
   return platform.console;

@@ -1,5 +1,6 @@
 import type { Aggregate, AggregateClass } from '../aggregate/aggregate.js';
 import type { AggregateClient, CommandResult, ExecuteOptions } from '../client/command-types.js';
+import { aggregateClientOf } from '../client/method-proxy.js';
 import type { EventEnvelope } from '../events/envelope.js';
 
 /** The address of one aggregate instance a process sends a command to. */
@@ -48,23 +49,14 @@ export function processCommandsFor(
       aggregateId: string,
       tenantId?: string,
     ): AggregateClient<A> {
-      return new Proxy({} as AggregateClient<A>, {
-        get: (_, command) =>
-          typeof command !== 'string' || command === 'then'
-            ? undefined
-            : (input: unknown, options: ExecuteOptions = {}) =>
-                sender(
-                  { aggregateClass, aggregateId, ...(tenantId === undefined ? {} : { tenantId }) },
-                  command,
-                  input ?? {},
-                  {
-                    idempotencyKey: `${processName}:${trigger.id}:${issued++}`,
-                    correlationId: trigger.metadata.correlationId,
-                    causationId: trigger.id,
-                    ...options,
-                  },
-                ),
-      });
+      return aggregateClientOf<A>((command, input, options) =>
+        sender({ aggregateClass, aggregateId, ...(tenantId === undefined ? {} : { tenantId }) }, command, input, {
+          idempotencyKey: `${processName}:${trigger.id}:${issued++}`,
+          correlationId: trigger.metadata.correlationId,
+          causationId: trigger.id,
+          ...options,
+        }),
+      );
     },
   };
 }

@@ -102,7 +102,7 @@ export class Upcaster {
     try {
       outputs = readAs(stored.payload, stored);
     } catch (error) {
-      throw new UpcastError(`its retiredEvent reader threw: ${(error as Error)?.message ?? String(error)}`, stored);
+      throw UpcastError.of(`its retiredEvent reader threw: ${(error as Error)?.message ?? String(error)}`, stored);
     }
     return outputs.flatMap((output) => {
       const definition = eventDefinitionOfInstance(output);
@@ -137,7 +137,7 @@ function readKnown(event: CompiledEvent, stored: StoredEvent, context: ReadConte
   }
   const reader = event.readers[stored.schemaVersion];
   if (!reader) {
-    throw new UpcastError(
+    throw UpcastError.of(
       stored.schemaVersion > definition.version
         ? `it was written by newer code; this code emits version ${definition.version} and can read up to version ${event.newestReadable}. Add a lens with \`down\` for version ${stored.schemaVersion} (see upcast().current()), or finish the deploy.`
         : `no lens leads from version ${stored.schemaVersion} to ${definition.version}.`,
@@ -152,15 +152,17 @@ function readKnown(event: CompiledEvent, stored: StoredEvent, context: ReadConte
     });
   } catch (error) {
     if (error instanceof UpcastError) throw error;
-    throw new UpcastError(`a lens threw: ${(error as Error)?.message ?? String(error)}`, stored);
+    throw UpcastError.of(`a lens threw: ${(error as Error)?.message ?? String(error)}`, stored);
   }
   const validated = validateAgainst(definition.schema, payload);
   if (validated instanceof Promise) {
-    throw new UpcastError('the current schema validates asynchronously, which reading events cannot wait for.', stored);
+    throw UpcastError.of('the current schema validates asynchronously, which reading events cannot wait for.', stored);
   }
   if (!validated.ok) {
-    throw new UpcastError(`the upcast payload does not match the current schema of '${definition.type}'.`, stored, {
-      issues: validated.issues,
+    throw UpcastError.of(`the upcast payload does not match the current schema of '${definition.type}'.`, stored, {
+      details: {
+        issues: validated.issues,
+      },
     });
   }
   // Keep the lens's plain output: a DTO class's validated value is an instance.
@@ -173,7 +175,7 @@ function foldStream(event: CompiledEvent, stored: StoredEvent, context: ReadCont
   const fold = event.fold!;
   const earlier = context.earlier;
   if (!earlier) {
-    throw new UpcastError(
+    throw UpcastError.of(
       "its lenses fold over the stream's earlier events (upcast().withStream(…)), but the reader did not supply them; read the stream from version 1, or pass them as context.earlier.",
       stored,
     );

@@ -17,5 +17,7 @@ export async function validateRequestPart(
     part === 'query'
       ? outcome.issues.map((issue) => ({ ...issue, path: issue.path ? `query.${issue.path}` : 'query' }))
       : outcome.issues;
-  throw new ValidationError(part === 'query' ? 'Invalid query string' : 'Invalid request body', issues);
+  throw new ValidationError(part === 'query' ? 'Invalid query string' : 'Invalid request body', {
+    details: { issues: issues },
+  });
 }

@@ -1,3 +1,4 @@
+import { projectionClients } from '@escf/cloudflare';
 import { NotFound } from '@escf/core';
 import { escfErrors, escfMiddleware, escfNotFound, openApiHandler, resource } from '@escf/hono';
 import { Hono } from 'hono';
@@ -5,6 +6,7 @@ import { aggregates } from '../../../src/aggregates.js';
 import { Account, Transfer } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
 import { creationId } from './creation-id.js';
+import type { EscfProjections } from './escf-env.generated.js';
 
 /**
  * The bank's REST API: account and transfer commands (every one accepts an
@@ -38,14 +40,15 @@ resource(app, Account, { client: (c, id) => aggregates(c.env, { sync: 'balances'
     summary: 'An account and its balance, from the balances projection',
     errors: ['NOT_FOUND'],
     handler: async (c, { params }) => {
-      const balance = await c.env.BALANCES.balance(params.id);
+      const balance = await projectionClients<EscfProjections>(c.env).BALANCES.balance(params.id);
       if (!balance) throw new NotFound('No such account');
       return { ...balance };
     },
   })
   .query('/accounts/:id/statement', {
     summary: 'Movements of an account, from the statements projection',
-    handler: async (c, { params }) => (await c.env.STATEMENTS.statement(params.id)).map((line) => ({ ...line })),
+    handler: async (c, { params }) =>
+      (await projectionClients<EscfProjections>(c.env).STATEMENTS.statement(params.id)).map((line) => ({ ...line })),
   });
 
 resource(app, Transfer, { client: (c, id) => aggregates(c.env).transfer(id) })

@@ -12,3 +12,9 @@ export interface EscfEnv {
   readonly BALANCES: Service<InstanceType<typeof import('../../balances/src/escf.generated.js').default>>;
   readonly STATEMENTS: Service<InstanceType<typeof import('../../statements/src/escf.generated.js').default>>;
 }
+
+/** The projections worker bank-api queries, for typed clients: `projectionClients<EscfProjections>(env)`. */
+export interface EscfProjections {
+  readonly BALANCES: import('@escf/cloudflare').ProjectionOf<typeof import('../../balances/src/escf.generated.js').default>;
+  readonly STATEMENTS: import('@escf/cloudflare').ProjectionOf<typeof import('../../statements/src/escf.generated.js').default>;
+}

@@ -1,3 +1,4 @@
+import { projectionClients } from '@escf/cloudflare';
 import { NotFound } from '@escf/core';
 import { escfErrors, escfMiddleware, escfNotFound, openApiHandler, resource, routes } from '@escf/hono';
 import { type Context, Hono } from 'hono';
@@ -5,6 +6,7 @@ import { z } from 'zod';
 import { aggregates } from '../../../src/aggregates.js';
 import { Expense } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
+import type { EscfProjections } from './escf-env.generated.js';
 
 /** Largest receipt accepted, in bytes. */
 const MAX_RECEIPT_BYTES = 5 * 1024 * 1024;
@@ -91,7 +93,9 @@ routes(app)
     handler: async (c, { params, query }) => {
       const owner = userId.safeParse(params.userId);
       if (!owner.success) return c.json(error('VALIDATION_FAILED', 'userId: 1–64 letters, digits, _ or -'), 400);
-      return (await c.env.EXPENSES.forUser(owner.data, query.month)).map((row) => ({ ...row }));
+      return (await projectionClients<EscfProjections>(c.env).EXPENSES.forUser(owner.data, query.month)).map((row) => ({
+        ...row,
+      }));
     },
   });
 

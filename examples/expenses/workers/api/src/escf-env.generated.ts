@@ -9,3 +9,8 @@ export interface EscfEnv {
   readonly EXTRACT_EXPENSE_QUEUE: Queue;
   readonly EXPENSES: Service<InstanceType<typeof import('../../expenses/src/escf.generated.js').default>>;
 }
+
+/** The projections worker expenses-api queries, for typed clients: `projectionClients<EscfProjections>(env)`. */
+export interface EscfProjections {
+  readonly EXPENSES: import('@escf/cloudflare').ProjectionOf<typeof import('../../expenses/src/escf.generated.js').default>;
+}

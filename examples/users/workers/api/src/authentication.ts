@@ -1,9 +1,9 @@
-import { unwrapReply } from '@escf/cloudflare';
 import type { Principal } from '@escf/core';
 import { bearerToken } from '@escf/hono';
 import type { Context } from 'hono';
 import { sha256Hex } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
+import { projections } from './projections.js';
 
 /**
  * The caller of a request: the user whose session the `Authorization:
@@ -15,6 +15,6 @@ export async function authenticate(
 ): Promise<(Principal & { readonly sessionId: string }) | undefined> {
   const token = bearerToken(c);
   if (token === undefined) return undefined;
-  const { userId, sessionId } = unwrapReply(await c.env.SESSIONS.principalOf(await sha256Hex(token)));
+  const { userId, sessionId } = await projections(c.env).SESSIONS.principalOf(await sha256Hex(token));
   return { id: userId, sessionId };
 }

@@ -1,4 +1,4 @@
-import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
+import { uniqueValueOwner } from '@escf/cloudflare';
 import { NotFound, Unauthorized } from '@escf/core';
 import { principalOf, resource } from '@escf/hono';
 import type { Hono } from 'hono';
@@ -8,6 +8,7 @@ import { User } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
 import { Accepted, UserView } from './api-views.js';
 import { creationId } from './creation-id.js';
+import { projections } from './projections.js';
 import { limitEmailTo } from './rate-limits.js';
 
 const ResendRequest = z.object({ email: z.email().max(320) }).strict();
@@ -59,7 +60,7 @@ export function userRoutes(app: Hono<ApiEnv>): void {
         if (principal === undefined) throw new Unauthorized('Sign in to read a user');
         // Others get the same 404 as for an unknown id.
         if (principal.id !== params.id) throw new NotFound(`User ${params.id} not found`);
-        return unwrapReply(await c.env.USERS.get(params.id));
+        return await projections(c.env).USERS.get(params.id);
       },
     })
     .route('post', '/users/verification', {

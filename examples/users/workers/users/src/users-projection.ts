@@ -1,4 +1,3 @@
-import { type RpcReply, replyFrom } from '@escf/cloudflare';
 import { type Envelope, EventHandler, NotFound, Projection } from '@escf/core';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
@@ -12,8 +11,8 @@ export type UserView = Omit<UserRow, 'createdAt'> & { readonly createdAt: string
 /**
  * The users read model (seed 000's users projection): one row per live
  * user. Sign-up and sign-in go through the User aggregate itself (its email
- * is unique by a claim, not by a check here). Queries answer with an `RpcReply` so that error codes
- * (404, 409, 401…) survive the RPC hop to the API worker.
+ * is unique by a claim, not by a check here). Queries return values or throw ESCF errors; the
+ * generated entrypoint carries them, codes included, to the API worker's `projectionClients`.
  */
 @Projection('users')
 export class UsersProjection {
@@ -61,8 +60,8 @@ export class UsersProjection {
   }
 
   /** A user by id; `NOT_FOUND` if there is none (or it was deleted). */
-  async get(userId: string): Promise<RpcReply<UserView>> {
-    return replyFrom(async () => view(await this.row(eq(users.userId, userId), `User ${userId} not found`)));
+  async get(userId: string): Promise<UserView> {
+    return view(await this.row(eq(users.userId, userId), `User ${userId} not found`));
   }
 
   private async row(where: ReturnType<typeof eq>, notFound: string): Promise<UserRow> {

@@ -1,9 +1,9 @@
-import { unwrapReply } from '@escf/cloudflare';
+import { projectionClients } from '@escf/cloudflare';
 import { escfErrors, escfMiddleware, escfNotFound, openApiHandler, resource } from '@escf/hono';
 import { Hono } from 'hono';
 import { aggregates } from '../../../src/aggregates.js';
 import { Task } from '../../../src/domain/index.js';
-import type { EscfEnv } from './escf-env.generated.js';
+import type { EscfEnv, EscfProjections } from './escf-env.generated.js';
 
 /**
  * The HTTP API: the Task aggregate's commands as routes (status codes, ETag,
@@ -12,6 +12,7 @@ import type { EscfEnv } from './escf-env.generated.js';
  * `sync: true`: they answer once the projection has their events.
  */
 const app = new Hono<{ Bindings: EscfEnv }>();
+const projections = (env: EscfEnv) => projectionClients<EscfProjections>(env);
 app.use(escfMiddleware());
 app.onError(escfErrors());
 app.notFound(escfNotFound());
@@ -24,11 +25,14 @@ resource(app, Task, { client: (c, id) => aggregates(c.env, { sync: true }).task(
     summary: 'Add a task',
   })
   .command('post', '/tasks/:id/complete', 'complete', { summary: 'Complete a task' })
-  .query('/tasks', { summary: 'Every task, from the tasks projection', handler: (c) => c.env.TASKS.list() })
+  .query('/tasks', {
+    summary: 'Every task, from the tasks projection',
+    handler: (c) => projections(c.env).TASKS.list(),
+  })
   .query('/tasks/:id', {
     summary: 'One task, from the tasks projection',
     errors: ['NOT_FOUND'],
-    handler: async (c, { params }) => unwrapReply(await c.env.TASKS.get(params.id)),
+    handler: async (c, { params }) => projections(c.env).TASKS.get(params.id),
   });
 
 app.get('/openapi.json', openApiHandler(app, { title: 'escf-app', version: '0.0.0' }));

@@ -7,3 +7,8 @@ export interface EscfEnv {
   readonly ESCF_EVENTS: D1Database;
   readonly TASKS: Service<InstanceType<typeof import('../../tasks/src/escf.generated.js').default>>;
 }
+
+/** The projections worker escf-app-api queries, for typed clients: `projectionClients<EscfProjections>(env)`. */
+export interface EscfProjections {
+  readonly TASKS: import('@escf/cloudflare').ProjectionOf<typeof import('../../tasks/src/escf.generated.js').default>;
+}

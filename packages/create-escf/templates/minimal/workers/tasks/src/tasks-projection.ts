@@ -1,4 +1,3 @@
-import { type RpcReply, replyFrom } from '@escf/cloudflare';
 import { type Envelope, EventHandler, NotFound, Projection } from '@escf/core';
 import { TaskAdded, TaskCompleted } from '../../../src/domain/index.js';
 import type { EscfEnv } from './escf-env.generated.js';
@@ -22,7 +21,8 @@ interface TaskRow {
  * The tasks read model, in its own D1 database (migrations/0001_tasks.sql).
  * Handlers return their statements unawaited: ESCF commits them in one D1
  * batch with the projection's checkpoint. Other workers call the queries
- * over RPC (`env.TASKS.get(id)`), typed.
+ * through `projectionClients<EscfProjections>(env).TASKS.get(id)`, typed; a
+ * query returns its value or throws an ESCF error, and the caller gets the same.
  */
 @Projection('tasks')
 export class TasksProjection {
@@ -46,12 +46,10 @@ export class TasksProjection {
   }
 
   /** One task; `NOT_FOUND` (404 through the API) when there is none. */
-  async get(id: string): Promise<RpcReply<TaskView>> {
-    return replyFrom(async () => {
-      const row = await this.env.TASKS_DB.prepare('SELECT * FROM tasks WHERE task_id = ?').bind(id).first<TaskRow>();
-      if (!row) throw new NotFound(`Task ${id} not found`);
-      return view(row);
-    });
+  async get(id: string): Promise<TaskView> {
+    const row = await this.env.TASKS_DB.prepare('SELECT * FROM tasks WHERE task_id = ?').bind(id).first<TaskRow>();
+    if (!row) throw new NotFound(`Task ${id} not found`);
+    return view(row);
   }
 
   /** Every task, oldest first. */

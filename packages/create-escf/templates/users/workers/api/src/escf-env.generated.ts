@@ -13,3 +13,9 @@ export interface EscfEnv {
   readonly EMAIL_RATE_LIMITER: RateLimit;
   readonly AUTH_IP_RATE_LIMITER: RateLimit;
 }
+
+/** The projections worker escf-app-api queries, for typed clients: `projectionClients<EscfProjections>(env)`. */
+export interface EscfProjections {
+  readonly USERS: import('@escf/cloudflare').ProjectionOf<typeof import('../../users/src/escf.generated.js').default>;
+  readonly SESSIONS: import('@escf/cloudflare').ProjectionOf<typeof import('../../sessions/src/escf.generated.js').default>;
+}

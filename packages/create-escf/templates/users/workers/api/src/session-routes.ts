@@ -1,4 +1,4 @@
-import { uniqueValueOwner, unwrapReply } from '@escf/cloudflare';
+import { uniqueValueOwner } from '@escf/cloudflare';
 import { type EscfError, Unauthorized } from '@escf/core';
 import { bearerToken, routes } from '@escf/hono';
 import type { Context, Hono } from 'hono';
@@ -7,6 +7,7 @@ import { aggregates } from '../../../src/aggregates.js';
 import { dummyPasswordHash, newSecret, sha256Hex, User, verifyPassword } from '../../../src/domain/index.js';
 import type { ApiEnv } from './api-env.js';
 import { SessionView, SignedIn, SignedOut } from './api-views.js';
+import { projections } from './projections.js';
 import { limitSignIn } from './rate-limits.js';
 
 /** `POST /sessions`: sign in. */
@@ -53,21 +54,21 @@ export function sessionRoutes(app: Hono<ApiEnv>): void {
           if (code === 'UNAUTHORIZED' || code === 'NOT_FOUND' || code === 'USER_DELETED') throw invalidCredentials();
           throw error;
         }
-        return { token, session: unwrapReply(await c.env.SESSIONS.current(await sha256Hex(token))) };
+        return { token, session: await projections(c.env).SESSIONS.current(await sha256Hex(token)) };
       },
     })
     .query('/sessions/current', {
       summary: 'The session of the Authorization: Bearer token',
       response: SessionView,
       errors: ['UNAUTHORIZED'],
-      handler: async (c) => unwrapReply(await c.env.SESSIONS.current(await sha256Hex(requireToken(c)))),
+      handler: async (c) => projections(c.env).SESSIONS.current(await sha256Hex(requireToken(c))),
     })
     .route('delete', '/sessions/current', {
       summary: 'Sign out (ends the session of the bearer token)',
       response: SignedOut,
       errors: ['UNAUTHORIZED'],
       handler: async (c) => {
-        const { userId, sessionId } = unwrapReply(await c.env.SESSIONS.principalOf(await sha256Hex(requireToken(c))));
+        const { userId, sessionId } = await projections(c.env).SESSIONS.principalOf(await sha256Hex(requireToken(c)));
         await aggregates(c.env, { sync: true })
           .user(userId)
           .signOut({ sessionId }, { principal: { id: userId } });

@@ -1,4 +1,3 @@
-import { type RpcReply, replyFrom } from '@escf/cloudflare';
 import { type Envelope, EventHandler, Projection, Unauthorized } from '@escf/core';
 import { and, eq, gt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
@@ -69,21 +68,17 @@ export class SessionService {
   }
 
   /** The user and session of a token's hash; `UNAUTHORIZED` if there is none or it expired. */
-  async principalOf(tokenHash: string): Promise<RpcReply<SessionPrincipal>> {
-    return replyFrom(async () => {
-      const session = await this.live(tokenHash);
-      return { userId: session.userId, sessionId: session.sessionId };
-    });
+  async principalOf(tokenHash: string): Promise<SessionPrincipal> {
+    const session = await this.live(tokenHash);
+    return { userId: session.userId, sessionId: session.sessionId };
   }
 
   /** The session of a token's hash and its user, for its owner. */
-  async current(tokenHash: string): Promise<RpcReply<SessionView>> {
-    return replyFrom(async () => {
-      const session = await this.live(tokenHash);
-      const user = await this.db.select().from(sessionUsers).where(eq(sessionUsers.userId, session.userId)).get();
-      if (!user) throw new Unauthorized('Invalid or expired session');
-      return sessionView(session, user);
-    });
+  async current(tokenHash: string): Promise<SessionView> {
+    const session = await this.live(tokenHash);
+    const user = await this.db.select().from(sessionUsers).where(eq(sessionUsers.userId, session.userId)).get();
+    if (!user) throw new Unauthorized('Invalid or expired session');
+    return sessionView(session, user);
   }
 
   private async live(tokenHash: string) {
