@@ -41,6 +41,10 @@ export interface Env {
   FAULTY_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FaultyUserAggregate>>;
   SPARSE_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof SparseSnapshotUserAggregate>>;
   ESCF_EVENTS: D1Database;
+  /** Extra event-store shards (sharded-store tests). */
+  ESCF_EVENTS_1: D1Database;
+  ESCF_EVENTS_2: D1Database;
+  ESCF_EVENTS_3: D1Database;
   EVENTS_QUEUE: Queue;
   SUBSCRIBER: Fetcher & TestSubscriber;
   TEST_MIGRATIONS: D1Migration[];

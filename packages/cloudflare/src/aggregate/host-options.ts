@@ -1,4 +1,6 @@
 import { type Clock, systemClock } from '@escf/core';
+import { DEFAULT_EVENTS_TABLE } from '../event-store/events-table.js';
+import type { ShardLayout } from '../event-store/shard-map.js';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
 
@@ -8,8 +10,18 @@ import { maxEventBytes } from './event-size-limit.js';
  * environment whose wrangler config declares those bindings.
  */
 export interface AggregateHostOptions {
-  /** The D1 event store. Defaults to binding `ESCF_EVENTS`, table `escf_events`. */
-  readonly eventStore?: { readonly binding?: string; readonly table?: string };
+  /**
+   * The D1 event store. Defaults to binding `ESCF_EVENTS`, table `escf_events`.
+   * `shards` lists one D1 binding per shard database (shard 0 first) to
+   * spread streams over several databases (a `ShardedD1EventStore`);
+   * `layouts` are its generations when shards were added later.
+   */
+  readonly eventStore?: {
+    readonly binding?: string;
+    readonly table?: string;
+    readonly shards?: readonly string[];
+    readonly layouts?: readonly ShardLayout[];
+  };
   /** Queue producer bindings every event is sent to (one JSON `EventEnvelope` per message). */
   readonly queues?: readonly string[];
   /**
@@ -75,6 +87,9 @@ export interface ResolvedHostOptions {
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
   readonly eventStoreTable: string;
+  /** One binding per shard database; a single entry (the binding) when the store is not sharded. */
+  readonly eventStoreShards: readonly string[];
+  readonly eventStoreLayouts?: readonly ShardLayout[];
   readonly queues: readonly string[];
   readonly services: readonly string[];
   readonly snapshotEvery: number;
@@ -91,7 +106,9 @@ export interface ResolvedHostOptions {
 export function resolveHostOptions(options: AggregateHostOptions = {}): ResolvedHostOptions {
   const resolved: ResolvedHostOptions = {
     eventStoreBinding: options.eventStore?.binding ?? 'ESCF_EVENTS',
-    eventStoreTable: options.eventStore?.table ?? 'escf_events',
+    eventStoreTable: options.eventStore?.table ?? DEFAULT_EVENTS_TABLE,
+    eventStoreShards: [...(options.eventStore?.shards ?? [options.eventStore?.binding ?? 'ESCF_EVENTS'])],
+    ...(options.eventStore?.layouts ? { eventStoreLayouts: [...options.eventStore.layouts] } : {}),
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],
     snapshotEvery: options.snapshotEvery ?? 1,
@@ -110,6 +127,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
       throw new RangeError(`durableObjectFor: ${key} must be a positive integer`);
   }
+  if (resolved.eventStoreShards.length === 0)
+    throw new RangeError('durableObjectFor: eventStore.shards lists no binding');
   for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {
     if (!(resolved[key] >= 0)) throw new RangeError(`durableObjectFor: ${key} must be a non-negative number`);
   }

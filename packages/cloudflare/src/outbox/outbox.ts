@@ -5,6 +5,7 @@ import type { AggregateStorage, StoredIdentity } from '../aggregate/aggregate-st
 import { faultPoint } from '../aggregate/fault-points.js';
 import type { ResolvedHostOptions } from '../aggregate/host-options.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { ShardedD1EventStore } from '../event-store/sharded-event-store.js';
 import { splitIntoQueueBatches } from './queue-batches.js';
 
 /** The D1 event store's cursor; queues are `queue:BINDING`, services `service:BINDING`. */
@@ -45,6 +46,8 @@ export class Outbox {
   private failedAttempts = 0;
   private running: Promise<OutboxReport> | null = null;
   private drainAgain = false;
+  /** Kept across passes: it remembers which shard this aggregate's stream lives in. */
+  private sharded: ShardedD1EventStore | undefined;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -232,7 +235,7 @@ export class Outbox {
         storedInD1 += events.length;
       }
     } catch (error) {
-      failures.push(`D1 (${this.options.eventStoreBinding}): ${messageOf(error)}`);
+      failures.push(`D1 (${this.options.eventStoreShards.join(', ')}): ${messageOf(error)}`);
     }
 
     // 2. Queues and 3. services, each from its own cursor up to what D1 has. Targets are independent
@@ -294,9 +297,20 @@ export class Outbox {
     }
   }
 
-  private eventStore(): D1EventStore {
-    const db = this.binding<D1Database>(this.options.eventStoreBinding, 'batch');
-    return new D1EventStore(db, { table: this.options.eventStoreTable });
+  private eventStore(): D1EventStore | ShardedD1EventStore {
+    const shards = this.options.eventStoreShards;
+    if (shards.length === 1) {
+      const db = this.binding<D1Database>(shards[0]!, 'batch');
+      return new D1EventStore(db, { table: this.options.eventStoreTable });
+    }
+    this.sharded ??= new ShardedD1EventStore(
+      shards.map((binding) => this.binding<D1Database>(binding, 'batch')),
+      {
+        table: this.options.eventStoreTable,
+        ...(this.options.eventStoreLayouts ? { layouts: this.options.eventStoreLayouts } : {}),
+      },
+    );
+    return this.sharded;
   }
 
   private binding<T>(name: string, method: string): T {

@@ -3,6 +3,7 @@ import { DefinitionError, type EventEnvelope, type ProjectionClass, type Project
 import { describeProjection, log, type ProjectionDescriptor, serializeError } from '@escf/core/internal';
 import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { EventsTable } from '../event-store/events-table.js';
 import {
   beginRebuild,
   type DatabaseRole,
@@ -461,10 +462,7 @@ async function defaultLogHead(env: object): Promise<number | null> {
   const events = (env as Record<string, unknown>).ESCF_EVENTS as D1Database | undefined;
   if (!events) return null;
   try {
-    const row = await events
-      .prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events')
-      .first<{ head: number | null }>();
-    return row?.head ?? 0;
+    return await new EventsTable(events).logHead();
   } catch {
     return null; // a different store layout: progress without a target
   }

@@ -16,6 +16,9 @@ export const PROJECTION_FAILURES: FailureTable = { table: 'escf_projection_failu
  *   same event (queue + RPC + rebuild) apply once.
  * - `escf_projection_failures`: the first failing event of a stuck stream.
  * - `escf_projection_rebuilds`: progress of the current rebuild.
+ * - `escf_projection_rebuild_shards`: over a sharded event store, the
+ *   rebuild's cursor in each shard (`escf_projection_rebuilds.cursor` is
+ *   then their sum, which only grows).
  */
 export const PROJECTION_SCHEMA = `
 CREATE TABLE IF NOT EXISTS escf_projection_streams (
@@ -44,6 +47,12 @@ CREATE TABLE IF NOT EXISTS escf_projection_rebuilds (
   updated_at INTEGER NOT NULL,
   finished_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS escf_projection_rebuild_shards (
+  projection TEXT NOT NULL,
+  shard INTEGER NOT NULL,
+  cursor INTEGER NOT NULL,
+  PRIMARY KEY (projection, shard)
+) WITHOUT ROWID;
 `;
 
 /** The error text the checkpoint triggers raise. */
