@@ -6,6 +6,11 @@
 /** The D1 event store binding every API and projection worker gets. */
 export const EVENT_STORE_BINDING = 'ESCF_EVENTS';
 
+/** The D1 binding of event-store shard `shard`: `ESCF_EVENTS`, then `ESCF_EVENTS_1`, `ESCF_EVENTS_2`, … */
+export function eventStoreShardBinding(shard: number): string {
+  return shard === 0 ? EVENT_STORE_BINDING : `${EVENT_STORE_BINDING}_${shard}`;
+}
+
 /** Tags of Durable Object migrations written by ESCF start with this; the user's own tags are left alone. */
 export const MIGRATION_TAG_PREFIX = 'escf-v';
 
@@ -52,8 +57,8 @@ export function reactorResources(name: string, prefix: string, systemName: strin
 }
 
 /** The D1 database name of a system's event store. */
-export function eventStoreDatabaseName(systemName: string): string {
-  return `${systemName}-events`;
+export function eventStoreDatabaseName(systemName: string, shard = 0): string {
+  return shard === 0 ? `${systemName}-events` : `${systemName}-events-${shard}`;
 }
 
 /** Files `escf generate` owns in each worker directory (relative to it). */
