@@ -66,9 +66,12 @@ export function shardIndex(stream: StreamId, count: number): number {
 }
 
 /**
- * 32-bit FNV-1a over the UTF-16 code units of {@link streamKey}: stable
- * across runtimes and releases (it decides where history lives, so it must
- * never change), and cheap enough to run on every append.
+ * 32-bit FNV-1a over the UTF-16 code units of {@link streamKey}, then
+ * MurmurHash3's finalizer so that every input bit moves the low bits too
+ * (plain FNV-1a modulo a power of two depends on the last character only:
+ * `user-1`…`user-8` would fill the shards in a fixed pattern). Stable across
+ * runtimes and releases — it decides where history lives, so it must never
+ * change — and cheap enough to run on every append.
  */
 export function streamHash(stream: StreamId): number {
   const key = streamKey(stream);
@@ -77,5 +80,10 @@ export function streamHash(stream: StreamId): number {
     hash ^= key.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return hash >>> 0;
 }
