@@ -122,7 +122,8 @@ export class ShardedD1EventStore implements EventStore, ShardedEventLog {
    * positions), merged by position, then shard. A one-off read for tools
    * and tests: a page ends only after a position every shard passed, so
    * paging by the last position sees each stored event once while nothing
-   * is appended. Readers that tail the log use {@link ShardedD1EventStore.readShard} per shard.
+   * is appended (a page may hold up to one event per shard more than
+   * `limit` when `limit` is below the shard count). Readers that tail the log use {@link ShardedD1EventStore.readShard} per shard.
    */
   async readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
     if (this.shards.length === 1) return this.shards[0]!.readAll(options);
