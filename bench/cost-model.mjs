@@ -27,7 +27,7 @@ export const inputs = {
     d1QueryMs: 1, // average D1 query time; D1's FAQ: ~1,000 queries/s at 1 ms (single-threaded per database)
     eventsPerCommand: 1,
     eventsPerAppend: 1, // one-event commands drained alone (executeSync); an alarm backlog gives hundreds
-    d1RowsPerAppend: 2, // the batch's row + its stream index entry (measured: bench d1_rows_written_per_event)
+    d1RowsPerAppend: 2, // the batch's row + its stream index entry (measured: bench d1_rows_written_per_event_per_command_drain)
     projections: 2, // synchronous (service) projections
     projectionRowsPerEvent: 2, // checkpoint row + one read-model row (more with indexes)
     queueSubscribers: 1, // queue-fed processes/projections: one message per event each
@@ -75,7 +75,7 @@ export function costPerMillionCommands({ price, limit, workload }) {
   return { escf, raw, escfTotal: sum(escf), rawTotal: sum(raw) };
 }
 
-/** Ceiling with N event-store databases, and what limits it next. */
+/** Ceiling with N event-store databases (ShardedD1EventStore shards), and what limits it next. */
 export function ceilings(model, shardCounts = [1, 2, 4, 8, 16]) {
   const perShard = eventsPerSecondPerShard(model);
   const { workload, limit } = model;
@@ -113,6 +113,9 @@ export function main(model = inputs) {
     model_cost_per_million_commands_escf_usd: Math.round(cost.escfTotal * 100) / 100,
     model_cost_per_million_commands_raw_usd: Math.round(cost.rawTotal * 100) / 100,
     model_cost_ratio_escf_over_raw: Math.round((cost.escfTotal / cost.rawTotal) * 100) / 100,
+    // Sharded event store: the store's ceiling and the system's (next bottleneck) with 4 shards.
+    model_store_events_per_s_4_shards: rows.find((r) => r.shards === 4).storeEventsPerS,
+    model_system_events_per_s_4_shards: rows.find((r) => r.shards === 4).eventsPerS,
   });
 }
 

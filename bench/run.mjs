@@ -21,6 +21,8 @@ const COMMANDS = 1_500;
 const DRAIN_EVENTS = 2_000;
 const PER_COMMAND_DRAINS = 200;
 const METRICS_OVERHEAD_COMMANDS = 4_000;
+const SHARDED_EVENTS = 800;
+const SHARDED_ROUNDS = 1;
 
 /** ESCF vs raw commands/s, outbox drain into D1, and D1 cost per event. */
 async function runtimeBenchmark() {
@@ -87,6 +89,57 @@ async function runtimeBenchmark() {
   }
 }
 
+/**
+ * The same drain and rebuild over 1, 2 and 4 D1 shard databases, in one run:
+ * 16 aggregates commit with the outbox held, then all drain at once, one D1
+ * append per event; then a projection is rebuilt from that layout's log.
+ */
+async function shardedBenchmark() {
+  const persist = mkdtempSync(join(tmpdir(), 'escf-bench-sharded-'));
+  const worker = await unstable_startWorker({
+    config: join(here, '../packages/cloudflare/test/bench-worker/wrangler.jsonc'),
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, logLevel: 'none', persist, watch: false },
+  });
+  try {
+    await worker.ready;
+    const get = async (path) => {
+      const response = await worker.fetch(`http://bench${path}`);
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    const figures = {};
+    const drain = {};
+    const rebuild = {};
+    for (const shards of [1, 2, 4]) {
+      const samples = [];
+      for (let round = 0; round < SHARDED_ROUNDS; round++) {
+        const result = await get(
+          `/sharded-drain?shards=${shards}&aggregates=16&n=${SHARDED_EVENTS / 16}&run=s${shards}r${round}`,
+        );
+        if (result.failures.length > 0 || result.stored !== SHARDED_EVENTS)
+          throw new Error(`sharded drain failed: ${JSON.stringify(result)}`);
+        samples.push((result.stored / result.ms) * 1000);
+        figures[`sharded_drain_rows_per_shard_${shards}`] = result.perShard.join('/');
+      }
+      drain[shards] = samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+      const rebuilt = await get(`/sharded-rebuild?shards=${shards}`);
+      if (rebuilt.status !== 'done' || rebuilt.applied !== SHARDED_EVENTS * SHARDED_ROUNDS)
+        throw new Error(`sharded rebuild failed: ${JSON.stringify(rebuilt)}`);
+      rebuild[shards] = (rebuilt.applied / rebuilt.ms) * 1000;
+      figures[`sharded_drain_events_per_s_${shards}`] = round(drain[shards]);
+      figures[`sharded_rebuild_events_per_s_${shards}`] = round(rebuild[shards]);
+    }
+    figures.sharded_drain_ratio_2_over_1 = round(drain[2] / drain[1], 3);
+    figures.sharded_drain_ratio_4_over_1 = round(drain[4] / drain[1], 3);
+    figures.sharded_rebuild_ratio_2_over_1 = round(rebuild[2] / rebuild[1], 3);
+    figures.sharded_rebuild_ratio_4_over_1 = round(rebuild[4] / rebuild[1], 3);
+    return figures;
+  } finally {
+    await worker.dispose();
+    rmSync(persist, { recursive: true, force: true });
+  }
+}
+
 function round(value, digits = 0) {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -126,6 +179,15 @@ if (figures) {
       figures.d1_rows_written_per_event_per_command_drain,
   });
   console.log(`runtime benchmark took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (wanted('sharded')) {
+  const shardedStarted = Date.now();
+  const sharded = await shardedBenchmark();
+  mergeResults(sharded);
+  console.log('\nSharded D1 event store (local workerd; same drain and rebuild over 1, 2 and 4 shard databases)');
+  console.table(sharded);
+  console.log(`sharded benchmark took ${((Date.now() - shardedStarted) / 1000).toFixed(1)} s`);
 }
 
 // Other benchmarks in this folder merge their own figures.

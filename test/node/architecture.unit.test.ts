@@ -11,9 +11,20 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** packages/cloudflare/src: folder → folders it may import. */
 const cloudflareLayout: Record<string, readonly string[]> = {
-  admin: ['aggregate', 'archive', 'event-store', 'http', 'metrics', 'outbox', 'process', 'projection', 'rpc', 'security'],
+  admin: [
+    'aggregate',
+    'archive',
+    'event-store',
+    'http',
+    'metrics',
+    'outbox',
+    'process',
+    'projection',
+    'rpc',
+    'security',
+  ],
   // The host never imports the archive: retention reaches it through ports (pruned-history.ts, retain-request.ts).
-  aggregate: ['admin', 'crypto-shredding', 'metrics', 'observability', 'outbox', 'rpc', 'uniqueness'],
+  aggregate: ['admin', 'crypto-shredding', 'event-store', 'metrics', 'observability', 'outbox', 'rpc', 'uniqueness'],
   archive: ['aggregate', 'event-store', 'http', 'rpc', 'security'],
   'crypto-shredding': [],
   metrics: ['admin', 'rpc'],

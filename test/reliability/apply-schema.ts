@@ -5,5 +5,7 @@ import { LEDGER_SCHEMA } from './ledger-projection.js';
 import type { Env } from './worker.js';
 
 const testEnv = env as unknown as Env;
-await applyD1Migrations(testEnv.ESCF_EVENTS, testEnv.TEST_MIGRATIONS);
+for (const shard of [testEnv.ESCF_EVENTS, testEnv.ESCF_EVENTS_1, testEnv.ESCF_EVENTS_2, testEnv.ESCF_EVENTS_3]) {
+  await applyD1Migrations(shard, testEnv.TEST_MIGRATIONS);
+}
 await testEnv.LEDGER_DB.batch(LEDGER_SCHEMA.map((sql) => testEnv.LEDGER_DB.prepare(sql)));

@@ -26,7 +26,7 @@ export function http(path: string, init: RequestInit = {}): Promise<Response> {
 /** The Durable Object stub of an Account address. */
 export function accountStub(
   address: AggregateAddress,
-  binding: 'ACCOUNT_AGGREGATE' | 'LOCAL_ACCOUNT_AGGREGATE' = 'ACCOUNT_AGGREGATE',
+  binding: 'ACCOUNT_AGGREGATE' | 'LOCAL_ACCOUNT_AGGREGATE' | 'SHARDED_ACCOUNT_AGGREGATE' = 'ACCOUNT_AGGREGATE',
 ): DurableObjectStub {
   const namespace = testEnv[binding] as unknown as DurableObjectNamespace;
   return namespace.get(namespace.idFromName(durableObjectName(address)));

@@ -18,10 +18,19 @@ import { Account } from './account-domain.js';
 import { Ledger } from './ledger-projection.js';
 import { Member } from './member-domain.js';
 
+/** The event-store shard databases of {@link ShardedAccountAggregate}, shard 0 first. */
+const EVENT_STORE_SHARDS = ['ESCF_EVENTS', 'ESCF_EVENTS_1', 'ESCF_EVENTS_2', 'ESCF_EVENTS_3'] as const;
+
 /** Publishes to the ledger's queue (events ≤ 128 KB); retries a failed drain quickly so crash tests converge. */
 export const AccountAggregate = durableObjectFor(Account, {
   queues: ['LEDGER_QUEUE'],
   outbox: { retryBaseMs: 50, retryMaxMs: 500 },
+});
+/** The same, over an event store of four D1 shards (the sharded exactly-once checks). */
+export const ShardedAccountAggregate = durableObjectFor(Account, {
+  queues: ['LEDGER_QUEUE'],
+  outbox: { retryBaseMs: 50, retryMaxMs: 500 },
+  eventStore: { shards: EVENT_STORE_SHARDS },
 });
 /** Publishes nowhere but D1 (events ≤ 1 MiB): the row-size limit. */
 export const LocalAccountAggregate = durableObjectFor(Account);
@@ -45,7 +54,11 @@ export interface Env {
   LOCAL_ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LocalAccountAggregate>>;
   MEMBER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof MemberAggregate>>;
   UNIQUE_VALUES: DurableObjectNamespace<UniqueValueClaims>;
+  SHARDED_ACCOUNT_AGGREGATE: DurableObjectNamespace<InstanceType<typeof ShardedAccountAggregate>>;
   ESCF_EVENTS: D1Database;
+  ESCF_EVENTS_1: D1Database;
+  ESCF_EVENTS_2: D1Database;
+  ESCF_EVENTS_3: D1Database;
   LEDGER_DB: D1Database;
   LEDGER_QUEUE: Queue;
   LEDGER: Service<InstanceType<typeof LedgerProjection>>;
@@ -55,6 +68,7 @@ export interface Env {
 export const accounts = aggregateClients({
   account: { aggregate: Account, binding: 'ACCOUNT_AGGREGATE' },
   localAccount: { aggregate: Account, binding: 'LOCAL_ACCOUNT_AGGREGATE' },
+  shardedAccount: { aggregate: Account, binding: 'SHARDED_ACCOUNT_AGGREGATE' },
   member: { aggregate: Member, binding: 'MEMBER_AGGREGATE' },
 });
 

@@ -29,6 +29,8 @@ export {
 export type { AggregateHostOptions } from './aggregate/host-options.js';
 export type { PrunedHistoryReader } from './aggregate/pruned-history.js';
 export { D1EventStore, type D1EventStoreOptions, type D1WriteStats } from './event-store/d1-event-store.js';
+export type { ShardLayout } from './event-store/shard-map.js';
+export { ShardedD1EventStore, type ShardedD1EventStoreOptions } from './event-store/sharded-event-store.js';
 export type { EventSubscriber, OutboxReport } from './outbox/outbox.js';
 export { aggregateCommandSender } from './process/aggregate-command-sender.js';
 export {

@@ -69,6 +69,10 @@ export interface Env {
   FAILING_TARGET_USER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof FailingTargetUserAggregate>>;
   FAILING_SUBSCRIBER: Fetcher;
   ESCF_EVENTS: D1Database;
+  /** Extra event-store shards (sharded-store tests). */
+  ESCF_EVENTS_1: D1Database;
+  ESCF_EVENTS_2: D1Database;
+  ESCF_EVENTS_3: D1Database;
   EVENTS_QUEUE: Queue;
   SUBSCRIBER: Fetcher & TestSubscriber;
   TEST_MIGRATIONS: D1Migration[];

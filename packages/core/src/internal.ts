@@ -18,6 +18,7 @@ export {
   durableObjectClassName,
   EVENT_STORE_BINDING,
   EVENT_STORE_TABLE,
+  eventStoreShardBinding,
   kebabCase,
   reactorBindings,
 } from './conventions/naming.js';

@@ -1,6 +1,6 @@
 import { ConcurrencyError, type EventEnvelope } from '@escf/core';
 import { newId } from '@escf/core/internal';
-import type { EventStore, StreamId } from '@escf/core/store';
+import { type EventStore, isShardedEventLog, type StreamId } from '@escf/core/store';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 /** Builds numbered envelopes for one stream, as a host would after a command. */
@@ -123,10 +123,60 @@ export function describeEventStoreConformance(name: string, createStore: () => E
         seen.push(...batch);
         after = batch[batch.length - 1]!.position!;
       }
-      expect(seen.map((e) => e.id)).toEqual([...a1, ...b1, ...a2].map((e) => e.id));
+      const committed = [...a1, ...b1, ...a2];
+      if (isShardedEventLog(store)) {
+        // Positions are per shard: every event once, in version order per stream.
+        expect(seen.map((e) => e.id).sort()).toEqual(committed.map((e) => e.id).sort());
+        for (const id of ['a', 'b'])
+          expect(seen.filter((e) => e.aggregateId === id).map((e) => e.version)).toEqual(
+            committed.filter((e) => e.aggregateId === id).map((e) => e.version),
+          );
+        return;
+      }
+      expect(seen.map((e) => e.id)).toEqual(committed.map((e) => e.id));
       const positions = seen.map((e) => e.position!);
       expect(positions.every((p, i) => i === 0 || p > positions[i - 1]!)).toBe(true);
-      expect(strip(seen)).toEqual([...a1, ...b1, ...a2]);
+      expect(strip(seen)).toEqual(committed);
+    });
+
+    it('reads each shard in commit order with increasing positions (sharded stores)', async () => {
+      if (!isShardedEventLog(store)) return;
+      const sharded = store;
+      const streams = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => user(id));
+      const committed: EventEnvelope[] = [];
+      for (const round of [1, 3]) {
+        for (const stream of streams) {
+          const events = makeEvents(stream, round, 2);
+          await store.append(stream, events, { expectedVersion: round - 1 });
+          committed.push(...events);
+        }
+      }
+      const byShard: EventEnvelope[][] = [];
+      for (let shard = 0; shard < sharded.shardCount; shard++) {
+        const seen: EventEnvelope[] = [];
+        for (let after = 0; ; ) {
+          const batch = await sharded.readShard(shard, { after, limit: 3 });
+          if (batch.length === 0) break;
+          seen.push(...batch);
+          after = batch.at(-1)!.position!;
+        }
+        const positions = seen.map((e) => e.position!);
+        expect(positions.every((p, i) => i === 0 || p > positions[i - 1]!)).toBe(true);
+        // Within a shard, the log is in commit order.
+        const ids = new Set(seen.map((e) => e.id));
+        expect(seen.map((e) => e.id)).toEqual(committed.filter((e) => ids.has(e.id)).map((e) => e.id));
+        byShard.push(seen);
+      }
+      // Every event is in exactly one shard, and a stream never spans shards.
+      expect(
+        byShard
+          .flat()
+          .map((e) => e.id)
+          .sort(),
+      ).toEqual(committed.map((e) => e.id).sort());
+      for (const stream of streams) {
+        expect(byShard.filter((seen) => seen.some((e) => e.aggregateId === stream.aggregateId))).toHaveLength(1);
+      }
     });
 
     it('assigns positions that readStream reports too', async () => {

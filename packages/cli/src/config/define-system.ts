@@ -156,6 +156,15 @@ export interface SystemConfig {
   readonly console?: ConsoleConfig;
   /** OpenTelemetry traces, exported as OTLP/HTTP (off when absent). */
   readonly tracing?: TracingConfig;
+  /**
+   * D1 databases the event store spreads streams over (default 1). Each
+   * aggregate's stream lives in one shard, picked by a stable hash of
+   * (tenant, type, id); `escf generate` binds `ESCF_EVENTS`, `ESCF_EVENTS_1`,
+   * … in every worker and migrates each. To add shards later without moving
+   * history, list the generations instead, oldest first (`[2, 4]`): streams
+   * created before stay in their shard, new ones use the newest count.
+   */
+  readonly shards?: number | readonly number[];
 }
 
 /**

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { AggregateClass } from '@escf/core';
-import { durableObjectBinding, durableObjectClassName, kebabCase, reactorResources } from '../model/naming.js';
+import {
+  durableObjectBinding,
+  durableObjectClassName,
+  eventStoreShardBinding,
+  kebabCase,
+  reactorResources,
+} from '../model/naming.js';
 import type {
   AggregateModel,
   ConsoleModel,
@@ -269,6 +275,7 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
     return { ...model, calls, commands, rateLimits };
   });
 
+  const layouts = resolveShards(config.shards, fail);
   return {
     name: config.name,
     configPath,
@@ -277,6 +284,8 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
     reactors: [...reactorsByName.values()],
     console: resolveConsole(config.console, config.name, baseDir, workers, fail),
     tracing: resolveTracing(config.tracing, fail),
+    eventStoreLayouts: layouts,
+    eventStoreShards: Array.from({ length: layouts.at(-1)! }, (_, shard) => eventStoreShardBinding(shard)),
   };
 }
 
@@ -313,6 +322,22 @@ function resolveTracing(
   if (typeof sampleRatio !== 'number' || !(sampleRatio >= 0 && sampleRatio <= 1))
     fail('tracing.sampleRatio', `expected a number from 0 to 1, got ${JSON.stringify(sampleRatio)}.`);
   return { endpoint, headersSecret, sampleRatio };
+}
+
+/** `shards: 4` → `[4]`; `shards: [2, 4]` stays; checked: whole numbers, 1 to 64, never fewer than before. */
+function resolveShards(shards: SystemConfig['shards'], fail: (field: string, message: string) => never): number[] {
+  const layouts = shards === undefined ? [1] : typeof shards === 'number' ? [shards] : [...shards];
+  if (layouts.length === 0) fail('shards', 'list at least one shard count, e.g. `shards: 2`.');
+  layouts.forEach((count, i) => {
+    if (!Number.isInteger(count) || count < 1 || count > 64)
+      fail('shards', `a shard count is a whole number from 1 to 64 (got ${JSON.stringify(count)}).`);
+    if (i > 0 && count < layouts[i - 1]!)
+      fail(
+        'shards',
+        `shard counts only grow (${layouts[i - 1]} then ${count}): history never moves between shards, so a shard is never removed.`,
+      );
+  });
+  return layouts;
 }
 
 function resolveConsole(

@@ -38,7 +38,7 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     // What `{ sync: 'name' }` clients may wait for: the projections declared `delivery: 'sync'`.
     const sync = Object.entries(syncSubscribers).map(([name, binding]) => `'${name}': '${binding}'`);
     const syncOption = sync.length > 0 ? `, syncSubscribers: { ${sync.join(', ')} }` : '';
-    const options = `{ ${extra}queues: ${list(queues)}, services: ${list(services)}${syncOption}, routes: { ${routed.join(', ')} } }`;
+    const options = `{ ${extra}queues: ${list(queues)}, services: ${list(services)}${syncOption}, routes: { ${routed.join(', ')} }${shardedHostOption(system)} }`;
     body.push(
       `/** Durable Object of aggregate '${aggregate.type}': binding ${aggregate.binding}. */`,
       `export const ${aggregate.durableObjectClass} = durableObjectFor(${aggregate.exportName}, ${options});`,
@@ -66,8 +66,10 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     use(from, reactor.exportName);
     const consumer = bindings.sections.queue_consumers.find((c) => c.key === reactor.queueName);
     const maxRetries = (consumer?.enforced.max_retries as number | undefined) ?? DEFAULT_MAX_RETRIES;
+    if (system.eventStoreShards.length > 1) use('@escf/cloudflare', 'ShardedD1EventStore');
     const options = [
       `database: '${reactor.databaseBinding}'`,
+      ...(system.eventStoreShards.length > 1 ? [shardedReaderOption(system)] : []),
       ...(bindings.sections.queue_producers.some((p) => p.key === reactor.queueBinding)
         ? [`queue: '${reactor.queueBinding}'`]
         : []),
@@ -132,4 +134,18 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
 
 function list(values: readonly string[]): string {
   return `[${values.map((v) => `'${v}'`).join(', ')}]`;
+}
+
+/** `, eventStore: { shards: [...], layouts: [...] }` for a sharded event store, else nothing. */
+function shardedHostOption(system: SystemModel): string {
+  if (system.eventStoreShards.length === 1) return '';
+  const layouts = system.eventStoreLayouts.map((count) => `{ count: ${count} }`).join(', ');
+  return `, eventStore: { shards: ${list(system.eventStoreShards)}, layouts: [${layouts}] }`;
+}
+
+/** A projection's or process's reader of every event-store shard. */
+function shardedReaderOption(system: SystemModel): string {
+  const layouts = system.eventStoreLayouts.map((count) => `{ count: ${count} }`).join(', ');
+  const databases = `${list(system.eventStoreShards)}.map((binding) => (env as Record<string, D1Database>)[binding]!)`;
+  return `eventStore: (env: object) => new ShardedD1EventStore(${databases}, { layouts: [${layouts}] })`;
 }

@@ -1,4 +1,4 @@
-import { EVENT_STORE_BINDING, eventStoreDatabaseName, GeneratedPaths } from '../model/naming.js';
+import { eventStoreDatabaseName, eventStoreShardBinding, GeneratedPaths } from '../model/naming.js';
 import type { ReactorModel, SystemModel, WorkerModel } from '../model/system-model.js';
 
 /** A wrangler array entry ESCF manages: `enforced` fields are always written, `defaults` only when absent. */
@@ -73,15 +73,17 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     key: reactor.serviceBinding,
     enforced: { binding: reactor.serviceBinding, service: workerOf(reactor).workerName },
   });
-  const eventStore = (withMigrations: boolean): ManagedEntry => ({
-    key: EVENT_STORE_BINDING,
-    enforced: {
-      binding: EVENT_STORE_BINDING,
-      ...(withMigrations ? { migrations_dir: GeneratedPaths.eventStoreMigrations } : {}),
-    },
-    // The database name and id are the user's to change once the database exists.
-    defaults: { database_name: eventStoreDatabaseName(system.name) },
-  });
+  // One entry per event-store shard; every shard database gets the same migrations.
+  const eventStore = (withMigrations: boolean): ManagedEntry[] =>
+    system.eventStoreShards.map((_, shard) => ({
+      key: eventStoreShardBinding(shard),
+      enforced: {
+        binding: eventStoreShardBinding(shard),
+        ...(withMigrations ? { migrations_dir: GeneratedPaths.eventStoreMigrations } : {}),
+      },
+      // The database name and id are the user's to change once the database exists.
+      defaults: { database_name: eventStoreDatabaseName(system.name, shard) },
+    }));
 
   const publishTo = {
     queues: [] as string[],
@@ -102,7 +104,7 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
         enforced: { name: aggregate.binding, class_name: aggregate.durableObjectClass },
       });
     }
-    add('d1_databases', eventStore(true));
+    for (const shard of eventStore(true)) add('d1_databases', shard);
     // The admin entrypoint (console configured) reaches every projection and process for status and actions.
     if (system.console?.adminWorkerKey === worker.key) {
       for (const reactor of system.reactors) add('services', serviceEntry(reactor));
@@ -132,7 +134,7 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
       defaults: { database_name: reactor.databaseName },
     });
     // Projections rebuild and fill gaps from the shared log; its migrations belong to the API worker.
-    add('d1_databases', eventStore(false));
+    for (const shard of eventStore(false)) add('d1_databases', shard);
     if (reactor.delivery === 'queue') {
       // A projection also produces to its own queue: rebuilds carry themselves forward in steps.
       if (reactor.kind === 'projection') {

@@ -11,6 +11,7 @@ export {
   durableObjectBinding,
   durableObjectClassName,
   EVENT_STORE_BINDING,
+  eventStoreShardBinding,
   kebabCase,
 } from '@escf/core/internal';
 
@@ -38,8 +39,8 @@ export function reactorResources(name: string, prefix: string, systemName: strin
 }
 
 /** The D1 database name of a system's event store. */
-export function eventStoreDatabaseName(systemName: string): string {
-  return `${systemName}-events`;
+export function eventStoreDatabaseName(systemName: string, shard = 0): string {
+  return shard === 0 ? `${systemName}-events` : `${systemName}-events-${shard}`;
 }
 
 /** Files `escf generate` owns in each worker directory (relative to it). */

@@ -71,6 +71,10 @@ export interface SystemModel {
   readonly reactors: readonly ReactorModel[];
   /** The console worker, when configured. */
   readonly console: ConsoleModel | undefined;
+  /** The event store's shard layout generations (shard counts), oldest first; `[1]` when not sharded. */
+  readonly eventStoreLayouts: readonly number[];
+  /** One D1 binding per event-store shard, shard 0 (`ESCF_EVENTS`) first. */
+  readonly eventStoreShards: readonly string[];
   /** OpenTelemetry export, when configured. */
   readonly tracing: TracingModel | undefined;
 }

@@ -16,6 +16,7 @@ import { durableObjectName } from '../aggregate/aggregate-address.js';
 import type { CommandRequest } from '../aggregate/durable-object-host.js';
 import type { EventArchiver } from '../archive/event-archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { EventsTable } from '../event-store/events-table.js';
 import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import type { ProcessAdmin, RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
@@ -148,25 +149,12 @@ export class AdminApi<Env = unknown> {
     const id = optionalString(query.aggregateId, 'aggregateId');
     const tenant = optionalString(query.tenantId, 'tenantId');
     const idPattern = id === undefined ? null : id.endsWith('*') ? `${escapeLike(id.slice(0, -1))}%` : escapeLike(id);
-    const { results } = await this.db
-      .prepare(
-        `SELECT e.tenant_id, e.aggregate_type, e.aggregate_id, e.first_version + e.event_count - 1 AS version,
-                e.position + e.event_count - 1 AS last_position, json_extract(e.events, '$[#-1].timestamp') AS last_at
-         FROM escf_events e
-         WHERE e.position = (SELECT MAX(x.position) FROM escf_events x
-                             WHERE x.tenant_id = e.tenant_id AND x.aggregate_type = e.aggregate_type AND x.aggregate_id = e.aggregate_id)
-           AND (?1 IS NULL OR e.aggregate_type = ?1) AND (?2 IS NULL OR e.aggregate_id LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR e.tenant_id = ?3)
-         ORDER BY e.position DESC LIMIT ?4`,
-      )
-      .bind(type ?? null, idPattern, tenant ?? null, limit)
-      .all<{
-        tenant_id: string;
-        aggregate_type: string;
-        aggregate_id: string;
-        version: number;
-        last_position: number;
-        last_at: number | null;
-      }>();
+    const results = await new EventsTable(this.db).latestStreams({
+      aggregateType: type ?? null,
+      idPattern,
+      tenantId: tenant ?? null,
+      limit,
+    });
     const instances: InstanceSummary[] = results.map((row) => ({
       aggregateType: row.aggregate_type,
       aggregateId: row.aggregate_id,
@@ -451,10 +439,7 @@ export class AdminApi<Env = unknown> {
   }
 
   private async logHead(): Promise<number> {
-    const row = await this.db
-      .prepare('SELECT MAX(position + event_count - 1) AS head FROM escf_events')
-      .first<{ head: number | null }>();
-    return row?.head ?? 0;
+    return new EventsTable(this.db).logHead();
   }
 
   private async headOf(stream: StreamAddress, page: readonly EventEnvelope[]): Promise<number> {

@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from '@escf/core';
-import { EVENT_STORE_BINDING, EVENT_STORE_TABLE } from '@escf/core/internal';
+import { EVENT_STORE_BINDING } from '@escf/core/internal';
+import { DEFAULT_EVENTS_TABLE } from '../event-store/events-table.js';
+import type { ShardLayout } from '../event-store/shard-map.js';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
 import type { PrunedHistoryReader } from './pruned-history.js';
@@ -10,8 +12,18 @@ import type { PrunedHistoryReader } from './pruned-history.js';
  * environment whose wrangler config declares those bindings.
  */
 export interface AggregateHostOptions {
-  /** The D1 event store. Defaults to binding `ESCF_EVENTS`, table `escf_events`. */
-  readonly eventStore?: { readonly binding?: string; readonly table?: string };
+  /**
+   * The D1 event store. Defaults to binding `ESCF_EVENTS`, table `escf_events`.
+   * `shards` lists one D1 binding per shard database (shard 0 first) to
+   * spread streams over several databases (a `ShardedD1EventStore`);
+   * `layouts` are its generations when shards were added later.
+   */
+  readonly eventStore?: {
+    readonly binding?: string;
+    readonly table?: string;
+    readonly shards?: readonly string[];
+    readonly layouts?: readonly ShardLayout[];
+  };
   /** Queue producer bindings every event is sent to (one JSON `EventEnvelope` per message). */
   readonly queues?: readonly string[];
   /**
@@ -114,6 +126,9 @@ export interface ResolvedHostOptions {
   readonly sensitiveFields?: ReadonlyMap<string, readonly string[]>;
   readonly eventStoreBinding: string;
   readonly eventStoreTable: string;
+  /** One binding per shard database; a single entry (the binding) when the store is not sharded. */
+  readonly eventStoreShards: readonly string[];
+  readonly eventStoreLayouts?: readonly ShardLayout[];
   readonly queues: readonly string[];
   readonly services: readonly string[];
   readonly snapshotEvery: number;
@@ -132,7 +147,9 @@ export interface ResolvedHostOptions {
 export function resolveHostOptions(options: AggregateHostOptions = {}): ResolvedHostOptions {
   const resolved: ResolvedHostOptions = {
     eventStoreBinding: options.eventStore?.binding ?? EVENT_STORE_BINDING,
-    eventStoreTable: options.eventStore?.table ?? EVENT_STORE_TABLE,
+    eventStoreTable: options.eventStore?.table ?? DEFAULT_EVENTS_TABLE,
+    eventStoreShards: [...(options.eventStore?.shards ?? [options.eventStore?.binding ?? EVENT_STORE_BINDING])],
+    ...(options.eventStore?.layouts ? { eventStoreLayouts: [...options.eventStore.layouts] } : {}),
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],
     routes: { ...(options.routes ?? {}) },
@@ -160,6 +177,8 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     if (!resolved.services.includes(binding))
       throw new RangeError(`durableObjectFor: syncSubscribers.${name} names '${binding}', which is not in services`);
   }
+  if (resolved.eventStoreShards.length === 0)
+    throw new RangeError('durableObjectFor: eventStore.shards lists no binding');
   for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {
     if (!(resolved[key] >= 0)) throw new RangeError(`durableObjectFor: ${key} must be a non-negative number`);
   }

@@ -1,4 +1,5 @@
 import type { StreamId } from '@escf/core/store';
+import { DEFAULT_EVENTS_TABLE, EventsTable } from '../event-store/events-table.js';
 import { type ArchiveTables, archiveTables, ensureArchiveSchema } from './archive-schema.js';
 import type { EncodedSegment } from './archive-segment.js';
 
@@ -58,12 +59,14 @@ interface SegmentRow {
  */
 export class ArchiveManifest {
   readonly tables: ArchiveTables;
+  private readonly events: EventsTable;
 
   constructor(
     private readonly db: D1Database,
-    eventTable = 'escf_events',
+    eventTable = DEFAULT_EVENTS_TABLE,
   ) {
     this.tables = archiveTables(eventTable);
+    this.events = new EventsTable(db, eventTable);
   }
 
   ensureSchema(): Promise<void> {
@@ -81,15 +84,15 @@ export class ArchiveManifest {
     timestamps: { oldest: number | null; newest: number | null },
     now: number,
   ): Promise<CommitOutcome> {
-    const { events, segments, streams } = this.tables;
+    const { segments, streams } = this.tables;
     const positionsJson = JSON.stringify(positions);
-    const inRows = `position IN (SELECT value FROM json_each(?1))`;
+    const onEvents = this.events.archiveCommit({ segments, streams });
     const [inserted] = await this.db.batch([
       this.db
         .prepare(
           `INSERT INTO ${segments} (segment_key, aggregate_type, first_position, last_position, row_count, event_count, ndjson_bytes, gzip_bytes, sha256, oldest_timestamp, newest_timestamp, archived_at)
            SELECT ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
-           WHERE (SELECT COUNT(*) FROM ${events} WHERE ${inRows}) = ?6
+           WHERE ${onEvents.allRowsPresent}
              AND NOT EXISTS (SELECT 1 FROM ${segments} WHERE segment_key = ?2)`,
         )
         .bind(
@@ -107,17 +110,8 @@ export class ArchiveManifest {
           timestamps.newest,
           now,
         ),
-      this.db
-        .prepare(
-          `INSERT INTO ${streams} (tenant_id, aggregate_type, aggregate_id, first_version, last_version, segment_key)
-           SELECT tenant_id, aggregate_type, aggregate_id, MIN(first_version), MAX(first_version + event_count - 1), ?2
-           FROM ${events} WHERE ${inRows} AND EXISTS (SELECT 1 FROM ${segments} WHERE segment_key = ?2)
-           GROUP BY tenant_id, aggregate_type, aggregate_id`,
-        )
-        .bind(positionsJson, segment.key),
-      this.db
-        .prepare(`DELETE FROM ${events} WHERE ${inRows} AND EXISTS (SELECT 1 FROM ${segments} WHERE segment_key = ?2)`)
-        .bind(positionsJson, segment.key),
+      this.db.prepare(onEvents.indexStreams).bind(positionsJson, segment.key),
+      this.db.prepare(onEvents.deleteRows).bind(positionsJson, segment.key),
     ]);
     if ((inserted?.meta.changes ?? 0) === 1) return 'committed';
     const known = await this.db

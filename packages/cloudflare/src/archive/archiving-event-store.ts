@@ -8,6 +8,7 @@ import type {
   StreamId,
 } from '@escf/core/store';
 import { D1EventStore, type D1EventStoreOptions } from '../event-store/d1-event-store.js';
+import { DEFAULT_EVENTS_TABLE } from '../event-store/events-table.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import { R2SegmentStore } from './r2-segment-store.js';
 
@@ -48,7 +49,7 @@ export class ArchivingEventStore implements EventStore {
   readonly prefix: string;
 
   constructor(db: D1Database, bucket: R2Bucket, options: ArchivingEventStoreOptions = {}) {
-    const table = options.table ?? 'escf_events';
+    const table = options.table ?? DEFAULT_EVENTS_TABLE;
     this.d1 = new D1EventStore(db, options);
     this.manifest = new ArchiveManifest(db, table);
     this.segments = new R2SegmentStore(
@@ -127,7 +128,7 @@ export class ArchivingEventStore implements EventStore {
 }
 
 /** The default key prefix of an event table's archive. */
-export function defaultArchivePrefix(table = 'escf_events'): string {
+export function defaultArchivePrefix(table = DEFAULT_EVENTS_TABLE): string {
   return `escf-archive/${table}/`;
 }
 

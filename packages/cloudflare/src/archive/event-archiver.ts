@@ -8,6 +8,7 @@ import {
 } from '@escf/core/internal';
 import { defineRetention, type ResolvedRetention, type RetentionConfig } from '@escf/core/retention';
 import type { StreamId } from '@escf/core/store';
+import { DEFAULT_EVENTS_TABLE, EventsTable } from '../event-store/events-table.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import { type ArchivedRow, encodeSegment } from './archive-segment.js';
@@ -55,18 +56,6 @@ export interface EventArchiverOptions {
   readonly faults?: ArchiverFaults;
 }
 
-interface CandidateRow {
-  position: number;
-  tenant_id: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  first_version: number;
-  event_count: number;
-  bytes: number;
-  newest: number | null;
-  head: number;
-}
-
 /**
  * Moves events that a retention policy no longer keeps hot from D1 into
  * gzip-compressed NDJSON segments in R2 — one aggregate type and position
@@ -96,6 +85,7 @@ export class EventArchiver {
   private readonly segments: R2SegmentStore;
   private readonly retention: ResolvedRetention;
   private readonly table: string;
+  private readonly events: EventsTable;
   private readonly prefix: string;
   private readonly maxRows: number;
   private readonly maxEvents: number;
@@ -108,7 +98,8 @@ export class EventArchiver {
     private readonly bucket: R2Bucket,
     private readonly options: EventArchiverOptions,
   ) {
-    this.table = options.table ?? 'escf_events';
+    this.table = options.table ?? DEFAULT_EVENTS_TABLE;
+    this.events = new EventsTable(db, this.table);
     this.manifest = new ArchiveManifest(db, this.table);
     this.segments = new R2SegmentStore(bucket, { cacheSegments: 0 });
     this.retention = isResolved(options.retention) ? options.retention : defineRetention(options.retention);
@@ -253,12 +244,7 @@ export class EventArchiver {
   /** What D1 and the archive hold now. */
   async status(): Promise<ArchiveStatus> {
     await this.manifest.ensureSchema();
-    const d1 = await this.db
-      .prepare(
-        `SELECT COUNT(*) AS rows, COALESCE(SUM(event_count), 0) AS events, COALESCE(SUM(length(events)), 0) AS bytes,
-                MIN(position) AS firstPosition, MAX(position + event_count - 1) AS lastPosition FROM ${this.table}`,
-      )
-      .first<ArchiveStatus['d1']>();
+    const d1 = await this.events.totals();
     const archive = await this.manifest.totals();
     const last = await this.db
       .prepare(`SELECT MAX(last_position) AS last FROM ${this.manifest.tables.segments}`)
@@ -343,26 +329,12 @@ export class EventArchiver {
 
   /** One page of candidate rows (types whose policy may archive), with each stream's head version. */
   private async scan(after: number): Promise<StoredBatch[]> {
-    const t = this.table;
     const archiving = [...this.retention.aggregates].filter(([, p]) => p.kind !== 'keepAll').map(([type]) => type);
     const keeping = [...this.retention.aggregates].filter(([, p]) => p.kind === 'keepAll').map(([type]) => type);
     // Default archives: every type except keepAll overrides; default keeps: only the overrides that archive.
-    const typeFilter =
-      this.retention.default.kind === 'keepAll'
-        ? `aggregate_type IN (SELECT value FROM json_each(?3))`
-        : `aggregate_type NOT IN (SELECT value FROM json_each(?3))`;
-    const types = JSON.stringify(this.retention.default.kind === 'keepAll' ? archiving : keeping);
-    const { results } = await this.db
-      .prepare(
-        `SELECT position, tenant_id, aggregate_type, aggregate_id, first_version, event_count, length(events) AS bytes,
-                json_extract(events, '$[#-1].timestamp') AS newest,
-                (SELECT h.first_version + h.event_count - 1 FROM ${t} h
-                  WHERE h.tenant_id = r.tenant_id AND h.aggregate_type = r.aggregate_type AND h.aggregate_id = r.aggregate_id
-                  ORDER BY h.first_version DESC LIMIT 1) AS head
-         FROM ${t} r WHERE position > ?1 AND ${typeFilter} ORDER BY position LIMIT ?2`,
-      )
-      .bind(after, this.pageRows, types)
-      .all<CandidateRow>();
+    const archivesByDefault = this.retention.default.kind !== 'keepAll';
+    const types = JSON.stringify(archivesByDefault ? keeping : archiving);
+    const results = await this.events.archiveCandidates(after, this.pageRows, types, archivesByDefault);
     return results.map((row) => ({
       position: row.position,
       tenantId: row.tenant_id,
@@ -402,20 +374,7 @@ export class EventArchiver {
   }
 
   private async loadRows(positions: readonly number[]): Promise<ArchivedRow[]> {
-    const { results } = await this.db
-      .prepare(
-        `SELECT position, tenant_id, aggregate_type, aggregate_id, first_version, events FROM ${this.table}
-         WHERE position IN (SELECT value FROM json_each(?1)) ORDER BY position`,
-      )
-      .bind(JSON.stringify(positions))
-      .all<{
-        position: number;
-        tenant_id: string;
-        aggregate_type: string;
-        aggregate_id: string;
-        first_version: number;
-        events: string;
-      }>();
+    const results = await this.events.rowsAt(positions);
     return results.map((row) => ({
       position: row.position,
       tenantId: row.tenant_id,
@@ -460,10 +419,7 @@ export class EventArchiver {
   }
 
   private async hotBytes(): Promise<number> {
-    const row = await this.db
-      .prepare(`SELECT COALESCE(SUM(length(events)), 0) AS bytes FROM ${this.table}`)
-      .first<{ bytes: number }>();
-    return row?.bytes ?? 0;
+    return this.events.eventBytes();
   }
 }
 

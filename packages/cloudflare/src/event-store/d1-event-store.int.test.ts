@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { testEnv } from '../../test/helpers.js';
 import { D1EventStore } from './d1-event-store.js';
 import { applyD1EventStoreSchema, D1_EVENT_STORE_MIGRATION } from './d1-migration.js';
+import { EventsTable } from './events-table.js';
 
 let tables = 0;
 /** A store on a table of its own: the conformance suite expects an empty log per test. */
@@ -42,6 +43,20 @@ describe('D1EventStore specifics', () => {
           .trim(),
       ),
     ).toEqual(statements(D1_EVENT_STORE_MIGRATION));
+  });
+
+  it('guards an append inside the write: a stale expected version stores nothing', async () => {
+    const table = new EventsTable(testEnv.ESCF_EVENTS, `guard_${Date.now().toString(36)}`);
+    await table.create();
+    const store = new D1EventStore(testEnv.ESCF_EVENTS, { table: table.name });
+    await store.append(stream, makeEvents(stream, 1, 2), { expectedVersion: 0 });
+    const [third] = makeEvents(stream, 3, 1);
+    const row = { firstVersion: 3, eventCount: 1, json: JSON.stringify([third]), firstEventId: third!.id };
+    // The row would follow the stream's head (2), but the caller expected version 1: a conflict.
+    await expect(table.appendRows(stream, [row], 1)).resolves.toBeNull();
+    expect((await store.readStream(stream)).map((e) => e.version)).toEqual([1, 2]);
+    expect(await table.logHead()).toBe(2);
+    await expect(table.appendRows(stream, [row], 2)).resolves.toEqual([3]);
   });
 
   it('writes at most 2 D1 rows per batch however many events it holds', async () => {

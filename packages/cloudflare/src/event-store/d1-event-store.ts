@@ -9,7 +9,7 @@ import {
   type ReadStreamOptions,
   type StreamId,
 } from '@escf/core/store';
-import { assertTableName } from './d1-migration.js';
+import { DEFAULT_EVENTS_TABLE, type EventsRow, EventsTable, type RowToAppend } from './events-table.js';
 
 /** Options of {@link D1EventStore}. */
 export interface D1EventStoreOptions {
@@ -30,12 +30,6 @@ export interface D1WriteStats {
   rowsWritten: number;
   rowsRead: number;
   statements: number;
-}
-
-interface EventRow {
-  readonly position: number;
-  readonly first_version: number;
-  readonly events: string;
 }
 
 /**
@@ -62,16 +56,12 @@ interface EventRow {
 export class D1EventStore implements EventStore {
   /** Running totals of D1's `meta` for the writes of this instance. */
   readonly stats: D1WriteStats = { rowsWritten: 0, rowsRead: 0, statements: 0 };
-  private readonly table: string;
+  private readonly table: EventsTable;
   private readonly maxRowBytes: number;
   private readonly maxEventsPerRow: number;
 
-  constructor(
-    private readonly db: D1Database,
-    options: D1EventStoreOptions = {},
-  ) {
-    this.table = options.table ?? 'escf_events';
-    assertTableName(this.table);
+  constructor(db: D1Database, options: D1EventStoreOptions = {}) {
+    this.table = new EventsTable(db, options.table ?? DEFAULT_EVENTS_TABLE);
     this.maxRowBytes = options.maxRowBytes ?? 90_000;
     this.maxEventsPerRow = Math.max(1, Math.min(options.maxEventsPerRow ?? 500, 10_000));
   }
@@ -146,20 +136,7 @@ export class D1EventStore implements EventStore {
   async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
     const from = Math.max(1, options.fromVersion ?? 1);
     if (options.limit !== undefined && options.limit <= 0) return [];
-    const t = this.table;
-    // Start at the row holding `from` (the greatest first_version ≤ from): the
-    // stream index answers both the lookup and the ordered scan.
-    const { results } = await this.db
-      .prepare(
-        `SELECT position, first_version, events FROM ${t}
-         WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3
-           AND first_version >= COALESCE((SELECT first_version FROM ${t}
-             WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3 AND first_version <= ?4
-             ORDER BY first_version DESC LIMIT 1), 0)
-         ORDER BY first_version LIMIT ?5`,
-      )
-      .bind(stream.tenantId ?? '', stream.aggregateType, stream.aggregateId, from, options.limit ?? -1)
-      .all<EventRow>();
+    const results = await this.table.streamRows(stream, from, options.limit ?? -1);
     const events = results.flatMap(eventsOfRow).filter((event) => event.version >= from);
     return options.limit === undefined ? events : events.slice(0, options.limit);
   }
@@ -171,14 +148,7 @@ export class D1EventStore implements EventStore {
     let next = after + 1; // the position of the first event we want
     while (collected.length < limit) {
       const pageSize = Math.min(limit - collected.length, 100);
-      const { results } = await this.db
-        .prepare(
-          `SELECT position, first_version, events FROM ${this.table}
-           WHERE position >= COALESCE((SELECT position FROM ${this.table} WHERE position <= ?1 ORDER BY position DESC LIMIT 1), 0)
-           ORDER BY position LIMIT ?2`,
-        )
-        .bind(next, pageSize)
-        .all<EventRow>();
+      const results = await this.table.rowsFrom(next, pageSize);
       for (const row of results) {
         for (const event of eventsOfRow(row)) {
           if (event.position! >= next && collected.length < limit) collected.push(event);
@@ -193,73 +163,39 @@ export class D1EventStore implements EventStore {
 
   /** The stream's version in D1 (0 when it has no events). */
   async headVersion(stream: StreamId): Promise<number> {
-    const row = await this.db
-      .prepare(
-        `SELECT first_version + event_count - 1 AS head FROM ${this.table}
-         WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3 ORDER BY first_version DESC LIMIT 1`,
-      )
-      .bind(stream.tenantId ?? '', stream.aggregateType, stream.aggregateId)
-      .first<{ head: number }>();
-    return row?.head ?? 0;
+    return this.table.headVersion(stream);
   }
 
   /**
-   * Inserts the events as one or more rows in one D1 batch (a transaction).
-   * Each statement inserts only if the stream is exactly at the version
-   * before its first event, so a stale or repeated append inserts nothing.
-   * Returns each event's position, or `null` when nothing was inserted.
+   * Inserts the events as one or more rows in one D1 batch (a transaction),
+   * guarded by `expectedVersion` inside the insert (see
+   * {@link EventsTable.appendRows}): a stale, conflicting or repeated append
+   * inserts nothing. Returns each event's position, or `null`.
    */
   private async insert(
     stream: StreamId,
     events: readonly EventEnvelope[],
     expectedVersion: number,
   ): Promise<number[] | null> {
-    const t = this.table;
-    const insertRow = (extraGuard: string) =>
-      this.db.prepare(
-        `INSERT INTO ${t} (position, tenant_id, aggregate_type, aggregate_id, first_version, event_count, events)
-         SELECT COALESCE((SELECT position + event_count FROM ${t} ORDER BY position DESC LIMIT 1), 1), ?1, ?2, ?3, ?4, ?5, ?6
-         WHERE COALESCE((SELECT first_version + event_count - 1 FROM ${t}
-           WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3 ORDER BY first_version DESC LIMIT 1), 0) = ?4 - 1
-         ${extraGuard}
-         RETURNING position`,
-      );
-    const first = insertRow('');
-    // Later rows also require that the previous row is this batch's: otherwise
-    // a stale batch could skip its first row and still land its second.
-    const next = insertRow(
-      `AND EXISTS (SELECT 1 FROM ${t} WHERE tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3
-         AND first_version = ?7 AND json_extract(events, '$[0].id') = ?8)`,
-    );
     const rows = this.chunk(events);
-    const results = await this.db.batch<{ position: number }>(
-      rows.map((row, index) => {
-        const values = [
-          stream.tenantId ?? '',
-          stream.aggregateType,
-          stream.aggregateId,
-          row.firstVersion,
-          row.events.length,
-          row.json,
-        ];
-        if (index === 0) return first.bind(...values);
-        const previous = rows[index - 1]!;
-        return next.bind(...values, previous.firstVersion, previous.events[0]!.id);
-      }),
+    const positions = await this.table.appendRows(
+      stream,
+      rows.map(
+        (row): RowToAppend => ({
+          firstVersion: row.firstVersion,
+          eventCount: row.events.length,
+          json: row.json,
+          firstEventId: row.events[0]!.id,
+        }),
+      ),
+      expectedVersion,
+      (cost) => {
+        this.stats.rowsWritten += cost.rowsWritten;
+        this.stats.rowsRead += cost.rowsRead;
+        this.stats.statements += 1;
+      },
     );
-    for (const result of results) {
-      this.stats.rowsWritten += result.meta.rows_written ?? 0;
-      this.stats.rowsRead += result.meta.rows_read ?? 0;
-      this.stats.statements += 1;
-    }
-    if (results[0]?.results.length !== 1) return null;
-    if (expectedVersion !== events[0]!.version - 1)
-      throw new RangeError('expectedVersion does not match the first event');
-    return results.flatMap((result, index) => {
-      const position = result.results[0]?.position;
-      if (position === undefined) throw new InternalError(`D1 batch inserted only part of ${streamKey(stream)}`);
-      return rows[index]!.events.map((_, offset) => position + offset);
-    });
+    return positions && rows.flatMap((row, index) => row.events.map((_, offset) => positions[index]! + offset));
   }
 
   /** Splits events into rows by count and JSON size. */
@@ -292,7 +228,7 @@ export class D1EventStore implements EventStore {
   }
 }
 
-function eventsOfRow(row: EventRow): EventEnvelope[] {
+function eventsOfRow(row: EventsRow): EventEnvelope[] {
   const events = JSON.parse(row.events) as EventEnvelope[];
   return events.map((event, index) => ({ ...event, position: row.position + index }));
 }

@@ -6,6 +6,7 @@ import { faultPoint } from '../aggregate/fault-points.js';
 import type { ResolvedHostOptions } from '../aggregate/host-options.js';
 import { ROUTED_AFTER } from '../delivery/routed-after.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
+import { ShardedD1EventStore } from '../event-store/sharded-event-store.js';
 import { eventBatchSpan } from '../observability/event-spans.js';
 import { DeliveryHealth, type TargetFailure } from './delivery-health.js';
 import { EventRoutes } from './event-routes.js';
@@ -58,6 +59,8 @@ export class Outbox {
   private readonly routes: EventRoutes;
   /** Each target's failure streak (failing since, attempts, last error), for status, metrics and escalating logs. */
   readonly health: DeliveryHealth;
+  /** Kept across passes: it remembers which shard this aggregate's stream lives in. */
+  private sharded: ShardedD1EventStore | undefined;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -270,7 +273,7 @@ export class Outbox {
         storedInD1 += events.length;
       }
     } catch (error) {
-      fail(D1_TARGET, `D1 (${this.options.eventStoreBinding})`, error);
+      fail(D1_TARGET, `D1 (${this.options.eventStoreShards.join(', ')})`, error);
     }
 
     // 2. Queues and 3. services, each from its own cursor up to what D1 has. Targets are independent
@@ -393,9 +396,20 @@ export class Outbox {
     };
   }
 
-  private eventStore(): D1EventStore {
-    const db = this.binding<D1Database>(this.options.eventStoreBinding, 'batch');
-    return new D1EventStore(db, { table: this.options.eventStoreTable });
+  private eventStore(): D1EventStore | ShardedD1EventStore {
+    const shards = this.options.eventStoreShards;
+    if (shards.length === 1) {
+      const db = this.binding<D1Database>(shards[0]!, 'batch');
+      return new D1EventStore(db, { table: this.options.eventStoreTable });
+    }
+    this.sharded ??= new ShardedD1EventStore(
+      shards.map((binding) => this.binding<D1Database>(binding, 'batch')),
+      {
+        table: this.options.eventStoreTable,
+        ...(this.options.eventStoreLayouts ? { layouts: this.options.eventStoreLayouts } : {}),
+      },
+    );
+    return this.sharded;
   }
 
   private binding<T>(name: string, method: string): T {

@@ -3,6 +3,7 @@ import { EVENT_STORE_BINDING, EVENT_STORE_TABLE, log } from '@escf/core/internal
 import type { EventStore } from '@escf/core/store';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { assertTableName } from '../event-store/d1-migration.js';
+import { EventsTable } from '../event-store/events-table.js';
 import { messageOf } from './projection-errors.js';
 import type { ProjectionSettings } from './projection-settings.js';
 
@@ -63,10 +64,7 @@ export class ProjectionEventLog {
     const db = (env as Record<string, unknown>)[this.binding] as D1Database | undefined;
     if (!db) return null;
     try {
-      const row = await db
-        .prepare(`SELECT MAX(position + event_count - 1) AS head FROM ${this.table}`)
-        .first<{ head: number | null }>();
-      return row?.head ?? 0;
+      return await new EventsTable(db, this.table).logHead();
     } catch (cause) {
       const error = new EventLogUnavailableError(this.projection, this.binding, this.table, cause);
       log({

@@ -1,6 +1,6 @@
 import { DefinitionError, type EventEnvelope } from '@escf/core';
 import type { ProjectionDescriptor } from '@escf/core/internal';
-import type { EventStore } from '@escf/core/store';
+import { type EventStore, isShardedEventLog, type ShardedEventLog } from '@escf/core/store';
 import { ProjectionApplier, unlessQuery } from './projection-applier.js';
 import { applyInBatches } from './projection-batch-applier.js';
 import { ensureProjectionSchema } from './projection-schema.js';
@@ -97,6 +97,7 @@ export class ProjectionRebuild {
       ...statements,
       this.db.prepare('DELETE FROM escf_projection_streams WHERE projection = ?1').bind(name),
       this.db.prepare('DELETE FROM escf_projection_failures WHERE projection = ?1').bind(name),
+      this.db.prepare('DELETE FROM escf_projection_rebuild_shards WHERE projection = ?1').bind(name),
       this.db
         .prepare(
           `INSERT INTO escf_projection_rebuilds (projection, generation, status, cursor, applied, target, started_at, updated_at, finished_at)
@@ -137,6 +138,8 @@ export class ProjectionRebuild {
     const started = Date.now();
     // One applier for the whole step: its checkpoint cache carries over from page to page.
     const applier = new ProjectionApplier(this.descriptor, this.instance, this.db, this.store);
+    if (isShardedEventLog(this.store) && this.store.shardCount > 1)
+      return this.stepShards(this.store, applier, current, started);
     let saved = current.cursor;
     let queries = 1;
     // The next page is read while this one is applied: reading and writing overlap.
@@ -168,6 +171,100 @@ export class ProjectionRebuild {
       if (done) return { status: await this.status(), more: false };
       if (!goesOn) return { status: await this.status(), more: true };
     }
+  }
+
+  /**
+   * `step` over a sharded log: each page reads every shard after its
+   * own cursor, in parallel, and applies them together (a stream lives in
+   * one shard, and per-stream checkpoints order its events). The cursors are
+   * saved per shard, with their sum as the rebuild's cursor, in one batch.
+   */
+  private async stepShards(
+    store: ShardedEventLog,
+    applier: ProjectionApplier,
+    current: RebuildStatus,
+    started: number,
+  ): Promise<{ status: RebuildStatus | null; more: boolean }> {
+    const cursors = await this.shardCursors(store.shardCount);
+    let queries = 2;
+    for (let pages = 1; ; pages++) {
+      const read = () =>
+        Promise.all(cursors.map((after, shard) => store.readShard(shard, { after, limit: this.batchSize })));
+      const before = [...cursors];
+      let perShard = await read();
+      let applied = 0;
+      let full = perShard.some((events) => events.length >= this.batchSize);
+      const advance = async () => {
+        const outcome = await this.apply(applier, perShard.flat(), 0);
+        queries += outcome.queries + store.shardCount;
+        applied += outcome.count;
+        perShard.forEach((events, shard) => {
+          if (events.length > 0) cursors[shard] = events.at(-1)!.position!;
+        });
+      };
+      await advance();
+      const done = !full;
+      if (done && this.beforeDone) {
+        if (!(await this.beforeDone(current.generation))) return { status: current, more: false };
+        // Events committed before the switch may have been delivered to the old database only.
+        do {
+          perShard = await read();
+          full = perShard.some((events) => events.length >= this.batchSize);
+          await advance();
+        } while (full);
+      }
+      if (!(await this.saveShardCursors(current.generation, before, cursors, applied, done)))
+        return { status: await this.status(), more: false };
+      if (done) return { status: await this.status(), more: false };
+      const goesOn =
+        pages < this.pagesPerStep && Date.now() - started < STEP_TIME_BUDGET_MS && queries < STEP_QUERY_BUDGET;
+      if (!goesOn) return { status: await this.status(), more: true };
+    }
+  }
+
+  /** The rebuild's cursor in each shard (0 where it has not read yet). */
+  private async shardCursors(shards: number): Promise<number[]> {
+    const { results } = await this.db
+      .prepare('SELECT shard, cursor FROM escf_projection_rebuild_shards WHERE projection = ?1')
+      .bind(this.descriptor.name)
+      .all<{ shard: number; cursor: number }>();
+    const cursors = Array.from({ length: shards }, () => 0);
+    for (const row of results) if (row.shard < shards) cursors[row.shard] = row.cursor;
+    return cursors;
+  }
+
+  /**
+   * Moves every shard's cursor from `from` to `to` in one D1 batch: the
+   * summary row moves only if its cursor (the sum) is still `from`'s, and
+   * the shard rows only if it moved, so a repeated step changes nothing.
+   */
+  private async saveShardCursors(
+    generation: number,
+    from: readonly number[],
+    to: readonly number[],
+    applied: number,
+    done: boolean,
+  ): Promise<boolean> {
+    const sum = (cursors: readonly number[]) => cursors.reduce((total, cursor) => total + cursor, 0);
+    const name = this.descriptor.name;
+    const now = Date.now();
+    const [summary] = await this.db.batch([
+      this.db
+        .prepare(
+          `UPDATE escf_projection_rebuilds SET cursor = ?1, applied = applied + ?2, status = ?3, updated_at = ?4, finished_at = ?5
+           WHERE projection = ?6 AND generation = ?7 AND cursor = ?8 AND status = 'running'`,
+        )
+        .bind(sum(to), applied, done ? 'done' : 'running', now, done ? now : null, name, generation, sum(from)),
+      this.db
+        .prepare(
+          `INSERT INTO escf_projection_rebuild_shards (projection, shard, cursor)
+           SELECT ?1, key, value FROM json_each(?2)
+           WHERE EXISTS (SELECT 1 FROM escf_projection_rebuilds WHERE projection = ?1 AND generation = ?3 AND cursor = ?4)
+           ON CONFLICT (projection, shard) DO UPDATE SET cursor = excluded.cursor`,
+        )
+        .bind(name, JSON.stringify(to), generation, sum(to)),
+    ]);
+    return (summary?.meta.changes ?? 0) > 0;
   }
 
   /** Starts reading the page after `after`; if the step fails before using it, its failure is not reported twice. */

@@ -19,6 +19,9 @@ export const PROJECTION_FAILURES: FailureTable = { table: 'escf_projection_failu
  *   same event (queue + RPC + rebuild) apply once.
  * - `escf_projection_failures`: the first failing event of a stuck stream.
  * - `escf_projection_rebuilds`: progress of the current rebuild.
+ * - `escf_projection_rebuild_shards`: over a sharded event store, the
+ *   rebuild's cursor in each shard (`escf_projection_rebuilds.cursor` is
+ *   then their sum, which only grows).
  */
 export { PROJECTION_SCHEMA } from './projection-schema.generated.js';
 

@@ -4,6 +4,9 @@ import { DurableObject } from 'cloudflare:workers';
 import { aggregateClients, durableObjectFor, type OutboxReport } from '../../src/index.js';
 import { applyD1EventStoreSchema } from '../../src/internal.js';
 import { Counter } from './counter.js';
+import { type ShardCount, shardedDrain, shardedRebuild } from './sharded.js';
+
+export { ShardDrain1, ShardDrain2, ShardDrain4 } from './sharded.js';
 
 /** ESCF with default options: commit in DO SQLite, outbox drained to D1 by the alarm. */
 export const EscfCounter = durableObjectFor(Counter);
@@ -133,6 +136,14 @@ export default {
       const report = await stub.flushOutbox();
       const ms = performance.now() - started;
       return Response.json({ ...report, ms });
+    }
+
+    if (url.pathname === '/sharded-drain' || url.pathname === '/sharded-rebuild') {
+      const shards = Number(url.searchParams.get('shards')) as ShardCount;
+      const bindings = env as unknown as Record<string, unknown>;
+      if (url.pathname === '/sharded-rebuild') return Response.json(await shardedRebuild(bindings, shards));
+      const aggregates = Number(url.searchParams.get('aggregates') ?? '16');
+      return Response.json(await shardedDrain(bindings, shards, aggregates, n, run));
     }
 
     if (url.pathname === '/drain-per-command') {

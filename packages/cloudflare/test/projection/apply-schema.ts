@@ -9,7 +9,14 @@ import type { Env } from './worker.js';
 const testEnv = env as unknown as Env;
 await applyD1Migrations(testEnv.ESCF_EVENTS, testEnv.TEST_MIGRATIONS);
 await applyD1EventStoreSchema(testEnv.LEDGER_EVENTS, 'ledger_events');
-for (const db of [testEnv.TALLY_DB, testEnv.TALLY_BG_DB, testEnv.TALLY_BG_DB_NEXT, testEnv.TALLY_LEDGER_DB])
+await applyD1Migrations(testEnv.ESCF_EVENTS_1, testEnv.TEST_MIGRATIONS);
+for (const db of [
+  testEnv.TALLY_DB,
+  testEnv.TALLY_BG_DB,
+  testEnv.TALLY_BG_DB_NEXT,
+  testEnv.TALLY_LEDGER_DB,
+  testEnv.SHARDED_TALLY_DB,
+])
   await db.batch(TALLY_SCHEMA.map((sql) => db.prepare(sql)));
 await testEnv.TALLY_BG_DB.prepare(LATE_EVENTS_SCHEMA).run();
 await testEnv.NOTIFIER_DB.prepare(

@@ -85,6 +85,8 @@ export interface Env {
   BLUE_GREEN_COUNTER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof BlueGreenCounterAggregate>>;
   ESCF_EVENTS: D1Database;
   TALLY_DB: D1Database;
+  ESCF_EVENTS_1: D1Database;
+  SHARDED_TALLY_DB: D1Database;
   TALLY_BG_DB: D1Database;
   TALLY_BG_DB_NEXT: D1Database;
   NOTIFIER_DB: D1Database;

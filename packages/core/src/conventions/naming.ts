@@ -57,3 +57,8 @@ export function reactorBindings(prefix: string) {
 export function deadLetterQueueName(queueName: string): string {
   return `${queueName}-dlq`;
 }
+
+/** The D1 binding of event-store shard `shard`: `ESCF_EVENTS`, then `ESCF_EVENTS_1`, `ESCF_EVENTS_2`, … */
+export function eventStoreShardBinding(shard: number): string {
+  return shard === 0 ? EVENT_STORE_BINDING : `${EVENT_STORE_BINDING}_${shard}`;
+}

@@ -65,6 +65,26 @@ export interface EventStore {
 }
 
 /**
+ * An {@link EventStore} whose log is split into shards (separate databases),
+ * each with its own dense positions. A stream lives in one shard, so
+ * `readStream` and per-stream positions are as usual; whole-log readers that
+ * tail the log keep one cursor per shard and read each with
+ * {@link ShardedEventLog.readShard} (`readAll` is only a merged snapshot).
+ */
+export interface ShardedEventLog {
+  /** How many shards the log has; shards are numbered from 0. */
+  readonly shardCount: number;
+  /** One batch of one shard's log in its position order (positions are that shard's). */
+  readShard(shard: number, options: ReadAllOptions): Promise<EventEnvelope[]>;
+}
+
+/** Whether `store` is a {@link ShardedEventLog} (has shards to read one by one). */
+export function isShardedEventLog(store: object): store is ShardedEventLog {
+  const candidate = store as Partial<ShardedEventLog>;
+  return typeof candidate.shardCount === 'number' && typeof candidate.readShard === 'function';
+}
+
+/**
  * A stable string key for a stream, e.g. for maps, checkpoints and log
  * messages: `<tenant>/<type>/<id>`. The tenant is URI-encoded so that it
  * never contains `/`: tenant `a/Account` with id `x` and tenant `a` with id

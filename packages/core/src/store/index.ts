@@ -11,7 +11,9 @@ export {
   type AppendResult,
   assertStreamNumbering,
   type EventStore,
+  isShardedEventLog,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type ShardedEventLog,
   type StreamId,
 } from './event-store.js';

@@ -39,3 +39,9 @@ CREATE TABLE IF NOT EXISTS escf_projection_rebuilds (
   updated_at INTEGER NOT NULL,
   finished_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS escf_projection_rebuild_shards (
+  projection TEXT NOT NULL,
+  shard INTEGER NOT NULL,
+  cursor INTEGER NOT NULL,
+  PRIMARY KEY (projection, shard)
+) WITHOUT ROWID;
