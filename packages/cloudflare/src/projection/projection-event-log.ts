@@ -55,6 +55,13 @@ export class ProjectionEventLog {
     return new D1EventStore(db, { table: this.table });
   }
 
+  /** The log's last global position, or `null` when it cannot be read (a store of another layout). */
+  async headIfReadable(env: object): Promise<number | null> {
+    const db = (env as Record<string, unknown>)[this.binding] as D1Database | undefined;
+    if (!db) return null;
+    return new EventsTable(db, this.table).logHead().catch(() => null);
+  }
+
   /**
    * The log's last global position, the target of a rebuild's progress;
    * `null` when the worker has no event-store binding. A failing read is an
@@ -92,6 +99,7 @@ export function projectionEventStore<Env>(settings: ProjectionSettings<Env>, env
 export function projectionLogHead<Env>(settings: ProjectionSettings<Env>, env: Env): () => Promise<number | null> {
   const { logHead, eventStore } = settings.options;
   if (logHead) return () => logHead(env);
-  if (typeof eventStore === 'function') return async () => null; // another store: progress without a target
+  // Another store: its head is read from the default D1 log when there is one, else progress has no target.
+  if (typeof eventStore === 'function') return () => settings.eventLog.headIfReadable(env as object);
   return () => settings.eventLog.head(env as object);
 }

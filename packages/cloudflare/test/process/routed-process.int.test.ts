@@ -20,12 +20,12 @@ describe('an ordered process sent only its event types', () => {
     const v1 = envelope(id, 1, 'Counted', { by: 1 }, 2);
     const v4 = routedAfter(envelope(id, 4, 'Counted', { by: 4 }, 2), 1);
     const v6 = routedAfter(envelope(id, 6, 'Counted', { by: 6 }, 2), 4);
-    expect(await ordered().deliver([v1, v4, v6])).toEqual({ handled: 3, duplicates: 0 });
+    expect(await ordered().deliver([v1, v4, v6])).toEqual({ handled: 3, duplicates: 0, busy: 0 });
     const { results } = await testEnv.NOTIFIER_DB.prepare('SELECT detail FROM effects WHERE target = ? ORDER BY n')
       .bind(id)
       .all<{ detail: string }>();
     expect(results.map((r) => r.detail)).toEqual(['counted 1 at v1', 'counted 4 at v4', 'counted 6 at v6']);
-    expect(await ordered().deliver([v4, v6])).toEqual({ handled: 0, duplicates: 2 });
+    expect(await ordered().deliver([v4, v6])).toEqual({ handled: 0, duplicates: 2, busy: 0 });
   });
 
   it('still treats a missing routed event as a gap', async () => {

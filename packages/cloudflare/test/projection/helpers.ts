@@ -11,7 +11,7 @@ import type { Env } from './worker.js';
 export const testEnv = env as unknown as Env;
 
 /** The tally projections' queries, as other workers call them: values back, ESCF errors thrown. */
-export const tallies = () => projectionClients<{ TALLY: Tally; TALLY_BG: Tally }>(testEnv);
+export const tallies = () => projectionClients<{ TALLY: Tally; TALLY_BG: Tally; TALLY_LEDGER: Tally }>(testEnv);
 export const store = () => new D1EventStore(testEnv.ESCF_EVENTS);
 
 export const counters = aggregateClients({

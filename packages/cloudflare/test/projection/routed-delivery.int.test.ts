@@ -10,7 +10,7 @@ import { ProjectionApplier } from '../../src/projection/projection-applier.js';
 import { applyInBatches } from '../../src/projection/projection-batch-applier.js';
 import { checkpointsStatement } from '../../src/projection/projection-checkpoint.js';
 import { CHECKPOINT_CONFLICT } from '../../src/projection/projection-schema.js';
-import { appendToLog, envelope, store, testEnv, uniqueId } from './helpers.js';
+import { appendToLog, envelope, store, tallies, testEnv, uniqueId } from './helpers.js';
 import { Tally } from './tally-projection.js';
 
 /** The event store, counting the stream reads (gap fills) the projection makes. */
@@ -61,11 +61,11 @@ describe('a projection sent only the event types it handles', () => {
     const applier = new ProjectionApplier(describeProjection(Tally), new Tally(testEnv), testEnv.TALLY_DB, counting);
     for (const event of routed(log)) expect(await applier.apply(event)).toBe('applied');
     expect(reads()).toBe(0);
-    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
     expect(await checkpointOf(id)).toEqual({ version: 6, event_id: log[5]!.id });
     // Delivered again (at least once): duplicates, nothing applied twice.
     for (const event of routed(log)) expect(await applier.apply(event)).toBe('duplicate');
-    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
   });
 
   it('applies routed events in one batch without reading the log', async () => {
@@ -76,7 +76,7 @@ describe('a projection sent only the event types it handles', () => {
     expect(outcome).toMatchObject({ applied: 3, duplicates: 0, failures: [] });
     expect(outcome.queries).toBe(2); // the checkpoint read and one batch
     expect(reads()).toBe(0);
-    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
   });
 
   it('still fills a real gap: a routed event lost on the way is read from the log', async () => {
@@ -88,7 +88,7 @@ describe('a projection sent only the event types it handles', () => {
     // Version 4 never arrived: 6 says it follows 4, the checkpoint is at 1 — a gap.
     expect(await applier.apply(last!)).toBe('applied');
     expect(reads()).toBe(1);
-    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 11, history: '1,4,6' });
     // Batched, the same.
     const { id: other, log: otherLog } = await seed('routed-lost-batch');
     const [, , otherLast] = routed(otherLog);
@@ -102,7 +102,7 @@ describe('a projection sent only the event types it handles', () => {
       applied: 1,
       failures: [],
     });
-    expect(await testEnv.TALLY.tally(other)).toEqual({ id: other, total: 11, history: '1,4,6' });
+    expect(await tallies().TALLY.tally(other)).toEqual({ id: other, total: 11, history: '1,4,6' });
   });
 
   it('a routed event that fails leaves its stream stuck; the next routed event waits for it, then both apply', async () => {
@@ -132,7 +132,7 @@ describe('a projection sent only the event types it handles', () => {
     // Fixed: 5 fills 2..4 from the log and applies after them.
     await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(id).run();
     expect(await applier().apply(sent[2]!)).toBe('applied');
-    expect(await testEnv.TALLY.tally(id)).toEqual({ id, total: 6, history: '1,3p,5' });
+    expect(await tallies().TALLY.tally(id)).toEqual({ id, total: 6, history: '1,3p,5' });
   });
 
   it('the database refuses a skip from a checkpoint below the routed event’s predecessor (a stale cache)', async () => {
