@@ -139,7 +139,7 @@ describe('tracing: one trace per sign-up', () => {
     const { traceId: later } = await signUpTraced();
     await receiver.waitFor(
       (all) => all.filter((s) => s.traceId === later),
-      (trace) => trace.filter((s) => s.name.startsWith('escf.process.handle')).length === 2,
+      (trace) => trace.filter((s) => s.name.startsWith('escf.process.handle')).length >= 1,
     );
     expect(receiver.spans.filter((s) => s.traceId === traceId)).toEqual([]);
   });
@@ -174,7 +174,12 @@ describe('tracing: one trace per sign-up', () => {
         30_000,
       );
       expect(retried.length).toBeGreaterThan(0);
-      const applied = named(receiver.spans, 'escf.projection.apply users').filter((s) => s.traceId === traceId);
+      // The successful apply is exported by the projection worker's own (asynchronous) export.
+      const applied = await receiver.waitFor(
+        (all) => named(all, 'escf.projection.apply users').filter((s) => s.traceId === traceId),
+        (found) => found.some((s) => s.status !== 2),
+        30_000,
+      );
       expect(applied.some((s) => s.status !== 2)).toBe(true);
     } finally {
       if (moved) await users.prepare('ALTER TABLE users_away RENAME TO users').run();
