@@ -8,6 +8,9 @@ export default defineProject({
     name: 'cli',
     environment: 'node',
     include: ['test/**/*.node.test.ts'],
+    // Each escf.config.ts load imports a fresh bundle; Node imports it natively, so the test runner
+    // does not transform and keep every bundle (with its source map) for the whole run.
+    server: { deps: { external: [/escf\.config\.bundle\.mjs$/] } },
     // Dry runs of wrangler take ~1.5 s each.
     testTimeout: 60_000,
     hookTimeout: 60_000,
