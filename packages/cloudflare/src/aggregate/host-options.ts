@@ -1,6 +1,5 @@
 import { type Clock, systemClock } from '@escf/core';
-import { EVENT_STORE_BINDING } from '@escf/core/internal';
-import { DEFAULT_EVENTS_TABLE } from '../event-store/events-table.js';
+import { EVENT_STORE_BINDING, EVENT_STORE_TABLE } from '@escf/core/internal';
 import type { ShardLayout } from '../event-store/shard-map.js';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
@@ -145,10 +144,11 @@ export interface ResolvedHostOptions {
 
 /** Fills in defaults and rejects nonsense early, at class definition time. */
 export function resolveHostOptions(options: AggregateHostOptions = {}): ResolvedHostOptions {
+  const eventStoreBinding = options.eventStore?.binding ?? EVENT_STORE_BINDING;
   const resolved: ResolvedHostOptions = {
-    eventStoreBinding: options.eventStore?.binding ?? EVENT_STORE_BINDING,
-    eventStoreTable: options.eventStore?.table ?? DEFAULT_EVENTS_TABLE,
-    eventStoreShards: [...(options.eventStore?.shards ?? [options.eventStore?.binding ?? EVENT_STORE_BINDING])],
+    eventStoreBinding,
+    eventStoreTable: options.eventStore?.table ?? EVENT_STORE_TABLE,
+    eventStoreShards: [...(options.eventStore?.shards ?? [eventStoreBinding])],
     ...(options.eventStore?.layouts ? { eventStoreLayouts: [...options.eventStore.layouts] } : {}),
     queues: [...(options.queues ?? [])],
     services: [...(options.services ?? [])],

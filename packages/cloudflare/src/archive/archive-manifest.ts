@@ -1,5 +1,6 @@
+import { EVENT_STORE_TABLE } from '@escf/core/internal';
 import type { StreamId } from '@escf/core/store';
-import { DEFAULT_EVENTS_TABLE, EventsTable } from '../event-store/events-table.js';
+import { EventsTable } from '../event-store/events-table.js';
 import { type ArchiveTables, archiveTables, ensureArchiveSchema } from './archive-schema.js';
 import type { EncodedSegment } from './archive-segment.js';
 
@@ -63,7 +64,7 @@ export class ArchiveManifest {
 
   constructor(
     private readonly db: D1Database,
-    eventTable = DEFAULT_EVENTS_TABLE,
+    eventTable = EVENT_STORE_TABLE,
   ) {
     this.tables = archiveTables(eventTable);
     this.events = new EventsTable(db, eventTable);

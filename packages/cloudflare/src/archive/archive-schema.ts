@@ -1,5 +1,5 @@
+import { EVENT_STORE_TABLE } from '@escf/core/internal';
 import { assertTableName } from '../event-store/d1-migration.js';
-import { DEFAULT_EVENTS_TABLE } from '../event-store/events-table.js';
 
 /** The D1 tables that index an event table's archive (named after the event table). */
 export interface ArchiveTables {
@@ -12,7 +12,7 @@ export interface ArchiveTables {
 }
 
 /** The archive's table names for an event table (`escf_events` → `escf_events_segments`, `escf_events_archived_streams`). */
-export function archiveTables(eventTable = DEFAULT_EVENTS_TABLE): ArchiveTables {
+export function archiveTables(eventTable = EVENT_STORE_TABLE): ArchiveTables {
   assertTableName(eventTable);
   const tables = { events: eventTable, segments: `${eventTable}_segments`, streams: `${eventTable}_archived_streams` };
   assertTableName(tables.streams);
@@ -24,7 +24,7 @@ export function archiveTables(eventTable = DEFAULT_EVENTS_TABLE): ArchiveTables 
  * the rows it holds commit in one D1 batch, so D1 is where "archived" is
  * decided; the R2 objects are immutable and never listed by readers.
  */
-export function archiveMigration(eventTable = DEFAULT_EVENTS_TABLE): string {
+export function archiveMigration(eventTable = EVENT_STORE_TABLE): string {
   const t = archiveTables(eventTable);
   return `-- ESCF archive manifest for ${t.events}: segments in R2 and the streams they hold.
 CREATE TABLE IF NOT EXISTS ${t.segments} (
@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS ${t.streams} (
 const ensured = new WeakMap<D1Database, Set<string>>();
 
 /** Creates the archive tables if missing (once per database binding and table per isolate). */
-export async function ensureArchiveSchema(db: D1Database, eventTable = DEFAULT_EVENTS_TABLE): Promise<void> {
+export async function ensureArchiveSchema(db: D1Database, eventTable = EVENT_STORE_TABLE): Promise<void> {
   const done = ensured.get(db) ?? new Set<string>();
   if (done.has(eventTable)) return;
   const statements = archiveMigration(eventTable)

@@ -1,4 +1,5 @@
 import { ConcurrencyError, type EventEnvelope } from '@escf/core';
+import { EVENT_STORE_TABLE } from '@escf/core/internal';
 import type {
   AppendOptions,
   AppendResult,
@@ -8,7 +9,6 @@ import type {
   StreamId,
 } from '@escf/core/store';
 import { D1EventStore, type D1EventStoreOptions } from '../event-store/d1-event-store.js';
-import { DEFAULT_EVENTS_TABLE } from '../event-store/events-table.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import { R2SegmentStore } from './r2-segment-store.js';
 
@@ -49,7 +49,7 @@ export class ArchivingEventStore implements EventStore {
   readonly prefix: string;
 
   constructor(db: D1Database, bucket: R2Bucket, options: ArchivingEventStoreOptions = {}) {
-    const table = options.table ?? DEFAULT_EVENTS_TABLE;
+    const table = options.table ?? EVENT_STORE_TABLE;
     this.d1 = new D1EventStore(db, options);
     this.manifest = new ArchiveManifest(db, table);
     this.segments = new R2SegmentStore(
@@ -128,7 +128,7 @@ export class ArchivingEventStore implements EventStore {
 }
 
 /** The default key prefix of an event table's archive. */
-export function defaultArchivePrefix(table = DEFAULT_EVENTS_TABLE): string {
+export function defaultArchivePrefix(table = EVENT_STORE_TABLE): string {
   return `escf-archive/${table}/`;
 }
 

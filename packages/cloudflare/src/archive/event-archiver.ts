@@ -1,6 +1,7 @@
 import {
   archivesAnything,
   batchStreamKey,
+  EVENT_STORE_TABLE,
   planArchive,
   prunesDurableObjects,
   type StoredBatch,
@@ -8,7 +9,7 @@ import {
 } from '@escf/core/internal';
 import { defineRetention, type ResolvedRetention, type RetentionConfig } from '@escf/core/retention';
 import type { StreamId } from '@escf/core/store';
-import { DEFAULT_EVENTS_TABLE, EventsTable } from '../event-store/events-table.js';
+import { EventsTable } from '../event-store/events-table.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import { type ArchivedRow, encodeSegment } from './archive-segment.js';
@@ -98,7 +99,7 @@ export class EventArchiver {
     private readonly bucket: R2Bucket,
     private readonly options: EventArchiverOptions,
   ) {
-    this.table = options.table ?? DEFAULT_EVENTS_TABLE;
+    this.table = options.table ?? EVENT_STORE_TABLE;
     this.events = new EventsTable(db, this.table);
     this.manifest = new ArchiveManifest(db, this.table);
     this.segments = new R2SegmentStore(bucket, { cacheSegments: 0 });

@@ -1,5 +1,5 @@
 import { ConcurrencyError, type EventEnvelope, InternalError } from '@escf/core';
-import { streamKey } from '@escf/core/internal';
+import { EVENT_STORE_TABLE, streamKey } from '@escf/core/internal';
 import {
   type AppendOptions,
   type AppendResult,
@@ -9,7 +9,7 @@ import {
   type ReadStreamOptions,
   type StreamId,
 } from '@escf/core/store';
-import { DEFAULT_EVENTS_TABLE, type EventsRow, EventsTable, type RowToAppend } from './events-table.js';
+import { type EventsRow, EventsTable, type RowToAppend } from './events-table.js';
 
 /** Options of {@link D1EventStore}. */
 export interface D1EventStoreOptions {
@@ -61,7 +61,7 @@ export class D1EventStore implements EventStore {
   private readonly maxEventsPerRow: number;
 
   constructor(db: D1Database, options: D1EventStoreOptions = {}) {
-    this.table = new EventsTable(db, options.table ?? DEFAULT_EVENTS_TABLE);
+    this.table = new EventsTable(db, options.table ?? EVENT_STORE_TABLE);
     this.maxRowBytes = options.maxRowBytes ?? 90_000;
     this.maxEventsPerRow = Math.max(1, Math.min(options.maxEventsPerRow ?? 500, 10_000));
   }

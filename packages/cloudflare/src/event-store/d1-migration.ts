@@ -1,4 +1,5 @@
-import { assertTableName, DEFAULT_EVENTS_TABLE, EventsTable, eventsTableMigration } from './events-table.js';
+import { EVENT_STORE_TABLE } from '@escf/core/internal';
+import { assertTableName, EventsTable, eventsTableMigration } from './events-table.js';
 
 export { assertTableName };
 
@@ -13,7 +14,7 @@ export { assertTableName };
  * (1, 2, 3, … with no gaps). An insert writes 2 rows (the row and its stream
  * index entry) however many events the batch holds.
  */
-export function d1EventStoreMigration(table = DEFAULT_EVENTS_TABLE): string {
+export function d1EventStoreMigration(table = EVENT_STORE_TABLE): string {
   return eventsTableMigration(table);
 }
 
@@ -24,6 +25,6 @@ export const D1_EVENT_STORE_MIGRATION: string = d1EventStoreMigration();
  * Creates the event store's table and index if missing. Meant for tests and
  * local tooling; deployed projects apply the migration with wrangler.
  */
-export async function applyD1EventStoreSchema(db: D1Database, table = DEFAULT_EVENTS_TABLE): Promise<void> {
+export async function applyD1EventStoreSchema(db: D1Database, table = EVENT_STORE_TABLE): Promise<void> {
   await new EventsTable(db, table).create();
 }

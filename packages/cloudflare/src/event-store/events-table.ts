@@ -1,9 +1,6 @@
 import { EVENT_STORE_TABLE } from '@escf/core/internal';
 import type { StreamId } from '@escf/core/store';
 
-/** The events table's default name (in each event-store database, every shard alike). */
-export const DEFAULT_EVENTS_TABLE = EVENT_STORE_TABLE;
-
 /** SQL: the version of a row's last event. */
 const LAST_VERSION = 'first_version + event_count - 1';
 /** SQL: the position of a row's last event. */
@@ -22,7 +19,7 @@ const OF_STREAM = 'tenant_id = ?1 AND aggregate_type = ?2 AND aggregate_id = ?3'
  * positions are dense (1, 2, 3, … with no gaps). An insert writes 2 rows (the
  * row and its stream index entry) however many events the batch holds.
  */
-export function eventsTableMigration(table = DEFAULT_EVENTS_TABLE): string {
+export function eventsTableMigration(table = EVENT_STORE_TABLE): string {
   assertTableName(table);
   return `-- ESCF event store (D1): the shared, ordered log of every event.
 -- One row per drained batch of one aggregate: \`events\` holds the batch as a
@@ -119,7 +116,7 @@ export interface StatementCost {
 export class EventsTable {
   constructor(
     readonly db: D1Database,
-    readonly name: string = DEFAULT_EVENTS_TABLE,
+    readonly name: string = EVENT_STORE_TABLE,
   ) {
     assertTableName(name);
   }
