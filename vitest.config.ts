@@ -26,9 +26,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: [
-            'packages/*/src/**/*.unit.test.ts',
             'packages/*/test/**/*.unit.test.ts',
-            'examples/*/src/**/*.unit.test.ts',
             'examples/*/test/**/*.unit.test.ts',
             'docs/snippets/**/*.unit.test.ts',
             'test/node/**/*.unit.test.ts',

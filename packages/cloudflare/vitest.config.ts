@@ -41,7 +41,9 @@ export default defineConfig(async () => {
     ],
     test: {
       name: 'cloudflare',
-      include: [here('./src/**/*.int.test.ts')],
+      // test/admin, test/archive, test/projection and test/process run in their own projects (own wrangler configs).
+      include: [here('./test/**/*.int.test.ts')],
+      exclude: ['admin', 'archive', 'projection', 'process'].map((suite) => here(`./test/${suite}/**`)),
       setupFiles: [here('./test/apply-migrations.ts')],
       testTimeout: 30_000,
     },

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,14 @@ function sourceFiles(dir: string): string[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
     return name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(name) ? [path] : [];
+  });
+}
+
+/** Every file under `dir`. */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? allFiles(path) : [path];
   });
 }
 
@@ -164,6 +172,18 @@ describe('package layout', () => {
       }),
     );
     expect(offending).toEqual([]);
+  });
+
+  it("one rule for where tests live: in the package's test/ folder, in the folder of the concept they test, never under src/", () => {
+    const misplaced = readdirSync(join(root, 'packages')).flatMap((pkg) => {
+      const src = join(root, 'packages', pkg, 'src');
+      return statSync(join(root, 'packages', pkg)).isDirectory() && existsSync(src)
+        ? allFiles(src)
+            .filter((file) => /\.test(-d)?\.ts$/.test(file))
+            .map((file) => relative(root, file))
+        : [];
+    });
+    expect(misplaced).toEqual([]);
   });
 
   it('finds a forbidden edge (the check itself works)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregates, doSql, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
-import { ROUTED_AFTER } from '../delivery/routed-after.js';
+import { ROUTED_AFTER } from '../../src/delivery/routed-after.js';
+import { aggregates, doSql, stubOf, testEnv, uniqueId } from '../helpers.js';
 
 describe('routing events to the subscribers that handle them', () => {
   it('sends each subscriber only its event types, naming the version it was last sent', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ada, aggregates, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
-import type { OutboxReport } from './outbox.js';
+import type { OutboxReport } from '../../src/outbox/outbox.js';
+import { ada, aggregates, eventually, inObject, queuedEvents, stubOf, testEnv, uniqueId } from '../helpers.js';
 
 describe('outbox drain passes', () => {
   it('a pass delivers what was committed when it began; a commit made during it waits for the next pass', async () => {

@@ -1,8 +1,8 @@
 import { CommandMetrics } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
-import { prometheusTextOf } from '../metrics/prometheus-text.js';
-import type { StuckStream } from '../projection/projection-status.js';
-import { metricsDocumentOf } from './metrics-document.js';
+import { metricsDocumentOf } from '../../src/admin/metrics-document.js';
+import { prometheusTextOf } from '../../src/metrics/prometheus-text.js';
+import type { StuckStream } from '../../src/projection/projection-status.js';
 
 const stuck = (deadLettered: boolean, attempts: number): StuckStream => ({
   stream: '/Order/o-1',

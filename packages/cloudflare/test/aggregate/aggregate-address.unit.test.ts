@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AggregateAddress, checkAddress, durableObjectName } from './aggregate-address.js';
+import { type AggregateAddress, checkAddress, durableObjectName } from '../../src/aggregate/aggregate-address.js';
 
 describe('durableObjectName', () => {
   it('puts the tenant into the name', () => {

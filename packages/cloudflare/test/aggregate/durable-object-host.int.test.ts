@@ -12,18 +12,8 @@ import {
   ValidationError,
 } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import {
-  ada,
-  aggregates,
-  d1Events,
-  doSql,
-  eventually,
-  queuedEvents,
-  stubOf,
-  testEnv,
-  uniqueId,
-} from '../../test/helpers.js';
-import { durableObjectName } from './aggregate-address.js';
+import { durableObjectName } from '../../src/aggregate/aggregate-address.js';
+import { ada, aggregates, d1Events, doSql, eventually, queuedEvents, stubOf, testEnv, uniqueId } from '../helpers.js';
 
 const users = () => aggregates(testEnv).user;
 const userStub = (id: string, tenantId?: string) =>

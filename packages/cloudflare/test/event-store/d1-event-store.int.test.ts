@@ -1,9 +1,9 @@
 import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../../test/helpers.js';
-import { D1EventStore } from './d1-event-store.js';
-import { applyD1EventStoreSchema, D1_EVENT_STORE_MIGRATION } from './d1-migration.js';
-import { EventsTable } from './events-table.js';
+import { D1EventStore } from '../../src/event-store/d1-event-store.js';
+import { applyD1EventStoreSchema, D1_EVENT_STORE_MIGRATION } from '../../src/event-store/d1-migration.js';
+import { EventsTable } from '../../src/event-store/events-table.js';
+import { testEnv } from '../helpers.js';
 
 let tables = 0;
 /** A store on a table of its own: the conformance suite expects an empty log per test. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitIntoQueueBatches } from './queue-batches.js';
+import { splitIntoQueueBatches } from '../../src/outbox/queue-batches.js';
 
 describe('splitIntoQueueBatches', () => {
   it('keeps at most 100 messages per batch, in order', () => {

@@ -1,7 +1,7 @@
 // Type tests, compiled by `npm run typecheck`: wrong calls must not compile.
 
-import { type ProjectionOf, projectionClients } from './projection-client.js';
-import type { projectionEntrypoint } from './projection-entrypoint.js';
+import { type ProjectionOf, projectionClients } from '../../src/projection/projection-client.js';
+import type { projectionEntrypoint } from '../../src/projection/projection-entrypoint.js';
 
 declare const env: object;
 

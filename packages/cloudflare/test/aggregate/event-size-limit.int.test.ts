@@ -1,9 +1,9 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { EventTooLargeError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import { aggregates, d1Events, doSql, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
-import { durableObjectName } from './aggregate-address.js';
-import { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from './event-size-limit.js';
+import { durableObjectName } from '../../src/aggregate/aggregate-address.js';
+import { QUEUE_EVENT_MAX_BYTES, STORED_EVENT_MAX_BYTES } from '../../src/aggregate/event-size-limit.js';
+import { aggregates, d1Events, doSql, stubOf, testEnv, uniqueId } from '../helpers.js';
 
 // A payload that cannot travel is refused at command time — never found
 // later, stuck in the outbox.

@@ -1,7 +1,7 @@
 // Type tests, compiled by `npm run typecheck`: wrong calls must not compile.
 import type { CommandResult } from '@escf/core';
-import { Member as User } from '../../test/member.js';
-import { aggregateClients } from './aggregate-client.js';
+import { aggregateClients } from '../../src/aggregate/aggregate-client.js';
+import { Member as User } from '../member.js';
 
 declare const env: object;
 const aggregates = aggregateClients({ user: { aggregate: User, binding: 'USER_AGGREGATE' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds } from './retry-backoff.js';
+import { backoffSeconds } from '../../src/delivery/retry-backoff.js';
 
 describe('backoffSeconds (projections and processes)', () => {
   it('doubles per attempt from the base, up to 5 minutes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerTokenMatches } from './bearer-token.js';
+import { bearerTokenMatches } from '../../src/security/bearer-token.js';
 
 const withAuthorization = (value?: string) =>
   new Request('https://admin/', value === undefined ? {} : { headers: { authorization: value } });

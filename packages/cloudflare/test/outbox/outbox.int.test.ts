@@ -1,6 +1,8 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { DeliveryPendingError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
+import { DELIVERY_PENDING } from '../../src/aggregate/delivery-pending-error.js';
+import type { OutboxReport } from '../../src/outbox/outbox.js';
 import {
   ada,
   aggregates,
@@ -12,9 +14,7 @@ import {
   stubOf,
   testEnv,
   uniqueId,
-} from '../../test/helpers.js';
-import { DELIVERY_PENDING } from '../aggregate/delivery-pending-error.js';
-import type { OutboxReport } from './outbox.js';
+} from '../helpers.js';
 
 const FAULTS_TABLE = 'escf_events_faults';
 

@@ -1,6 +1,6 @@
 import { SyncNotDeclaredError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import { aggregates, d1Events, testEnv, uniqueId } from '../../test/helpers.js';
+import { aggregates, d1Events, testEnv, uniqueId } from '../helpers.js';
 
 describe('read-your-writes names the synchronous subscriber it waits for', () => {
   it('waits for a declared synchronous subscriber', async () => {

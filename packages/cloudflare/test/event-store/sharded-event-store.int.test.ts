@@ -1,9 +1,9 @@
 import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../../test/helpers.js';
-import { EventsTable } from './events-table.js';
-import { ShardMap, shardIndex } from './shard-map.js';
-import { ShardedD1EventStore, type ShardedD1EventStoreOptions } from './sharded-event-store.js';
+import { EventsTable } from '../../src/event-store/events-table.js';
+import { ShardMap, shardIndex } from '../../src/event-store/shard-map.js';
+import { ShardedD1EventStore, type ShardedD1EventStoreOptions } from '../../src/event-store/sharded-event-store.js';
+import { testEnv } from '../helpers.js';
 
 const databases = () => [testEnv.ESCF_EVENTS, testEnv.ESCF_EVENTS_1, testEnv.ESCF_EVENTS_2, testEnv.ESCF_EVENTS_3];
 

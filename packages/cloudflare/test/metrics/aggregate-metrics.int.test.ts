@@ -2,10 +2,10 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { type LogRecord, setLogger } from '@escf/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { User } from '../../../../examples/users/src/domain/index.js';
-import { ada, aggregates, doSql, inObject, OPERATOR, stubOf, testEnv, uniqueId } from '../../test/helpers.js';
-import { failingTargetClock } from '../../test/worker.js';
-import { aggregateClients } from '../index.js';
-import type { AggregateInstanceMetrics } from './aggregate-metrics.js';
+import { aggregateClients } from '../../src/index.js';
+import type { AggregateInstanceMetrics } from '../../src/metrics/aggregate-metrics.js';
+import { ada, aggregates, doSql, inObject, OPERATOR, stubOf, testEnv, uniqueId } from '../helpers.js';
+import { failingTargetClock } from '../worker.js';
 
 const FAULTS_TABLE = 'escf_events_faults';
 const failing = aggregateClients({ user: { aggregate: User, binding: 'FAILING_TARGET_USER_AGGREGATE' } });

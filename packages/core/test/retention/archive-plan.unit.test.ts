@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchStreamKey, planArchive, type StoredBatch, streamsNeedingSnapshots } from './archive-plan.js';
+import {
+  batchStreamKey,
+  planArchive,
+  type StoredBatch,
+  streamsNeedingSnapshots,
+} from '../../src/retention/archive-plan.js';
 import {
   archivesAnything,
   defineRetention,
@@ -8,7 +13,7 @@ import {
   prunesDurableObjects,
   type RetentionConfig,
   retention,
-} from './retention-policy.js';
+} from '../../src/retention/retention-policy.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = 1_800_000_000_000;

@@ -1,6 +1,6 @@
 import type { ProjectionDescriptor } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
-import { bindingOfRole, projectionSettings } from './projection-settings.js';
+import { bindingOfRole, projectionSettings } from '../../src/projection/projection-settings.js';
 
 const descriptor = (queries: string[]) =>
   ({ name: 'send-email', bindingPrefix: 'SEND_EMAIL', queries }) as unknown as ProjectionDescriptor;

@@ -11,8 +11,8 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AsyncLocalContextManager } from './async-local-context-manager.js';
-import { parseOtlpHeaders } from './otlp-fetch-exporter.js';
+import { AsyncLocalContextManager } from '../../src/observability/async-local-context-manager.js';
+import { parseOtlpHeaders } from '../../src/observability/otlp-fetch-exporter.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });

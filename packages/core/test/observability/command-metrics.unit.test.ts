@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandMetrics, commandOutcomeOf, latencyPercentile } from './command-metrics.js';
+import { CommandMetrics, commandOutcomeOf, latencyPercentile } from '../../src/observability/command-metrics.js';
 
 describe('command metrics', () => {
   it('counts commands by name, outcome and code', () => {

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import type { AggregateStorage, PrunedRange } from './aggregate-storage.js';
-import { type PrunedHistoryReader, readPrunedHistory } from './pruned-history.js';
+import type { AggregateStorage, PrunedRange } from '../../src/aggregate/aggregate-storage.js';
+import { type PrunedHistoryReader, readPrunedHistory } from '../../src/aggregate/pruned-history.js';
 
 const stream = { aggregateType: 'Ledger', aggregateId: 'a' };
 const storageWith = (pruned: PrunedRange | null) => ({ readPruned: () => pruned }) as unknown as AggregateStorage;

@@ -1,6 +1,6 @@
 import { ValidationError } from '@escf/core';
 import { describe, expect, it } from 'vitest';
-import { aggregates, d1Events, testEnv, uniqueId } from '../../test/helpers.js';
+import { aggregates, d1Events, testEnv, uniqueId } from '../helpers.js';
 
 const valid = {
   name: 'Grace',

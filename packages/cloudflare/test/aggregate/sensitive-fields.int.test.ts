@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ada, aggregates, testEnv, uniqueId } from '../../test/helpers.js';
+import { ada, aggregates, testEnv, uniqueId } from '../helpers.js';
 
 // Sensitive event fields (`@Event('UserCreated', { sensitive: ['passwordHash'] })`)
 // reach only subscribers declared in `sensitiveReceivers`; the D1 log keeps them.
