@@ -1,4 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +118,34 @@ function layoutViolations(srcDir: string, layout: Record<string, readonly string
   return violations;
 }
 
+/**
+ * Framework tests use fixtures of their own, never an example's domain: an
+ * example may change without breaking them. These two are checks OF an
+ * example (the templates mirror it; a whole example deploys), not fixtures.
+ */
+const checksOfExamples = new Set([
+  'packages/create-escf/test/templates.node.test.ts',
+  'packages/cli/test/deploy-dry-run.node.test.ts',
+]);
+
+/** `file: specifier` for every file under `<base>/packages/*\/test` that reaches into `examples/` by a relative path. */
+function testsReachingIntoExamples(base: string): string[] {
+  const packages = join(base, 'packages');
+  return readdirSync(packages).flatMap((pkg) => {
+    const tests = join(packages, pkg, 'test');
+    if (!existsSync(tests)) return [];
+    return allFiles(tests)
+      .filter((file) => /\.(ts|tsx|js|mjs|json|jsonc)$/.test(file))
+      .map((file) => relative(base, file).split('\\').join('/'))
+      .filter((file) => !checksOfExamples.has(file))
+      .flatMap((file) =>
+        [...readFileSync(join(base, file), 'utf8').matchAll(/['"`]((?:\.\.\/)+examples\/[^'"`]*)['"`]/g)].map(
+          (match) => `${file}: ${match[1]}`,
+        ),
+      );
+  });
+}
+
 describe('package layout', () => {
   it('packages/cloudflare/src folders import only the folders they may (the aggregate host never imports the archive)', () => {
     expect(layoutViolations(join(root, 'packages/cloudflare/src'), cloudflareLayout)).toEqual([]);
@@ -184,6 +222,27 @@ describe('package layout', () => {
         : [];
     });
     expect(misplaced).toEqual([]);
+  });
+
+  it('framework tests never import examples/: they have fixtures of their own', () => {
+    expect(testsReachingIntoExamples(root)).toEqual([]);
+  });
+
+  it('finds a test that imports an example (the check itself works)', () => {
+    const base = mkdtempSync(join(tmpdir(), 'escf-layout-'));
+    try {
+      mkdirSync(join(base, 'packages/hono/test/fixtures'), { recursive: true });
+      writeFileSync(
+        join(base, 'packages/hono/test/fixtures/user.ts'),
+        "export { User } from '../../../../examples/users/src/domain/index.js';\n",
+      );
+      writeFileSync(join(base, 'packages/hono/test/own.unit.test.ts'), "import { User } from './fixtures/user.js';\n");
+      expect(testsReachingIntoExamples(base)).toEqual([
+        'packages/hono/test/fixtures/user.ts: ../../../../examples/users/src/domain/index.js',
+      ]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('finds a forbidden edge (the check itself works)', () => {

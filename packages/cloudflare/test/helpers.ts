@@ -2,9 +2,9 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eventually as pollUntil } from '@escf/testing';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { Customer } from '../../../test/fixtures/customer.js';
+import { User } from '../../../test/fixtures/user.js';
 import { aggregateClients } from '../src/index.js';
-import { Customer } from './customer.js';
 import { Lamp } from './lamp.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';

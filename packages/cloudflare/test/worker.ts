@@ -1,11 +1,11 @@
 // The worker the @escf/cloudflare integration tests run against: the User
-// aggregate from the example, hosted as Durable Objects, plus a queue
+// fixture aggregate (test/fixtures/user.ts), hosted as Durable Objects, plus a queue
 // consumer that records every message it receives (in D1) so tests can see
 // what subscribers got.
 import type { D1Migration } from 'cloudflare:test';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { Customer } from '../../../test/fixtures/customer.js';
+import { User } from '../../../test/fixtures/user.js';
 import { durableObjectFor } from '../src/index.js';
-import { Customer } from './customer.js';
 import { Lamp } from './lamp.js';
 import { Note } from './note.js';
 import { SlowCounter } from './slow-counter.js';

@@ -3,7 +3,7 @@ import { InMemoryAggregates } from '@escf/testing';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { User } from '../../../test/fixtures/user.js';
 import { CommandApi, escfErrors } from '../src/index.js';
 
 /** The users API on an in-memory host: same HTTP layer as the deployed worker. */

@@ -1,8 +1,8 @@
 import { InMemoryAggregates } from '@escf/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { Customer } from '../../../test/fixtures/customer.js';
 import { CommandApi } from '../src/index.js';
-import { Customer } from './fixtures/customer.js';
 
 const valid = {
   name: 'Grace',

@@ -2,7 +2,7 @@
 import type { AggregateClient } from '@escf/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { User } from '../../../test/fixtures/user.js';
 import { resource, routes } from '../src/index.js';
 
 type Env = { Bindings: { readonly NAME: string } };

@@ -4,7 +4,7 @@ import { InMemoryAggregates } from '@escf/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { User } from '../../../test/fixtures/user.js';
 import {
   escfErrors,
   escfMiddleware,

@@ -10,7 +10,7 @@ import {
 import { STORED_EVENT_MAX_BYTES } from '@escf/core/internal';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { User } from '../../../examples/users/src/domain/index.js';
+import { User } from '../../../test/fixtures/user.js';
 import { describeEventStoreConformance } from '../src/conformance.js';
 import { InMemoryAggregates, InMemoryEventStore } from '../src/index.js';
 

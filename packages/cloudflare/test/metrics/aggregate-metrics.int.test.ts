@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { type LogRecord, setLogger } from '@escf/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { User } from '../../../../examples/users/src/domain/index.js';
+import { User } from '../../../../test/fixtures/user.js';
 import { aggregateClients } from '../../src/index.js';
 import type { AggregateInstanceMetrics } from '../../src/metrics/aggregate-metrics.js';
 import { ada, aggregates, doSql, inObject, OPERATOR, stubOf, testEnv, uniqueId } from '../helpers.js';
