@@ -4,6 +4,7 @@ import { aggregateClientOf, currentTraceCarrier } from '@escf/core/internal';
 import { type RpcReply, unwrapReply } from '../rpc/error-encoding.js';
 import { type AggregateAddress, durableObjectName } from './aggregate-address.js';
 import type { AggregateState, CommandRequest } from './durable-object-host.js';
+import { EVERY_SYNC_SUBSCRIBER, type SyncWait } from './sync-wait.js';
 
 /** Where one aggregate lives: its class (for types and its name) and its Durable Object binding. */
 export interface AggregateBinding<A extends Aggregate<any> = Aggregate<any>> {
@@ -24,7 +25,8 @@ export interface AggregateClientOptions {
    * escf.config.ts): a name the aggregate's host does not deliver to
    * synchronously fails with `SYNC_NOT_DECLARED` (`SyncNotDeclaredError` of @escf/core)
    * before the command runs, instead of silently guaranteeing only D1.
-   * `true` waits for D1 and whatever is synchronous, checking nothing.
+   * `true` waits for every subscriber the host delivers to synchronously,
+   * and fails the same way when it declares none. `[]` waits for D1 only.
    */
   readonly sync?: boolean | string | readonly string[];
   /**
@@ -50,7 +52,7 @@ export type AggregateClients<M extends Record<string, AggregateBinding<any>>> = 
 /** The RPC surface of an aggregate host, as seen through a stub. */
 interface HostStub {
   execute(request: CommandRequest): Promise<RpcReply<CommandResult>>;
-  executeSync(request: CommandRequest, waitFor?: readonly string[]): Promise<RpcReply<CommandResult>>;
+  executeSync(request: CommandRequest, waitFor?: SyncWait): Promise<RpcReply<CommandResult>>;
   readState(address: AggregateAddress): Promise<RpcReply<AggregateState>>;
 }
 
@@ -103,9 +105,7 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
     return { stub, address };
   };
 
-  const sync = options.sync !== undefined && options.sync !== false;
-  const waitFor =
-    typeof options.sync === 'string' ? [options.sync] : Array.isArray(options.sync) ? [...options.sync] : undefined;
+  const waitFor = syncWaitOf(options.sync);
   const accessor = ((aggregateId: string) => {
     const { stub, address } = stubFor(aggregateId);
     return aggregateClientOf<any>(async (command, input, executeOptions) => {
@@ -124,7 +124,7 @@ function accessorFor(env: object, entry: AggregateBinding, options: AggregateCli
       return unwrapReply(
         await sendable(() => {
           const sent = trace === undefined ? request : { ...request, trace };
-          return waitFor ? stub.executeSync(sent, waitFor) : sync ? stub.executeSync(sent) : stub.execute(sent);
+          return waitFor === undefined ? stub.execute(sent) : stub.executeSync(sent, waitFor);
         }),
       );
     });
@@ -151,4 +151,11 @@ async function sendable<T>(call: () => Promise<T>): Promise<T> {
       details: { issues: [{ path: '', message: (error as Error).message }] },
     });
   }
+}
+
+/** What the host is asked to wait for; `undefined` = only the commit in the aggregate. */
+function syncWaitOf(sync: AggregateClientOptions['sync']): SyncWait | undefined {
+  if (sync === undefined || sync === false) return undefined;
+  if (sync === true) return EVERY_SYNC_SUBSCRIBER;
+  return typeof sync === 'string' ? [sync] : [...sync];
 }

@@ -7,7 +7,6 @@ import {
   type ExecuteOptions,
   Forbidden,
   type StateOf,
-  SyncNotDeclaredError,
 } from '@escf/core';
 import {
   type CommandEngine,
@@ -33,6 +32,7 @@ import { faultPoint } from './fault-points.js';
 import { type AggregateHostOptions, type ResolvedHostOptions, resolveHostOptions } from './host-options.js';
 import { readPrunedHistory } from './pruned-history.js';
 import { type RetainRequest, type RetainResult, retainInStorage } from './retain-request.js';
+import { requireSyncSubscribers } from './sync-wait.js';
 
 /** One command sent to an aggregate host over RPC. */
 export interface CommandRequest {
@@ -125,12 +125,15 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
    * Runs a command and resolves once its events are also in D1 and delivered
    * to every synchronous subscriber (read-your-writes). If delivery fails
    * the command stays committed and the reply is `DELIVERY_PENDING`.
+   * `waitFor` names the subscribers the caller reads (`'*'`: every one, of
+   * which there must be one); a wait this host cannot keep is refused with
+   * `SYNC_NOT_DECLARED` before the command runs.
    */
-  async executeSync(request: CommandRequest, waitFor?: readonly string[]): Promise<RpcReply<CommandResult>> {
+  async executeSync(request: CommandRequest, waitFor?: readonly string[] | '*'): Promise<RpcReply<CommandResult>> {
     const startedAt = Date.now();
     const reply = await replyFrom(() =>
       commandSpan(this.ctx, this.#engine.type, request, async () => {
-        this.#requireSyncSubscribers(waitFor);
+        requireSyncSubscribers(this.#engine.descriptor.type, this.#options.syncNames, waitFor);
         const result = await this.#mutex.run(() => this.#runCommand(request));
         const failures = await this.#outbox.drainThrough(result.version);
         if (failures.length > 0) throw deliveryPending(result, failures.join('; '));
@@ -138,19 +141,6 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       }),
     );
     return this.#metrics.recorded(request?.command, reply, startedAt);
-  }
-
-  /** Refuses, before anything runs, a wait for subscribers this host does not deliver to synchronously. */
-  #requireSyncSubscribers(waitFor: readonly string[] | undefined): void {
-    if (waitFor === undefined) return;
-    const declared = this.#options.syncNames;
-    const requested = Array.isArray(waitFor) ? waitFor.map(String) : [String(waitFor)];
-    const missing = requested.filter((name) => !declared.includes(name));
-    if (missing.length === 0) return;
-    throw new SyncNotDeclaredError(
-      `${this.#engine.descriptor.type} does not deliver synchronously to ${missing.map((n) => `'${n}'`).join(', ')} (declared: ${declared.length > 0 ? declared.join(', ') : 'none'}): declare the projection delivery: 'sync' in escf.config.ts and run npx escf generate, or drop it from the client's sync option.`,
-      { details: { aggregateType: this.#engine.descriptor.type, requested, declared: [...declared] } },
-    );
   }
 
   /** The instance's current state and version (a read; stores nothing). */

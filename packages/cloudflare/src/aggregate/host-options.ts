@@ -35,7 +35,8 @@ export interface AggregateHostOptions {
    * binding, e.g. `{ balances: 'BALANCES' }` (`escf generate` writes one per
    * projection declared `delivery: 'sync'`). A client created with
    * `{ sync: 'balances' }` waits for that subscriber; naming one that is not
-   * here (or in `services`) fails with `SYNC_NOT_DECLARED` before the command runs.
+   * here (or in `services`) fails with `SYNC_NOT_DECLARED` before the command runs,
+   * and so does `{ sync: true }` when there is none at all.
    */
   readonly syncSubscribers?: Readonly<Record<string, string>>;
   /**

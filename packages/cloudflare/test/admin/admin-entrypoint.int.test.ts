@@ -22,7 +22,7 @@ let n = 0;
 const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++n}`;
 
 async function openVault(id: string) {
-  const vault = clients(testEnv, { sync: true }).vault(id);
+  const vault = clients(testEnv, { sync: [] }).vault(id);
   await vault.open({ owner: 'ada', secret: 's3cret' });
   await vault.rename({ owner: 'grace' });
 }

@@ -11,7 +11,7 @@ const valid = {
 describe('nested and array class-validator DTOs through the Durable Object', () => {
   it('accepts a valid nested input and stores the nested event payload', async () => {
     const id = uniqueId('customer');
-    const result = await aggregates(testEnv, { sync: true }).customer(id).register(valid);
+    const result = await aggregates(testEnv, { sync: [] }).customer(id).register(valid);
     expect(result.version).toBe(1);
     expect(result.events[0]).toMatchObject({ type: 'CustomerRegistered', payload: valid });
     expect((await d1Events(id)).map((e) => e.version)).toEqual([1]);

@@ -32,4 +32,33 @@ describe('read-your-writes names the synchronous subscriber it waits for', () =>
       .catch((e: unknown) => e);
     expect(none).toMatchObject({ code: 'SYNC_NOT_DECLARED', details: { declared: [] } });
   });
+
+  it('sync: true waits for every synchronous subscriber of the host', async () => {
+    const id = uniqueId('sync-every');
+    const result = await aggregates(testEnv, { sync: true }).routedLamp(id).switchOn({});
+    const delivered = (await testEnv.SUBSCRIBER.received()).filter((e) => e.aggregateId === id);
+    expect(delivered.map((e) => e.id)).toEqual(result.events.map((e) => e.id));
+  });
+
+  it('sync: true on a host with no synchronous subscriber refuses before storing, instead of guaranteeing only D1', async () => {
+    const id = uniqueId('sync-true-none');
+    const error = await aggregates(testEnv, { sync: true })
+      .localNote(id)
+      .write({ text: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncNotDeclaredError);
+    expect(error).toMatchObject({
+      code: 'SYNC_NOT_DECLARED',
+      details: { aggregateType: 'Note', requested: ['*'], declared: [] },
+    });
+    expect((error as Error).message).toContain('sync: []');
+    expect((await aggregates(testEnv).localNote.state(id)).version).toBe(0);
+    expect(await d1Events(id)).toEqual([]);
+  });
+
+  it('sync: [] waits for D1 only, on any host', async () => {
+    const id = uniqueId('sync-d1');
+    const result = await aggregates(testEnv, { sync: [] }).localNote(id).write({ text: 'x' });
+    expect((await d1Events(id)).map((e) => e.id)).toEqual(result.events.map((e) => e.id));
+  });
 });

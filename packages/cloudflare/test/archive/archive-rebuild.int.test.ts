@@ -61,7 +61,7 @@ function localEventCount(id: string): Promise<number> {
 describe('archive, then rebuild and rehydrate across the archive boundary', () => {
   it('gives the same read model, the same streams and the same aggregate state; pruned Durable Objects still load', async () => {
     const store = new ArchivingEventStore(testEnv.ESCF_EVENTS, testEnv.ESCF_ARCHIVE);
-    const ledgers = aggregates(testEnv, { sync: true }).ledger;
+    const ledgers = aggregates(testEnv, { sync: [] }).ledger;
     const ids = [`${run}-a`, `${run}-b`];
     for (let i = 1; i <= 10; i++) await ledgers(ids[0]!).deposit({ amount: i * 10, memo: `#${i}` });
     await ledgers(ids[0]!).withdraw({ amount: 15 });

@@ -48,7 +48,7 @@ describe('the outbox', () => {
     let ids: string[];
     try {
       ids = await commitSome(user);
-      const sync = await aggregates(testEnv, { sync: true })
+      const sync = await aggregates(testEnv, { sync: [] })
         .faultyUser(id)
         .authenticate({ password: ada.password })
         .catch((e: unknown) => e);
