@@ -1,3 +1,4 @@
+import '@escf/core/class-validator';
 import { DomainEvent, Event, type EventProps, retiredEvent, Upcast, upcast } from '@escf/core';
 import { IsBoolean, IsEmail, IsString } from 'class-validator';
 

@@ -1,3 +1,4 @@
+import '@escf/core/class-validator';
 import {
   Aggregate,
   Command,

@@ -56,6 +56,8 @@ const cloudflareLayout: Record<string, readonly string[]> = {
 const coreLayout: Record<string, readonly string[]> = {
   aggregate: ['auth', 'errors', 'events', 'metadata', 'schema'],
   auth: ['errors'],
+  // DTO support: class-validator stays out of core unless this entry is imported.
+  'class-validator': ['errors', 'schema'],
   client: ['aggregate', 'auth', 'events'],
   clock: [],
   conventions: [],

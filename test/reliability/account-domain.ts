@@ -1,6 +1,7 @@
 // The reliability suite's domain: an Account aggregate with a class-validator
 // command (open), zod commands (deposit, note, poke) and a string-heavy event
 // (note) for size limits and unicode round trips.
+import '@escf/core/class-validator';
 import { Aggregate, Command, Conflict, defineEvent, EventHandler, type PayloadOf } from '@escf/core';
 import { IsString, Length } from 'class-validator';
 import { z } from 'zod';

@@ -1,5 +1,6 @@
 // What core must run unchanged inside workerd: experimental decorators, a
 // class-validator DTO input, zod events, and an async command using Web Crypto.
+import '@escf/core/class-validator';
 import { Aggregate, Command, Conflict, DomainEvent, defineEvent, Event, EventHandler, Unauthorized } from '@escf/core';
 import { IsEmail, IsString, MinLength } from 'class-validator';
 import { z } from 'zod';

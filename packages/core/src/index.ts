@@ -33,6 +33,7 @@ export { ConcurrencyError } from './errors/concurrency-error.js';
 export { DefinitionError } from './errors/definition-error.js';
 export { DeliveryPendingError } from './errors/delivery-pending-error.js';
 export { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './errors/domain-error.js';
+export { DtoSupportMissingError } from './errors/dto-support-missing-error.js';
 export { EscfError, type EscfErrorOptions, type SerializedError } from './errors/escf-error.js';
 export { IdempotencyKeyReusedError } from './errors/idempotency-key-reused-error.js';
 export {

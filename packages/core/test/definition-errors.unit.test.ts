@@ -1,3 +1,4 @@
+import '../src/class-validator/index.js';
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+import '../src/class-validator/index.js';
 import { IsInt, IsString, Min } from 'class-validator';
 import { z } from 'zod';
 import { Aggregate, Command, DomainEvent, defineEvent, Event, EventHandler, type PayloadOf } from '../src/index.js';

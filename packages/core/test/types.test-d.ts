@@ -3,6 +3,7 @@
  * `@ts-expect-error` proves that a mistake does not compile — if the line
  * ever compiled, tsc would fail with "unused @ts-expect-error".
  */
+import '../src/class-validator/index.js';
 import { IsString } from 'class-validator';
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';

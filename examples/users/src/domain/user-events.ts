@@ -1,3 +1,4 @@
+import '@escf/core/class-validator';
 import { DomainEvent, defineEvent, Event, type PayloadOf } from '@escf/core';
 import { IsEmail, IsString, MinLength } from 'class-validator';
 import { z } from 'zod';

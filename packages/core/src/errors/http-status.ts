@@ -26,7 +26,14 @@ const statusByCode: Readonly<Record<string, number>> = {
 };
 
 /** Codes that mean a bug or an outage: answered as 500 without details. */
-const serverSide = new Set(['INTERNAL', 'STATE_MUTATION', 'INVALID_EVENT', 'UPCAST_FAILED', 'SYNC_NOT_DECLARED']);
+const serverSide = new Set([
+  'INTERNAL',
+  'STATE_MUTATION',
+  'INVALID_EVENT',
+  'UPCAST_FAILED',
+  'SYNC_NOT_DECLARED',
+  'DTO_SUPPORT_MISSING',
+]);
 
 /** The HTTP status an error code is answered with (a code this table does not know is a business rule: 422). */
 export function httpStatusOfCode(code: string): number {

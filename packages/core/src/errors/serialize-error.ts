@@ -1,6 +1,7 @@
 import { ConcurrencyError } from './concurrency-error.js';
 import { DeliveryPendingError } from './delivery-pending-error.js';
 import { Conflict, DomainError, Forbidden, NotFound, Unauthorized } from './domain-error.js';
+import { DtoSupportMissingError } from './dto-support-missing-error.js';
 import { EscfError, type EscfErrorOptions, type SerializedError } from './escf-error.js';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused-error.js';
 import {
@@ -38,6 +39,7 @@ const classes: Record<string, Revivable> = {
   InternalError,
   IdempotencyKeyReusedError,
   SyncNotDeclaredError,
+  DtoSupportMissingError,
   DeliveryPendingError,
   UnknownCommandError,
   StateMutationError,

@@ -1,8 +1,6 @@
-import './reflect-metadata-polyfill.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { plainToInstance } from 'class-transformer';
-import { type ValidationError as ClassValidationError, validateSync } from 'class-validator';
 import type { ValidationIssue } from '../errors/validation-error.js';
+import { dtoSupportFor } from './dto-support.js';
 import { type DtoClass, type InputDefinition, isStandardSchema } from './input-definition.js';
 
 /** The outcome of validating a value: the (possibly transformed) value, or the issues. */
@@ -41,11 +39,12 @@ function fromStandardResult(result: StandardSchemaV1.Result<unknown>): Validatio
 }
 
 /**
- * class-validator path: the input must be a plain object; it is turned into
- * an instance with class-transformer, then validated with unknown properties
- * rejected (so an extra field is an error, not silently stored).
+ * DTO path: the input must be a plain object without prototype-rewriting
+ * keys; the installed DTO support (`@escf/core/class-validator`) turns it
+ * into an instance and validates it, unknown properties rejected.
  */
 function validateDto(dtoClass: DtoClass, value: unknown): ValidationOutcome {
+  const support = dtoSupportFor(dtoClass);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, issues: [{ path: '', message: `expected an object for ${dtoClass.name}` }] };
   }
@@ -53,14 +52,7 @@ function validateDto(dtoClass: DtoClass, value: unknown): ValidationOutcome {
   if (dangerous !== undefined) {
     return { ok: false, issues: [{ path: dangerous, message: 'property name is not allowed' }] };
   }
-  const instance = plainToInstance(dtoClass as new () => object, value);
-  const errors = validateSync(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
-  if (errors.length === 0) return { ok: true, value: instance };
-  return { ok: false, issues: flattenClassValidatorErrors(errors, '') };
+  return support.validate(dtoClass, value);
 }
 
 function findForbiddenKey(value: object, path: string): string | undefined {
@@ -74,14 +66,4 @@ function findForbiddenKey(value: object, path: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function flattenClassValidatorErrors(errors: readonly ClassValidationError[], prefix: string): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    const path = prefix ? `${prefix}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) issues.push({ path, message });
-    if (error.children?.length) issues.push(...flattenClassValidatorErrors(error.children, path));
-  }
-  return issues;
 }

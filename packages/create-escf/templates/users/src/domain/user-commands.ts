@@ -1,3 +1,4 @@
+import '@escf/core/class-validator';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { z } from 'zod';
 
