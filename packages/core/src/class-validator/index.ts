@@ -1,6 +1,7 @@
 /**
- * class-validator DTO support for `@escf/core`: import it once, in the module
- * that declares your DTO classes and class-based events.
+ * class-validator DTO support for `@escf/core`: import it at the top of the
+ * modules that declare your DTO classes and class-based events (before the
+ * classes are defined, so nested `@Type(() => Address)` DTOs work).
  *
  * ```ts
  * import '@escf/core/class-validator';
