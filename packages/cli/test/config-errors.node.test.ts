@@ -108,6 +108,43 @@ describe('bad config', () => {
     );
   });
 
+  it('a DTO class without DTO support is refused at generate time, naming the class and the import', async () => {
+    const signup = (withSupport: boolean) =>
+      [
+        ...(withSupport ? ["import '@escf/core/class-validator';"] : []),
+        "import { Aggregate, Command, EventHandler, defineEvent } from '@escf/core';",
+        "import { z } from 'zod';",
+        'export class SignUp { name!: string; }',
+        "export const SignedUp = defineEvent('SignedUp', z.object({ name: z.string() }));",
+        'export class Member extends Aggregate<{ name: string }> {',
+        "  static readonly type = 'Member';",
+        "  protected initialState() { return { name: '' }; }",
+        '  @Command(SignUp, { emits: [SignedUp] }) signUp(input: SignUp) { return new SignedUp({ name: input.name }); }',
+        '  @EventHandler(SignedUp) protected signedUp(e: { name: string }) { return { name: e.name }; }',
+        '}',
+      ].join('\n');
+    shop.write('src/members.ts', signup(false));
+    shop.edit(
+      'escf.config.ts',
+      "import { Sessions } from './src/sessions.js';",
+      "import { Sessions } from './src/sessions.js';\nimport { Member } from './src/members.js';",
+    );
+    shop.edit(
+      'escf.config.ts',
+      '    sessions: {',
+      "    members: { kind: 'api', dir: 'workers/members', from: './src/members.ts', aggregates: [Member] },\n    sessions: {",
+    );
+    const { code, err } = await run('generate', '--config', shop.config);
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /workers\.members\.aggregates\[0\]: SignUp is a class-validator DTO class, and DTO support is not loaded: .*import '@escf\/core\/class-validator'/,
+    );
+    expect(err).not.toMatch(/\n\s+at /);
+
+    shop.write('src/members.ts', signup(true));
+    expect((await run('generate', '--config', shop.config)).code).toBe(0);
+  });
+
   it('a decorator mistake in a domain class is reported by class and member, without a stack', async () => {
     shop.edit(
       'src/domain.ts',

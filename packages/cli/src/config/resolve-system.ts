@@ -26,6 +26,7 @@ import type {
   SystemConfig,
   WorkerConfig,
 } from './define-system.js';
+import { missingDtoSupport } from './dto-support-check.js';
 
 const DEFAULT_COMPATIBILITY_DATE = '2026-11-01';
 const WORKER_KINDS = ['api', 'projection', 'process'] as const;
@@ -124,8 +125,10 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
         const field = `${at}.aggregates[${i}]`;
         const exportName = exportNameOf(cls, field, api.from, from, 'an aggregate');
         try {
-          loaded.core.describeAggregate(cls);
+          const missing = missingDtoSupport(loaded.core, loaded.core.describeAggregate(cls));
+          if (missing) fail(field, missing);
         } catch (error) {
+          if (error instanceof ConfigError) throw error;
           fail(field, (error as Error).message);
         }
         const previous = classOwner.get(cls);
