@@ -295,11 +295,16 @@ export class AggregateStorage {
   }
 
   setCursor(target: string, version: number): void {
+    this.setCursors([[target, version]]);
+  }
+
+  /** Advances several cursors in one statement (each only forward). */
+  setCursors(cursors: ReadonlyArray<readonly [target: string, version: number]>): void {
+    if (cursors.length === 0) return;
     if (!this.tables) this.migrate();
     this.sql.exec(
-      'INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES (?, ?) ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)',
-      target,
-      version,
+      `INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES ${cursors.map(() => '(?, ?)').join(', ')} ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)`,
+      ...cursors.flat(),
     );
   }
 
