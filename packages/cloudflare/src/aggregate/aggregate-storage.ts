@@ -308,6 +308,20 @@ export class AggregateStorage {
     );
   }
 
+  /** Records what a drain pass did in one transaction: the D1 positions of the events it stored, and the cursors it moved. */
+  recordPass(
+    stored: readonly EventEnvelope[],
+    cursors: ReadonlyArray<readonly [target: string, version: number]>,
+  ): void {
+    if (stored.length === 0 && cursors.length === 0) return;
+    if (!this.tables) this.migrate();
+    this.storage.transactionSync(() => {
+      for (const event of stored)
+        this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', event.position ?? null, event.version);
+      this.setCursors(cursors);
+    });
+  }
+
   /** Records the D1 positions of stored events and advances the D1 cursor, atomically. */
   recordStored(target: string, events: readonly EventEnvelope[], positions: readonly number[]): void {
     if (!this.tables) this.migrate();

@@ -259,9 +259,10 @@ export class Outbox {
         this.storage.setCursor(target, target === D1_TARGET ? 0 : (initial.get(D1_TARGET) ?? 0));
     }
 
-    // The events this pass stored in D1, with their positions, by version: the targets below take them
-    // from here instead of reading and parsing them again from storage, once per target.
-    const pass: PassProgress = { stored: new Map(), moves: new Map() };
+    // What this pass did, recorded in storage in one transaction when it ends: the events it stored in
+    // D1 with their positions (the targets below take them from here instead of reading and parsing
+    // them again from storage, once per target) and every cursor it moved.
+    const pass: PassProgress = { stored: new Map(), moves: new Map(), inD1: initial.get(D1_TARGET) ?? 0 };
 
     // 1. D1: the global log, which assigns positions.
     try {
@@ -272,8 +273,7 @@ export class Outbox {
         ...(identity.tenantId === undefined ? {} : { tenantId: identity.tenantId }),
       };
       for (;;) {
-        const cursor = this.storage.readCursors().get(D1_TARGET) ?? 0;
-        const events = this.storage.readEvents(identity, cursor, { limit: this.options.batchSize, upTo });
+        const events = this.storage.readEvents(identity, pass.inD1, { limit: this.options.batchSize, upTo });
         if (events.length === 0) break;
         const before = store.stats.rowsWritten;
         const positions = await eventBatchSpan(
@@ -289,9 +289,10 @@ export class Outbox {
         );
         d1RowsWritten += store.stats.rowsWritten - before;
         faultPoint('outbox:d1-appended');
-        this.storage.recordStored(D1_TARGET, events, positions);
-        faultPoint('outbox:d1-recorded');
         events.forEach((event, index) => pass.stored.set(event.version, { ...event, position: positions[index]! }));
+        pass.inD1 = events.at(-1)!.version;
+        pass.moves.set(D1_TARGET, pass.inD1);
+        faultPoint('outbox:d1-recorded');
         storedInD1 += events.length;
         if (events.length < this.options.batchSize) break; // read up to `upTo`: nothing more to read
       }
@@ -356,10 +357,11 @@ export class Outbox {
       }),
     ];
     await Promise.all(deliveries.map((deliver) => deliver()));
-    // Every target's progress in one storage write (a write per target after each delivery cost
-    // more than the rest of the pass in local workerd). A crash before it only means those
-    // events are delivered again, which subscribers dedupe by event id, as after any lost acknowledgement.
-    this.storage.setCursors([...pass.moves]);
+    // The pass's progress in one storage transaction: D1 positions and every target's cursor (a
+    // write after each delivery cost more than the rest of the pass in local workerd). A crash
+    // before it only means those events are appended again (idempotently) and delivered again,
+    // which subscribers dedupe by event id, as after any lost acknowledgement.
+    this.storage.recordPass([...pass.stored.values()], [...pass.moves]);
     this.health.afterPass(identity, this.targets(), failed);
     return { storedInD1, d1RowsWritten, published, failures, pending: this.pendingCount() };
   }
@@ -384,14 +386,17 @@ export class Outbox {
     const lastSentKey = `routed:${target}`;
     const cursors = this.storage.readCursors();
     // D1 is done for this pass: the targets deliver up to what it holds now.
-    const inD1 = cursors.get(D1_TARGET) ?? 0;
+    const inD1 = pass.inD1;
     let cursor = cursors.get(target) ?? 0;
     // Before routing existed every event was sent: the cursor is then also the last version sent.
     let lastSent = cursors.get(lastSentKey) ?? cursor;
     let sent = 0;
     while (cursor < inD1) {
       const upTo = Math.min(inD1, cursor + chunkSize);
-      const events = inRange(pass.stored, cursor, upTo) ?? this.storage.readEvents(identity, cursor, { upTo });
+      // Events this pass stored carry their positions here only: storage gets them when the pass ends.
+      const events =
+        inRange(pass.stored, cursor, upTo) ??
+        this.storage.readEvents(identity, cursor, { upTo }).map((event) => pass.stored.get(event.version) ?? event);
       if (events.length === 0) break;
       const wanted: EventEnvelope[] = [];
       for (const event of events) {
@@ -462,8 +467,10 @@ export class Outbox {
 interface PassProgress {
   /** Events the pass stored in D1, with their positions, by version. */
   readonly stored: Map<number, EventEnvelope>;
-  /** Cursors the targets reached, written together when the pass ends. */
+  /** Cursors the pass moved (D1's and the targets'), written together when the pass ends. */
   readonly moves: Map<string, number>;
+  /** The highest version in D1 (stored before, or by this pass). */
+  inD1: number;
 }
 
 /** Versions `after + 1 … upTo` from the pass's stored events, or undefined unless it holds every one of them. */
