@@ -295,12 +295,31 @@ export class AggregateStorage {
   }
 
   setCursor(target: string, version: number): void {
+    this.setCursors([[target, version]]);
+  }
+
+  /** Advances several cursors in one statement (each only forward). */
+  setCursors(cursors: ReadonlyArray<readonly [target: string, version: number]>): void {
+    if (cursors.length === 0) return;
     if (!this.tables) this.migrate();
     this.sql.exec(
-      'INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES (?, ?) ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)',
-      target,
-      version,
+      `INSERT INTO escf_outbox_cursors (target, delivered_version) VALUES ${cursors.map(() => '(?, ?)').join(', ')} ON CONFLICT (target) DO UPDATE SET delivered_version = MAX(delivered_version, excluded.delivered_version)`,
+      ...cursors.flat(),
     );
+  }
+
+  /** Records what a drain pass did in one transaction: the D1 positions of the events it stored, and the cursors it moved. */
+  recordPass(
+    stored: readonly EventEnvelope[],
+    cursors: ReadonlyArray<readonly [target: string, version: number]>,
+  ): void {
+    if (stored.length === 0 && cursors.length === 0) return;
+    if (!this.tables) this.migrate();
+    this.storage.transactionSync(() => {
+      for (const event of stored)
+        this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', event.position ?? null, event.version);
+      this.setCursors(cursors);
+    });
   }
 
   /** Records the D1 positions of stored events and advances the D1 cursor, atomically. */

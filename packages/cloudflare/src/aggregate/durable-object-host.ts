@@ -74,6 +74,8 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   #address: AggregateAddress | null = null;
   #identityStored = false;
   #snapshotVersion = 0;
+  /** Set while an `executeSync` command runs (commands are serialized): its commit is delivered right after. */
+  #drainsNow = false;
 
   constructor(ctx: DurableObjectState, env: Env, aggregateClass: AggregateClass<A>, options: ResolvedHostOptions) {
     super(ctx, env);
@@ -134,7 +136,14 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     const reply = await replyFrom(() =>
       commandSpan(this.ctx, this.#engine.type, request, async () => {
         requireSyncSubscribers(this.#engine.descriptor.type, this.#options.syncNames, waitFor);
-        const result = await this.#mutex.run(() => this.#runCommand(request));
+        const result = await this.#mutex.run(async () => {
+          this.#drainsNow = true;
+          try {
+            return await this.#runCommand(request);
+          } finally {
+            this.#drainsNow = false;
+          }
+        });
         const failures = await this.#outbox.drainThrough(result.version);
         if (failures.length > 0) throw deliveryPending(result, failures.join('; '));
         return result;
@@ -283,7 +292,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       throw error;
     }
     // Committed: make sure the alarm will deliver the events before anything else can fail.
-    if (hasEvents) this.#outbox.afterCommit();
+    if (hasEvents) this.#outbox.afterCommit(this.#drainsNow);
     // Confirm what was taken, release what was given up; never throws (claim objects heal from the owner's storage).
     if (claims && !claims.empty) await claims.settle();
     try {

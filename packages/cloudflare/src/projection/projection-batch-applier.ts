@@ -1,8 +1,9 @@
 import type { EventEnvelope } from '@escf/core';
-import { followsOn } from '../delivery/routed-after.js';
+import { followsOn, routedAfterOf } from '../delivery/routed-after.js';
 import { forEachConcurrently } from './concurrently.js';
 import type { ApplyOutcome, ProjectionApplier } from './projection-applier.js';
 import { checkpointsStatement } from './projection-checkpoint.js';
+import { ensureProjectionSchema } from './projection-schema.js';
 import { groupByStream } from './stream-of-event.js';
 
 /**
@@ -68,7 +69,12 @@ export async function applyInBatches(
   db: D1Database,
   projection: string,
   events: readonly EventEnvelope[],
+  options: { readonly expectNext?: boolean } = {},
 ): Promise<BatchOutcome> {
+  if (options.expectNext) {
+    const committed = await applyAsNext(applier, db, projection, events);
+    if (committed) return committed;
+  }
   let applied = 0;
   let duplicates = 0;
   let queries = 0;
@@ -183,6 +189,59 @@ export async function applyInBatches(
   }
   await flush(true);
   return { applied, duplicates, failures, queries };
+}
+
+/**
+ * Live deliveries (the outbox's RPC calls, queue batches) nearly always
+ * carry each stream's next versions: the outbox sends a subscriber every
+ * event after the last one it accepted. So, before reading any checkpoint,
+ * commit them as exactly that — one D1 call instead of a checkpoint read
+ * plus a batch. The checkpoint triggers still decide: if some stream is not
+ * where the delivery expects (a duplicate, a gap, a racing delivery) or a
+ * statement fails, the whole batch rolls back and this returns `null`, and
+ * the caller applies the events the careful way (read checkpoints, skip
+ * duplicates, fill gaps). Events of `async` handlers, and deliveries larger
+ * than one batch, go the careful way at once.
+ */
+async function applyAsNext(
+  applier: ProjectionApplier,
+  db: D1Database,
+  projection: string,
+  events: readonly EventEnvelope[],
+): Promise<BatchOutcome | null> {
+  if (events.length === 0 || events.length > MAX_EVENTS_PER_BATCH) return null;
+  await ensureProjectionSchema(db);
+  const batch: Pending[] = [];
+  let statements = 0;
+  for (const [key, group] of groupByStream(events, (e) => e)) {
+    const first = group[0]!;
+    // The version the stream's checkpoint is at if this is its next delivery.
+    let after = routedAfterOf(first) ?? first.version - 1;
+    for (const event of group) {
+      if (!followsOn(event, after) || applier.readsBeforeReturning(event)) return null;
+      let handlerStatements: D1PreparedStatement[];
+      try {
+        handlerStatements = await applier.handlerStatements(event, key);
+      } catch {
+        return null; // the careful way records the failure on its stream
+      }
+      statements += handlerStatements.length;
+      if (statements > MAX_STATEMENTS_PER_BATCH) return null;
+      batch.push({ key, event, after, statements: handlerStatements });
+      after = event.version;
+    }
+  }
+  try {
+    await db.batch([
+      checkpointsStatement(db, projection, batch),
+      ...batch.flatMap((p) => p.statements),
+      clearFailuresStatement(db, projection, batch),
+    ]);
+  } catch {
+    return null;
+  }
+  for (const p of batch) applier.remember(p.key, p.event.version);
+  return { applied: batch.length, duplicates: 0, failures: [], queries: 1 };
 }
 
 /** Clears the failure record of every stream the batch moved past. */

@@ -20,7 +20,9 @@ export async function deliverAll(
   db: D1Database,
   events: readonly EventEnvelope[],
 ): Promise<DeliveryReport> {
-  const { applied, duplicates, failures } = await applyInBatches(applier, db, descriptor.name, events);
+  const { applied, duplicates, failures } = await applyInBatches(applier, db, descriptor.name, events, {
+    expectNext: true,
+  });
   for (const failure of failures) await recordFailure(db, descriptor.name, failure.event, failure.error, 0, false);
   if (failures.length > 0) throw failures[0]!.error;
   return { applied, duplicates };
@@ -66,7 +68,7 @@ export async function consumeEvents(
     'process',
     () => Math.max(...messages.map((m) => m.attempts)),
     async (span) => {
-      const applied = await applyInBatches(applier, db, descriptor.name, bodies);
+      const applied = await applyInBatches(applier, db, descriptor.name, bodies, { expectNext: true });
       if (applied.failures.length > 0) recordError(span, applied.failures[0]!.error);
       return applied;
     },

@@ -40,6 +40,25 @@ describe('the outbox', () => {
     expect(delivered.every((e) => typeof e.position === 'number')).toBe(true);
   });
 
+  it('a command delivered right away arms the alarm only as the safety net, retryBaseMs ahead, not at once', async () => {
+    const id = uniqueId('safety-net');
+    const stub = stubOf(testEnv.USER_AGGREGATE, id);
+    const before = Date.now();
+    await aggregates(testEnv, { sync: true })
+      .user(id)
+      .create({ ...ada });
+    // Already delivered by the command's own pass; an alarm at once would wake the object for nothing.
+    const alarm = await inObject(stub, (state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeGreaterThanOrEqual(before + 1_000); // the default retryBaseMs
+    // More commands meanwhile set no other alarm; when it runs, it finds everything delivered and stays off.
+    await aggregates(testEnv, { sync: true }).user(id).update({ name: 'Ada 2' });
+    expect(await inObject(stub, (state) => state.storage.getAlarm())).toBe(alarm);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await inObject(stub, (state) => state.storage.getAlarm())).toBeNull();
+    expect((await d1Events(id)).map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+
   it('keeps commands working while D1 is down, then delivers every event exactly once', async () => {
     const id = uniqueId('d1-down');
     const user = aggregates(testEnv).faultyUser(id);

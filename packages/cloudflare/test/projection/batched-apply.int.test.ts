@@ -112,6 +112,57 @@ describe('applying many events per D1 batch', () => {
     await testEnv.ESCF_EVENTS.prepare('DELETE FROM escf_events WHERE aggregate_id = ?').bind(id).run();
   });
 
+  it("a live delivery of each stream's next versions commits in ONE D1 call, without reading checkpoints first", async () => {
+    const events = await seed('as-next', 3, 4);
+    const first = events.filter((e) => e.version <= 2);
+    const rest = events.filter((e) => e.version > 2);
+    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', first, { expectNext: true })).toMatchObject({
+      applied: 6,
+      duplicates: 0,
+      failures: [],
+      queries: 1,
+    });
+    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', rest, { expectNext: true })).toMatchObject({
+      applied: 6,
+      queries: 1,
+    });
+    for (const e of events.filter((e) => e.version === 4))
+      expect(await tallies().TALLY.tally(e.aggregateId)).toEqual({ id: e.aggregateId, total: 10, history: '1,2,3,4' });
+  });
+
+  it('a live delivery that is not the next versions (duplicates, gaps, a poisoned stream) falls back to the careful way with the same model', async () => {
+    const events = await seed('not-next', 3, 6);
+    const [a, b, c] = [0, 1, 2].map((s) => events.filter((e) => e.aggregateId === events[s * 6]!.aggregateId));
+    // a: v1–v3 applied before, then delivered v2–v5 (duplicates first); b: only v6 (a gap of five); c: v1–v6.
+    await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', a!.slice(0, 3));
+    const outcome = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', [...a!.slice(1, 5), b!.at(-1)!, ...c!], {
+      expectNext: true,
+    });
+    expect(outcome).toMatchObject({ applied: 2 + 1 + 6, duplicates: 2, failures: [] });
+    expect((await tallies().TALLY.tally(a![0]!.aggregateId))?.history).toBe('1,2,3,4,5');
+    expect((await tallies().TALLY.tally(b![0]!.aggregateId))?.history).toBe('1,2,3,4,5,6');
+    expect((await tallies().TALLY.tally(c![0]!.aggregateId))?.history).toBe('1,2,3,4,5,6');
+
+    const bad = uniqueId('poisoned-next');
+    const badEvents = await appendToLog(bad, [
+      envelope(bad, 1, 'Counted', { by: 1 }, 2),
+      envelope(bad, 2, 'Poked', {}),
+    ]);
+    const healthy = await seed('healthy-next', 1, 2);
+    await testEnv.TALLY_DB.prepare('INSERT INTO poison (id) VALUES (?)').bind(bad).run();
+    const poisoned = await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', [...badEvents, ...healthy], {
+      expectNext: true,
+    });
+    expect(poisoned.applied).toBe(3);
+    expect(poisoned.failures.map((f) => f.event.version)).toEqual([2]);
+    await testEnv.TALLY_DB.prepare('DELETE FROM poison WHERE id = ?').bind(bad).run();
+    expect(await applyInBatches(applier(), testEnv.TALLY_DB, 'tally', badEvents, { expectNext: true })).toMatchObject({
+      applied: 1,
+      duplicates: 1,
+    });
+    expect(await tallies().TALLY.tally(bad)).toEqual({ id: bad, total: 1, history: '1,2p' });
+  });
+
   it('a rebuild that fails mid-step keeps what it committed, resumes from its cursor and ends equal to the log', async () => {
     await seed('resumed', 8, 5);
     const bad = uniqueId('stalls-rebuild');
