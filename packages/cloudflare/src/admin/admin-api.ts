@@ -13,7 +13,7 @@ import {
 import { type EventStore, isShardedEventLog } from '@escf/core/store';
 import { durableObjectName } from '../aggregate/aggregate-address.js';
 import type { CommandRequest } from '../aggregate/durable-object-host.js';
-import type { EventArchiver } from '../archive/event-archiver.js';
+import type { Archiver } from '../archive/archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { ShardedD1EventStore } from '../event-store/sharded-event-store.js';
 import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
@@ -62,7 +62,7 @@ export interface AdminSystem<Env> {
    */
   readonly eventStoreShards?: AdminEventStoreShards;
   /** The archiver, when the system archives. */
-  readonly archiver?: (env: Env) => EventArchiver;
+  readonly archiver?: (env: Env) => Archiver;
   /** Reads the last archive run's report where the system keeps it (e.g. what `archiveOnSchedule`'s `onReport` stored). */
   readonly lastArchiveRun?: (env: Env) => Promise<unknown>;
 }
