@@ -1,9 +1,11 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
-import type { EventEnvelope } from '@escf/core';
+import { defineEvent, type Envelope, type EventEnvelope, EventHandler, type PayloadOf, Projection } from '@escf/core';
+import { describeProjection } from '@escf/core/internal';
 import { retention } from '@escf/core/retention';
 import type { AppendOptions, EventStore, StreamId } from '@escf/core/store';
 import { describeEventStoreConformance, makeEvents } from '@escf/testing/conformance';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   defaultArchivePrefix,
   durableObjectRetention,
@@ -14,6 +16,7 @@ import {
 import { EventsTable } from '../../src/event-store/events-table.js';
 import { shardIndex } from '../../src/event-store/shard-map.js';
 import { aggregateClients, ShardedD1EventStore } from '../../src/index.js';
+import { ProjectionRebuild } from '../../src/projection/projection-rebuild.js';
 import { appendOneByOne, testEnv } from './helpers.js';
 import { Ledger } from './ledger-domain.js';
 import { SHARD_BINDINGS, SHARDED_TABLE } from './worker.js';
@@ -79,6 +82,33 @@ describeEventStoreConformance('ShardedArchivingEventStore (2 shards, archived af
     }),
   );
 });
+
+/** The conformance events (`makeEvents`), as a projection reads them. */
+const Tested = defineEvent('Tested', z.object({ n: z.number().int(), text: z.string() }));
+type Tested = PayloadOf<typeof Tested>;
+
+/** Per stream: how many events and the sum of their `n`, into a table of its own. */
+@Projection('sharded-archive-sums')
+class StreamSums {
+  constructor(
+    private readonly db: D1Database,
+    private readonly table: string,
+  ) {}
+
+  @EventHandler(Tested)
+  onTested(e: Envelope<Tested>) {
+    return this.db
+      .prepare(
+        `INSERT INTO ${this.table} (id, events, total) VALUES (?1, 1, ?2)
+         ON CONFLICT (id) DO UPDATE SET events = events + 1, total = total + excluded.total`,
+      )
+      .bind(e.aggregateId, e.payload.n);
+  }
+
+  resetReadModel() {
+    return this.db.prepare(`DELETE FROM ${this.table}`);
+  }
+}
 
 describe('archive per shard', () => {
   it('archives each shard under its own prefix; the reader merges every shard’s archive and D1', async () => {
@@ -149,6 +179,39 @@ describe('archive per shard', () => {
     ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
     await reader.append(streams[0]!, makeEvents(streams[0]!, 6, 1), { expectedVersion: 5 });
     expect((await reader.readStream(streams[0]!)).map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('rebuilds a projection from every shard’s R2 archive and D1, one cursor per shard', async () => {
+    const table = await freshShardedTable('rebuild');
+    const writer = new ShardedD1EventStore(databases(), { table });
+    for (const stream of streams) await appendOneByOne(writer, stream, 6, (v) => 1_700_000_000_000 + v);
+    const archiver = new ShardedEventArchiver(databases(), testEnv.ESCF_ARCHIVE, {
+      table,
+      retention: { default: retention.keepLastEvents(1) },
+      maxEventsPerSegment: 4,
+    });
+    expect((await archiver.run()).events).toBe(streams.length * 5);
+
+    const readModel = `${table}_sums`;
+    await testEnv.ESCF_EVENTS.prepare(
+      `CREATE TABLE ${readModel} (id TEXT PRIMARY KEY, events INTEGER NOT NULL, total INTEGER NOT NULL)`,
+    ).run();
+    const store = new ShardedArchivingEventStore(databases(), testEnv.ESCF_ARCHIVE, { table });
+    const rebuild = new ProjectionRebuild(
+      describeProjection(StreamSums),
+      new StreamSums(testEnv.ESCF_EVENTS, readModel),
+      testEnv.ESCF_EVENTS,
+      store,
+      4,
+      async () => null,
+    );
+    await rebuild.start();
+    for (let steps = 0; (await rebuild.step()).more; steps++) expect(steps).toBeLessThan(200);
+    expect(await rebuild.status()).toMatchObject({ status: 'done', applied: streams.length * 6 });
+    const { results } = await testEnv.ESCF_EVENTS.prepare(
+      `SELECT id, events, total FROM ${readModel} ORDER BY id`,
+    ).all();
+    expect(results).toEqual(streams.map((s) => ({ id: s.aggregateId, events: 6, total: 1 + 2 + 3 + 4 + 5 + 6 })));
   });
 
   it('keepD1Bytes bounds each shard database on its own', async () => {
