@@ -477,10 +477,10 @@ export class AdminApi<Env = unknown> {
 
   // ---- internals
 
-  #logShards: LogShards | undefined;
+  private shardsOfLog: LogShards | undefined;
   private get logShards(): LogShards {
-    this.#logShards ??= new LogShards(this.env, this.catalog.system.eventStoreShards);
-    return this.#logShards;
+    this.shardsOfLog ??= new LogShards(this.env, this.catalog.system.eventStoreShards);
+    return this.shardsOfLog;
   }
 
   private get store(): EventStore {
