@@ -51,6 +51,15 @@ describe('escf generate with a sharded event store (`shards` in escf.config.ts)'
     expect(shop.read('workers/api/src/escf-env.generated.ts')).toContain('readonly ESCF_EVENTS_2: D1Database;');
   });
 
+  it("gives the console's admin entrypoint every shard", async () => {
+    shards('[2, 3]');
+    shop.edit('escf.config.ts', "name: 'shop',", "name: 'shop',\n  console: { dir: 'workers/console' },");
+    await generate({ config: shop.config });
+    expect(shop.read('workers/api/src/escf.generated.ts')).toContain(
+      "eventStoreShards: { bindings: ['ESCF_EVENTS', 'ESCF_EVENTS_1', 'ESCF_EVENTS_2'], layouts: [{ count: 2 }, { count: 3 }] },",
+    );
+  });
+
   it('generates one event store database, as before, without `shards`', async () => {
     await generate({ config: shop.config });
     expect(shop.read('workers/api/src/escf.generated.ts')).not.toContain('eventStore');

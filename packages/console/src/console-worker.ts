@@ -1,5 +1,12 @@
 import type { AdminCredentials, AdminRpc } from '@escf/cloudflare/admin';
-import { ADMIN_METHODS, errorJson, liveTailResponse, replyResponse, sameSecret } from '@escf/cloudflare/admin';
+import {
+  ADMIN_METHODS,
+  errorJson,
+  liveTailResponse,
+  parseTailCursor,
+  replyResponse,
+  sameSecret,
+} from '@escf/cloudflare/admin';
 import { log } from '@escf/core/internal';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -117,14 +124,14 @@ export function consoleWorker(options: ConsoleOptions = {}): { fetch(request: Re
   app.get('/api/tail/stream', (c) => {
     const admin = adminOf(c.env);
     const credentials = credentialsOf(c.env);
-    const after = c.req.query('after') ?? c.req.header('last-event-id');
+    const after = parseTailCursor(c.req.query('after') ?? c.req.header('last-event-id'));
     return liveTailResponse({
       read: async (position) => {
         const reply = await admin.tailEvents(credentials, position === undefined ? {} : { after: position });
         if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
         return reply.value;
       },
-      ...(after !== undefined && after !== '' && Number.isFinite(Number(after)) ? { after: Number(after) } : {}),
+      ...(after === undefined ? {} : { after }),
       signal: c.req.raw.signal,
     });
   });

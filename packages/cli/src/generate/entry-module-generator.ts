@@ -54,6 +54,7 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
       `export const ${ADMIN_ENTRYPOINT_EXPORT} = adminEntrypoint({`,
       `  aggregates: [${worker.aggregates.map((a) => a.exportName).join(', ')}],`,
       `  topology: ${topology},`,
+      ...(system.eventStoreShards.length > 1 ? [`  eventStoreShards: ${adminShardsOption(system)},`] : []),
       `});`,
       '',
     );
@@ -141,6 +142,12 @@ function shardedHostOption(system: SystemModel): string {
   if (system.eventStoreShards.length === 1) return '';
   const layouts = system.eventStoreLayouts.map((count) => `{ count: ${count} }`).join(', ');
   return `, eventStore: { shards: ${list(system.eventStoreShards)}, layouts: [${layouts}] }`;
+}
+
+/** The admin entrypoint's `eventStoreShards`: every shard binding and the layout generations. */
+function adminShardsOption(system: SystemModel): string {
+  const layouts = system.eventStoreLayouts.map((count) => `{ count: ${count} }`).join(', ');
+  return `{ bindings: ${list(system.eventStoreShards)}, layouts: [${layouts}] }`;
 }
 
 /** A projection's or process's reader of every event-store shard. */

@@ -3,7 +3,6 @@ import { type AggregateClass, type EventEnvelope, NotFound, ValidationError } fr
 import {
   type AggregateDescriptor,
   createRegistry,
-  EVENT_STORE_BINDING,
   engineFor,
   inputJsonSchema,
   lensChainOf,
@@ -11,12 +10,12 @@ import {
   type Registry,
   serializeError,
 } from '@escf/core/internal';
-import type { EventStore } from '@escf/core/store';
+import { type EventStore, isShardedEventLog } from '@escf/core/store';
 import { durableObjectName } from '../aggregate/aggregate-address.js';
 import type { CommandRequest } from '../aggregate/durable-object-host.js';
-import type { EventArchiver } from '../archive/event-archiver.js';
+import type { Archiver } from '../archive/archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
-import { EventsTable } from '../event-store/events-table.js';
+import { ShardedD1EventStore } from '../event-store/sharded-event-store.js';
 import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import type { ProcessAdmin, RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
@@ -40,6 +39,7 @@ import type {
   SystemMap,
   TailPage,
 } from './admin-types.js';
+import { type AdminEventStoreShards, LogShards } from './log-shards.js';
 import { type MetricsDocument, metricsDocumentOf } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import { processRedriveRequest } from './process-redrive.js';
@@ -51,10 +51,18 @@ import type { ReactorTopology, SystemTopology } from './system-topology.js';
 export interface AdminSystem<Env> {
   readonly aggregates: readonly AggregateClass[];
   readonly topology: SystemTopology;
-  /** The log to read streams from; default `new D1EventStore(env.ESCF_EVENTS)` (pass an `ArchivingEventStore` to read across the archive). */
+  /**
+   * The log to read streams from; default `new D1EventStore(env.ESCF_EVENTS)`, or a
+   * `ShardedD1EventStore` over `eventStoreShards` (pass an `ArchivingEventStore` to read across the archive).
+   */
   readonly eventStore?: (env: Env) => EventStore;
+  /**
+   * The event store's shard databases, when it is sharded (`escf generate` passes them):
+   * the aggregate list, log heads and live tail then read every shard. Default: `ESCF_EVENTS` alone.
+   */
+  readonly eventStoreShards?: AdminEventStoreShards;
   /** The archiver, when the system archives. */
-  readonly archiver?: (env: Env) => EventArchiver;
+  readonly archiver?: (env: Env) => Archiver;
   /** Reads the last archive run's report where the system keeps it (e.g. what `archiveOnSchedule`'s `onReport` stored). */
   readonly lastArchiveRun?: (env: Env) => Promise<unknown>;
 }
@@ -149,7 +157,7 @@ export class AdminApi<Env = unknown> {
     const id = optionalString(query.aggregateId, 'aggregateId');
     const tenant = optionalString(query.tenantId, 'tenantId');
     const idPattern = id === undefined ? null : id.endsWith('*') ? `${escapeLike(id.slice(0, -1))}%` : escapeLike(id);
-    const results = await new EventsTable(this.db).latestStreams({
+    const results = await this.logShards.latestStreams({
       aggregateType: type ?? null,
       idPattern,
       tenantId: tenant ?? null,
@@ -162,6 +170,7 @@ export class AdminApi<Env = unknown> {
       version: row.version,
       lastPosition: row.last_position,
       lastEventAt: row.last_at,
+      ...(this.logShards.sharded ? { shard: row.shard } : {}),
     }));
     if (!query.withBacklog) return { instances };
     return {
@@ -290,8 +299,9 @@ export class AdminApi<Env = unknown> {
     };
   }
 
-  async projections(): Promise<{ logHead: number; projections: ProjectionHealth[] }> {
-    const logHead = await this.logHead();
+  async projections(): Promise<{ logHead: number; shardHeads?: number[]; projections: ProjectionHealth[] }> {
+    const shardHeads = await this.logShards.heads();
+    const logHead = headOf(shardHeads);
     const projections = await Promise.all(
       this.reactors('projection').map(async (reactor): Promise<ProjectionHealth> => {
         const base = { name: reactor.name, worker: reactor.worker, delivery: reactor.delivery, logHead };
@@ -320,7 +330,7 @@ export class AdminApi<Env = unknown> {
         }
       }),
     );
-    return { logHead, projections };
+    return { logHead, ...(this.logShards.sharded ? { shardHeads } : {}), projections };
   }
 
   async retryStuck(params: { readonly projection: string }): Promise<DeliveryReport> {
@@ -389,17 +399,56 @@ export class AdminApi<Env = unknown> {
     return { configured: true, status, next, lastRun: lastRun ?? null };
   }
 
-  /** Events committed to the log after `after` (omit it to learn the head and start tailing from there). */
+  /**
+   * Events committed to the log after `after` (omit it to learn the head and start tailing from there).
+   * A sharded log takes one position per shard (`after: [p0, p1, …]`, as `shardHeads` reports them).
+   */
   async tailEvents(
-    params: { readonly after?: number; readonly limit?: number; readonly reveal?: boolean } = {},
+    params: { readonly after?: number | readonly number[]; readonly limit?: number; readonly reveal?: boolean } = {},
   ): Promise<TailPage> {
     const reveal = this.reveal(params.reveal, 'tailEvents', {});
+    if (this.logShards.sharded) return this.tailShards(params.after, clamp(params.limit, 100, 500), reveal);
     const head = await this.logHead();
     if (params.after === undefined || params.after === null) return { head, events: [] };
+    if (Array.isArray(params.after))
+      throw new ValidationError("'after' is one position: the log has one shard", {
+        details: { issues: [{ path: 'after', message: 'must be a number' }] },
+      });
     const after = Math.max(0, Math.floor(Number(params.after)) || 0);
     if (after >= head) return { head, events: [] };
     const events = await this.store.readAll({ after, limit: clamp(params.limit, 100, 500) });
     return { head, events: events.map((event) => this.inspect(event, reveal)) };
+  }
+
+  /** The tail of a sharded log: each shard read after its own position, merged by commit time. */
+  private async tailShards(after: unknown, limit: number, reveal: boolean): Promise<TailPage> {
+    const shardHeads = await this.logShards.heads();
+    const head = headOf(shardHeads);
+    if (after === undefined || after === null) return { head, shardHeads, events: [] };
+    if (
+      !Array.isArray(after) ||
+      after.length !== shardHeads.length ||
+      !after.every((p) => Number.isInteger(p) && p >= 0)
+    )
+      throw new ValidationError(`'after' must be one position per shard: the log has ${shardHeads.length} shards`, {
+        details: { issues: [{ path: 'after', message: `must be an array of ${shardHeads.length} integers ≥ 0` }] },
+      });
+    const store = this.store;
+    if (!isShardedEventLog(store))
+      throw new ValidationError('The configured event store does not read shard by shard', {
+        details: { issues: [{ path: 'eventStore', message: 'must be a sharded event log' }] },
+      });
+    const pages = await Promise.all(
+      shardHeads.map((shardHead, shard) =>
+        after[shard] >= shardHead ? [] : store.readShard(shard, { after: after[shard], limit }),
+      ),
+    );
+    const events = pages
+      .flatMap((page, shard) => page.map((event) => ({ event, shard })))
+      .sort((a, b) => a.event.timestamp - b.event.timestamp || a.shard - b.shard)
+      .slice(0, limit)
+      .map(({ event, shard }) => ({ ...this.inspect(event, reveal), shard }));
+    return { head, shardHeads, events };
   }
 
   async sendCommand(request: SendCommandRequest): Promise<SendCommandOutcome> {
@@ -428,18 +477,23 @@ export class AdminApi<Env = unknown> {
 
   // ---- internals
 
-  private get db(): D1Database {
-    const db = (this.env as Record<string, unknown>)[EVENT_STORE_BINDING] as D1Database | undefined;
-    if (!db) throw new NotFound(`The admin worker has no D1 binding '${EVENT_STORE_BINDING}' (the event store)`);
-    return db;
+  private shardsOfLog: LogShards | undefined;
+  private get logShards(): LogShards {
+    this.shardsOfLog ??= new LogShards(this.env, this.catalog.system.eventStoreShards);
+    return this.shardsOfLog;
   }
 
   private get store(): EventStore {
-    return this.catalog.system.eventStore?.(this.env) ?? new D1EventStore(this.db);
+    const custom = this.catalog.system.eventStore?.(this.env);
+    if (custom) return custom;
+    const shards = this.logShards;
+    if (!shards.sharded) return new D1EventStore(shards.databases[0]!);
+    const layouts = this.catalog.system.eventStoreShards?.layouts;
+    return new ShardedD1EventStore(shards.databases, layouts ? { layouts } : {});
   }
 
   private async logHead(): Promise<number> {
-    return new EventsTable(this.db).logHead();
+    return headOf(await this.logShards.heads());
   }
 
   private async headOf(stream: StreamAddress, page: readonly EventEnvelope[]): Promise<number> {
@@ -585,6 +639,11 @@ async function driveRebuild(service: ProjectionAdmin, generation: number, budget
   } catch (error) {
     log({ level: 'warn', message: 'projection rebuild step failed; resume it with rebuild', error, generation });
   }
+}
+
+/** The log's head over its shards: the sum of every shard's last position (its event count, archived events included). */
+function headOf(shardHeads: readonly number[]): number {
+  return shardHeads.reduce((sum, head) => sum + head, 0);
 }
 
 function toStreamId(stream: StreamAddress) {

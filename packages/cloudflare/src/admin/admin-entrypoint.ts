@@ -25,7 +25,7 @@ import type {
   SystemMap,
   TailPage,
 } from './admin-types.js';
-import { liveTailResponse } from './live-tail.js';
+import { liveTailResponse, parseTailCursor } from './live-tail.js';
 import type { MetricsDocument } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import type { ProcessRedriveRequest } from './process-redrive.js';
@@ -47,14 +47,16 @@ export interface AdminRpc {
     credentials: AdminCredentials,
     query: StreamAddress & { from: number; to: number; reveal?: boolean },
   ): Promise<RpcReply<StateDiff>>;
-  projections(credentials: AdminCredentials): Promise<RpcReply<{ logHead: number; projections: ProjectionHealth[] }>>;
+  projections(
+    credentials: AdminCredentials,
+  ): Promise<RpcReply<{ logHead: number; shardHeads?: number[]; projections: ProjectionHealth[] }>>;
   retryStuck(credentials: AdminCredentials, params: { projection: string }): Promise<RpcReply<DeliveryReport>>;
   rebuild(credentials: AdminCredentials, params: { projection: string }): Promise<RpcReply<RebuildStatus>>;
   processes(credentials: AdminCredentials): Promise<RpcReply<{ processes: ProcessHealth[] }>>;
   archive(credentials: AdminCredentials): Promise<RpcReply<ArchiveOverview>>;
   tailEvents(
     credentials: AdminCredentials,
-    params?: { after?: number; limit?: number; reveal?: boolean },
+    params?: { after?: number | readonly number[]; limit?: number; reveal?: boolean },
   ): Promise<RpcReply<TailPage>>;
   sendCommand(credentials: AdminCredentials, request: SendCommandRequest): Promise<RpcReply<SendCommandOutcome>>;
   metrics(
@@ -155,7 +157,7 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
     archive(c: AdminCredentials) {
       return this.#call(c, (api) => api.archive());
     }
-    tailEvents(c: AdminCredentials, params?: { after?: number; limit?: number; reveal?: boolean }) {
+    tailEvents(c: AdminCredentials, params?: { after?: number | readonly number[]; limit?: number; reveal?: boolean }) {
       return this.#call(c, (api) => api.tailEvents(params));
     }
     sendCommand(c: AdminCredentials, request: SendCommandRequest) {
@@ -183,10 +185,10 @@ export function adminEntrypoint<Env>(options: AdminEntrypointOptions<Env>): Admi
         } catch (error) {
           return errorResponse(error);
         }
-        const after = searchParams.get('after') ?? request.headers.get('last-event-id');
+        const after = parseTailCursor(searchParams.get('after') ?? request.headers.get('last-event-id'));
         return liveTailResponse({
           read: (position) => api.tailEvents({ ...(position === undefined ? {} : { after: position }) }),
-          ...(after !== null && after !== '' && Number.isFinite(Number(after)) ? { after: Number(after) } : {}),
+          ...(after === undefined ? {} : { after }),
           signal: request.signal,
         });
       }

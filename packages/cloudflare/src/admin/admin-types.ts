@@ -47,6 +47,8 @@ export interface InstanceSummary extends StreamAddress {
   readonly version: number;
   readonly lastPosition: number;
   readonly lastEventAt: number | null;
+  /** The shard database that holds the stream (sharded event stores only; `lastPosition` is that shard's). */
+  readonly shard?: number;
   /** Per delivery target, when asked for (`withBacklog`). */
   readonly outbox?: OutboxBacklog | { readonly error: string };
 }
@@ -79,6 +81,8 @@ export interface InspectedEvent {
   /** The payload as read (upcast), sensitive fields masked unless revealed. */
   readonly payload: unknown;
   readonly metadata: EventMetadata;
+  /** The shard database the event is stored in (a sharded log's tail only; `position` is that shard's). */
+  readonly shard?: number;
   /** Set when the event cannot be read by this code (an upcast failed). */
   readonly readError?: SerializedError;
 }
@@ -152,7 +156,10 @@ export interface ArchiveOverview {
 
 /** New events after a position. */
 export interface TailPage {
+  /** The log's head: its last position, or with shards the sum of every shard's. */
   readonly head: number;
+  /** Each shard's last position (sharded logs only): what `tailEvents({ after })` takes to tail every shard. */
+  readonly shardHeads?: readonly number[];
   readonly events: readonly InspectedEvent[];
 }
 

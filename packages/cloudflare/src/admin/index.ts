@@ -18,7 +18,8 @@ export {
 } from './admin-entrypoint.js';
 export { type AdminCredentials, type AdminScope, type AdminTokenBindings, sameSecret } from './admin-token.js';
 export type * from './admin-types.js';
-export { type LiveTailOptions, liveTailResponse } from './live-tail.js';
+export { type LiveTailOptions, liveTailResponse, parseTailCursor, type TailCursor } from './live-tail.js';
+export type { AdminEventStoreShards } from './log-shards.js';
 export type {
   AggregateTypeMetrics,
   FailingDelivery,

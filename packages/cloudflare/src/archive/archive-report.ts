@@ -24,6 +24,8 @@ export interface ArchiveRunReport {
   readonly status: ArchiveStatus;
   readonly startedAt: number;
   readonly finishedAt: number;
+  /** Each shard's run, by shard number (a sharded event store's archiver only). */
+  readonly shards?: readonly ArchiveRunReport[];
 }
 
 /** What the hot store and the archive hold. */
@@ -42,6 +44,11 @@ export interface ArchiveStatus {
     readonly gzipBytes: number;
     readonly lastPosition: number | null;
   };
+  /**
+   * Each shard's status, by shard number (a sharded event store's archiver only). Positions
+   * are per shard, so the totals above then give no positions (`null`): read them here.
+   */
+  readonly shards?: readonly ArchiveStatus[];
 }
 
 /** What the next archive run would move, computed without moving, snapshotting or writing anything. */
@@ -61,4 +68,6 @@ export interface ArchivePreview {
   readonly awaitingSnapshot: number;
   /** True when more than one run's budget is eligible. */
   readonly more: boolean;
+  /** Each shard's preview, by shard number (a sharded event store's archiver only; `oldestPosition` above is then the lowest of the shards' own positions). */
+  readonly shards?: readonly ArchivePreview[];
 }

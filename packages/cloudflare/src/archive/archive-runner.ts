@@ -3,7 +3,7 @@ import { log } from '@escf/core/internal';
 import { errorJson } from '../http/error-response.js';
 import { bearerTokenMatches } from '../security/bearer-token.js';
 import type { ArchiveRunReport, ArchiveStatus } from './archive-report.js';
-import type { EventArchiver } from './event-archiver.js';
+import type { Archiver } from './archiver.js';
 
 /** What {@link runArchiveBatches} did over several bounded runs. */
 export interface ArchiveBatchesReport {
@@ -32,10 +32,7 @@ export interface ArchiveBudget {
  * Runs the archiver repeatedly — each run bounded by its own row budget —
  * until nothing is left or the invocation's budget is spent.
  */
-export async function runArchiveBatches(
-  archiver: EventArchiver,
-  budget: ArchiveBudget = {},
-): Promise<ArchiveBatchesReport> {
+export async function runArchiveBatches(archiver: Archiver, budget: ArchiveBudget = {}): Promise<ArchiveBatchesReport> {
   const maxRuns = budget.maxRuns ?? 10;
   const deadline = Date.now() + (budget.timeBudgetMs ?? 20_000);
   const reports: ArchiveRunReport[] = [];
@@ -62,8 +59,8 @@ export async function runArchiveBatches(
 
 /** Options of {@link archiveOnSchedule} and {@link archiveAdminEntrypoint}. */
 export interface ArchiveRunnerOptions<Env> extends ArchiveBudget {
-  /** Builds the archiver from the worker's bindings. */
-  readonly archiver: (env: Env) => EventArchiver;
+  /** Builds the archiver from the worker's bindings (an `EventArchiver`, or a `ShardedEventArchiver` for a sharded store). */
+  readonly archiver: (env: Env) => Archiver;
   /** Called with each scheduled invocation's report (defaults to one `info` record through ESCF's logger). */
   readonly onReport?: (report: ArchiveBatchesReport, env: Env) => void | Promise<void>;
 }

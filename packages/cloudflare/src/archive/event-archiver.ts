@@ -13,6 +13,7 @@ import { EventsTable } from '../event-store/events-table.js';
 import { ArchiveManifest } from './archive-manifest.js';
 import type { ArchivePreview, ArchiveRunReport, ArchiveStatus } from './archive-report.js';
 import { type ArchivedRow, encodeSegment } from './archive-segment.js';
+import type { Archiver } from './archiver.js';
 import { defaultArchivePrefix } from './archiving-event-store.js';
 import { R2SegmentStore } from './r2-segment-store.js';
 
@@ -81,7 +82,7 @@ export interface EventArchiverOptions {
  * const report = await archiver.run(); // { events, segments, d1Bytes, r2Bytes, more, status }
  * ```
  */
-export class EventArchiver {
+export class EventArchiver implements Archiver {
   readonly manifest: ArchiveManifest;
   private readonly segments: R2SegmentStore;
   private readonly retention: ResolvedRetention;

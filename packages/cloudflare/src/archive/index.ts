@@ -24,5 +24,12 @@ export {
   archiveOnSchedule,
   runArchiveBatches,
 } from './archive-runner.js';
+export type { Archiver } from './archiver.js';
 export { ArchivingEventStore, type ArchivingEventStoreOptions, defaultArchivePrefix } from './archiving-event-store.js';
 export { type AggregateRetentionHooks, EventArchiver, type EventArchiverOptions } from './event-archiver.js';
+export { ShardedArchivingEventStore, type ShardedArchivingEventStoreOptions } from './sharded-archiving-event-store.js';
+export {
+  ShardedEventArchiver,
+  type ShardedEventArchiverOptions,
+  shardArchivePrefix,
+} from './sharded-event-archiver.js';

@@ -207,13 +207,19 @@ export class EventsTable {
     return results;
   }
 
-  /** Up to `limit` rows in position order, starting with the row that holds position `from`. */
+  /**
+   * Up to `limit` rows in position order, starting with the row that holds
+   * position `from` (or the first row after it when `from` is not in this
+   * table, e.g. archived: the row before it then holds none of the wanted
+   * events, and a reader paging one row at a time would never get past it).
+   */
   async rowsFrom(from: number, limit: number): Promise<EventsRow[]> {
     const t = this.name;
     const { results } = await this.db
       .prepare(
         `SELECT position, first_version, events FROM ${t}
-         WHERE position >= COALESCE((SELECT position FROM ${t} WHERE position <= ?1 ORDER BY position DESC LIMIT 1), 0)
+         WHERE position >= COALESCE((SELECT CASE WHEN ${LAST_POSITION} >= ?1 THEN position ELSE ?1 END FROM ${t}
+                                     WHERE position <= ?1 ORDER BY position DESC LIMIT 1), ?1)
          ORDER BY position LIMIT ?2`,
       )
       .bind(from, limit)

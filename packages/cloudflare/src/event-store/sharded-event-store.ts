@@ -129,14 +129,22 @@ export class ShardedD1EventStore implements EventStore, ShardedEventLog {
     if (this.shards.length === 1) return this.shards[0]!.readAll(options);
     const limit = Math.max(0, options.limit);
     if (limit === 0) return [];
-    const pages = await Promise.all(this.shards.map((shard) => shard.readAll({ ...options, limit })));
-    const merged = pages
-      .flatMap((page, shard) => page.map((event) => ({ event, shard })))
-      .sort((a, b) => a.event.position! - b.event.position! || a.shard - b.shard);
-    if (merged.length <= limit) return merged.map(({ event }) => event);
-    // Cut before the last, possibly incomplete position so that `after` = the last position loses nothing.
-    const cut = merged[limit]!.event.position!;
-    const page = merged.filter(({ event }) => event.position! < cut).map(({ event }) => event);
-    return page.length > 0 ? page : merged.filter(({ event }) => event.position === cut).map(({ event }) => event);
+    return mergeShardPages(await Promise.all(this.shards.map((shard) => shard.readAll({ ...options, limit }))), limit);
   }
+}
+
+/**
+ * Merges one `readAll` page per shard (each read after the same position,
+ * up to `limit`) by position, then shard, into one page of a merged
+ * snapshot (see {@link ShardedD1EventStore.readAll}).
+ */
+export function mergeShardPages(pages: readonly (readonly EventEnvelope[])[], limit: number): EventEnvelope[] {
+  const merged = pages
+    .flatMap((page, shard) => page.map((event) => ({ event, shard })))
+    .sort((a, b) => a.event.position! - b.event.position! || a.shard - b.shard);
+  if (merged.length <= limit) return merged.map(({ event }) => event);
+  // Cut before the last, possibly incomplete position so that `after` = the last position loses nothing.
+  const cut = merged[limit]!.event.position!;
+  const page = merged.filter(({ event }) => event.position! < cut).map(({ event }) => event);
+  return page.length > 0 ? page : merged.filter(({ event }) => event.position === cut).map(({ event }) => event);
 }

@@ -11,6 +11,9 @@ import { Vault } from './vault-domain.js';
 
 export const CounterAggregate = durableObjectFor(Counter, { services: ['TALLY'] });
 export const VaultAggregate = durableObjectFor(Vault, {});
+/** Counter over a sharded event store of two databases (its own, apart from ESCF_EVENTS). */
+export const SHARD_BINDINGS = ['SHARD_0', 'SHARD_1'] as const;
+export const ShardedCounterAggregate = durableObjectFor(Counter, { eventStore: { shards: SHARD_BINDINGS } });
 
 export const TallyProjection = projectionEntrypoint(Tally, { rebuildBatchSize: 5 });
 export default TallyProjection;
@@ -55,6 +58,17 @@ export const topology: SystemTopology = {
 };
 
 export const EscfAdmin = adminEntrypoint({ aggregates: [Counter, Vault], topology });
+/** The admin entrypoint of the sharded Counter: lists, heads and tails read both shard databases. */
+export const ShardedAdmin = adminEntrypoint({
+  aggregates: [Counter],
+  topology: {
+    name: 'admin-sharded-test',
+    aggregates: [{ type: 'Counter', binding: 'SHARDED_COUNTER', worker: 'escf-admin-test' }],
+    reactors: [],
+  },
+  eventStoreShards: { bindings: SHARD_BINDINGS },
+});
+
 /** Reads tokens from bindings that are not set: must refuse everything. */
 export const UnconfiguredAdmin = adminEntrypoint({
   aggregates: [Counter, Vault],
@@ -72,6 +86,10 @@ export interface Env {
   NOTIFIER_DB: D1Database;
   NOTIFIER: Service<InstanceType<typeof NotifierProcess>>;
   ADMIN: Service<InstanceType<typeof EscfAdmin>>;
+  SHARDED_COUNTER: DurableObjectNamespace<InstanceType<typeof ShardedCounterAggregate>>;
+  SHARD_0: D1Database;
+  SHARD_1: D1Database;
+  SHARDED_ADMIN: Service<InstanceType<typeof ShardedAdmin>>;
   UNCONFIGURED_ADMIN: Service<InstanceType<typeof UnconfiguredAdmin>> & import('../../src/admin/index.js').AdminRpc;
   ESCF_ADMIN_READ_TOKEN: string;
   ESCF_ADMIN_WRITE_TOKEN: string;

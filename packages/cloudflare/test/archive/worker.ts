@@ -16,6 +16,15 @@ import { Ledger } from './ledger-domain.js';
 /** Drains to D1 right after each commit; reads history pruned by retention back from the archive. */
 export const LedgerAggregate = durableObjectFor(Ledger, { prunedHistory: archivedHistory });
 
+/** The sharded store's table (in ESCF_EVENTS and ESCF_EVENTS_1), apart from the tables other tests archive. */
+export const SHARDED_TABLE = 'sharded_ledger_events';
+export const SHARD_BINDINGS = ['ESCF_EVENTS', 'ESCF_EVENTS_1'] as const;
+/** Ledger over a sharded event store of two databases; pruned history is read back from its shard's archive. */
+export const ShardedLedgerAggregate = durableObjectFor(Ledger, {
+  eventStore: { shards: SHARD_BINDINGS, table: SHARDED_TABLE },
+  prunedHistory: archivedHistory,
+});
+
 /** The table the scheduled archiver and the admin entrypoint work on. */
 export const SCHEDULED_TABLE = 'scheduled_events';
 
@@ -32,6 +41,8 @@ export const ArchiveAdmin = archiveAdminEntrypoint({ archiver, tokenBinding: 'AD
 export interface Env {
   LEDGER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof LedgerAggregate>>;
   ESCF_EVENTS: D1Database;
+  ESCF_EVENTS_1: D1Database;
+  SHARDED_LEDGER: DurableObjectNamespace<InstanceType<typeof ShardedLedgerAggregate>>;
   ESCF_ARCHIVE: R2Bucket;
   ARCHIVE_ADMIN: Service<InstanceType<typeof ArchiveAdmin>>;
   ADMIN_TOKEN: string;

@@ -114,4 +114,24 @@ describe('D1EventStore specifics', () => {
     }
     expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
+
+  it('pages readAll past positions that are no longer in the table (archived rows)', async () => {
+    const store = await freshStore();
+    const table = (store as unknown as { table: EventsTable }).table.name;
+    const streams = ['a', 'b', 'c'].map((id) => ({ aggregateType: 'User', aggregateId: id }));
+    for (const s of streams)
+      for (let v = 1; v <= 5; v++) await store.append(s, makeEvents(s, v, 1), { expectedVersion: v - 1 });
+    // What the archiver leaves: each stream's last two rows (positions 4, 5, 9, 10, 14, 15).
+    await testEnv.ESCF_EVENTS.prepare(`DELETE FROM ${table} WHERE position NOT IN (4, 5, 9, 10, 14, 15)`).run();
+    for (const limit of [1, 2, 3, 4]) {
+      const seen: number[] = [];
+      for (let after = 0; seen.length < 100; ) {
+        const batch = await store.readAll({ after, limit });
+        if (batch.length === 0) break;
+        seen.push(...batch.map((e) => e.position!));
+        after = batch.at(-1)!.position!;
+      }
+      expect(seen, `limit ${limit}`).toEqual([4, 5, 9, 10, 14, 15]);
+    }
+  });
 });
