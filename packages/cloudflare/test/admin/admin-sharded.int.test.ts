@@ -48,7 +48,7 @@ describe('admin entrypoint over a sharded event store (2 D1 databases)', () => {
     const prefix = uniqueId('list');
     const ids = Array.from({ length: 8 }, (_, i) => `${prefix}-${i}`);
     for (const [i, id] of ids.entries()) {
-      for (let k = 0; k <= i % 3; k++) await counters(testEnv, { sync: true }).counter(id).count({ by: 1 });
+      for (let k = 0; k <= i % 3; k++) await counters(testEnv, { sync: [] }).counter(id).count({ by: 1 });
     }
     const holders = await Promise.all(ids.map(shardHolding));
     expect(new Set(holders)).toEqual(new Set([0, 1])); // the 8 streams landed in both databases
@@ -82,7 +82,7 @@ describe('admin entrypoint over a sharded event store (2 D1 databases)', () => {
   });
 
   it('reports a head per shard, and the log head as their sum', async () => {
-    await counters(testEnv, { sync: true }).counter(uniqueId('head')).count({ by: 2 });
+    await counters(testEnv, { sync: [] }).counter(uniqueId('head')).count({ by: 2 });
     const heads = await shardHeads();
     const reply = unwrapReply(await admin.projections(read));
     expect(reply.shardHeads).toEqual(heads);
@@ -95,7 +95,7 @@ describe('admin entrypoint over a sharded event store (2 D1 databases)', () => {
     const { shardHeads: after } = unwrapReply(await admin.tailEvents(read));
     const prefix = uniqueId('tail');
     const ids = Array.from({ length: 6 }, (_, i) => `${prefix}-${i}`);
-    for (const id of ids) await counters(testEnv, { sync: true }).counter(id).count({ by: 5 });
+    for (const id of ids) await counters(testEnv, { sync: [] }).counter(id).count({ by: 5 });
     const holders = await Promise.all(ids.map(shardHolding));
     expect(new Set(holders)).toEqual(new Set([0, 1]));
 

@@ -263,7 +263,7 @@ describe('retention and Durable Object pruning per shard', () => {
     const holders = ids.map((aggregateId) => shardIndex({ aggregateType: 'Ledger', aggregateId }, 2));
     expect(new Set(holders)).toEqual(new Set([0, 1]));
     for (const id of ids) {
-      for (let i = 1; i <= 5; i++) await ledgers(testEnv, { sync: true }).ledger(id).deposit({ amount: i, memo: '' });
+      for (let i = 1; i <= 5; i++) await ledgers(testEnv, { sync: [] }).ledger(id).deposit({ amount: i, memo: '' });
     }
     const archiver = new ShardedEventArchiver(databases(), testEnv.ESCF_ARCHIVE, {
       table: SHARDED_TABLE,
@@ -300,7 +300,7 @@ describe('retention and Durable Object pruning per shard', () => {
         version: 5,
         state: { balance: 15, entries: 5 },
       });
-      await expect(ledgers(testEnv, { sync: true }).ledger(id).deposit({ amount: 1, memo: '' })).resolves.toMatchObject(
+      await expect(ledgers(testEnv, { sync: [] }).ledger(id).deposit({ amount: 1, memo: '' })).resolves.toMatchObject(
         {
           version: 6,
         },
