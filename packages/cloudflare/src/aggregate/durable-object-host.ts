@@ -99,8 +99,15 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       cipher ? (events) => cipher.open(events) : undefined,
     );
     const dataset = options.analyticsEngineBinding;
-    this.#metrics = new AggregateMetrics(ctx.storage.sql, this.#engine.type, options.metricsEnabled, () =>
-      dataset === undefined ? undefined : ((this.env as Record<string, unknown>)[dataset] as AnalyticsEngineDataset),
+    this.#metrics = new AggregateMetrics(
+      ctx.storage.sql,
+      this.#engine.type,
+      options.metricsEnabled,
+      dataset === undefined
+        ? undefined
+        : () => (this.env as Record<string, unknown>)[dataset] as AnalyticsEngineDataset | undefined,
+      options.metricsPersistIntervalMs,
+      () => options.clock.now(),
     );
     const unique = uniqueValuesOf(aggregateClass);
     if (unique && options.uniqueness)
@@ -227,7 +234,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   }
 
   override async alarm(): Promise<void> {
-    this.#metrics.flush(); // the counts since the last alarm, in the write the alarm makes anyway
+    this.#metrics.persist(); // at most once per persist interval: never a write per command
     await this.#outbox.onAlarm();
   }
 

@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { type LogRecord, setLogger } from '@escf/core';
+import { eventually } from '@escf/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { User } from '../../../../examples/users/src/domain/index.js';
 import { aggregateClients } from '../../src/index.js';
@@ -53,6 +54,29 @@ describe('aggregate metrics', () => {
     await runDurableObjectAlarm(stub);
     const [row] = await doSql<{ value: string }>(stub, "SELECT value FROM escf_metrics WHERE name = 'commands'");
     expect(JSON.parse(row!.value).latency.count).toBe(5);
+  });
+
+  it('writes the counts at most once per persist interval, and the last ones by a timer without another command', async () => {
+    const id = uniqueId('metrics-interval');
+    const user = failing(testEnv, { principal: OPERATOR }).user(id);
+    const stub = stubOf(testEnv.FAILING_TARGET_USER_AGGREGATE, id);
+    const stored = async () => {
+      const [row] = await doSql<{ value: string }>(stub, "SELECT value FROM escf_metrics WHERE name = 'commands'");
+      return row ? (JSON.parse(row.value) as { latency: { count: number } }).latency.count : 0;
+    };
+    await user.create({ ...ada });
+    await runDurableObjectAlarm(stub);
+    expect(await stored()).toBe(1); // the instance's first alarm writes
+    await user.update({ name: 'Ada 2' });
+    await user.update({ name: 'Ada 3' });
+    await runDurableObjectAlarm(stub);
+    expect(await stored()).toBe(1); // within the interval (1 s here): no write, however many alarms run
+    expect((await metricsOf(stub)).commands.latency.count).toBe(3); // counted in memory all the same
+    // The interval over, the counts are written although no command or alarm came.
+    await eventually(async () => {
+      expect(await stored()).toBe(3);
+      return true;
+    });
   });
 
   it('makes a target that always fails visible: failing since, attempts, last error, backlog and escalating logs', async () => {
