@@ -100,7 +100,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
     );
     const dataset = options.analyticsEngineBinding;
     this.#metrics = new AggregateMetrics(
-      ctx.storage.sql,
+      this.#storage,
       this.#engine.type,
       options.metricsEnabled,
       dataset === undefined

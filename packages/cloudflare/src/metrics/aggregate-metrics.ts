@@ -9,8 +9,12 @@ export interface AggregateInstanceMetrics {
   readonly outbox: OutboxBacklog;
 }
 
-/** The one table a Durable Object keeps its counters in (a JSON document per name). */
-const METRICS_TABLE = 'escf_metrics';
+/** Where an object's counts are persisted: its `AggregateStorage` (the one owner of the object's tables). */
+export interface CommandMetricsStore {
+  /** The persisted counts (JSON), or null when none were. */
+  readCommandMetrics(): string | null;
+  writeCommandMetrics(json: string): void;
+}
 
 /** How often, at most, an object writes its counts by default (ms). */
 export const METRICS_PERSIST_INTERVAL_MS = 30_000;
@@ -34,13 +38,12 @@ export class AggregateMetrics {
   private readonly commands = new CommandMetrics();
   private loaded = false;
   private dirty = false;
-  private tableReady = false;
   /** When this instance last wrote its counts (0: not yet, so the first alarm writes). */
   private persistedAt = 0;
   private tailTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly store: CommandMetricsStore,
     private readonly aggregateType: string,
     private readonly enabled: boolean,
     /** The Analytics Engine dataset binding to write a data point per command to, if configured. */
@@ -88,14 +91,7 @@ export class AggregateMetrics {
 
   private write(): void {
     this.load();
-    if (!this.tableReady) {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS ${METRICS_TABLE} (name TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-      this.tableReady = true;
-    }
-    this.sql.exec(
-      `INSERT OR REPLACE INTO ${METRICS_TABLE} (name, value) VALUES ('commands', ?)`,
-      JSON.stringify(this.commands.snapshot()),
-    );
+    this.store.writeCommandMetrics(JSON.stringify(this.commands.snapshot()));
     this.dirty = false;
     this.persistedAt = this.now();
   }
@@ -118,15 +114,7 @@ export class AggregateMetrics {
   private load(): void {
     if (this.loaded) return;
     this.loaded = true;
-    // Reads never create the table: an object that never flushed has nothing stored.
-    const exists = this.sql
-      .exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${METRICS_TABLE}'`)
-      .toArray().length;
-    if (!exists) return;
-    this.tableReady = true;
-    const row = this.sql
-      .exec<{ value: string }>(`SELECT value FROM ${METRICS_TABLE} WHERE name = 'commands'`)
-      .toArray()[0];
-    if (row) this.commands.merge(JSON.parse(row.value) as CommandMetricsSnapshot);
+    const persisted = this.store.readCommandMetrics();
+    if (persisted !== null) this.commands.merge(JSON.parse(persisted) as CommandMetricsSnapshot);
   }
 }
