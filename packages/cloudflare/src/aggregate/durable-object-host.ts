@@ -11,8 +11,10 @@ import {
 } from '@escf/core';
 import {
   type CommandEngine,
+  type CommandMetricsSnapshot,
   type CommandPipelinePort,
   engineFor,
+  log,
   type PipelineCommit,
   runCommandPipeline,
   uniqueValuesOf,
@@ -21,6 +23,7 @@ import {
 import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
 import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
 import { type AggregateInstanceMetrics, AggregateMetrics } from '../metrics/aggregate-metrics.js';
+import { rollUpInstance } from '../metrics/metrics-rollup.js';
 import { commandSpan } from '../observability/command-span.js';
 import { Outbox, type OutboxReport } from '../outbox/outbox.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
@@ -74,6 +77,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   #address: AggregateAddress | null = null;
   #identityStored = false;
   #snapshotVersion = 0;
+  #rollupTableReady = false;
+  /** Whether the last rollup row showed events pending or a failing target. */
+  #rolledUpBacklog = false;
 
   constructor(ctx: DurableObjectState, env: Env, aggregateClass: AggregateClass<A>, options: ResolvedHostOptions) {
     super(ctx, env);
@@ -108,6 +114,7 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
         : () => (this.env as Record<string, unknown>)[dataset] as AnalyticsEngineDataset | undefined,
       options.metricsPersistIntervalMs,
       () => options.clock.now(),
+      (commands) => this.#rollUpMetrics(commands),
     );
     const unique = uniqueValuesOf(aggregateClass);
     if (unique && options.uniqueness)
@@ -234,8 +241,30 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   }
 
   override async alarm(): Promise<void> {
-    this.#metrics.persist(); // at most once per persist interval: never a write per command
-    await this.#outbox.onAlarm();
+    try {
+      await this.#outbox.onAlarm();
+    } finally {
+      // A backlog or failure the rollup shows (or showed last time) is news to write even without commands.
+      if (this.#rolledUpBacklog || this.#outbox.health.failing().length > 0) this.#metrics.markChanged();
+      await this.#metrics.persist(); // at most once per persist interval: never a write per command
+    }
+  }
+
+  /** Folds this instance's counts and outbox backlog into the system-wide rollup in D1 (one upsert); never throws. */
+  async #rollUpMetrics(commands: CommandMetricsSnapshot): Promise<void> {
+    const identity =
+      this.#storage.readIdentity() ?? (this.#address && { aggregateType: this.#engine.type, ...this.#address });
+    const db = (this.env as Record<string, unknown>)[this.#options.eventStoreBinding] as D1Database | undefined;
+    if (!identity || !db) return;
+    const outbox = this.outboxBacklog();
+    try {
+      await rollUpInstance(db, { ...identity, commands, outbox, updatedAt: Date.now() }, !this.#rollupTableReady);
+      this.#rollupTableReady = true;
+      this.#rolledUpBacklog = outbox.targets.some((t) => t.pending > 0 || t.failing !== null);
+    } catch (error) {
+      // The rollup is a view: its next write catches up. The instance's own counts are safe in its SQLite.
+      log({ level: 'debug', message: 'metrics rollup failed', code: 'METRICS_ROLLUP_FAILED', ...identity, error });
+    }
   }
 
   async #runCommand(request: CommandRequest): Promise<CommandResult> {

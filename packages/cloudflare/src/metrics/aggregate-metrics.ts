@@ -30,7 +30,8 @@ export const METRICS_PERSIST_INTERVAL_MS = 30_000;
  * from its alarm (every commit with events arms one anyway) at most once per
  * persist interval; counts left over after the last write of a burst are
  * written by one timer when the interval is over, so they survive eviction
- * and restarts. With an Analytics Engine dataset configured, each command
+ * and restarts. Each write also folds the counts into the system-wide D1
+ * rollup (one upsert per object per interval, never per command). With an Analytics Engine dataset configured, each command
  * also writes one data point (`writeDataPoint` is fire-and-forget: buffered
  * by the runtime, never awaited).
  */
@@ -50,7 +51,14 @@ export class AggregateMetrics {
     private readonly dataset: (() => AnalyticsEngineDataset | undefined) | undefined,
     private readonly persistIntervalMs: number = METRICS_PERSIST_INTERVAL_MS,
     private readonly now: () => number = Date.now,
+    /** Folds the counts into the system-wide rollup (D1), after each write; never throws. */
+    private readonly rollUp: ((commands: CommandMetricsSnapshot) => Promise<void>) | undefined = undefined,
   ) {}
+
+  /** Something else the rollup carries changed (the outbox backlog): the next persist writes even without new commands. */
+  markChanged(): void {
+    if (this.enabled) this.dirty = true;
+  }
 
   /** Counts a command from its reply and start time, and returns the reply unchanged. */
   recorded<T>(command: unknown, reply: RpcReply<T>, startedAt: number): RpcReply<T> {
@@ -77,23 +85,26 @@ export class AggregateMetrics {
    * the command path); otherwise makes sure one timer writes them when the
    * interval is over.
    */
-  persist(): void {
-    if (!this.dirty) return;
+  persist(): Promise<void> | undefined {
+    if (!this.dirty) return undefined;
     const dueIn = this.persistedAt + this.persistIntervalMs - this.now();
-    if (dueIn <= 0) this.write();
-    else this.tailTimer ??= setTimeout(() => this.writeTail(), dueIn);
+    if (dueIn <= 0) return this.write();
+    this.tailTimer ??= setTimeout(() => this.writeTail(), dueIn);
+    return undefined;
   }
 
   private writeTail(): void {
     this.tailTimer = undefined;
-    if (this.dirty) this.write();
+    if (this.dirty) void this.write();
   }
 
-  private write(): void {
+  private write(): Promise<void> | undefined {
     this.load();
-    this.store.writeCommandMetrics(JSON.stringify(this.commands.snapshot()));
+    const snapshot = this.commands.snapshot();
+    this.store.writeCommandMetrics(JSON.stringify(snapshot));
     this.dirty = false;
     this.persistedAt = this.now();
+    return this.rollUp?.(snapshot);
   }
 
   private writeDataPoint(name: string, code: string | undefined, ms: number): void {
