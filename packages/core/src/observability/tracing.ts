@@ -36,6 +36,9 @@ export const EscfAttribute = {
   errorCode: 'escf.error.code',
   attempt: 'escf.attempt',
   target: 'escf.target',
+  saga: 'escf.saga',
+  sagaInstance: 'escf.saga.instance',
+  sagaStep: 'escf.saga.step',
 } as const;
 
 /** What a span of ESCF's starts with. */
