@@ -35,6 +35,9 @@ async function startReceiver() {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
+  // Longer than any pause between exports: Node's default (5 s) races workerd's pooled connection, and a
+  // reset export is dropped (its spans would be missing from the count).
+  server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/v1/traces`,
@@ -81,7 +84,13 @@ try {
       offRates.push(await rate(off, false));
     }
   }
-  await new Promise((resolve) => setTimeout(resolve, 3000)); // the last exports and alarm drains
+  // The last exports and alarm drains: wait until the receiver got nothing new for 2 s (at most 20 s).
+  for (let quiet = 0, last = -1, waited = 0; quiet < 4 && waited < 40; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { spans } = receiver.counts();
+    quiet = spans === last ? quiet + 1 : 0;
+    last = spans;
+  }
   const { spans, requests } = receiver.counts();
   if (spans === 0) throw new Error('tracing bench: the receiver got no spans; tracing did not export');
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
