@@ -31,9 +31,10 @@ export const METRICS_PERSIST_INTERVAL_MS = 30_000;
  * persist interval; counts left over after the last write of a burst are
  * written by one timer when the interval is over, so they survive eviction
  * and restarts. Each write also folds the counts into the system-wide D1
- * rollup (one upsert per object per interval, never per command). With an Analytics Engine dataset configured, each command
- * also writes one data point (`writeDataPoint` is fire-and-forget: buffered
- * by the runtime, never awaited).
+ * rollup (one upsert per object per interval, never per command). With an
+ * Analytics Engine dataset configured, each command also writes one data
+ * point (`writeDataPoint` is fire-and-forget: buffered by the runtime, never
+ * awaited).
  */
 export class AggregateMetrics {
   private readonly commands = new CommandMetrics();
