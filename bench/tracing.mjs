@@ -1,8 +1,9 @@
 // Tracing overhead: commands/s through the whole HTTP path (CommandApi route →
 // typed client → aggregate Durable Object → outbox into D1) with tracing on and
 // exporting every span as OTLP/HTTP to a receiver in this process, divided by the
-// same with tracing off — two workers in local workerd, rounds interleaved, the
-// median of the per-round ratios. Merges tracing_* figures into bench/results.json.
+// same with tracing off — two workers in local workerd, short rounds interleaved
+// in ABBA order (so load swings on a shared machine hit both alike), the median
+// of the per-pair ratios. Merges tracing_* figures into bench/results.json.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ process.env.WRANGLER_SEND_METRICS ??= 'false';
 const here = dirname(fileURLToPath(import.meta.url));
 const { unstable_startWorker } = await import('wrangler');
 
-const ROUNDS = 5;
-const COMMANDS = 400;
+const ROUNDS = 16;
+const COMMANDS = 150;
 
 /** The OTLP receiver: counts the spans it is sent (JSON), answers 200 like a collector. */
 async function startReceiver() {
@@ -34,6 +35,9 @@ async function startReceiver() {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
+  // Longer than any pause between exports: Node's default (5 s) races workerd's pooled connection, and a
+  // reset export is dropped (its spans would be missing from the count).
+  server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/v1/traces`,
@@ -72,10 +76,21 @@ try {
   const onRates = [];
   const offRates = [];
   for (let round = 0; round < ROUNDS; round++) {
-    offRates.push(await rate(off, false));
-    onRates.push(await rate(on, true));
+    if (round % 2 === 0) {
+      offRates.push(await rate(off, false));
+      onRates.push(await rate(on, true));
+    } else {
+      onRates.push(await rate(on, true));
+      offRates.push(await rate(off, false));
+    }
   }
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // the last exports and alarm drains
+  // The last exports and alarm drains: wait until the receiver got nothing new for 2 s (at most 20 s).
+  for (let quiet = 0, last = -1, waited = 0; quiet < 4 && waited < 40; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { spans } = receiver.counts();
+    quiet = spans === last ? quiet + 1 : 0;
+    last = spans;
+  }
   const { spans, requests } = receiver.counts();
   if (spans === 0) throw new Error('tracing bench: the receiver got no spans; tracing did not export');
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -39,17 +39,21 @@ export class OrderSaga extends WorkflowEntrypoint<OrdersEnv, OrderSagaParams> {
       },
     );
 
-    const outcome = await runSaga(step, async (saga) => {
-      const { paymentId } = await saga.step(
-        'charge payment',
-        () => payments.charge(order.orderId, order.amount),
-        ({ paymentId }) => payments.refund(paymentId),
-      );
-      const { trackingId } = await saga.step('ship', () => shipping.ship(order.orderId, order.address), undefined, {
-        retries: { limit: 1, delay: 10, backoff: 'constant' },
-      });
-      return { paymentId, trackingId };
-    });
+    const outcome = await runSaga(
+      step,
+      async (saga) => {
+        const { paymentId } = await saga.step(
+          'charge payment',
+          () => payments.charge(order.orderId, order.amount),
+          ({ paymentId }) => payments.refund(paymentId),
+        );
+        const { trackingId } = await saga.step('ship', () => shipping.ship(order.orderId, order.address), undefined, {
+          retries: { limit: 1, delay: 10, backoff: 'constant' },
+        });
+        return { paymentId, trackingId };
+      },
+      { event, ctx: this.ctx }, // tracing on: each step is a span in the trace of the event that started the saga
+    );
 
     await step.do('record outcome on the order', async () => {
       const client = commands.to(Order, order.orderId);

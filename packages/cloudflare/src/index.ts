@@ -46,7 +46,14 @@ export {
   type SweepReport,
 } from './process/process-entrypoint.js';
 export type { ProcessStatus } from './process/process-status.js';
-export { runSaga, Saga, type SagaOutcome, sagaInstanceId, startWorkflowOnce } from './process/saga-workflow.js';
+export {
+  runSaga,
+  Saga,
+  type SagaOutcome,
+  type SagaTracing,
+  sagaInstanceId,
+  startWorkflowOnce,
+} from './process/saga-workflow.js';
 export {
   type ProjectionClient,
   type ProjectionClients,

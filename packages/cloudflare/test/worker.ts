@@ -28,12 +28,12 @@ export const FaultyUserAggregate = durableObjectFor(User, {
 /** The failing-target aggregate's clock: tests move it forward to see a failure streak escalate. */
 export const failingTargetClock = { offsetMs: 0, now: () => Date.now() + failingTargetClock.offsetMs };
 
-/** The User aggregate delivering to a subscriber that always fails, with an Analytics Engine dataset for its metrics. */
+/** The User aggregate delivering to a subscriber that always fails, with an Analytics Engine dataset for its metrics (written every second at most). */
 export const FailingTargetUserAggregate = durableObjectFor(User, {
   clock: failingTargetClock,
   services: ['FAILING_SUBSCRIBER'],
   outbox: { retryBaseMs: 60_000 },
-  metrics: { analyticsEngine: 'METRICS_DATASET' },
+  metrics: { analyticsEngine: 'METRICS_DATASET', persistIntervalMs: 1_000 },
   uniqueness: false,
 });
 

@@ -907,7 +907,9 @@
         view.replaceChildren(
           head(
             'Metrics',
-            `Commands and outboxes of the ${d.instances.asked} most recently active instances` +
+            (d.instances.source === 'rollup'
+              ? `Commands and outboxes of all ${d.instances.asked} instances (each written at most every 30 s)`
+              : `Commands and outboxes of the ${d.instances.asked} most recently active instances`) +
               (d.instances.unreachable ? ` (${d.instances.unreachable} unreachable)` : '') +
               '; projections, processes and archive for the whole system',
           ),

@@ -17,6 +17,7 @@ import type { Archiver } from '../archive/archiver.js';
 import { D1EventStore } from '../event-store/d1-event-store.js';
 import { ShardedD1EventStore } from '../event-store/sharded-event-store.js';
 import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
+import { readRollup } from '../metrics/metrics-rollup.js';
 import type { ProcessAdmin, RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
 import type { RebuildStatus } from '../projection/projection-status.js';
@@ -40,7 +41,7 @@ import type {
   TailPage,
 } from './admin-types.js';
 import { type AdminEventStoreShards, LogShards } from './log-shards.js';
-import { type MetricsDocument, metricsDocumentOf } from './metrics-document.js';
+import { type MetricsDocument, type MetricsParts, metricsDocumentOf } from './metrics-document.js';
 import type { OutboxBacklog } from './outbox-backlog.js';
 import { processRedriveRequest } from './process-redrive.js';
 import { maskFields } from './sensitive-fields.js';
@@ -193,45 +194,16 @@ export class AdminApi<Env = unknown> {
   }
 
   /**
-   * The system's metrics as one document: commands and outbox backlogs from
-   * the aggregate instances asked (`instances`, or the `recent` most recently
-   * active ones in the log, default 50, at most 200), projection lag and
+   * The system's metrics as one document: commands and outbox backlogs of
+   * every aggregate instance from the D1 rollup (or asked live: `instances`,
+   * or the `recent` most recently active ones in the log, at most 200), projection lag and
    * stuck streams, process failures, dead-lettered streams and archive progress.
    */
   async metrics(
     params: { readonly instances?: readonly StreamAddress[]; readonly recent?: number } = {},
   ): Promise<MetricsDocument> {
-    let addresses: StreamAddress[];
-    if (params?.instances !== undefined) {
-      if (!Array.isArray(params.instances) || params.instances.length > 200)
-        throw new ValidationError("'instances' must be an array of at most 200 stream addresses", {
-          details: {
-            issues: [
-              {
-                path: 'instances',
-                message: 'must be an array of at most 200 { aggregateType, aggregateId, tenantId? }',
-              },
-            ],
-          },
-        });
-      addresses = params.instances.map((address) => this.address(address));
-    } else {
-      const { instances } = await this.instances({ limit: clamp(params?.recent, 50, 200) });
-      addresses = instances.map(({ aggregateType, aggregateId, tenantId }) => ({
-        aggregateType,
-        aggregateId,
-        ...(tenantId === undefined ? {} : { tenantId }),
-      }));
-    }
     const [instances, { logHead, projections }, { processes }, archive] = await Promise.all([
-      Promise.all(
-        addresses.map(async (address) => ({
-          address,
-          metrics: await this.host(address)
-            .metrics()
-            .catch(() => null),
-        })),
-      ),
+      this.instanceMetrics(params),
       this.projections(),
       this.processes(),
       // An archive that cannot be read must not hide every other metric.
@@ -245,12 +217,77 @@ export class AdminApi<Env = unknown> {
     return metricsDocumentOf({
       system: this.systemMap(),
       at: Date.now(),
-      instances,
+      instances: instances.rows,
+      source: instances.source,
       logHead,
       projections,
       processes,
       archive,
     });
+  }
+
+  /**
+   * Per-instance metrics: by default every instance's row of the D1 rollup
+   * (written by each instance at most once per persist interval); live from
+   * the named instances, or from the `recent` most recently active ones.
+   */
+  private async instanceMetrics(params: {
+    readonly instances?: readonly StreamAddress[];
+    readonly recent?: number;
+  }): Promise<{ rows: MetricsParts['instances']; source: 'rollup' | 'live' }> {
+    if (params?.instances === undefined && params?.recent === undefined) {
+      const now = Date.now();
+      // Instances roll up into the first event-store database (ESCF_EVENTS), sharded or not.
+      const rows = (await readRollup(this.logShards.databases[0]!)).map(
+        ({ aggregateType, aggregateId, tenantId, commands, outbox }) => ({
+          address: { aggregateType, aggregateId, ...(tenantId === undefined ? {} : { tenantId }) },
+          metrics: {
+            aggregateType,
+            commands,
+            // Ages as of now, not as of the row's write.
+            outbox: {
+              ...outbox,
+              targets: outbox.targets.map((t) => ({
+                ...t,
+                oldestPendingAgeMs: t.oldestPendingAt === null ? 0 : Math.max(0, now - t.oldestPendingAt),
+              })),
+            },
+          },
+        }),
+      );
+      return { rows, source: 'rollup' };
+    }
+    let addresses: StreamAddress[];
+    if (params.instances !== undefined) {
+      if (!Array.isArray(params.instances) || params.instances.length > 200)
+        throw new ValidationError("'instances' must be an array of at most 200 stream addresses", {
+          details: {
+            issues: [
+              {
+                path: 'instances',
+                message: 'must be an array of at most 200 { aggregateType, aggregateId, tenantId? }',
+              },
+            ],
+          },
+        });
+      addresses = params.instances.map((address) => this.address(address));
+    } else {
+      const { instances } = await this.instances({ limit: clamp(params.recent, 50, 200) });
+      addresses = instances.map(({ aggregateType, aggregateId, tenantId }) => ({
+        aggregateType,
+        aggregateId,
+        ...(tenantId === undefined ? {} : { tenantId }),
+      }));
+    }
+    const rows = await Promise.all(
+      addresses.map(async (address) => ({
+        address,
+        metrics: await this.host(address)
+          .metrics()
+          .catch(() => null),
+      })),
+    );
+    return { rows, source: 'live' };
   }
 
   async stream(query: StreamQuery): Promise<StreamPage> {

@@ -66,10 +66,12 @@ export interface MetricsDocument {
   readonly at: number;
   /**
    * Command counts and outbox backlogs live in each aggregate's Durable
-   * Object: these are summed over the instances asked (the most recently
-   * active ones in the log, or those named in the request).
+   * Object: these are summed over `asked` instances — by default every
+   * instance's row of the D1 rollup (`source: 'rollup'`, each written at
+   * most once per persist interval), or, asked live (`source: 'live'`), the
+   * instances named in the request or the `recent` most recently active ones.
    */
-  readonly instances: { readonly asked: number; readonly unreachable: number };
+  readonly instances: { readonly asked: number; readonly unreachable: number; readonly source: 'rollup' | 'live' };
   readonly aggregates: readonly AggregateTypeMetrics[];
   readonly outbox: { readonly targets: readonly OutboxTargetMetrics[]; readonly failing: readonly FailingDelivery[] };
   readonly logHead: number;
@@ -97,6 +99,8 @@ export interface MetricsParts {
   readonly system: SystemMap;
   readonly at: number;
   readonly instances: readonly { readonly address: StreamAddress; readonly metrics: AggregateInstanceMetrics | null }[];
+  /** Where the instances' figures come from: the D1 rollup, or asked live. */
+  readonly source?: 'rollup' | 'live';
   readonly logHead: number;
   readonly projections: readonly ProjectionHealth[];
   readonly processes: readonly ProcessHealth[];
@@ -173,7 +177,7 @@ export function metricsDocumentOf(parts: MetricsParts): MetricsDocument {
   return {
     system: parts.system.name,
     at: parts.at,
-    instances: { asked: parts.instances.length, unreachable },
+    instances: { asked: parts.instances.length, unreachable, source: parts.source ?? 'live' },
     aggregates: [...byType].map(([aggregateType, commands]) => {
       const { commands: counts, latency } = commands.snapshot();
       return {

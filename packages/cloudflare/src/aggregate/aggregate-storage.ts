@@ -15,6 +15,21 @@ export interface StoredSnapshot {
   readonly fingerprint: string;
 }
 
+/** The command counts' table (one JSON document per name) and the delivery-failure streaks' table. */
+const METRICS_TABLE = 'escf_metrics';
+const HEALTH_TABLE = 'escf_outbox_health';
+
+/** One delivery target's failure streak, as stored. */
+export interface StoredFailingTarget {
+  /** `d1`, `queue:BINDING` or `service:BINDING`. */
+  readonly target: string;
+  readonly failingSince: number;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly lastErrorCode: string | null;
+  readonly lastFailureAt: number;
+}
+
 /** Everything one command writes, in one transaction. */
 export interface CommitWrite {
   readonly events: readonly EventEnvelope[];
@@ -76,6 +91,8 @@ export class AggregateStorage {
    * Durable Object with storage behind.
    */
   private tables: boolean;
+  /** Tables created on demand (metrics, delivery health) known to exist. */
+  private readonly createdTables = new Set<string>();
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
@@ -385,5 +402,83 @@ export class AggregateStorage {
       )
       .toArray()[0];
     return row ? { throughVersion: row.pruned_through, source: JSON.parse(row.history) as unknown } : null;
+  }
+
+  // Metrics and delivery health: tables of their own, created by their first write (a healthy,
+  // never-counted object has neither) and read without creating them.
+
+  /** The command counts this object persisted (a JSON document), or null when it never did. */
+  readCommandMetrics(): string | null {
+    if (!this.hasTable(METRICS_TABLE)) return null;
+    const row = this.sql
+      .exec<{ value: string }>(`SELECT value FROM ${METRICS_TABLE} WHERE name = 'commands'`)
+      .toArray()[0];
+    return row?.value ?? null;
+  }
+
+  /** Replaces the persisted command counts. */
+  writeCommandMetrics(json: string): void {
+    if (!this.createdTables.has(METRICS_TABLE)) {
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS ${METRICS_TABLE} (name TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+      this.createdTables.add(METRICS_TABLE);
+    }
+    this.sql.exec(`INSERT OR REPLACE INTO ${METRICS_TABLE} (name, value) VALUES ('commands', ?)`, json);
+  }
+
+  /** Every delivery target's current failure streak (empty when every delivery works). */
+  readFailingTargets(): StoredFailingTarget[] {
+    if (!this.hasTable(HEALTH_TABLE)) return [];
+    return this.sql
+      .exec<{
+        target: string;
+        failing_since: number;
+        attempts: number;
+        last_error: string;
+        last_error_code: string | null;
+        last_failure_at: number;
+      }>(`SELECT * FROM ${HEALTH_TABLE}`)
+      .toArray()
+      .map((row) => ({
+        target: row.target,
+        failingSince: row.failing_since,
+        attempts: row.attempts,
+        lastError: row.last_error,
+        lastErrorCode: row.last_error_code,
+        lastFailureAt: row.last_failure_at,
+      }));
+  }
+
+  /** Records a target's failure streak (a failed pass). */
+  writeFailingTarget(failing: StoredFailingTarget): void {
+    if (!this.createdTables.has(HEALTH_TABLE)) {
+      this.sql.exec(
+        `CREATE TABLE IF NOT EXISTS ${HEALTH_TABLE} (target TEXT PRIMARY KEY, failing_since INTEGER NOT NULL, attempts INTEGER NOT NULL,
+           last_error TEXT NOT NULL, last_error_code TEXT, last_failure_at INTEGER NOT NULL)`,
+      );
+      this.createdTables.add(HEALTH_TABLE);
+    }
+    this.sql.exec(
+      `INSERT OR REPLACE INTO ${HEALTH_TABLE} (target, failing_since, attempts, last_error, last_error_code, last_failure_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      failing.target,
+      failing.failingSince,
+      failing.attempts,
+      failing.lastError,
+      failing.lastErrorCode,
+      failing.lastFailureAt,
+    );
+  }
+
+  /** Forgets a target's failure streak (it recovered). */
+  deleteFailingTarget(target: string): void {
+    if (this.hasTable(HEALTH_TABLE)) this.sql.exec(`DELETE FROM ${HEALTH_TABLE} WHERE target = ?`, target);
+  }
+
+  private hasTable(name: string): boolean {
+    if (this.createdTables.has(name)) return true;
+    const exists =
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name).toArray().length > 0;
+    if (exists) this.createdTables.add(name);
+    return exists;
   }
 }

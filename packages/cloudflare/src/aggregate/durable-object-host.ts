@@ -10,8 +10,10 @@ import {
 } from '@escf/core';
 import {
   type CommandEngine,
+  type CommandMetricsSnapshot,
   type CommandPipelinePort,
   engineFor,
+  log,
   type PipelineCommit,
   runCommandPipeline,
   uniqueValuesOf,
@@ -20,6 +22,7 @@ import {
 import { type OutboxBacklog, outboxBacklogOf } from '../admin/outbox-backlog.js';
 import { SensitiveCipher } from '../crypto-shredding/sensitive-cipher.js';
 import { type AggregateInstanceMetrics, AggregateMetrics } from '../metrics/aggregate-metrics.js';
+import { rollUpInstance } from '../metrics/metrics-rollup.js';
 import { commandSpan } from '../observability/command-span.js';
 import { Outbox, type OutboxReport } from '../outbox/outbox.js';
 import { type RpcReply, replyFrom } from '../rpc/error-encoding.js';
@@ -76,6 +79,9 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   #snapshotVersion = 0;
   /** Set while an `executeSync` command runs (commands are serialized): its commit is delivered right after. */
   #drainsNow = false;
+  #rollupTableReady = false;
+  /** Whether the last rollup row showed events pending or a failing target. */
+  #rolledUpBacklog = false;
 
   constructor(ctx: DurableObjectState, env: Env, aggregateClass: AggregateClass<A>, options: ResolvedHostOptions) {
     super(ctx, env);
@@ -101,8 +107,16 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
       cipher ? (events) => cipher.open(events) : undefined,
     );
     const dataset = options.analyticsEngineBinding;
-    this.#metrics = new AggregateMetrics(ctx.storage.sql, this.#engine.type, options.metricsEnabled, () =>
-      dataset === undefined ? undefined : ((this.env as Record<string, unknown>)[dataset] as AnalyticsEngineDataset),
+    this.#metrics = new AggregateMetrics(
+      this.#storage,
+      this.#engine.type,
+      options.metricsEnabled,
+      dataset === undefined
+        ? undefined
+        : () => (this.env as Record<string, unknown>)[dataset] as AnalyticsEngineDataset | undefined,
+      options.metricsPersistIntervalMs,
+      () => options.clock.now(),
+      (commands) => this.#rollUpMetrics(commands),
     );
     const unique = uniqueValuesOf(aggregateClass);
     if (unique && options.uniqueness)
@@ -226,8 +240,30 @@ export class AggregateHost<A extends Aggregate<any> = Aggregate<any>, Env = unkn
   }
 
   override async alarm(): Promise<void> {
-    this.#metrics.flush(); // the counts since the last alarm, in the write the alarm makes anyway
-    await this.#outbox.onAlarm();
+    try {
+      await this.#outbox.onAlarm();
+    } finally {
+      // A backlog or failure the rollup shows (or showed last time) is news to write even without commands.
+      if (this.#rolledUpBacklog || this.#outbox.health.failing().length > 0) this.#metrics.markChanged();
+      await this.#metrics.persist(); // at most once per persist interval: never a write per command
+    }
+  }
+
+  /** Folds this instance's counts and outbox backlog into the system-wide rollup in D1 (one upsert); never throws. */
+  async #rollUpMetrics(commands: CommandMetricsSnapshot): Promise<void> {
+    const identity =
+      this.#storage.readIdentity() ?? (this.#address && { aggregateType: this.#engine.type, ...this.#address });
+    const db = (this.env as Record<string, unknown>)[this.#options.eventStoreBinding] as D1Database | undefined;
+    if (!identity || !db) return;
+    const outbox = this.outboxBacklog();
+    try {
+      await rollUpInstance(db, { ...identity, commands, outbox, updatedAt: Date.now() }, !this.#rollupTableReady);
+      this.#rollupTableReady = true;
+      this.#rolledUpBacklog = outbox.targets.some((t) => t.pending > 0 || t.failing !== null);
+    } catch (error) {
+      // The rollup is a view: its next write catches up. The instance's own counts are safe in its SQLite.
+      log({ level: 'debug', message: 'metrics rollup failed', code: 'METRICS_ROLLUP_FAILED', ...identity, error });
+    }
   }
 
   async #runCommand(request: CommandRequest): Promise<CommandResult> {

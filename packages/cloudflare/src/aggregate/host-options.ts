@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '@escf/core';
 import { EVENT_STORE_BINDING, EVENT_STORE_TABLE } from '@escf/core/internal';
 import type { ShardLayout } from '../event-store/shard-map.js';
+import { METRICS_PERSIST_INTERVAL_MS } from '../metrics/aggregate-metrics.js';
 import type { UniquenessOptions } from '../uniqueness/unique-value-ledger.js';
 import { maxEventBytes } from './event-size-limit.js';
 import type { PrunedHistoryReader } from './pruned-history.js';
@@ -97,8 +98,14 @@ export interface AggregateHostOptions {
    * alarm; read them with the admin entrypoint's `metrics`. On by default.
    * `analyticsEngine` names a Workers Analytics Engine dataset binding that
    * also gets one data point per command (see docs/observability.md).
+   * `persistIntervalMs` is how often, at most, an object writes its counts
+   * (default 30 s): bursts of commands share one write.
    */
-  readonly metrics?: { readonly enabled?: boolean; readonly analyticsEngine?: string };
+  readonly metrics?: {
+    readonly enabled?: boolean;
+    readonly analyticsEngine?: string;
+    readonly persistIntervalMs?: number;
+  };
   readonly outbox?: {
     /** Delay before the alarm drains new events, in ms; a longer delay batches more events per D1 row. Defaults to 0. */
     readonly delayMs?: number;
@@ -140,6 +147,7 @@ export interface ResolvedHostOptions {
   readonly retryMaxMs: number;
   readonly batchSize: number;
   readonly metricsEnabled: boolean;
+  readonly metricsPersistIntervalMs: number;
   readonly analyticsEngineBinding?: string;
 }
 
@@ -168,6 +176,7 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
     encryptSensitive: options.encryptSensitive ?? false,
     ...(options.prunedHistory ? { prunedHistory: options.prunedHistory } : {}),
     metricsEnabled: options.metrics?.enabled ?? true,
+    metricsPersistIntervalMs: options.metrics?.persistIntervalMs ?? METRICS_PERSIST_INTERVAL_MS,
     ...(options.metrics?.analyticsEngine ? { analyticsEngineBinding: options.metrics.analyticsEngine } : {}),
   };
   for (const key of ['snapshotEvery', 'batchSize', 'maxEventBytes'] as const) {
@@ -180,7 +189,13 @@ export function resolveHostOptions(options: AggregateHostOptions = {}): Resolved
   }
   if (resolved.eventStoreShards.length === 0)
     throw new RangeError('durableObjectFor: eventStore.shards lists no binding');
-  for (const key of ['idempotencyTtlMs', 'outboxDelayMs', 'retryBaseMs', 'retryMaxMs'] as const) {
+  for (const key of [
+    'idempotencyTtlMs',
+    'outboxDelayMs',
+    'retryBaseMs',
+    'retryMaxMs',
+    'metricsPersistIntervalMs',
+  ] as const) {
     if (!(resolved[key] >= 0)) throw new RangeError(`durableObjectFor: ${key} must be a non-negative number`);
   }
   return resolved;

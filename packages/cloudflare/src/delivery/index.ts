@@ -13,7 +13,14 @@ export {
   type ProcessDeliveryReport,
   type ProcessOrdering,
 } from '../process/process-delivery.js';
-export { runSaga, Saga, type SagaOutcome, sagaInstanceId, startWorkflowOnce } from '../process/saga-workflow.js';
+export {
+  runSaga,
+  Saga,
+  type SagaOutcome,
+  type SagaTracing,
+  sagaInstanceId,
+  startWorkflowOnce,
+} from '../process/saga-workflow.js';
 export { type ApplyOutcome, ProjectionApplier } from '../projection/projection-applier.js';
 export { ProjectionRebuild } from '../projection/projection-rebuild.js';
 export { ensureProjectionSchema } from '../projection/projection-schema.js';

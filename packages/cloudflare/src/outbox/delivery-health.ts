@@ -1,10 +1,8 @@
 import { log } from '@escf/core/internal';
-import type { StoredIdentity } from '../aggregate/aggregate-storage.js';
+import type { AggregateStorage, StoredFailingTarget, StoredIdentity } from '../aggregate/aggregate-storage.js';
 
 /** One delivery target that is failing now: since when, how often, and why. */
-export interface FailingTarget {
-  /** `d1`, `queue:BINDING` or `service:BINDING`. */
-  readonly target: string;
+export interface FailingTarget extends StoredFailingTarget {
   /** When the first failed attempt of this streak happened (ms since the epoch). */
   readonly failingSince: number;
   /** Failed drain passes in a row. */
@@ -13,7 +11,6 @@ export interface FailingTarget {
   readonly lastError: string;
   /** The last failure's ESCF code, when the error carried one. */
   readonly lastErrorCode: string | null;
-  readonly lastFailureAt: number;
 }
 
 /** A failure of one target in one drain pass. */
@@ -21,8 +18,6 @@ export interface TargetFailure {
   readonly message: string;
   readonly code: string | null;
 }
-
-const HEALTH_TABLE = 'escf_outbox_health';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -44,7 +39,7 @@ export function escalationLevel(failingForMs: number): number {
 
 /**
  * The failure streak of each outbox target of one aggregate instance, kept in
- * its SQLite so a target failing across restarts keeps its `failingSince` and
+ * its SQLite (through {@link AggregateStorage}) so a target failing across restarts keeps its `failingSince` and
  * attempt count. Written only when a pass fails or a failing target
  * recovers: a healthy outbox never writes here.
  */
@@ -54,7 +49,7 @@ export class DeliveryHealth {
   private readonly escalated = new Map<string, number>();
 
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly storage: AggregateStorage,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -86,17 +81,7 @@ export class DeliveryHealth {
           lastFailureAt: now,
         };
         state.set(target, next);
-        this.ensureTable();
-        this.sql.exec(
-          `INSERT OR REPLACE INTO ${HEALTH_TABLE} (target, failing_since, attempts, last_error, last_error_code, last_failure_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-          target,
-          next.failingSince,
-          next.attempts,
-          next.lastError,
-          next.lastErrorCode,
-          next.lastFailureAt,
-        );
+        this.storage.writeFailingTarget(next);
         const fields = {
           code: 'DELIVERY_FAILED',
           ...where,
@@ -116,7 +101,7 @@ export class DeliveryHealth {
       } else if (before) {
         state.delete(target);
         this.escalated.delete(target);
-        this.sql.exec(`DELETE FROM ${HEALTH_TABLE} WHERE target = ?`, target);
+        this.storage.deleteFailingTarget(target);
         log({
           level: now - before.failingSince >= MINUTE ? 'warn' : 'info',
           message: 'outbox delivery recovered',
@@ -132,39 +117,8 @@ export class DeliveryHealth {
 
   /** The streaks, loaded once from storage. */
   private state(): Map<string, FailingTarget> {
-    if (this.failingTargets) return this.failingTargets;
-    this.failingTargets = new Map();
-    const exists = this.sql
-      .exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${HEALTH_TABLE}'`)
-      .toArray().length;
-    if (!exists) return this.failingTargets;
-    for (const row of this.sql
-      .exec<{
-        target: string;
-        failing_since: number;
-        attempts: number;
-        last_error: string;
-        last_error_code: string | null;
-        last_failure_at: number;
-      }>(`SELECT * FROM ${HEALTH_TABLE}`)
-      .toArray()) {
-      this.failingTargets.set(row.target, {
-        target: row.target,
-        failingSince: row.failing_since,
-        attempts: row.attempts,
-        lastError: row.last_error,
-        lastErrorCode: row.last_error_code,
-        lastFailureAt: row.last_failure_at,
-      });
-    }
+    this.failingTargets ??= new Map(this.storage.readFailingTargets().map((failing) => [failing.target, failing]));
     return this.failingTargets;
-  }
-
-  private ensureTable(): void {
-    this.sql.exec(
-      `CREATE TABLE IF NOT EXISTS ${HEALTH_TABLE} (target TEXT PRIMARY KEY, failing_since INTEGER NOT NULL, attempts INTEGER NOT NULL,
-         last_error TEXT NOT NULL, last_error_code TEXT, last_failure_at INTEGER NOT NULL)`,
-    );
   }
 }
 

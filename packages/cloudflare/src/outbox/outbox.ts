@@ -71,7 +71,7 @@ export class Outbox {
     private readonly openSealed: (events: EventEnvelope[]) => Promise<EventEnvelope[]> = async (events) => events,
   ) {
     this.routes = new EventRoutes(options.routes, options.declaredEventTypes ?? new Set());
-    this.health = new DeliveryHealth(ctx.storage.sql, () => options.clock.now());
+    this.health = new DeliveryHealth(storage, () => options.clock.now());
   }
 
   /** Events as one subscriber may see them: without sensitive fields unless it is a declared receiver. */

@@ -16,6 +16,11 @@ const clients = aggregateClients({ counter: { aggregate: Counter, binding: 'COUN
 let n = 0;
 const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++n}`;
 const counterAt = (aggregateId: string) => ({ aggregateType: 'Counter', aggregateId });
+const okCount = (doc: MetricsDocument) =>
+  doc.aggregates
+    .find((a) => a.aggregateType === 'Counter')
+    ?.commands.filter((c) => c.command === 'count' && c.outcome === 'ok')
+    .reduce((n, c) => n + c.count, 0) ?? 0;
 
 describe('admin entrypoint: metrics', () => {
   it('counts commands by outcome and code, and shows a failing delivery, projection lag and a stuck stream until they recover', async () => {
@@ -33,7 +38,7 @@ describe('admin entrypoint: metrics', () => {
 
     const instances = [counterAt(healthy), counterAt(poisoned)];
     const doc = unwrapReply(await admin.metrics(read, { instances }));
-    expect(doc.instances).toEqual({ asked: 2, unreachable: 0 });
+    expect(doc.instances).toEqual({ asked: 2, unreachable: 0, source: 'live' });
     const counts = doc.aggregates.find((a) => a.aggregateType === 'Counter')!;
     expect(counts.commands).toEqual(
       expect.arrayContaining([
@@ -77,6 +82,33 @@ describe('admin entrypoint: metrics', () => {
     });
   });
 
+  it('covers every instance of the system by default (more than the 200 a live read may ask), from the D1 rollup', async () => {
+    const before = unwrapReply(await admin.metrics(read));
+    const okBefore = okCount(before);
+    const ids = Array.from({ length: 230 }, (_, i) => uniqueId(`rollup-${i}`));
+    for (let i = 0; i < ids.length; i += 23) {
+      await Promise.all(ids.slice(i, i + 23).map((id) => clients(testEnv).counter(id).count({ by: 1 })));
+    }
+    // Each instance folds its counts into the rollup when its alarm runs (one upsert per instance, not per command).
+    const doc = await eventually(
+      async () => {
+        const after = unwrapReply(await admin.metrics(read));
+        return after.instances.asked >= before.instances.asked + 230 && okCount(after) >= okBefore + 230 ? after : null;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(doc.instances).toMatchObject({ source: 'rollup', unreachable: 0 });
+    const rows = await testEnv.ESCF_EVENTS.prepare(
+      "SELECT COUNT(*) AS n FROM escf_metrics_rollup WHERE aggregate_type = 'Counter' AND aggregate_id LIKE 'rollup-%'",
+    ).first<{ n: number }>();
+    expect(rows!.n).toBeGreaterThanOrEqual(230);
+    // Asked live, the same document covers at most 200 instances.
+    expect(unwrapReply(await admin.metrics(read, { recent: 500 })).instances).toMatchObject({
+      asked: 200,
+      source: 'live',
+    });
+  }, 120_000);
+
   it('serves the document over HTTP as JSON and as Prometheus text, to an authenticated reader only', async () => {
     const id = uniqueId('metrics-http');
     await clients(testEnv, { sync: true }).counter(id).count({ by: 1 });
@@ -89,10 +121,14 @@ describe('admin entrypoint: metrics', () => {
     expect(doc.system).toBe('admin-test');
     expect(doc.instances.asked).toBeGreaterThanOrEqual(1);
 
-    const text = await get('/metrics', { accept: 'text/plain' });
-    expect(text.status).toBe(200);
-    expect(text.headers.get('content-type')).toContain('text/plain');
-    const body = await text.text();
+    // Prometheus text of the whole system (the rollup, which the counter's alarm has written by now).
+    const body = await eventually(async () => {
+      const text = await get('/metrics', { accept: 'text/plain' });
+      expect(text.status).toBe(200);
+      expect(text.headers.get('content-type')).toContain('text/plain');
+      const body = await text.text();
+      return body.includes('aggregate_type="Counter",command="count",outcome="ok"') ? body : null;
+    });
     expect(body).toContain('# TYPE escf_commands_total counter');
     expect(body).toMatch(/escf_commands_total\{aggregate_type="Counter",command="count",outcome="ok",code=""\} \d+/);
     expect(body).toContain('escf_command_duration_milliseconds_bucket{aggregate_type="Counter",le="+Inf"}');

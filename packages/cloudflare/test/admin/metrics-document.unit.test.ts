@@ -91,7 +91,7 @@ function parts() {
 describe('the metrics document', () => {
   it('sums instances, lists failing deliveries, and derives reactor, dead-letter and archive figures', () => {
     const doc = metricsDocumentOf(parts());
-    expect(doc.instances).toEqual({ asked: 3, unreachable: 1 });
+    expect(doc.instances).toEqual({ asked: 3, unreachable: 1, source: 'live' });
     expect(doc.aggregates[0]).toMatchObject({
       aggregateType: 'Order',
       commands: [

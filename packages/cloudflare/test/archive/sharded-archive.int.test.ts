@@ -300,11 +300,9 @@ describe('retention and Durable Object pruning per shard', () => {
         version: 5,
         state: { balance: 15, entries: 5 },
       });
-      await expect(ledgers(testEnv, { sync: [] }).ledger(id).deposit({ amount: 1, memo: '' })).resolves.toMatchObject(
-        {
-          version: 6,
-        },
-      );
+      await expect(ledgers(testEnv, { sync: [] }).ledger(id).deposit({ amount: 1, memo: '' })).resolves.toMatchObject({
+        version: 6,
+      });
     }
     const reader = new ShardedArchivingEventStore(databases(), testEnv.ESCF_ARCHIVE, { table: SHARDED_TABLE, prefix });
     for (const id of ids) {

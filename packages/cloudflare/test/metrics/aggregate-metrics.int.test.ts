@@ -1,7 +1,9 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { type LogRecord, setLogger } from '@escf/core';
+import { eventually } from '@escf/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { User } from '../../../../test/fixtures/user.js';
+import type { OutboxBacklog } from '../../src/admin/outbox-backlog.js';
 import { aggregateClients } from '../../src/index.js';
 import type { AggregateInstanceMetrics } from '../../src/metrics/aggregate-metrics.js';
 import { ada, aggregates, doSql, inObject, OPERATOR, stubOf, testEnv, uniqueId } from '../helpers.js';
@@ -53,6 +55,45 @@ describe('aggregate metrics', () => {
     await runDurableObjectAlarm(stub);
     const [row] = await doSql<{ value: string }>(stub, "SELECT value FROM escf_metrics WHERE name = 'commands'");
     expect(JSON.parse(row!.value).latency.count).toBe(5);
+  });
+
+  it('writes the counts (and its row of the D1 rollup) at most once per persist interval, and the last ones by a timer without another command', async () => {
+    const id = uniqueId('metrics-interval');
+    const user = failing(testEnv, { principal: OPERATOR }).user(id);
+    const stub = stubOf(testEnv.FAILING_TARGET_USER_AGGREGATE, id);
+    const stored = async () => {
+      const [row] = await doSql<{ value: string }>(stub, "SELECT value FROM escf_metrics WHERE name = 'commands'");
+      return row ? (JSON.parse(row.value) as { latency: { count: number } }).latency.count : 0;
+    };
+    const rolledUp = async () => {
+      const row = await testEnv.ESCF_EVENTS.prepare(
+        "SELECT commands, outbox FROM escf_metrics_rollup WHERE aggregate_type = 'User' AND aggregate_id = ? AND tenant_id = ''",
+      )
+        .bind(id)
+        .first<{ commands: string; outbox: string }>();
+      return row
+        ? {
+            count: (JSON.parse(row.commands) as { latency: { count: number } }).latency.count,
+            failing: (JSON.parse(row.outbox) as OutboxBacklog).targets.filter((t) => t.failing !== null).length,
+          }
+        : null;
+    };
+    await user.create({ ...ada });
+    await runDurableObjectAlarm(stub);
+    expect(await stored()).toBe(1); // the instance's first alarm writes
+    expect(await rolledUp()).toEqual({ count: 1, failing: 1 }); // and folds it, with its failing target, into D1
+    await user.update({ name: 'Ada 2' });
+    await user.update({ name: 'Ada 3' });
+    await runDurableObjectAlarm(stub);
+    expect(await stored()).toBe(1); // within the interval (1 s here): no write, however many alarms run
+    expect(await rolledUp()).toMatchObject({ count: 1 });
+    expect((await metricsOf(stub)).commands.latency.count).toBe(3); // counted in memory all the same
+    // The interval over, the counts are written although no command or alarm came.
+    await eventually(async () => {
+      expect(await stored()).toBe(3);
+      expect(await rolledUp()).toMatchObject({ count: 3 });
+      return true;
+    });
   });
 
   it('makes a target that always fails visible: failing since, attempts, last error, backlog and escalating logs', async () => {

@@ -42,40 +42,41 @@ export function commandOutcomeOf(code: string | undefined): CommandOutcome {
   return code === 'INTERNAL' ? 'failed' : 'refused';
 }
 
+/** One mutable counter of {@link CommandMetrics}. */
+interface CommandCounter {
+  readonly command: string;
+  readonly outcome: CommandOutcome;
+  readonly code: string | null;
+  count: number;
+}
+
 /**
  * In-memory command counters and a latency histogram. Recording is a map
- * lookup and two increments (no allocation after a key's first use, no I/O),
+ * lookups and a few increments (no allocation after a key's first use, no I/O),
  * so a host can count every command for free and persist a snapshot when it
  * writes anyway.
  */
 export class CommandMetrics {
-  private readonly counts = new Map<
-    string,
-    { command: string; outcome: CommandOutcome; code: string | null; count: number }
-  >();
+  /** Counters by command, then by code (`''` for ok): two lookups, no key string built per command. */
+  private readonly counts = new Map<string, Map<string, CommandCounter>>();
   private readonly buckets = new Array<number>(COMMAND_LATENCY_BOUNDS_MS.length + 1).fill(0);
   private count = 0;
   private sumMs = 0;
 
   /** Counts one command that ended with `code` (`undefined` when it succeeded) after `ms` milliseconds. */
   record(command: string, code: string | undefined, ms: number): void {
-    const outcome = commandOutcomeOf(code);
-    const key = `${command}\u0000${code ?? ''}`;
-    const entry = this.counts.get(key);
-    if (entry) entry.count += 1;
-    else this.counts.set(key, { command, outcome, code: code ?? null, count: 1 });
-    this.observe(ms, 1);
+    this.counter(command, code ?? null).count += 1;
+    let i = 0;
+    while (i < COMMAND_LATENCY_BOUNDS_MS.length && ms > COMMAND_LATENCY_BOUNDS_MS[i]!) i++;
+    this.buckets[i]! += 1;
+    this.count += 1;
+    this.sumMs += ms;
   }
 
   /** Adds another snapshot's counts (an earlier persisted one, or another instance's). */
   merge(snapshot: CommandMetricsSnapshot | null | undefined): this {
     if (!snapshot) return this;
-    for (const c of snapshot.commands) {
-      const key = `${c.command}\u0000${c.code ?? ''}`;
-      const entry = this.counts.get(key);
-      if (entry) entry.count += c.count;
-      else this.counts.set(key, { command: c.command, outcome: c.outcome, code: c.code, count: c.count });
-    }
+    for (const c of snapshot.commands) this.counter(c.command, c.code).count += c.count;
     const { boundsMs, counts } = snapshot.latency;
     if (boundsMs.length === COMMAND_LATENCY_BOUNDS_MS.length) {
       counts.forEach((n, i) => {
@@ -87,10 +88,25 @@ export class CommandMetrics {
     return this;
   }
 
+  private counter(command: string, code: string | null): CommandCounter {
+    let byCode = this.counts.get(command);
+    if (byCode === undefined) {
+      byCode = new Map();
+      this.counts.set(command, byCode);
+    }
+    const key = code ?? '';
+    let counter = byCode.get(key);
+    if (counter === undefined) {
+      counter = { command, outcome: commandOutcomeOf(code ?? undefined), code, count: 0 };
+      byCode.set(key, counter);
+    }
+    return counter;
+  }
+
   /** The counts so far, as JSON. */
   snapshot(): CommandMetricsSnapshot {
     return {
-      commands: [...this.counts.values()].map((c) => ({ ...c })),
+      commands: [...this.counts.values()].flatMap((byCode) => [...byCode.values()].map((c) => ({ ...c }))),
       latency: {
         boundsMs: COMMAND_LATENCY_BOUNDS_MS,
         counts: [...this.buckets],
@@ -98,14 +114,6 @@ export class CommandMetrics {
         sumMs: this.sumMs,
       },
     };
-  }
-
-  private observe(ms: number, n: number): void {
-    let i = 0;
-    while (i < COMMAND_LATENCY_BOUNDS_MS.length && ms > COMMAND_LATENCY_BOUNDS_MS[i]!) i++;
-    this.buckets[i]! += n;
-    this.count += n;
-    this.sumMs += ms;
   }
 }
 

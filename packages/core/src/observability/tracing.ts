@@ -36,6 +36,9 @@ export const EscfAttribute = {
   errorCode: 'escf.error.code',
   attempt: 'escf.attempt',
   target: 'escf.target',
+  saga: 'escf.saga',
+  sagaInstance: 'escf.saga.instance',
+  sagaStep: 'escf.saga.step',
 } as const;
 
 /** What a span of ESCF's starts with. */
@@ -181,6 +184,13 @@ export { SpanKind };
 
 let flush: (() => Promise<void>) | undefined;
 let lastExport = 0;
+/**
+ * When the export each invocation context (`ExecutionContext`, `DurableObjectState`) scheduled
+ * starts. While it waits, further spans finished in that context need no timer of their own.
+ */
+let scheduled = new WeakMap<WaitUntil, number>();
+/** A scheduled export that has not started this long after its time belonged to an invocation that was cut off. */
+const LOST_EXPORT_MS = 5_000;
 
 /** At most one export per isolate and interval: under load, many invocations share one request to the backend. */
 const EXPORT_INTERVAL_MS = 1_000;
@@ -188,29 +198,41 @@ const EXPORT_INTERVAL_MS = 1_000;
 /** Registers how finished spans are exported (the SDK setup does); `undefined` removes it. */
 export function setTraceFlush(fn: (() => Promise<void>) | undefined): void {
   flush = fn;
+  scheduled = new WeakMap();
 }
 
 /**
  * Exports the spans finished so far in the background of the current
  * invocation (`waitUntil`), so that a Worker or Durable Object that goes
  * idle has sent its spans: now if the last export is an interval old, else
- * when the interval is over (an export made meanwhile by another invocation
- * carries these spans too, and this one then has nothing left to send).
+ * when the interval is over. While the export an invocation context
+ * scheduled waits, further calls from that context do nothing, so a stream
+ * of commands in one context costs one timer a second, not one per span.
  * Off: does nothing.
  */
 export function flushTraces(waitUntil: WaitUntil | undefined): void {
   if (!enabled || !flush || !waitUntil) return;
-  const exportNow = (): Promise<void> => {
-    lastExport = Date.now();
-    return flush ? flush().catch(() => {}) : Promise.resolve();
-  };
-  const wait = lastExport + EXPORT_INTERVAL_MS - Date.now();
+  const now = Date.now();
+  const pending = scheduled.get(waitUntil);
+  if (pending !== undefined && now < pending + LOST_EXPORT_MS) return;
+  const wait = lastExport + EXPORT_INTERVAL_MS - now;
   if (wait <= 0) {
     waitUntil.waitUntil(exportNow());
     return;
   }
-  // Promises of other invocations are never awaited here (workerd forbids sharing them): each waits on its own timer.
+  scheduled.set(waitUntil, now + wait);
+  // Promises of other invocations are never awaited here (workerd forbids sharing them): each context waits on its own timer.
   waitUntil.waitUntil(
-    sleep(wait).then(() => (Date.now() - lastExport >= EXPORT_INTERVAL_MS - 1 ? exportNow() : undefined)),
+    sleep(wait).then(() => {
+      scheduled.delete(waitUntil);
+      // Always export: spans this context finished after another context's export are still waiting
+      // (an export with nothing buffered sends no request).
+      return exportNow();
+    }),
   );
+}
+
+function exportNow(): Promise<void> {
+  lastExport = Date.now();
+  return flush ? flush().catch(() => {}) : Promise.resolve();
 }
