@@ -28,8 +28,10 @@ export class TransferSaga extends WorkflowEntrypoint<EscfEnv, TransferParams> {
         ).version,
       }),
     };
+    // #region traced-saga
     // With the event and context, each step is a span in the trace of the TransferRequested event.
     const outcome = await runSaga(step, (saga) => moveMoney(saga, t, legs), { event, ctx: this.ctx });
+    // #endregion
     await step.do('record the outcome', async () => {
       const transfer = clients.transfer(t.transferId);
       const options = { idempotencyKey: `${t.transferId}:outcome`, correlationId: t.transferId };
