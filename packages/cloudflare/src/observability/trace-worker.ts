@@ -63,8 +63,12 @@ export function traceWorker(options: TraceWorkerOptions): boolean {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.service }),
     sampler: samplerOf(vars[TRACE_SAMPLE_RATIO_VAR]),
-    // Spans wait for the end of the invocation (forceFlush in waitUntil), not for a timer.
-    spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 60_000, maxQueueSize: 4096 })],
+    // Spans wait for the end of the invocation (forceFlush in waitUntil), not for a timer. The processor exports
+    // by itself when a batch is full, outside any waitUntil, and workerd may cancel that export with the invocation:
+    // a batch as large as the queue keeps every export inside flushTraces' waitUntil.
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter, scheduledDelayMillis: 60_000, maxQueueSize: 4096, maxExportBatchSize: 4096 }),
+    ],
   });
   context.setGlobalContextManager(new AsyncLocalContextManager(options.AsyncLocalStorage));
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
