@@ -10,7 +10,8 @@ import type {
   StreamId,
 } from '@escf/core/store';
 import {
-  mergeShardPages,
+  readAllShards,
+  readShardOf,
   ShardedD1EventStore,
   type ShardedD1EventStoreOptions,
 } from '../event-store/sharded-event-store.js';
@@ -78,16 +79,11 @@ export class ShardedArchivingEventStore implements EventStore, ShardedEventLog {
   }
 
   readShard(shard: number, options: ReadAllOptions): Promise<EventEnvelope[]> {
-    const store = this.shards[shard];
-    if (!store) throw new RangeError(`No shard ${shard}: the store has shards 0 to ${this.shards.length - 1}.`);
-    return store.readAll(options);
+    return readShardOf(this.shards, shard, options);
   }
 
   /** Every shard's archive and D1 merged by position, then shard: a snapshot for tools and tests (see `ShardedD1EventStore.readAll`). */
-  async readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
-    if (this.shards.length === 1) return this.shards[0]!.readAll(options);
-    const limit = Math.max(0, options.limit);
-    if (limit === 0) return [];
-    return mergeShardPages(await Promise.all(this.shards.map((shard) => shard.readAll({ ...options, limit }))), limit);
+  readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
+    return readAllShards(this.shards, options);
   }
 }

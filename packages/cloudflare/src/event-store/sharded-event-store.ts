@@ -112,9 +112,7 @@ export class ShardedD1EventStore implements EventStore, ShardedEventLog {
   }
 
   readShard(shard: number, options: ReadAllOptions): Promise<EventEnvelope[]> {
-    const store = this.shards[shard];
-    if (!store) throw new RangeError(`No shard ${shard}: the store has shards 0 to ${this.shards.length - 1}.`);
-    return store.readAll(options);
+    return readShardOf(this.shards, shard, options);
   }
 
   /**
@@ -125,12 +123,33 @@ export class ShardedD1EventStore implements EventStore, ShardedEventLog {
    * is appended (a page may hold up to one event per shard more than
    * `limit` when `limit` is below the shard count). Readers that tail the log use {@link ShardedD1EventStore.readShard} per shard.
    */
-  async readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
-    if (this.shards.length === 1) return this.shards[0]!.readAll(options);
-    const limit = Math.max(0, options.limit);
-    if (limit === 0) return [];
-    return mergeShardPages(await Promise.all(this.shards.map((shard) => shard.readAll({ ...options, limit }))), limit);
+  readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
+    return readAllShards(this.shards, options);
   }
+}
+
+/** A store of one shard as the sharded readers use it. */
+interface ShardReader {
+  readAll(options: ReadAllOptions): Promise<EventEnvelope[]>;
+}
+
+/** One shard's `readAll`, with a clear error for a shard that does not exist. */
+export function readShardOf(
+  shards: readonly ShardReader[],
+  shard: number,
+  options: ReadAllOptions,
+): Promise<EventEnvelope[]> {
+  const store = shards[shard];
+  if (!store) throw new RangeError(`No shard ${shard}: the store has shards 0 to ${shards.length - 1}.`);
+  return store.readAll(options);
+}
+
+/** Every shard's page after the same position, merged by position, then shard (see {@link ShardedD1EventStore.readAll}). */
+export async function readAllShards(shards: readonly ShardReader[], options: ReadAllOptions): Promise<EventEnvelope[]> {
+  if (shards.length === 1) return shards[0]!.readAll(options);
+  const limit = Math.max(0, options.limit);
+  if (limit === 0) return [];
+  return mergeShardPages(await Promise.all(shards.map((shard) => shard.readAll({ ...options, limit }))), limit);
 }
 
 /**
