@@ -23,9 +23,13 @@ const HEALTH_TABLE = 'escf_outbox_health';
 export interface StoredFailingTarget {
   /** `d1`, `queue:BINDING` or `service:BINDING`. */
   readonly target: string;
+  /** When the first failed attempt of this streak happened (ms since the epoch). */
   readonly failingSince: number;
+  /** Failed drain passes in a row. */
   readonly attempts: number;
+  /** The last failure's message (no event payloads). */
   readonly lastError: string;
+  /** The last failure's ESCF code, when the error carried one. */
   readonly lastErrorCode: string | null;
   readonly lastFailureAt: number;
 }
@@ -336,17 +340,6 @@ export class AggregateStorage {
       for (const event of stored)
         this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', event.position ?? null, event.version);
       this.setCursors(cursors);
-    });
-  }
-
-  /** Records the D1 positions of stored events and advances the D1 cursor, atomically. */
-  recordStored(target: string, events: readonly EventEnvelope[], positions: readonly number[]): void {
-    if (!this.tables) this.migrate();
-    this.storage.transactionSync(() => {
-      events.forEach((event, index) => {
-        this.sql.exec('UPDATE escf_events SET position = ? WHERE version = ?', positions[index]!, event.version);
-      });
-      this.setCursor(target, events.at(-1)!.version);
     });
   }
 

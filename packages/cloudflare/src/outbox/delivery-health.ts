@@ -1,17 +1,8 @@
 import { log } from '@escf/core/internal';
 import type { AggregateStorage, StoredFailingTarget, StoredIdentity } from '../aggregate/aggregate-storage.js';
 
-/** One delivery target that is failing now: since when, how often, and why. */
-export interface FailingTarget extends StoredFailingTarget {
-  /** When the first failed attempt of this streak happened (ms since the epoch). */
-  readonly failingSince: number;
-  /** Failed drain passes in a row. */
-  readonly attempts: number;
-  /** The last failure's message (no event payloads). */
-  readonly lastError: string;
-  /** The last failure's ESCF code, when the error carried one. */
-  readonly lastErrorCode: string | null;
-}
+/** One delivery target that is failing now: since when, how often, and why (as {@link AggregateStorage} keeps it). */
+export type FailingTarget = StoredFailingTarget;
 
 /** A failure of one target in one drain pass. */
 export interface TargetFailure {

@@ -22,5 +22,9 @@ export function seedAggregateStorage(
 ): void {
   const aggregate = new AggregateStorage(storage);
   aggregate.commit({ events, identity });
-  if (positions && events.length > 0) aggregate.recordStored(D1_TARGET, events, positions);
+  if (positions && events.length > 0)
+    aggregate.recordPass(
+      events.map((event, index) => ({ ...event, position: positions[index]! })),
+      [[D1_TARGET, events.at(-1)!.version]],
+    );
 }
