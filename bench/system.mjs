@@ -9,10 +9,13 @@
 // in the machine's load hits both; the ratio is the median of the rounds'.
 // Merges system_* figures into bench/results.json. Ports: Miniflare picks
 // free ones (port 0), so parallel runs never collide.
-import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { countD1Queries } from './d1-query-counter.mjs';
+import { measureLocalCosts } from './local-costs.mjs';
 import { mergeResults } from './results.mjs';
+import { workerdChildren, workerdCpuSeconds } from './workerd-process.mjs';
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
 process.env.WRANGLER_SEND_METRICS ??= 'false';
@@ -27,30 +30,6 @@ const MAX_REQUESTS = 20_000; // a hard stop, whatever the speed
 const PASSWORD = 'correct horse battery staple';
 /** Share of requests that are sign-ups (the rest PATCH a signed-in user). */
 const SIGN_UPS = Number(process.env.SYSTEM_SIGN_UP_SHARE ?? 0.4);
-
-/**
- * CPU seconds used so far by this process's workerd children (Linux /proc;
- * null elsewhere): every worker of a system runs in its one workerd, so CPU
- * per accepted command says where throughput goes on a CPU-bound machine.
- */
-function workerdCpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
-  } catch {
-    return null;
-  }
-}
-
-/** This process's workerd children (Linux /proc; empty elsewhere). */
-function workerdChildren() {
-  try {
-    const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/);
-    return new Set(children.filter((pid) => pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')));
-  } catch {
-    return new Set();
-  }
-}
 
 /** Starts something that spawns one workerd; returns its result and that workerd's pid (or null). */
 async function withWorkerdPid(start) {
@@ -221,9 +200,62 @@ const escfSignedIn = (system) =>
     return { id, token: session.body.token };
   });
 
+/** A free TCP port of 127.0.0.1 (for the inspector, which cannot take port 0). */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Commands of each kind run one at a time while D1 queries are counted. */
+const COUNTED_PATCHES = 30;
+const COUNTED_SIGN_UPS = 15;
+
+/**
+ * D1 queries (calls) and statements per PATCH and per sign-up, counted at
+ * the D1 simulator after the timed rounds: every worker's queries, the email
+ * process's included (each counted sign-up waits for its email).
+ */
+async function d1QueriesPerCommand(system, inspectorPort, signedIn) {
+  const counter = await countD1Queries(inspectorPort);
+  if (!counter) return null;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+  try {
+    await settle();
+    const start = await counter.read();
+    for (let i = 0; i < COUNTED_PATCHES; i++) {
+      const user = signedIn[i % signedIn.length];
+      await send(system.url, 'PATCH', `/users/${user.id}`, { name: `Counted ${i}` }, user.token);
+    }
+    await settle();
+    const afterPatches = await counter.read();
+    for (let i = 0; i < COUNTED_SIGN_UPS; i++) {
+      const email = `counted-${i}@example.com`;
+      await send(system.url, 'POST', '/users', { name: 'Counted', email, password: PASSWORD });
+      await system.waitForLog(new RegExp(`Sending email verification to ${email.replace('.', '\\.')}:`), 30_000);
+    }
+    await settle();
+    const afterSignUps = await counter.read();
+    const per = (from, to, n, key) => Math.round(((to[key] - from[key]) / n) * 100) / 100;
+    return {
+      patch: per(start, afterPatches, COUNTED_PATCHES, 'queries'),
+      patchStatements: per(start, afterPatches, COUNTED_PATCHES, 'statements'),
+      signUp: per(afterPatches, afterSignUps, COUNTED_SIGN_UPS, 'queries'),
+      signUpStatements: per(afterPatches, afterSignUps, COUNTED_SIGN_UPS, 'statements'),
+    };
+  } finally {
+    await counter.detach();
+  }
+}
+
 const ROUNDS = Number(process.env.SYSTEM_ROUNDS ?? 4);
 const median = (values) => percentile(values, 50);
 const figures = { system_load_average_before: Math.round(os.loadavg()[0] * 10) / 10 };
+// The local runtime's price of each platform operation, measured first in a workerd of its own.
+const localCosts = await measureLocalCosts();
 const { started: raw, pid: rawPid } = await withWorkerdPid(async () => {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -239,7 +271,8 @@ const { started: raw, pid: rawPid } = await withWorkerdPid(async () => {
   return mf;
 });
 const { startUsersSystem } = await import('../examples/users/test/e2e/users-system.ts');
-const { started: system, pid: systemPid } = await withWorkerdPid(() => startUsersSystem());
+const inspectorPort = await freePort();
+const { started: system, pid: systemPid } = await withWorkerdPid(() => startUsersSystem({ inspectorPort }));
 try {
   const rawBase = await raw.ready;
   const base = new URL(system.url);
@@ -290,6 +323,7 @@ try {
     .filter((row) => answeredById.has(row.user_id))
     .map((row) => Math.max(0, answeredById.get(row.user_id) - row.created_at));
 
+  const d1 = await d1QueriesPerCommand(system, inspectorPort, signedIn);
   const total = (list, key) => list.reduce((sum, run) => sum + run[key], 0);
   const cpuPerCommand = (list) =>
     list.some((run) => run.cpuSeconds === null)
@@ -328,6 +362,28 @@ try {
     figures.system_cpu_ms_per_command && figures.system_raw_cpu_ms_per_command
       ? Math.round((figures.system_raw_cpu_ms_per_command / figures.system_cpu_ms_per_command) * 1000) / 1000
       : null;
+  if (d1) {
+    figures.system_d1_queries_per_patch = d1.patch;
+    figures.system_d1_statements_per_patch = d1.patchStatements;
+    figures.system_d1_queries_per_sign_up = d1.signUp;
+    figures.system_d1_statements_per_sign_up = d1.signUpStatements;
+    // The load's mix of the two.
+    figures.system_d1_queries_per_command = Math.round((SIGN_UPS * d1.signUp + (1 - SIGN_UPS) * d1.patch) * 100) / 100;
+  }
+  if (localCosts) {
+    figures.local_d1_query_cpu_ms = localCosts.d1;
+    figures.local_new_durable_object_cpu_ms = localCosts.newDurableObject;
+    figures.local_service_call_cpu_ms = localCosts.serviceCall;
+    figures.local_pbkdf2_cpu_ms = localCosts.pbkdf2;
+  }
+  // Locally every D1 query also costs this workerd's CPU (the simulator runs in it); in production
+  // D1 runs elsewhere. The CPU per command without that share, and the ratio it gives:
+  if (d1 && localCosts && figures.system_cpu_ms_per_command && figures.system_raw_cpu_ms_per_command) {
+    const withoutD1 = figures.system_cpu_ms_per_command - figures.system_d1_queries_per_command * localCosts.d1;
+    figures.system_cpu_ms_per_command_without_local_d1 = Math.round(withoutD1 * 10) / 10;
+    figures.system_cpu_ratio_raw_over_system_without_local_d1 =
+      Math.round((figures.system_raw_cpu_ms_per_command / withoutD1) * 1000) / 1000;
+  }
   figures.system_load_average = Math.round(os.loadavg()[0] * 10) / 10;
 } finally {
   await system.stop();

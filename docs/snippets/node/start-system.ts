@@ -14,3 +14,13 @@ export async function signUp(input: { name: string; email: string; password: str
   // #endregion
   return { response, events };
 }
+
+// docs/testing.md: profiling or debugging a worker of a running system.
+export async function inspectable() {
+  // #region inspector
+  const system = await startSystem('examples/users', { inspectorPort: 9229 });
+  // http://127.0.0.1:9229/json lists one target per worker ("workerd: worker core:user:users-api", …);
+  // open chrome://inspect (Configure… → 127.0.0.1:9229) to profile or debug one.
+  // #endregion
+  return system;
+}

@@ -1,13 +1,26 @@
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUsersSystem, type UsersSystem } from './e2e/users-system.js';
 
 // All four workers (API, users, sessions, email) in workerd, driven over HTTP
 // exactly like the README's curl session.
 
+/** A free port of 127.0.0.1 (the inspector cannot take port 0). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
 let system: UsersSystem;
+let inspectorPort: number;
 beforeAll(async () => {
-  system = await startUsersSystem();
+  inspectorPort = await freePort();
+  system = await startUsersSystem({ inspectorPort });
 });
 afterAll(() => system?.stop());
 
@@ -305,5 +318,19 @@ describe('HTTP semantics through the real Durable Objects', () => {
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
+  });
+});
+
+describe('the V8 inspector (startSystem inspectorPort)', () => {
+  it('lists every worker of the system as a target to attach DevTools to', async () => {
+    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{
+      title: string;
+      webSocketDebuggerUrl: string;
+    }>;
+    const workers = targets.map((t) => t.title).filter((title) => title.includes('core:user:'));
+    expect(workers.sort()).toEqual(
+      ['users-api', 'users-email', 'users-sessions', 'users-users'].map((name) => `workerd: worker core:user:${name}`),
+    );
+    expect(targets.every((t) => t.webSocketDebuggerUrl.startsWith('ws://'))).toBe(true);
   });
 });

@@ -12,10 +12,11 @@ export type UsersSystem = RunningSystem;
  * its secrets.
  */
 export function startUsersSystem(
-  options: { readonly console?: ConsoleSecrets; readonly workers?: StartSystemOptions['workers'] } = {},
+  options: Pick<StartSystemOptions, 'console' | 'workers' | 'inspectorPort'> = {},
 ): Promise<UsersSystem> {
   return startSystem(fileURLToPath(new URL('../..', import.meta.url)), {
     ...(options.console ? { console: options.console } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
   });
 }

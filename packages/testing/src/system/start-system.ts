@@ -42,6 +42,12 @@ export interface StartSystemOptions {
    * sign-in password.
    */
   readonly console?: ConsoleSecrets;
+  /**
+   * Opens workerd's V8 inspector on this port of 127.0.0.1 (one target per
+   * worker, listed at `http://127.0.0.1:<port>/json`): attach Chrome
+   * DevTools to profile or debug a worker of the running system.
+   */
+  readonly inspectorPort?: number;
 }
 
 /** Local secrets of the console and of the admin entrypoint it calls. */
@@ -142,6 +148,7 @@ export async function startSystem(projectOrConfig: string, options: StartSystemO
   const miniflareOptions = {
     workers: workerOptions,
     port: 0,
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
     handleStructuredLogs: ({ message }: { message: string }) => {
       logs.push(message);
       logTimes.push(Date.now());
