@@ -176,7 +176,12 @@ export function describeEventStoreConformance(name: string, createStore: () => E
       ).toEqual(committed.map((e) => e.id).sort());
       for (const stream of streams) {
         expect(byShard.filter((seen) => seen.some((e) => e.aggregateId === stream.aggregateId))).toHaveLength(1);
+        // shardOf names the shard that holds the stream.
+        expect(byShard[await sharded.shardOf(stream)]!.some((e) => e.aggregateId === stream.aggregateId)).toBe(true);
       }
+      // shardHead is each shard's last position (0 for an empty one).
+      for (let shard = 0; shard < sharded.shardCount; shard++)
+        expect(await sharded.shardHead(shard)).toBe(byShard[shard]!.at(-1)?.position ?? 0);
     });
 
     it('assigns positions that readStream reports too', async () => {

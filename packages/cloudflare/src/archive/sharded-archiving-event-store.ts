@@ -82,6 +82,16 @@ export class ShardedArchivingEventStore implements EventStore, ShardedEventLog {
     return readShardOf(this.shards, shard, options);
   }
 
+  /** The shard that holds (or will hold) the stream (see `ShardedD1EventStore.shardOf`). */
+  shardOf(stream: StreamId): Promise<number> {
+    return this.placement.shardOf(stream);
+  }
+
+  /** The shard's last position: its D1's (the archiver leaves every stream's newest batch there, so the newest of all too). */
+  shardHead(shard: number): Promise<number> {
+    return this.placement.shardHead(shard);
+  }
+
   /** Every shard's archive and D1 merged by position, then shard: a snapshot for tools and tests (see `ShardedD1EventStore.readAll`). */
   readAll(options: ReadAllOptions): Promise<EventEnvelope[]> {
     return readAllShards(this.shards, options);

@@ -166,6 +166,11 @@ export class D1EventStore implements EventStore {
     return this.table.headVersion(stream);
   }
 
+  /** The log's last position in D1 (0 while it is empty). */
+  headPosition(): Promise<number> {
+    return this.table.logHead();
+  }
+
   /**
    * Inserts the events as one or more rows in one D1 batch (a transaction),
    * guarded by `expectedVersion` inside the insert (see

@@ -115,6 +115,10 @@ export class ShardedD1EventStore implements EventStore, ShardedEventLog {
     return readShardOf(this.shards, shard, options);
   }
 
+  shardHead(shard: number): Promise<number> {
+    return shardAt(this.shards, shard).headPosition();
+  }
+
   /**
    * Every shard's events after position `after` (each shard's own
    * positions), merged by position, then shard. A one-off read for tools
@@ -139,9 +143,14 @@ export function readShardOf(
   shard: number,
   options: ReadAllOptions,
 ): Promise<EventEnvelope[]> {
+  return shardAt(shards, shard).readAll(options);
+}
+
+/** Shard number `shard` of `shards`; a clear error for one that does not exist. */
+function shardAt<T>(shards: readonly T[], shard: number): T {
   const store = shards[shard];
-  if (!store) throw new RangeError(`No shard ${shard}: the store has shards 0 to ${shards.length - 1}.`);
-  return store.readAll(options);
+  if (store === undefined) throw new RangeError(`No shard ${shard}: the store has shards 0 to ${shards.length - 1}.`);
+  return store;
 }
 
 /** Every shard's page after the same position, merged by position, then shard (see {@link ShardedD1EventStore.readAll}). */

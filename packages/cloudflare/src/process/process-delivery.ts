@@ -1,6 +1,6 @@
 import { DefinitionError, type EventEnvelope } from '@escf/core';
 import type { ProcessDescriptor } from '@escf/core/internal';
-import type { EventStore } from '@escf/core/store';
+import { type EventStore, isShardedEventLog, type ShardedEventLog } from '@escf/core/store';
 import type { Upcaster } from '@escf/core/upcast';
 import { followsOn } from '../delivery/routed-after.js';
 import { recordStreamFailure } from '../delivery/stream-failures.js';
@@ -8,7 +8,7 @@ import { groupByStream, streamKeyOf, streamOf } from '../delivery/stream-of-even
 import { claimEvent } from './process-claim.js';
 import { ProcessGapError, ProcessHandlerError } from './process-errors.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
-import { seedSweepPosition } from './process-sweep.js';
+import { seedSweepPositions } from './process-sweep.js';
 
 /** Processes whose sweep position this isolate has seeded (one statement per process, not per event). */
 const sweepSeeded = new WeakMap<D1Database, Set<string>>();
@@ -141,6 +141,17 @@ export class ProcessDelivery {
     );
   }
 
+  /** The event store when it is sharded (its shards' sweeps start together), else `null` — also without an event store. */
+  private shardedLog(): ShardedEventLog | null {
+    let store: EventStore;
+    try {
+      store = this.store();
+    } catch {
+      return null; // no event store binding: nothing to sweep, one position to start
+    }
+    return isShardedEventLog(store) && store.shardCount > 1 ? store : null;
+  }
+
   /** The stream's handled version (0 if none); ordered processes only. */
   private async checkpoint(key: string): Promise<number> {
     const cached = this.checkpoints.get(key);
@@ -233,7 +244,9 @@ export class ProcessDelivery {
       const seeded = sweepSeeded.get(db) ?? new Set<string>();
       sweepSeeded.set(db, seeded);
       if (event.position !== undefined && !seeded.has(name)) {
-        statements.push(seedSweepPosition(db, name, event.position));
+        statements.push(
+          ...(await seedSweepPositions(db, name, { ...event, position: event.position }, this.shardedLog())),
+        );
         seeded.add(name);
       }
     }

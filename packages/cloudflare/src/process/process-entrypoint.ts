@@ -280,6 +280,7 @@ export function processEntrypoint<P extends object, Env extends object = any, Ef
           handled: report.handled,
           failed: report.failed,
           position: report.position,
+          ...(report.shards ? { shards: report.shards } : {}),
         });
       return report;
     }

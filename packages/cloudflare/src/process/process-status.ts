@@ -1,6 +1,5 @@
 import { type StuckStream, selectStuckStreams, stuckStreamsOf } from '../delivery/stream-failures.js';
 import { ensureProcessSchema, PROCESS_FAILURES } from './process-schema.js';
-import { SWEEP_STREAM } from './process-sweep.js';
 
 /** What a process's `status()` reports (the projection vocabulary). */
 export interface ProcessStatus {
@@ -13,7 +12,7 @@ export interface ProcessStatus {
   readonly streams: number;
   /** Streams whose first failing event keeps failing (or went to the dead-letter queue). */
   readonly stuck: readonly StuckStream[];
-  /** The global position the log sweep has covered (`null` before the process handled its first event). */
+  /** The global position the log sweep has covered (`null` before the process handled its first event); over a sharded log, the sum of the shards'. */
   readonly swept: number | null;
 }
 
@@ -27,12 +26,13 @@ export async function readProcessStatus(
   const [summary, failures] = await db.batch([
     db
       .prepare(
-        `SELECT COALESCE(MAX(CASE WHEN stream <> ?2 THEN position END), 0) AS position,
-                COUNT(CASE WHEN stream <> ?2 THEN 1 END) AS streams,
-                MAX(CASE WHEN stream = ?2 THEN COALESCE(position, 0) END) AS swept
+        // Sweep positions are the keys without '/' (see sweepKey); every stream key has one.
+        `SELECT COALESCE(MAX(CASE WHEN instr(stream, '/') > 0 THEN position END), 0) AS position,
+                COUNT(CASE WHEN instr(stream, '/') > 0 THEN 1 END) AS streams,
+                SUM(CASE WHEN instr(stream, '/') = 0 THEN COALESCE(position, 0) END) AS swept
          FROM escf_process_streams WHERE process = ?1`,
       )
-      .bind(process, SWEEP_STREAM),
+      .bind(process),
     selectStuckStreams(db, PROCESS_FAILURES, process),
   ]);
   const head = summary!.results[0] as { position: number; streams: number; swept: number | null };

@@ -76,12 +76,21 @@ export interface ShardedEventLog {
   readonly shardCount: number;
   /** One batch of one shard's log in its position order (positions are that shard's). */
   readShard(shard: number, options: ReadAllOptions): Promise<EventEnvelope[]>;
+  /** The shard's last position (0 while it is empty): where a reader that must not replay its history starts. */
+  shardHead(shard: number): Promise<number>;
+  /** The shard that holds (or will hold) the stream. */
+  shardOf(stream: StreamId): Promise<number>;
 }
 
 /** Whether `store` is a {@link ShardedEventLog} (has shards to read one by one). */
 export function isShardedEventLog(store: object): store is ShardedEventLog {
   const candidate = store as Partial<ShardedEventLog>;
-  return typeof candidate.shardCount === 'number' && typeof candidate.readShard === 'function';
+  return (
+    typeof candidate.shardCount === 'number' &&
+    typeof candidate.readShard === 'function' &&
+    typeof candidate.shardHead === 'function' &&
+    typeof candidate.shardOf === 'function'
+  );
 }
 
 /**
