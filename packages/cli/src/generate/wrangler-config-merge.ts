@@ -101,6 +101,9 @@ export function mergeWranglerConfig(input: WranglerMergeInput): { text: string; 
     if (!crons().includes(cron)) append(['triggers', 'crons'], cron);
   }
   if (input.bindings.crons.length > 0) manifest.crons = [...input.bindings.crons];
+  // Like sections: no `"triggers": { "crons": [] }` is left behind once ESCF's last cron went away.
+  if (staleCrons.length > 0 && crons().length === 0 && arrayExists(read(), ['triggers', 'crons']))
+    removeEmpty(['triggers', 'crons'], read, set);
 
   // Tracing: ESCF's vars (removed again when tracing is), and AsyncLocalStorage (nodejs_als, part of nodejs_compat).
   const vars = input.tracing ? tracingVars(input.tracing) : {};
