@@ -212,6 +212,22 @@ describe('bad `archive` config', () => {
     );
   });
 
+  it("a cron of the user's own in wrangler.jsonc that is also the archive cron", async () => {
+    archive();
+    shop.edit(
+      'workers/api/wrangler.jsonc',
+      '"observability"',
+      '"triggers": { "crons": ["*/15 * * * *"] },\n  "observability"',
+    );
+    await expect(generate({ config: shop.config })).rejects.toThrow(
+      /workers\/api\/wrangler\.jsonc: `triggers\.crons` already lists '\*\/15 \* \* \* \*', the cron of archive\.schedule/,
+    );
+    // Another cron string for the same times is fine: both run, each its own job.
+    shop.edit('workers/api/wrangler.jsonc', '["*/15 * * * *"]', '["0,15,30,45 * * * *"]');
+    await generate({ config: shop.config });
+    expect(wrangler('api').triggers).toEqual({ crons: ['0,15,30,45 * * * *', '*/15 * * * *'] });
+  });
+
   it('a retention policy defineRetention refuses fails while loading, naming the policy', async () => {
     archive(undefined, RETENTION.replace('keepDays(90)', 'keepDays(-1)'));
     await expect(generate({ config: shop.config })).rejects.toThrow(
