@@ -13,8 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from './system/src/ledger.js';
 import worker, { ownScheduledRuns } from './system/workers/api/src/escf.generated.js';
 import type { EscfEnv } from './system/workers/api/src/escf-env.generated.js';
+import { LedgerTotalsEntrypoint } from './system/workers/totals/src/escf.generated.js';
 
-const testEnv = env as unknown as EscfEnv & { ADMIN: AdminRpc; ESCF_ADMIN_READ_TOKEN: string };
+const testEnv = env as unknown as EscfEnv & { ADMIN: AdminRpc; ESCF_ADMIN_READ_TOKEN: string; TOTALS_DB: D1Database };
 const ledgers = aggregateClients({ ledger: { aggregate: Ledger, binding: 'LEDGER_AGGREGATE' } });
 
 /** Invokes the generated worker's `scheduled` export as the cron trigger `cron` would. */
@@ -35,6 +36,11 @@ function localEvents(id: string): Promise<number> {
     stub,
     (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM escf_events').one().n,
   );
+}
+
+/** The totals read model, as the projection wrote it. */
+async function totals(): Promise<Record<string, unknown>[]> {
+  return (await testEnv.TOTALS_DB.prepare('SELECT id, balance, entries FROM totals ORDER BY id').all()).results;
 }
 
 async function d1Rows(): Promise<number> {
@@ -70,6 +76,15 @@ describe('the archiver escf generate writes (escf.config.ts `archive`)', () => {
     expect(await localEvents('b')).toBe(2);
     await expect(ledger('a').deposit({ amount: 100 })).resolves.toMatchObject({ version: 7 });
     expect(await ledgers(testEnv).ledger.state('a')).toEqual({ version: 7, state: { balance: 121, entries: 7 } });
+
+    // The generated projection reads the archive, then D1: a rebuild after archiving sees every event.
+    const projection = new LedgerTotalsEntrypoint(createExecutionContext(), testEnv);
+    await projection.rebuild();
+    for (let step = 0; (await projection.rebuildStep())?.status !== 'done'; step++) expect(step).toBeLessThan(20);
+    expect(await totals()).toEqual([
+      { id: 'a', balance: 121, entries: 7 },
+      { id: 'b', balance: 40, entries: 4 },
+    ]);
 
     // The console's admin entrypoint has the same archiver.
     const overview = unwrapReply(await testEnv.ADMIN.archive({ token: testEnv.ESCF_ADMIN_READ_TOKEN }));

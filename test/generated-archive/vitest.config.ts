@@ -15,8 +15,20 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(here('./system/workers/api/migrations/escf-events')),
+          TOTALS_MIGRATIONS: await readD1Migrations(here('./system/workers/totals/migrations')),
           ESCF_ADMIN_READ_TOKEN: 'generated-archive-read-token',
         },
+        // The totals projection's own database: the tests run its generated entrypoint in this worker too.
+        d1Databases: { TOTALS_DB: 'ledger-totals' },
+        // The admin entrypoint binds every projection's worker (TOTALS → ledger-totals); these tests never call it.
+        workers: [
+          {
+            name: 'ledger-totals',
+            modules: true,
+            script: 'export default { fetch: () => new Response("not under test", { status: 501 }) };',
+            compatibilityDate: '2026-11-01',
+          },
+        ],
       },
     }),
   ],

@@ -5,5 +5,12 @@
 export interface EscfEnv {
   readonly LEDGER_AGGREGATE: DurableObjectNamespace<InstanceType<typeof import('./escf.generated.js').LedgerAggregate>>;
   readonly ESCF_EVENTS: D1Database;
+  readonly TOTALS_QUEUE: Queue;
+  readonly TOTALS: Service<InstanceType<typeof import('../../totals/src/escf.generated.js').default>>;
   readonly ESCF_ARCHIVE: R2Bucket;
+}
+
+/** The projections worker ledger-api queries, for typed clients: `projectionClients<EscfProjections>(env)`. */
+export interface EscfProjections {
+  readonly TOTALS: import('@escf/cloudflare').ProjectionOf<typeof import('../../totals/src/escf.generated.js').default>;
 }

@@ -19,7 +19,7 @@ const escfArchiver = (env: object) =>
   });
 
 /** Durable Object of aggregate 'Ledger': binding LEDGER_AGGREGATE. */
-export const LedgerAggregate = durableObjectFor(Ledger, { queues: [], services: [], routes: {  }, prunedHistory: archivedHistory });
+export const LedgerAggregate = durableObjectFor(Ledger, { queues: ['TOTALS_QUEUE'], services: [], routes: { TOTALS_QUEUE: ['Deposited'] }, prunedHistory: archivedHistory });
 
 /** The admin entrypoint the ESCF console calls (tokens: ESCF_ADMIN_READ_TOKEN, ESCF_ADMIN_WRITE_TOKEN secrets). */
 export const EscfAdmin = adminEntrypoint({
@@ -33,7 +33,21 @@ export const EscfAdmin = adminEntrypoint({
         "worker": "ledger-api"
       }
     ],
-    "reactors": []
+    "reactors": [
+      {
+        "kind": "projection",
+        "name": "totals",
+        "worker": "ledger-totals",
+        "delivery": "queue",
+        "queue": "totals",
+        "deadLetterQueue": "totals-dlq",
+        "events": [
+          "Deposited"
+        ],
+        "adminBinding": "TOTALS",
+        "commands": []
+      }
+    ]
   },
   archiver: escfArchiver,
 });
