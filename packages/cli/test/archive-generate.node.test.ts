@@ -87,6 +87,16 @@ describe('escf generate with `archive` in escf.config.ts', () => {
     expect((await generate({ config: shop.config })).written).toEqual([]);
   });
 
+  it('an API worker without an entry module of its own exports just the archive schedule as its default', async () => {
+    archive();
+    shop.edit('escf.config.ts', "      entry: './workers/api/src/app.ts',\n", '');
+    await generate({ config: shop.config });
+    expect(entry('api')).toContain(
+      "export default withArchiveSchedule(undefined, { cron: '*/15 * * * *', archiver: escfArchiver });",
+    );
+    expect(entry('api')).not.toContain('escfEntry');
+  });
+
   it('has projections and processes read the archive, then D1; they bind the bucket but run no cron', async () => {
     archive();
     await generate({ config: shop.config });
