@@ -222,6 +222,22 @@ describe('bad `archive` config', () => {
     );
   });
 
+  it('keepSinceSnapshot for an aggregate hosted by another API worker than the one running the archiver', async () => {
+    archive(undefined, RETENTION.replace('retention.keepDays(90)', 'retention.keepSinceSnapshot()'));
+    shop.edit('escf.config.ts', 'import { Account, Cart }', 'import { Account, Basket, Cart }');
+    shop.edit(
+      'escf.config.ts',
+      '    sessions: {',
+      "    baskets: { kind: 'api', dir: 'workers/baskets', from: './src/domain.ts', aggregates: [Basket] },\n    sessions: {",
+    );
+    await expect(generate({ config: shop.config })).rejects.toThrow(
+      /archive\.retention: .*keeps 'Basket' since its snapshot \(keepSinceSnapshot\), .*workers\.baskets hosts it and the archiver runs in workers\.api/,
+    );
+    // Another policy for it is fine.
+    shop.edit('src/retention.ts', 'aggregates: { Cart:', 'aggregates: { Basket: retention.keepDays(30), Cart:');
+    await generate({ config: shop.config });
+  });
+
   it("a cron of the user's own in wrangler.jsonc that is also the archive cron", async () => {
     archive();
     shop.edit(

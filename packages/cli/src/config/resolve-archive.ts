@@ -93,6 +93,17 @@ export function resolveArchive(
       );
     }
   }
+  // keepSinceSnapshot asks each aggregate's Durable Object for a snapshot, through the archiver's own bindings too.
+  for (const type of types) {
+    const policy = (retention.aggregates.get(type) as { kind?: string } | undefined) ?? retention.default;
+    if (policy.kind === 'keepSinceSnapshot' && !owner.aggregates.some((a) => a.type === type)) {
+      const host = apis.find((w) => w.aggregates.some((a) => a.type === type))!;
+      fail(
+        'archive.retention',
+        `${config.retention} keeps '${type}' since its snapshot (keepSinceSnapshot), which needs the archiver to ask its Durable Objects for snapshots, but workers.${host.key} hosts it and the archiver runs in workers.${owner.key}. Host '${type}' in workers.${owner.key}, or give it another policy.`,
+      );
+    }
+  }
   return {
     workerKey: owner.key,
     bucketBinding: ARCHIVE_BUCKET_BINDING,
