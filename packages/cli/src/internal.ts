@@ -8,4 +8,11 @@
 export { type LoadedConfig, loadConfig } from './config/config-loader.js';
 export { resolveSystem } from './config/resolve-system.js';
 export { GeneratedPaths } from './model/naming.js';
-export type { AggregateModel, ConsoleModel, ReactorModel, SystemModel, WorkerModel } from './model/system-model.js';
+export type {
+  AggregateModel,
+  ArchiveModel,
+  ConsoleModel,
+  ReactorModel,
+  SystemModel,
+  WorkerModel,
+} from './model/system-model.js';

@@ -54,7 +54,7 @@ function readDefault(bundle: Record<string, unknown>, configPath: string): Syste
   return config as SystemConfig;
 }
 
-/** Absolute paths of the `from` modules, validated only as far as needed to find them. */
+/** Absolute paths of the `from` modules (and the retention module), validated only as far as needed to find them. */
 function collectFromModules(config: SystemConfig, baseDir: string): string[] {
   const workers = (config as { workers?: unknown }).workers;
   if (workers === null || typeof workers !== 'object') return [];
@@ -63,6 +63,9 @@ function collectFromModules(config: SystemConfig, baseDir: string): string[] {
     const from = (worker as { from?: unknown } | null)?.from;
     if (typeof from === 'string') paths.add(resolve(baseDir, from));
   }
+  // The retention policies module (`archive.retention`): loaded to check it; a missing one is reported by resolveSystem.
+  const retention = (config as { archive?: { retention?: unknown } }).archive?.retention;
+  if (typeof retention === 'string' && existsSync(resolve(baseDir, retention))) paths.add(resolve(baseDir, retention));
   return [...paths];
 }
 

@@ -144,6 +144,30 @@ export interface TracingConfig {
   readonly sampleRatio?: number;
 }
 
+/**
+ * Retention and archiving of the event log (see docs/operating-at-scale.md).
+ * `escf generate` gives the worker that owns the event store (the console's
+ * admin worker, else the first API worker) an R2 bucket (`ESCF_ARCHIVE`), a
+ * cron trigger and a `scheduled` handler running the archiver
+ * (`EventArchiver`, or `ShardedEventArchiver` with `shards`); aggregates named
+ * in `pruneDurableObjects` get `durableObjectRetention` hooks and read pruned
+ * history back with `archivedHistory`; projections and processes read R2 then
+ * D1 (`ArchivingEventStore` / `ShardedArchivingEventStore`), so a rebuild
+ * starts in the archive; the console's admin entrypoint gets the archiver.
+ */
+export interface ArchiveConfig {
+  /**
+   * A module, relative to the config file, whose default export is the
+   * system's retention policies: `export default defineRetention({ … })`
+   * (from `@escf/core/retention`).
+   */
+  readonly retention: string;
+  /** When the archiver runs: a cron expression (five fields, UTC), e.g. `'*\/15 * * * *'`. */
+  readonly schedule: string;
+  /** The R2 bucket's name. Default: `<system name>-event-archive` (then yours to change in wrangler.jsonc). */
+  readonly bucket?: string;
+}
+
 /** A whole system: which aggregates live in which API worker, which projections and processes run as which workers. */
 export interface SystemConfig {
   /** Prefix of worker and database names, e.g. `users` → `users-api`, `users-events`. */
@@ -165,6 +189,8 @@ export interface SystemConfig {
    * created before stay in their shard, new ones use the newest count.
    */
   readonly shards?: number | readonly number[];
+  /** Moves events the retention policies no longer keep hot from D1 to R2, on a schedule (off when absent). */
+  readonly archive?: ArchiveConfig;
 }
 
 /**

@@ -27,6 +27,7 @@ import type {
   WorkerConfig,
 } from './define-system.js';
 import { missingDtoSupport } from './dto-support-check.js';
+import { resolveArchive } from './resolve-archive.js';
 
 const DEFAULT_COMPATIBILITY_DATE = '2026-11-01';
 const WORKER_KINDS = ['api', 'projection', 'process'] as const;
@@ -279,16 +280,18 @@ export function resolveSystem(loaded: LoadedConfig): SystemModel {
   });
 
   const layouts = resolveShards(config.shards, fail);
+  const consoleModel = resolveConsole(config.console, config.name, baseDir, workers, fail);
   return {
     name: config.name,
     configPath,
     compatibilityDate: config.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
     workers,
     reactors: [...reactorsByName.values()],
-    console: resolveConsole(config.console, config.name, baseDir, workers, fail),
+    console: consoleModel,
     tracing: resolveTracing(config.tracing, fail),
     eventStoreLayouts: layouts,
     eventStoreShards: Array.from({ length: layouts.at(-1)! }, (_, shard) => eventStoreShardBinding(shard)),
+    archive: resolveArchive(config.archive, loaded, baseDir, config.name, workers, consoleModel, fail),
   };
 }
 

@@ -61,6 +61,7 @@ export function planConsoleWorker(system: SystemModel, model: ConsoleModel): Arr
     services,
     workflows: [],
     ratelimits: [],
+    r2_buckets: [],
   };
   const merged = mergeWranglerConfig({
     text: existsSync(wranglerPath) ? readFileSync(wranglerPath, 'utf8') : undefined,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { GeneratedPaths } from '../model/naming.js';
 import type { SystemModel, WorkerModel } from '../model/system-model.js';
+import { ARCHIVER_CONST, archiveReaderOption, archiverDeclaration, scheduledDefaultExport } from './archive-wiring.js';
 import { ADMIN_ENTRYPOINT_EXPORT, systemTopology } from './console-generator.js';
 import { displayPath, importSpecifier } from './module-paths.js';
 import { DEFAULT_MAX_RETRIES, type WorkerBindings } from './worker-bindings.js';
@@ -28,6 +29,10 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
   const body: string[] = [];
   const extra = worker.optionsExport ? `...${worker.optionsExport}, ` : '';
   if (worker.optionsExport) use(from, worker.optionsExport);
+  // The worker that runs the archiver (escf.config.ts `archive`), if this is it.
+  const archive = system.archive?.workerKey === worker.key ? system.archive : undefined;
+  if (archive)
+    body.push(...archiverDeclaration(system, worker, archive, importSpecifier(file, archive.retentionModule), use));
 
   for (const aggregate of worker.aggregates) {
     use('@escf/cloudflare', 'durableObjectFor');
@@ -38,7 +43,11 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     // What `{ sync: 'name' }` clients may wait for: the projections declared `delivery: 'sync'`.
     const sync = Object.entries(syncSubscribers).map(([name, binding]) => `'${name}': '${binding}'`);
     const syncOption = sync.length > 0 ? `, syncSubscribers: { ${sync.join(', ')} }` : '';
-    const options = `{ ${extra}queues: ${list(queues)}, services: ${list(services)}${syncOption}, routes: { ${routed.join(', ')} }${shardedHostOption(system)} }`;
+    // A Durable Object that prunes archived history reads it back from the archive when it must replay it.
+    const pruned = archive?.prunedAggregates.includes(aggregate.type) ?? false;
+    if (pruned) use('@escf/cloudflare/archive', 'archivedHistory');
+    const prunedOption = pruned ? ', prunedHistory: archivedHistory' : '';
+    const options = `{ ${extra}queues: ${list(queues)}, services: ${list(services)}${syncOption}, routes: { ${routed.join(', ')} }${shardedHostOption(system)}${prunedOption} }`;
     body.push(
       `/** Durable Object of aggregate '${aggregate.type}': binding ${aggregate.binding}. */`,
       `export const ${aggregate.durableObjectClass} = durableObjectFor(${aggregate.exportName}, ${options});`,
@@ -55,6 +64,7 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
       `  aggregates: [${worker.aggregates.map((a) => a.exportName).join(', ')}],`,
       `  topology: ${topology},`,
       ...(system.eventStoreShards.length > 1 ? [`  eventStoreShards: ${adminShardsOption(system)},`] : []),
+      ...(archive ? [`  archiver: ${ARCHIVER_CONST},`] : []),
       `});`,
       '',
     );
@@ -67,10 +77,16 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
     use(from, reactor.exportName);
     const consumer = bindings.sections.queue_consumers.find((c) => c.key === reactor.queueName);
     const maxRetries = (consumer?.enforced.max_retries as number | undefined) ?? DEFAULT_MAX_RETRIES;
-    if (system.eventStoreShards.length > 1) use('@escf/cloudflare', 'ShardedD1EventStore');
+    // With an archive, rebuilds and gap fills read R2 then D1; else D1 (every shard's, with shards).
+    const reader = system.archive
+      ? [archiveReaderOption(system, system.archive, use)]
+      : system.eventStoreShards.length > 1
+        ? [shardedReaderOption(system)]
+        : [];
+    if (!system.archive && system.eventStoreShards.length > 1) use('@escf/cloudflare', 'ShardedD1EventStore');
     const options = [
       `database: '${reactor.databaseBinding}'`,
-      ...(system.eventStoreShards.length > 1 ? [shardedReaderOption(system)] : []),
+      ...reader,
       ...(bindings.sections.queue_producers.some((p) => p.key === reactor.queueBinding)
         ? [`queue: '${reactor.queueBinding}'`]
         : []),
@@ -119,9 +135,10 @@ export function generateEntryModule(system: SystemModel, worker: WorkerModel, bi
   if (worker.entry) {
     const entry = importSpecifier(file, worker.entry);
     body.push(`// Your own module: its handlers and exports.`, `export * from '${entry}';`);
-    if (!reactor) body.push(`export { default } from '${entry}';`);
+    if (!reactor && !archive) body.push(`export { default } from '${entry}';`);
     body.push('');
   }
+  if (archive) body.push(...scheduledDefaultExport(archive, worker.entry && importSpecifier(file, worker.entry), use));
 
   // Sorted so the output does not depend on config order details.
   for (const [module, names] of [...imports].sort(([a], [b]) =>

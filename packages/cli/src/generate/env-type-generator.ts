@@ -43,6 +43,7 @@ export function generateEnvType(system: SystemModel, worker: WorkerModel, bindin
   }
   for (const entry of bindings.sections.workflows) field(entry.key, 'Workflow');
   for (const entry of bindings.sections.ratelimits) field(entry.key, 'RateLimit');
+  for (const entry of bindings.sections.r2_buckets) field(entry.key, 'R2Bucket');
 
   return `${generatedBanner(system, file)}
 /** The bindings ESCF declares for worker ${worker.workerName}. */

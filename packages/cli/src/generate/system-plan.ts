@@ -42,6 +42,7 @@ export function planSystem(system: SystemModel, sources: MigrationSources): Plan
       bindings,
       previous: readManifest(manifestPath, displayPath(base, manifestPath)),
       tracing: system.tracing,
+      exclusiveCrons: system.archive?.workerKey === worker.key ? [system.archive.schedule] : [],
       migrations:
         worker.kind === 'api'
           ? {

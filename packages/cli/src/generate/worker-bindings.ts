@@ -17,6 +17,7 @@ export const MANAGED_SECTIONS = {
   services: { path: ['services'], keyField: 'binding' },
   workflows: { path: ['workflows'], keyField: 'binding' },
   ratelimits: { path: ['ratelimits'], keyField: 'name' },
+  r2_buckets: { path: ['r2_buckets'], keyField: 'binding' },
 } as const;
 
 export type SectionName = keyof typeof MANAGED_SECTIONS;
@@ -64,6 +65,7 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
     services: [],
     workflows: [],
     ratelimits: [],
+    r2_buckets: [],
   };
   const add = (section: SectionName, entry: ManagedEntry) => {
     if (!sections[section].some((e) => e.key === entry.key)) sections[section].push(entry);
@@ -179,5 +181,17 @@ export function workerBindings(system: SystemModel, worker: WorkerModel): Worker
   }
   for (const called of worker.calls) add('services', serviceEntry(called));
 
-  return { sections, crons: reactor?.crons ?? [], publishTo };
+  // The archive: its worker writes it on a schedule; projections and processes read it (rebuilds start in R2).
+  const archive = system.archive;
+  const archives = archive?.workerKey === worker.key;
+  if (archive && (archives || reactor)) {
+    const bucket = { bucket_name: archive.bucketName };
+    add('r2_buckets', {
+      key: archive.bucketBinding,
+      enforced: { binding: archive.bucketBinding, ...(archive.bucketNamed ? bucket : {}) },
+      ...(archive.bucketNamed ? {} : { defaults: bucket }),
+    });
+  }
+  const crons = [...(reactor?.crons ?? []), ...(archives ? [archive!.schedule] : [])];
+  return { sections, crons, publishTo };
 }

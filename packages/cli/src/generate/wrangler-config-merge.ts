@@ -30,6 +30,8 @@ export interface WranglerMergeInput {
   readonly migrations: MigrationRequest | undefined;
   /** Tracing on: the `vars` it needs and the compatibility flag of AsyncLocalStorage. */
   readonly tracing?: TracingModel | undefined;
+  /** Crons only ESCF may use (the archive schedule): the user's own entry with the same cron is refused. */
+  readonly exclusiveCrons?: readonly string[];
 }
 
 /**
@@ -88,6 +90,16 @@ export function mergeWranglerConfig(input: WranglerMergeInput): { text: string; 
     if (stale.length > 0 && current().length === 0 && arrayExists(read(), path)) removeEmpty(path, read, set);
   }
 
+  // The archive cron runs only the archiver: a job of the user's on the same cron string would never run.
+  for (const cron of input.exclusiveCrons ?? []) {
+    const listed = arrayAt(read(), ['triggers', 'crons'], input.fileLabel);
+    if (listed.includes(cron) && !(input.previous.crons ?? []).includes(cron)) {
+      throw new ConfigError(
+        `${input.fileLabel}: \`triggers.crons\` already lists '${cron}', the cron of archive.schedule, whose invocations run only the archiver. Give your own job or archive.schedule another cron string (the same times can be written differently, e.g. '0,15,30,45 * * * *' for '*/15 * * * *'); if that cron ran an archiver you wrote by hand, remove it and that archiver: escf generate now writes it.`,
+      );
+    }
+  }
+
   // Crons: additive, and stale ones written by ESCF are removed.
   const staleCrons = (input.previous.crons ?? []).filter((cron) => !input.bindings.crons.includes(cron));
   const crons = () => arrayAt(read(), ['triggers', 'crons'], input.fileLabel);
@@ -101,6 +113,9 @@ export function mergeWranglerConfig(input: WranglerMergeInput): { text: string; 
     if (!crons().includes(cron)) append(['triggers', 'crons'], cron);
   }
   if (input.bindings.crons.length > 0) manifest.crons = [...input.bindings.crons];
+  // Like sections: no `"triggers": { "crons": [] }` is left behind once ESCF's last cron went away.
+  if (staleCrons.length > 0 && crons().length === 0 && arrayExists(read(), ['triggers', 'crons']))
+    removeEmpty(['triggers', 'crons'], read, set);
 
   // Tracing: ESCF's vars (removed again when tracing is), and AsyncLocalStorage (nodejs_als, part of nodejs_compat).
   const vars = input.tracing ? tracingVars(input.tracing) : {};

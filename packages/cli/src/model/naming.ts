@@ -43,6 +43,14 @@ export function eventStoreDatabaseName(systemName: string, shard = 0): string {
   return shard === 0 ? `${systemName}-events` : `${systemName}-events-${shard}`;
 }
 
+/** The R2 binding of the event archive (escf.config.ts `archive`). */
+export const ARCHIVE_BUCKET_BINDING = 'ESCF_ARCHIVE';
+
+/** The default R2 bucket name of a system's event archive. */
+export function archiveBucketName(systemName: string): string {
+  return `${systemName}-event-archive`;
+}
+
 /** Files `escf generate` owns in each worker directory (relative to it). */
 export const GeneratedPaths = {
   entry: 'src/escf.generated.ts',

@@ -77,6 +77,26 @@ export interface SystemModel {
   readonly eventStoreShards: readonly string[];
   /** OpenTelemetry export, when configured. */
   readonly tracing: TracingModel | undefined;
+  /** Retention and archiving, when configured. */
+  readonly archive: ArchiveModel | undefined;
+}
+
+/** The archiver as `escf generate` wires it: which worker runs it, where, when and with which policies. */
+export interface ArchiveModel {
+  /** Key of the API worker that runs the archiver (owns the event store). */
+  readonly workerKey: string;
+  /** `ESCF_ARCHIVE` */
+  readonly bucketBinding: string;
+  /** The R2 bucket (`bucket_name` in wrangler.jsonc). */
+  readonly bucketName: string;
+  /** Whether the config names the bucket (then enforced in wrangler.jsonc, else only a default). */
+  readonly bucketNamed: boolean;
+  /** The cron expression of the archiver's trigger. */
+  readonly schedule: string;
+  /** Absolute path of the module whose default export holds the retention policies. */
+  readonly retentionModule: string;
+  /** Aggregate types whose Durable Objects prune archived history (all hosted by the archive worker). */
+  readonly prunedAggregates: readonly string[];
 }
 
 /** Tracing as `escf generate` writes it into each worker. */

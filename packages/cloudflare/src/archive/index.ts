@@ -24,6 +24,7 @@ export {
   archiveOnSchedule,
   runArchiveBatches,
 } from './archive-runner.js';
+export { type ArchiveScheduleOptions, withArchiveSchedule } from './archive-schedule.js';
 export type { Archiver } from './archiver.js';
 export { ArchivingEventStore, type ArchivingEventStoreOptions, defaultArchivePrefix } from './archiving-event-store.js';
 export { type AggregateRetentionHooks, EventArchiver, type EventArchiverOptions } from './event-archiver.js';
