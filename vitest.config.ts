@@ -20,6 +20,7 @@ export default defineConfig({
       'examples/*/vitest.config.ts',
       'test/outside/vitest.config.ts',
       'examples/users/vitest.console.config.ts',
+      'packages/console/vitest.browser.config.ts',
       {
         plugins: [escfSources()],
         test: {
