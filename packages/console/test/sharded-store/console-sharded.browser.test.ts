@@ -174,6 +174,23 @@ describe('the ESCF console over a sharded event store, in a browser', () => {
     }
   });
 
+  it('marks each instance’s last position with its shard', async () => {
+    await page.goto(`${base}#/instances?type=Tally&id=t-*`);
+    const table = page.locator('[data-testid=instances]');
+    await table.waitFor(WAIT);
+    for (const id of ['t-0', 't-1']) {
+      const shard = await shardHolding(id);
+      const position = (await shards[shard]!.prepare(
+        `SELECT position FROM escf_events WHERE aggregate_id = '${id}'`,
+      ).first<{ position: number }>())!.position;
+      const cells = await table
+        .locator('tr', { has: page.locator(`a:text-is("${id}")`) })
+        .locator('td')
+        .allTextContents();
+      expect(cells[5]).toBe(`shard ${shard} · #${position}`);
+    }
+  });
+
   it('shows the log head per shard and the projection’s position and lag in each shard', async () => {
     await page.goto(`${base}#/projections`);
     const heads = await shardHeads();
