@@ -735,7 +735,12 @@
             var healthy = s && s.stuck.length === 0;
             c.stats.replaceChildren(
               stat('Health', '', null),
-              stat('Position', s ? s.position : '—', `position-${p.name}`),
+              stat(
+                'Position',
+                // Over shards: the sum of its position in each, as the log head is the sum of theirs.
+                s ? (s.shardPositions ? s.shardPositions.reduce((sum, n) => sum + n, 0) : s.position) : '—',
+                `position-${p.name}`,
+              ),
               stat('Streams', s ? s.streams : '—'),
               stat('Lag', p.lagEvents === null ? '—' : `${p.lagEvents} ev`, `lag-${p.name}`),
               stat('Oldest unapplied', duration(p.lagMs)),

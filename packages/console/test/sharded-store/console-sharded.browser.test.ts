@@ -204,6 +204,8 @@ describe('the ESCF console over a sharded event store, in a browser', () => {
         .toEqual([`shard ${shard}`, String(heads[shard]), String(heads[shard]), '0 ev']);
     }
     expect(await page.locator('[data-testid=lag-totals]').textContent()).toBe('0 ev');
+    // Its position, like the log head, is the sum over shards.
+    expect(await page.locator('[data-testid=position-totals]').textContent()).toBe(String(heads[0]! + heads[1]!));
   });
 
   it('draws each shard’s D1 rows, positions and archive figures on the archive page', async () => {
