@@ -206,6 +206,27 @@ describe('the ESCF console over a sharded event store, in a browser', () => {
     expect(await page.locator('[data-testid=lag-totals]').textContent()).toBe('0 ev');
     // Its position, like the log head, is the sum over shards.
     expect(await page.locator('[data-testid=position-totals]').textContent()).toBe(String(heads[0]! + heads[1]!));
+
+    // Behind in shard 1 only (its recorded position there set back to 0): the lag is every event of shard 1.
+    const totals = await mf.getD1Database('TOTALS_DB', WORKER);
+    await totals
+      .prepare("UPDATE escf_projection_shard_positions SET position = 0 WHERE projection = 'totals' AND shard = 1")
+      .run();
+    await expect
+      .poll(() => page.locator('[data-testid=shard-totals-1] td').allTextContents(), WAIT)
+      .toEqual(['shard 1', String(heads[1]), '0', `${heads[1]} ev`]);
+    expect(await page.locator('[data-testid=shard-totals-0] td').allTextContents()).toEqual([
+      'shard 0',
+      String(heads[0]),
+      String(heads[0]),
+      '0 ev',
+    ]);
+    expect(await page.locator('[data-testid=lag-totals]').textContent()).toBe(`${heads[1]} ev`);
+    await totals
+      .prepare(
+        `UPDATE escf_projection_shard_positions SET position = ${heads[1]} WHERE projection = 'totals' AND shard = 1`,
+      )
+      .run();
   });
 
   it('draws each shard’s D1 rows, positions and archive figures on the archive page', async () => {
