@@ -21,6 +21,7 @@ export default defineConfig({
       'test/outside/vitest.config.ts',
       'examples/users/vitest.console.config.ts',
       'test/generated-archive/vitest.config.ts',
+      'packages/console/vitest.browser.config.ts',
       {
         plugins: [escfSources()],
         test: {

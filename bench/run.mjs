@@ -24,6 +24,7 @@ const METRICS_OVERHEAD_COMMANDS = 4_000;
 const METRICS_OVERHEAD_ROUNDS = 3;
 const SHARDED_EVENTS = 800;
 const SHARDED_ROUNDS = 5;
+const SHARDED_DELIVERIES = 400;
 
 /** ESCF vs raw commands/s, outbox drain into D1, and D1 cost per event. */
 async function runtimeBenchmark() {
@@ -160,6 +161,23 @@ async function shardedBenchmark() {
     figures.sharded_drain_ratio_4_over_1 = ratio(drain, 4);
     figures.sharded_rebuild_ratio_2_over_1 = ratio(rebuild, 2);
     figures.sharded_rebuild_ratio_4_over_1 = ratio(rebuild, 4);
+    // Live delivery over 2 shards (one event per call, as the outbox sends them) with the per-shard
+    // applied positions recorded (what the admin's exact lag reads) and without, alternating; per-round ratio.
+    const delivery = { on: [], off: [] };
+    for (let round = 0; round < SHARDED_ROUNDS; round++) {
+      for (const positions of ['on', 'off']) {
+        const result = await get(`/sharded-delivery?positions=${positions === 'on' ? 1 : 0}&n=${SHARDED_DELIVERIES}`);
+        if (result.recordedShards !== (positions === 'on' ? 2 : 0))
+          throw new Error(`sharded delivery recorded ${result.recordedShards} shard positions (${positions})`);
+        delivery[positions].push((result.delivered / result.ms) * 1000);
+      }
+    }
+    figures.sharded_delivery_events_per_s_positions_on = round(median(delivery.on));
+    figures.sharded_delivery_events_per_s_positions_off = round(median(delivery.off));
+    figures.sharded_delivery_ratio_positions_on_over_off = round(
+      median(delivery.on.map((value, i) => value / delivery.off[i])),
+      3,
+    );
     return figures;
   } finally {
     await worker.dispose();

@@ -45,6 +45,10 @@
   function time(ms) {
     return ms ? new Date(ms).toLocaleString() : '—';
   }
+  /** An event's place in a sharded log (`shard 1 · #42`: positions are per shard), else its position (`#42`). */
+  function shardPosition(shard, position) {
+    return shard === undefined || shard === null ? `#${position}` : `shard ${shard} · #${position}`;
+  }
   function duration(ms) {
     if (ms === null || ms === undefined) return '—';
     if (ms < 1000) return `${ms} ms`;
@@ -411,7 +415,7 @@
                     h('td', { text: i.tenantId || '—' }),
                     h('td', null, badge(`v${i.version}`)),
                     h('td', { text: time(i.lastEventAt) }),
-                    h('td', { text: i.lastPosition }),
+                    h('td', { text: i.shard === undefined ? i.lastPosition : shardPosition(i.shard, i.lastPosition) }),
                     h(
                       'td',
                       {
@@ -661,6 +665,7 @@
       var c = {
         chart: h('div', { class: 'chart' }),
         stats: h('div', { class: 'stats' }),
+        shards: h('div'),
         stuck: h('div'),
         rebuild: h('div'),
         notice: h('div'),
@@ -695,6 +700,7 @@
           h('div', { class: 'toolbar' }, c.retry, c.rebuildButton),
         ),
         c.stats,
+        c.shards,
         c.notice,
         h('h2', { text: 'Lag (events behind the log)' }),
         c.chart,
@@ -718,17 +724,50 @@
     function refresh() {
       return api('projections').then(
         (r) => {
-          headline.textContent = `Log head: position ${r.logHead} · refreshed ${new Date().toLocaleTimeString()}`;
+          headline.textContent =
+            `Log head: position ${r.logHead}` +
+            (r.shardHeads ? ` (${r.shardHeads.map((head, shard) => `shard ${shard}: ${head}`).join(' · ')})` : '') +
+            ` · refreshed ${new Date().toLocaleTimeString()}`;
+          headline.setAttribute('data-testid', 'log-head');
           r.projections.forEach((p) => {
             var c = cards[p.name] || (cards[p.name] = build(p));
             var s = p.status;
             var healthy = s && s.stuck.length === 0;
             c.stats.replaceChildren(
               stat('Health', '', null),
-              stat('Position', s ? s.position : '—', `position-${p.name}`),
+              stat(
+                'Position',
+                // Over shards: the sum of its position in each, as the log head is the sum of theirs.
+                s ? (s.shardPositions ? s.shardPositions.reduce((sum, n) => sum + n, 0) : s.position) : '—',
+                `position-${p.name}`,
+              ),
               stat('Streams', s ? s.streams : '—'),
               stat('Lag', p.lagEvents === null ? '—' : `${p.lagEvents} ev`, `lag-${p.name}`),
               stat('Oldest unapplied', duration(p.lagMs)),
+            );
+            // A sharded log: positions are per shard, so progress and lag are drawn per shard too.
+            c.shards.replaceChildren(
+              r.shardHeads && p.shards
+                ? h(
+                    'table',
+                    { 'data-testid': `shards-${p.name}` },
+                    h(
+                      'tr',
+                      null,
+                      ['Shard', 'Log head', 'Applied position', 'Lag'].map((t) => h('th', { text: t })),
+                    ),
+                    p.shards.map((shard, n) =>
+                      h(
+                        'tr',
+                        { 'data-testid': `shard-${p.name}-${n}` },
+                        h('td', { text: `shard ${n}` }),
+                        h('td', { text: r.shardHeads[n] }),
+                        h('td', { text: shard.position }),
+                        h('td', { text: `${shard.lagEvents} ev` }),
+                      ),
+                    ),
+                  )
+                : '',
             );
             c.stats.firstChild.lastChild.replaceChildren(
               p.error
@@ -1075,6 +1114,7 @@
       var s = a.status;
       view.replaceChildren(
         head('Archive', 'Retention and R2 segments'),
+        s.shards ? archiveShards(s.shards, a.next?.shards) : '',
         card(
           'Hot log (D1)',
           h(
@@ -1150,6 +1190,47 @@
       );
     });
   }
+  /** A sharded store's archive, one row per shard: positions are per shard, so the totals above carry none. */
+  function archiveShards(statuses, previews) {
+    var range = (first, last) => `${first || '—'} … ${last || '—'}`;
+    return card(
+      `Shards (${statuses.length})`,
+      h(
+        'table',
+        { 'data-testid': 'archive-shards' },
+        h(
+          'tr',
+          null,
+          [
+            'Shard',
+            'D1 rows',
+            'D1 events',
+            'D1 bytes',
+            'D1 positions',
+            'Segments',
+            'Archived events',
+            'Archived through',
+            'Next run',
+          ].map((t) => h('th', { text: t })),
+        ),
+        statuses.map((shard, n) =>
+          h(
+            'tr',
+            { 'data-testid': `archive-shard-${n}` },
+            h('td', { text: `shard ${n}` }),
+            h('td', { text: shard.d1.rows }),
+            h('td', { text: shard.d1.events }),
+            h('td', { text: shard.d1.bytes }),
+            h('td', { text: range(shard.d1.firstPosition, shard.d1.lastPosition) }),
+            h('td', { text: shard.archive.segments }),
+            h('td', { text: shard.archive.events }),
+            h('td', { text: shard.archive.lastPosition || '—' }),
+            h('td', { text: previews?.[n] ? `${previews[n].rows} rows, ${previews[n].events} events` : '—' }),
+          ),
+        ),
+      ),
+    );
+  }
   function stat2(label, value) {
     return h(
       'div',
@@ -1189,7 +1270,7 @@
           h(
             'div',
             { class: 'toolbar' },
-            badge(`#${e.position}`),
+            badge(shardPosition(e.shard, e.position)),
             h('strong', { text: e.type }),
             h('a', {
               class: 'mono',

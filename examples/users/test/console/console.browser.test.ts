@@ -103,6 +103,9 @@ describe('the ESCF console in a browser', () => {
       .poll(async () => Number(await page.locator('[data-testid=position-users]').textContent()), WAIT)
       .toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-testid=lag-users]').textContent(), WAIT).toBe('0 ev');
+    // One D1 log: no per-shard table, and the head is one position.
+    expect(await page.locator('[data-testid=shards-users]').count()).toBe(0);
+    expect(await page.locator('[data-testid=log-head]').textContent()).toMatch(/^Log head: position \d+ · refreshed/);
   });
 
   it('shows a poisoned projection stream as stuck, and recovers it after retry', async () => {
@@ -180,5 +183,7 @@ describe('the ESCF console in a browser', () => {
     expect(response.status()).toBe(200);
     await expect.poll(() => page.locator('[data-testid=tail]').textContent(), WAIT).toContain('tail@example.com');
     expect(await page.locator('[data-testid=tail]').textContent()).toMatch(/User tail-\d+ v1/);
+    // One D1 log: events are marked with their position alone (a sharded log adds `shard N ·`).
+    expect(await page.locator('[data-testid=tail-item] .badge').first().textContent()).toMatch(/^#\d+$/);
   });
 });

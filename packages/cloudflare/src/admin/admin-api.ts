@@ -20,7 +20,7 @@ import type { AggregateInstanceMetrics } from '../metrics/aggregate-metrics.js';
 import { readRollup } from '../metrics/metrics-rollup.js';
 import type { ProcessAdmin, RedriveReport } from '../process/process-entrypoint.js';
 import type { DeliveryReport, ProjectionAdmin } from '../projection/projection-entrypoint.js';
-import type { RebuildStatus } from '../projection/projection-status.js';
+import type { ProjectionStatus, RebuildStatus } from '../projection/projection-status.js';
 import type { RpcReply } from '../rpc/error-encoding.js';
 import { type AdminScope, requireWrite } from './admin-token.js';
 import type {
@@ -353,6 +353,7 @@ export class AdminApi<Env = unknown> {
           };
         try {
           const status = await service.status();
+          if (this.logShards.sharded) return { ...base, status, ...(await this.shardedLag(status, reactor.events)) };
           const pending = (await this.store.readAll({ after: status.position, limit: 1000 })).filter((e) =>
             reactor.events.includes(e.type),
           );
@@ -368,6 +369,28 @@ export class AdminApi<Env = unknown> {
       }),
     );
     return { logHead, ...(this.logShards.sharded ? { shardHeads } : {}), projections };
+  }
+
+  /**
+   * A projection's lag over a sharded log: in each shard, the events of its
+   * types after the highest position of that shard it has applied (counted
+   * in the shard's own database), summed. Without per-shard positions (a
+   * projection that does not read the sharded store) there is no lag to tell.
+   */
+  private async shardedLag(
+    status: ProjectionStatus,
+    types: readonly string[],
+  ): Promise<Pick<ProjectionHealth, 'lagEvents' | 'lagMs' | 'shards'>> {
+    const positions = status.shardPositions;
+    const tables = this.logShards.tables;
+    if (!positions || positions.length !== tables.length) return { lagEvents: null, lagMs: null };
+    const counts = await Promise.all(tables.map((table, shard) => table.countAfter(positions[shard]!, types)));
+    const oldest = Math.min(...counts.map((count) => count.oldest ?? Number.POSITIVE_INFINITY));
+    return {
+      lagEvents: counts.reduce((sum, count) => sum + count.events, 0),
+      lagMs: Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0,
+      shards: counts.map((count, shard) => ({ position: positions[shard]!, lagEvents: count.events })),
+    };
   }
 
   async retryStuck(params: { readonly projection: string }): Promise<DeliveryReport> {

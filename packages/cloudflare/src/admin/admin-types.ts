@@ -125,12 +125,26 @@ export interface ProjectionHealth {
   readonly delivery: 'queue' | 'sync';
   readonly logHead: number;
   readonly status: ProjectionStatus | null;
-  /** Events in the log it has not applied yet. */
+  /**
+   * Events of its types in the log after the last position it applied (up
+   * to 1,000 read). Over a sharded log: exactly the events of its types
+   * after its position in each shard, summed over shards (`shards`).
+   */
   readonly lagEvents: number | null;
-  /** Age of the oldest event it has not applied, in ms (0 when caught up). */
+  /** Age of the oldest of those events, in ms (0 when caught up). */
   readonly lagMs: number | null;
+  /** Only over a sharded log: per shard (by number), the position it has applied and the events of its types after it. */
+  readonly shards?: readonly ProjectionShardLag[];
   /** Why the status could not be read, if so. */
   readonly error?: string;
+}
+
+/** A projection's progress in one shard of a sharded log. */
+export interface ProjectionShardLag {
+  /** The highest position of this shard it has applied (0: none yet). */
+  readonly position: number;
+  /** Events of its types in this shard after `position`. */
+  readonly lagEvents: number;
 }
 
 /** A process's health, as far as its worker reports it. */

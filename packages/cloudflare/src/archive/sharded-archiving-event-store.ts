@@ -65,6 +65,11 @@ export class ShardedArchivingEventStore implements EventStore, ShardedEventLog {
     return this.shards.length;
   }
 
+  /** The shard that holds (or will hold) the stream (see `ShardedD1EventStore.shardOf`). */
+  shardOf(stream: StreamId): Promise<number> {
+    return this.placement.shardOf(stream);
+  }
+
   async append(stream: StreamId, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     return this.shards[await this.placement.shardOf(stream)]!.append(stream, events, options);
   }
@@ -80,11 +85,6 @@ export class ShardedArchivingEventStore implements EventStore, ShardedEventLog {
 
   readShard(shard: number, options: ReadAllOptions): Promise<EventEnvelope[]> {
     return readShardOf(this.shards, shard, options);
-  }
-
-  /** The shard that holds (or will hold) the stream (see `ShardedD1EventStore.shardOf`). */
-  shardOf(stream: StreamId): Promise<number> {
-    return this.placement.shardOf(stream);
   }
 
   /** The shard's last position: its D1's (the archiver leaves every stream's newest batch there, so the newest of all too). */

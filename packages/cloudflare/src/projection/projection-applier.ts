@@ -6,6 +6,7 @@ import { followsOn } from '../delivery/routed-after.js';
 import { checkpointsStatement } from './projection-checkpoint.js';
 import { ProjectionGapError, ProjectionHandlerError } from './projection-errors.js';
 import { CHECKPOINT_CONFLICT, ensureProjectionSchema } from './projection-schema.js';
+import { ProjectionShardPositions } from './projection-shard-positions.js';
 import { toD1Statements } from './projection-statement.js';
 import { streamKeyOf, streamOf } from './stream-of-event.js';
 
@@ -39,6 +40,8 @@ export class ProjectionApplier {
   private readonly upcaster: Upcaster;
   /** Event types whose handler is an `async` function. */
   private readonly asyncTypes: ReadonlySet<string>;
+  /** Over a sharded store: records each shard's applied position in the batches that apply events. */
+  private readonly shardPositions: ProjectionShardPositions | null;
 
   constructor(
     private readonly descriptor: ProjectionDescriptor,
@@ -48,6 +51,15 @@ export class ProjectionApplier {
   ) {
     this.upcaster = upcasterFor(descriptor);
     this.asyncTypes = asyncHandlerTypes(descriptor, instance);
+    this.shardPositions = ProjectionShardPositions.of(store);
+  }
+
+  /**
+   * The statements a batch applying `events` adds to record each shard's
+   * applied position: none unless the event store is sharded.
+   */
+  shardPositionStatements(events: readonly EventEnvelope[]): Promise<D1PreparedStatement[]> | D1PreparedStatement[] {
+    return this.shardPositions ? this.shardPositions.statements(this.db, this.descriptor.name, events) : [];
   }
 
   /** Applies `event`, after any versions of its stream the projection has not seen. */
@@ -165,6 +177,7 @@ export class ProjectionApplier {
   private async applyNext(event: EventEnvelope, key: string, checkpoint: number): Promise<void> {
     const statements = await this.handlerStatements(event, key);
     const name = this.descriptor.name;
+    const shardPositions = await this.shardPositionStatements([event]);
     await this.db.batch([
       // First, so that a stale delivery aborts before any read-model change.
       checkpointsStatement(this.db, name, [{ key, event, after: checkpoint }]),
@@ -172,6 +185,7 @@ export class ProjectionApplier {
       this.db
         .prepare('DELETE FROM escf_projection_failures WHERE projection = ?1 AND stream = ?2 AND version <= ?3')
         .bind(name, key, event.version),
+      ...shardPositions,
     ]);
     this.checkpoints.set(key, event.version);
   }

@@ -136,6 +136,7 @@ export async function applyInBatches(
         checkpointsStatement(db, projection, batch),
         ...batch.flatMap((p) => p.statements),
         clearFailuresStatement(db, projection, batch),
+        ...(await applier.shardPositionStatements(batch.map((p) => p.event))),
       ]);
       for (const p of batch) applier.remember(p.key, p.event.version);
       applied += batch.filter((p) => given.has(p.event.id)).length;
@@ -236,6 +237,7 @@ async function applyAsNext(
       checkpointsStatement(db, projection, batch),
       ...batch.flatMap((p) => p.statements),
       clearFailuresStatement(db, projection, batch),
+      ...(await applier.shardPositionStatements(batch.map((p) => p.event))),
     ]);
   } catch {
     return null;

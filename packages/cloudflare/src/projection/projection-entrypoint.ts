@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import type { EventEnvelope, ProjectionClass } from '@escf/core';
 import { describeProjection } from '@escf/core/internal';
-import type { EventStore } from '@escf/core/store';
+import { type EventStore, isShardedEventLog } from '@escf/core/store';
 import { projectionSpan } from '../observability/projection-span.js';
 import { readActiveDatabase } from './projection-active-database.js';
 import { ProjectionApplier } from './projection-applier.js';
@@ -154,9 +154,10 @@ export class ProjectionHost<P extends object = object, Env = unknown> extends Wo
 
   async status(): Promise<ProjectionStatus> {
     const { name } = this.#settings.descriptor;
-    if (!this.#sides.blueGreen) return readStatus(this.#sides.db, name);
+    const shards = this.#shardCount();
+    if (!this.#sides.blueGreen) return readStatus(this.#sides.db, name, shards);
     const record = await readActiveDatabase(this.#sides.db, name);
-    const status = await readStatus(this.#sides.side(record.active).db, name);
+    const status = await readStatus(this.#sides.side(record.active).db, name, shards);
     return {
       ...status,
       rebuild: record.rebuilding ? await this.#rebuild.rebuilder(record.rebuilding).status() : status.rebuild,
@@ -208,6 +209,17 @@ export class ProjectionHost<P extends object = object, Env = unknown> extends Wo
 
   #store(): EventStore {
     return projectionEventStore(this.#settings, this.env);
+  }
+
+  /** How many shards the event store has (1 unless it is sharded: then each shard's applied position is recorded, see projection-shard-positions.ts). */
+  #shardCount(): number {
+    let store: EventStore;
+    try {
+      store = this.#store();
+    } catch {
+      return 1; // no event-store binding: status still answers, as before
+    }
+    return isShardedEventLog(store) ? store.shardCount : 1;
   }
 
   #applier(side: ProjectionSide): ProjectionApplier {

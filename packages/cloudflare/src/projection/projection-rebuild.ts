@@ -98,6 +98,7 @@ export class ProjectionRebuild {
       this.db.prepare('DELETE FROM escf_projection_streams WHERE projection = ?1').bind(name),
       this.db.prepare('DELETE FROM escf_projection_failures WHERE projection = ?1').bind(name),
       this.db.prepare('DELETE FROM escf_projection_rebuild_shards WHERE projection = ?1').bind(name),
+      this.db.prepare('DELETE FROM escf_projection_shard_positions WHERE projection = ?1').bind(name),
       this.db
         .prepare(
           `INSERT INTO escf_projection_rebuilds (projection, generation, status, cursor, applied, target, started_at, updated_at, finished_at)

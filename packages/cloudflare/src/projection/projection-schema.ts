@@ -22,6 +22,10 @@ export const PROJECTION_FAILURES: FailureTable = { table: 'escf_projection_failu
  * - `escf_projection_rebuild_shards`: over a sharded event store, the
  *   rebuild's cursor in each shard (`escf_projection_rebuilds.cursor` is
  *   then their sum, which only grows).
+ * - `escf_projection_shard_positions`: over a sharded event store, the
+ *   highest position of each shard the projection has applied, moved in the
+ *   batches that apply events (see `ProjectionShardPositions`); the admin
+ *   entrypoint counts lag per shard from it.
  */
 export { PROJECTION_SCHEMA } from './projection-schema.generated.js';
 

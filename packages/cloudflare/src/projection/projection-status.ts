@@ -7,6 +7,7 @@ import {
   stuckStreamsOf,
 } from '../delivery/stream-failures.js';
 import { ensureProjectionSchema, PROJECTION_FAILURES } from './projection-schema.js';
+import { shardPositionsOf } from './projection-shard-positions.js';
 
 export type { StuckStream } from '../delivery/stream-failures.js';
 
@@ -29,8 +30,14 @@ export interface RebuildStatus {
 /** What `status()` reports about a projection. */
 export interface ProjectionStatus {
   readonly name: string;
-  /** The highest global position applied. */
+  /** The highest global position applied (over a sharded store: of any shard, so use `shardPositions`). */
   readonly position: number;
+  /**
+   * Only over a sharded event store: per shard, the highest position of
+   * that shard the projection has applied (0 where it has applied nothing),
+   * by shard number. The admin entrypoint counts lag from these.
+   */
+  readonly shardPositions?: readonly number[];
   /** How many aggregate streams it has applied events of. */
   readonly streams: number;
   readonly stuck: readonly StuckStream[];
@@ -63,10 +70,10 @@ export async function markDeadLettered(db: D1Database, projection: string, event
   await markStreamDeadLettered(db, PROJECTION_FAILURES, projection, event, Date.now());
 }
 
-/** Reads the whole status of a projection in one D1 batch. */
-export async function readStatus(db: D1Database, projection: string): Promise<ProjectionStatus> {
+/** Reads the whole status of a projection in one D1 batch; with `shardCount` over 1, its position in each shard too. */
+export async function readStatus(db: D1Database, projection: string, shardCount = 1): Promise<ProjectionStatus> {
   await ensureProjectionSchema(db);
-  const [summary, failures, rebuild] = await db.batch([
+  const [summary, failures, rebuild, shards] = await db.batch([
     db
       .prepare(
         'SELECT COALESCE(MAX(position), 0) AS position, COUNT(*) AS streams FROM escf_projection_streams WHERE projection = ?1',
@@ -74,6 +81,7 @@ export async function readStatus(db: D1Database, projection: string): Promise<Pr
       .bind(projection),
     selectStuckStreams(db, PROJECTION_FAILURES, projection),
     db.prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1').bind(projection),
+    db.prepare('SELECT shard, position FROM escf_projection_shard_positions WHERE projection = ?1').bind(projection),
   ]);
   const head = summary!.results[0] as { position: number; streams: number };
   return {
@@ -82,6 +90,9 @@ export async function readStatus(db: D1Database, projection: string): Promise<Pr
     streams: head.streams,
     stuck: stuckStreamsOf(failures!.results),
     rebuild: rebuildStatusOf(rebuild!.results[0] as RebuildRow | undefined),
+    ...(shardCount > 1
+      ? { shardPositions: shardPositionsOf(shards!.results as { shard: number; position: number }[], shardCount) }
+      : {}),
   };
 }
 

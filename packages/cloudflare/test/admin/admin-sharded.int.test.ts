@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { AdminRpc } from '../../src/admin/index.js';
-import { aggregateClients } from '../../src/index.js';
+import { aggregateClients, ShardedD1EventStore } from '../../src/index.js';
 import { unwrapReply } from '../../src/internal.js';
 import { Counter } from '../projection/counter-domain.js';
 import type { Env } from './worker.js';
@@ -119,5 +119,53 @@ describe('admin entrypoint over a sharded event store (2 D1 databases)', () => {
     // Each message id is the cursor to resume from: one position per shard.
     const lastId = [...text.matchAll(/^id: (.+)$/gm)].at(-1)![1]!;
     expect(lastId.split('.').map(Number)).toEqual(await shardHeads());
+  });
+
+  it('counts a projection’s lag in each shard after that shard’s applied position: exact with one shard behind', async () => {
+    const prefix = uniqueId('lag');
+    const ids = Array.from({ length: 8 }, (_, i) => `${prefix}-${i}`);
+    for (const [i, id] of ids.entries()) {
+      for (let k = 0; k <= i % 2; k++) await counters(testEnv, { sync: [] }).counter(id).count({ by: 1 });
+    }
+    expect(new Set(await Promise.all(ids.map(shardHolding)))).toEqual(new Set([0, 1]));
+
+    // The sharded Counter has no subscriber: deliver one shard's whole log by hand, none of the other's.
+    const store = new ShardedD1EventStore(shards);
+    const logOf = (shard: number) => store.readShard(shard, { after: 0, limit: 10_000 });
+    const heads = await shardHeads();
+    // The shard with the higher head is applied: a merged log read after its position finds nothing of the other.
+    const ahead = heads[0]! >= heads[1]! ? 0 : 1;
+    const behind = 1 - ahead;
+    const sharded = testEnv.SHARDED_TALLY as unknown as { deliver(events: unknown[]): Promise<{ applied: number }> };
+    const aheadLog = await logOf(ahead);
+    expect((await sharded.deliver(aheadLog)).applied).toBe(aheadLog.length);
+
+    const behindLog = await logOf(behind);
+    const counted = (events: readonly { type: string }[]) => events.filter((e) => e.type === 'Counted').length;
+    const lagOf = async () =>
+      unwrapReply(await admin.projections(read)).projections.find((p) => p.name === 'sharded-tally')!;
+    let tally = await lagOf();
+    expect(tally.status!.shardPositions![ahead]).toBe(heads[ahead]);
+    expect(tally.status!.shardPositions![behind]).toBe(0);
+    expect(tally.lagEvents).toBe(counted(behindLog));
+    expect(tally.lagEvents).toBeGreaterThan(0);
+    expect(tally.shards![ahead]).toEqual({ position: heads[ahead], lagEvents: 0 });
+    expect(tally.shards![behind]).toEqual({ position: 0, lagEvents: counted(behindLog) });
+    expect(tally.lagMs).toBeGreaterThanOrEqual(0);
+
+    // Half of the behind shard applied: the lag is exactly what remains there.
+    const half = behindLog.slice(0, Math.floor(behindLog.length / 2));
+    await sharded.deliver(half);
+    tally = await lagOf();
+    expect(tally.shards![behind]).toEqual({
+      position: half.at(-1)!.position,
+      lagEvents: counted(behindLog) - counted(half),
+    });
+    expect(tally.lagEvents).toBe(counted(behindLog) - counted(half));
+
+    await sharded.deliver(behindLog);
+    tally = await lagOf();
+    expect(tally).toMatchObject({ lagEvents: 0, lagMs: 0 });
+    expect(tally.status!.shardPositions).toEqual(heads);
   });
 });

@@ -3,10 +3,11 @@
 // itself, and two admin entrypoints — one with tokens, one without.
 
 import { adminEntrypoint, type SystemTopology } from '../../src/admin/index.js';
-import { durableObjectFor, processEntrypoint, projectionEntrypoint } from '../../src/index.js';
+import { durableObjectFor, processEntrypoint, projectionEntrypoint, ShardedD1EventStore } from '../../src/index.js';
 import { Counter } from '../projection/counter-domain.js';
 import { Notifier } from '../projection/notifier-process.js';
 import { Tally } from '../projection/tally-projection.js';
+import { ShardedTally } from './sharded-tally-projection.js';
 import { Vault } from './vault-domain.js';
 
 export const CounterAggregate = durableObjectFor(Counter, { services: ['TALLY'] });
@@ -16,6 +17,11 @@ export const SHARD_BINDINGS = ['SHARD_0', 'SHARD_1'] as const;
 export const ShardedCounterAggregate = durableObjectFor(Counter, { eventStore: { shards: SHARD_BINDINGS } });
 
 export const TallyProjection = projectionEntrypoint(Tally, { rebuildBatchSize: 5 });
+/** A projection over both shard databases (delivered to by hand in the tests: the sharded Counter has no subscriber). */
+export const ShardedTallyProjection = projectionEntrypoint(ShardedTally, {
+  database: 'SHARDED_TALLY_DB',
+  eventStore: (env: Env) => new ShardedD1EventStore([env.SHARD_0, env.SHARD_1]),
+});
 export default TallyProjection;
 
 /** The process the admin re-drives (its effects land in NOTIFIER_DB's `effects` table). */
@@ -64,7 +70,16 @@ export const ShardedAdmin = adminEntrypoint({
   topology: {
     name: 'admin-sharded-test',
     aggregates: [{ type: 'Counter', binding: 'SHARDED_COUNTER', worker: 'escf-admin-test' }],
-    reactors: [],
+    reactors: [
+      {
+        kind: 'projection',
+        name: 'sharded-tally',
+        worker: 'escf-admin-test',
+        delivery: 'sync',
+        events: ['Counted'],
+        adminBinding: 'SHARDED_TALLY',
+      },
+    ],
   },
   eventStoreShards: { bindings: SHARD_BINDINGS },
 });
@@ -90,6 +105,8 @@ export interface Env {
   SHARD_0: D1Database;
   SHARD_1: D1Database;
   SHARDED_ADMIN: Service<InstanceType<typeof ShardedAdmin>>;
+  SHARDED_TALLY_DB: D1Database;
+  SHARDED_TALLY: Service<InstanceType<typeof ShardedTallyProjection>>;
   UNCONFIGURED_ADMIN: Service<InstanceType<typeof UnconfiguredAdmin>> & import('../../src/admin/index.js').AdminRpc;
   ESCF_ADMIN_READ_TOKEN: string;
   ESCF_ADMIN_WRITE_TOKEN: string;

@@ -212,6 +212,14 @@ describe('archive per shard', () => {
       `SELECT id, events, total FROM ${readModel} ORDER BY id`,
     ).all();
     expect(results).toEqual(streams.map((s) => ({ id: s.aggregateId, events: 6, total: 1 + 2 + 3 + 4 + 5 + 6 })));
+    // Each shard's applied position is recorded (the admin's lag per shard), archived events included.
+    const heads = await Promise.all(databases().map((db) => new EventsTable(db, table).logHead()));
+    const applied = await testEnv.ESCF_EVENTS.prepare(
+      'SELECT shard, position FROM escf_projection_shard_positions WHERE projection = ?1 ORDER BY shard',
+    )
+      .bind('sharded-archive-sums')
+      .all<{ shard: number; position: number }>();
+    expect(applied.results).toEqual(heads.map((position, shard) => ({ shard, position })));
   });
 
   it('keepD1Bytes bounds each shard database on its own', async () => {

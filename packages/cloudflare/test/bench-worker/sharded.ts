@@ -1,9 +1,12 @@
 // The sharded event store benchmark (bench/run.mjs `sharded`): the same
 // drain and rebuild over 1, 2 and 4 D1 shard databases, in one run.
-import { type Envelope, EventHandler, Projection } from '@escf/core';
+import { type Envelope, type EventEnvelope, EventHandler, Projection } from '@escf/core';
 import { describeProjection } from '@escf/core/internal';
+import type { EventStore } from '@escf/core/store';
 import { aggregateClients, durableObjectFor, type OutboxReport, ShardedD1EventStore } from '../../src/index.js';
 import { applyD1EventStoreSchema } from '../../src/internal.js';
+import { ProjectionApplier } from '../../src/projection/projection-applier.js';
+import { deliverAll } from '../../src/projection/projection-deliveries.js';
 import { ProjectionRebuild } from '../../src/projection/projection-rebuild.js';
 import { Counter, Incremented } from './counter.js';
 
@@ -96,4 +99,45 @@ export async function shardedRebuild(env: Env, shards: ShardCount) {
   const ms = performance.now() - started;
   const status = await rebuild.status();
   return { applied: status?.applied ?? 0, status: status?.status, ms };
+}
+
+/**
+ * `/sharded-delivery?positions=1|0&n=N`: live delivery as the outbox makes it
+ * (one event per call, each its stream's next version) of the first N events
+ * of the 2-shard layout's log, to a projection over that store: with
+ * `positions=1` each batch also records the shard's applied position (what
+ * the admin counts lag from); with `positions=0` the same store is handed
+ * over without `shardOf`, so nothing is recorded. Starts from empty
+ * checkpoints each time.
+ */
+export async function shardedDelivery(env: Env, positions: boolean, n: number) {
+  const db = env.BENCH_TOTALS_DB as D1Database;
+  await db.prepare('CREATE TABLE IF NOT EXISTS bench_totals (id TEXT PRIMARY KEY, total INTEGER NOT NULL)').run();
+  const sharded = new ShardedD1EventStore(databases(env, 2));
+  const store: EventStore = positions
+    ? sharded
+    : {
+        append: (stream, events, options) => sharded.append(stream, events, options),
+        readStream: (stream, options) => sharded.readStream(stream, options),
+        readAll: (options) => sharded.readAll(options),
+      };
+  const events: EventEnvelope[] = (
+    await Promise.all([0, 1].map((shard) => sharded.readShard(shard, { after: 0, limit: Math.ceil(n / 2) })))
+  ).flat();
+  const descriptor = describeProjection(Totals);
+  const totals = new Totals(db);
+  const applier = new ProjectionApplier(descriptor, totals, db, store);
+  await db.batch([
+    db.prepare('DELETE FROM bench_totals'),
+    db.prepare('DELETE FROM escf_projection_streams WHERE projection = ?1').bind(descriptor.name),
+    db.prepare('DELETE FROM escf_projection_shard_positions WHERE projection = ?1').bind(descriptor.name),
+  ]);
+  const started = performance.now();
+  for (const event of events) await deliverAll(descriptor, applier, db, [event]);
+  const ms = performance.now() - started;
+  const recorded = await db
+    .prepare('SELECT COUNT(*) AS n FROM escf_projection_shard_positions WHERE projection = ?1')
+    .bind(descriptor.name)
+    .first<{ n: number }>();
+  return { delivered: events.length, ms, recordedShards: recorded!.n };
 }

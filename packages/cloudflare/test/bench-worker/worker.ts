@@ -4,7 +4,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { aggregateClients, durableObjectFor, type OutboxReport } from '../../src/index.js';
 import { applyD1EventStoreSchema } from '../../src/internal.js';
 import { Counter } from './counter.js';
-import { type ShardCount, shardedDrain, shardedRebuild } from './sharded.js';
+import { type ShardCount, shardedDelivery, shardedDrain, shardedRebuild } from './sharded.js';
 
 export { ShardDrain1, ShardDrain2, ShardDrain4 } from './sharded.js';
 
@@ -153,6 +153,11 @@ export default {
       if (url.pathname === '/sharded-rebuild') return Response.json(await shardedRebuild(bindings, shards));
       const aggregates = Number(url.searchParams.get('aggregates') ?? '16');
       return Response.json(await shardedDrain(bindings, shards, aggregates, n, run));
+    }
+
+    if (url.pathname === '/sharded-delivery') {
+      const bindings = env as unknown as Record<string, unknown>;
+      return Response.json(await shardedDelivery(bindings, url.searchParams.get('positions') === '1', n));
     }
 
     if (url.pathname === '/drain-per-command') {

@@ -59,6 +59,12 @@ describe('rebuilding from a sharded event store', () => {
       .all<{ shard: number; cursor: number }>();
     const heads = await Promise.all(store.shards.map(async (shard) => (await shard.readAll({ limit: 1000 })).length));
     expect(results).toEqual(heads.map((cursor, shard) => ({ shard, cursor })));
+    // The batches that applied the events recorded each shard's applied position (what the admin counts lag from).
+    const applied = await db
+      .prepare('SELECT shard, position FROM escf_projection_shard_positions WHERE projection = ?1 ORDER BY shard')
+      .bind('tally')
+      .all<{ shard: number; position: number }>();
+    expect(applied.results).toEqual(heads.map((position, shard) => ({ shard, position })));
     expect(status!.cursor).toBe(70);
     for (const id of ids) {
       const row = await db.prepare('SELECT total, history FROM tally WHERE id = ?1').bind(id).first();

@@ -45,3 +45,9 @@ CREATE TABLE IF NOT EXISTS escf_projection_rebuild_shards (
   cursor INTEGER NOT NULL,
   PRIMARY KEY (projection, shard)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS escf_projection_shard_positions (
+  projection TEXT NOT NULL,
+  shard INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (projection, shard)
+) WITHOUT ROWID;
