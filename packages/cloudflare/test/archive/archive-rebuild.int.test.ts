@@ -1,4 +1,4 @@
-import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject } from 'cloudflare:test';
 import type { EventEnvelope } from '@escf/core';
 import { engineFor } from '@escf/core/internal';
 import { retention } from '@escf/core/retention';
@@ -13,7 +13,7 @@ import {
   EventArchiver,
 } from '../../src/archive/index.js';
 import { aggregateClients } from '../../src/index.js';
-import { readWholeLog, testEnv } from './helpers.js';
+import { invalidateSnapshot, localEventCount, readWholeLog, testEnv } from './helpers.js';
 import { Deposited, Ledger, Withdrawn } from './ledger-domain.js';
 
 const aggregates = aggregateClients({ ledger: { aggregate: Ledger, binding: 'LEDGER_AGGREGATE' } });
@@ -46,17 +46,7 @@ function rehydrate(events: EventEnvelope[]) {
   return engine.stateOf(instance);
 }
 
-function localEventCount(id: string): Promise<number> {
-  const stub = testEnv.LEDGER_AGGREGATE.get(testEnv.LEDGER_AGGREGATE.idFromName(id));
-  const inObject = runInDurableObject as unknown as (
-    s: unknown,
-    cb: (i: unknown, state: DurableObjectState) => number,
-  ) => Promise<number>;
-  return inObject(
-    stub,
-    (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM escf_events').one().n,
-  );
-}
+const localEvents = (id: string) => localEventCount(testEnv.LEDGER_AGGREGATE, id);
 
 describe('archive, then rebuild and rehydrate across the archive boundary', () => {
   it('gives the same read model, the same streams and the same aggregate state; pruned Durable Objects still load', async () => {
@@ -104,7 +94,7 @@ describe('archive, then rebuild and rehydrate across the archive boundary', () =
     expect(report.events).toBe(10 + 4 + 4); // all but each stream's head batch
     expect(report.snapshotsTaken).toBe(2);
     expect(report.prunedDurableObjectEvents).toBe(10 + 4);
-    expect(await localEventCount(ids[0]!)).toBe(1);
+    expect(await localEvents(ids[0]!)).toBe(1);
 
     // Rebuild: the same read model from R2 + D1, through the same upcast chain.
     expect(await readModel(store)).toEqual(modelBefore);
@@ -120,17 +110,7 @@ describe('archive, then rebuild and rehydrate across the archive boundary', () =
 
     // A pruned object whose snapshot is invalidated (new code) rebuilds from the archive and keeps working.
     const stub = testEnv.LEDGER_AGGREGATE.get(testEnv.LEDGER_AGGREGATE.idFromName(ids[0]!));
-    const inObject = runInDurableObject as unknown as (
-      s: unknown,
-      cb: (i: unknown, state: DurableObjectState) => void,
-    ) => Promise<void>;
-    await inObject(
-      stub,
-      (_, state) =>
-        void state.storage.sql.exec(
-          `UPDATE escf_snapshot SET fingerprint = 'old-code', state = '{"balance":-1,"entries":0}'`,
-        ),
-    );
+    await invalidateSnapshot(testEnv.LEDGER_AGGREGATE, ids[0]!);
     await evictDurableObject(stub);
     expect(await aggregates(testEnv).ledger.state(ids[0]!)).toEqual({
       version: 11,

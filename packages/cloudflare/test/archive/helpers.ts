@@ -1,5 +1,6 @@
 // Shared helpers of the archive tests.
 
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { EventEnvelope } from '@escf/core';
 import type { EventStore, StreamId } from '@escf/core/store';
@@ -69,4 +70,33 @@ export async function segmentKeys(prefix: string): Promise<string[]> {
 /** D1 rows of a table. */
 export async function d1RowCount(table: string): Promise<number> {
   return (await testEnv.ESCF_EVENTS.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+}
+
+/** Runs `read` on the SQLite of a Durable Object of `namespace` (named `id`), inside that object. */
+export function inDurableObjectSql<T>(
+  namespace: DurableObjectNamespace,
+  id: string,
+  read: (sql: SqlStorage) => T,
+): Promise<T> {
+  const inObject = runInDurableObject as unknown as (
+    stub: unknown,
+    callback: (instance: unknown, state: DurableObjectState) => T,
+  ) => Promise<T>;
+  return inObject(namespace.get(namespace.idFromName(id)), (_, state) => read(state.storage.sql));
+}
+
+/** Events an aggregate's Durable Object still holds in its own storage. */
+export function localEventCount(namespace: DurableObjectNamespace<any>, id: string): Promise<number> {
+  return inDurableObjectSql(
+    namespace,
+    id,
+    (sql) => sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM escf_events').one().n,
+  );
+}
+
+/** Makes an aggregate's snapshot look written by other code, so that its next load cannot use it. */
+export function invalidateSnapshot(namespace: DurableObjectNamespace<any>, id: string): Promise<void> {
+  return inDurableObjectSql(namespace, id, (sql) => {
+    sql.exec(`UPDATE escf_snapshot SET fingerprint = 'old-code', state = '{"balance":-1,"entries":0}'`);
+  });
 }

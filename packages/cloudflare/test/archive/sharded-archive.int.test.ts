@@ -1,4 +1,4 @@
-import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject } from 'cloudflare:test';
 import { defineEvent, type Envelope, type EventEnvelope, EventHandler, type PayloadOf, Projection } from '@escf/core';
 import { describeProjection } from '@escf/core/internal';
 import { retention } from '@escf/core/retention';
@@ -17,7 +17,7 @@ import { EventsTable } from '../../src/event-store/events-table.js';
 import { shardIndex } from '../../src/event-store/shard-map.js';
 import { aggregateClients, ShardedD1EventStore } from '../../src/index.js';
 import { ProjectionRebuild } from '../../src/projection/projection-rebuild.js';
-import { appendOneByOne, testEnv } from './helpers.js';
+import { appendOneByOne, invalidateSnapshot, localEventCount, testEnv } from './helpers.js';
 import { Ledger } from './ledger-domain.js';
 import { SHARD_BINDINGS, SHARDED_TABLE } from './worker.js';
 
@@ -253,17 +253,7 @@ describe('retention and Durable Object pruning per shard', () => {
   const ledgers = aggregateClients({ ledger: { aggregate: Ledger, binding: 'SHARDED_LEDGER' } });
   const run = Date.now().toString(36);
 
-  function localEventCount(id: string): Promise<number> {
-    const stub = testEnv.SHARDED_LEDGER.get(testEnv.SHARDED_LEDGER.idFromName(id));
-    const inObject = runInDurableObject as unknown as (
-      s: unknown,
-      cb: (i: unknown, state: DurableObjectState) => number,
-    ) => Promise<number>;
-    return inObject(
-      stub,
-      (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM escf_events').one().n,
-    );
-  }
+  const localEvents = (id: string) => localEventCount(testEnv.SHARDED_LEDGER, id);
 
   it('prunes each aggregate after its own shard archived it, and a pruned aggregate reloads from that shard', async () => {
     const prefix = `escf-archive-test/${run}/`;
@@ -287,22 +277,12 @@ describe('retention and Durable Object pruning per shard', () => {
     expect(report.events).toBe(ids.length * 4);
     expect(report.prunedDurableObjectEvents).toBe(ids.length * 4);
     expect(report.shards!.every((r) => r.prunedDurableObjectEvents > 0)).toBe(true);
-    for (const id of ids) expect(await localEventCount(id)).toBe(1);
+    for (const id of ids) expect(await localEvents(id)).toBe(1);
 
     // A fresh instance whose snapshot is stale rebuilds from its own shard's archive and keeps working.
     for (const [index, id] of ids.entries()) {
       const stub = testEnv.SHARDED_LEDGER.get(testEnv.SHARDED_LEDGER.idFromName(id));
-      const inObject = runInDurableObject as unknown as (
-        s: unknown,
-        cb: (i: unknown, state: DurableObjectState) => void,
-      ) => Promise<void>;
-      await inObject(
-        stub,
-        (_, state) =>
-          void state.storage.sql.exec(
-            `UPDATE escf_snapshot SET fingerprint = 'old-code', state = '{"balance":-1,"entries":0}'`,
-          ),
-      );
+      await invalidateSnapshot(testEnv.SHARDED_LEDGER, id);
       await evictDurableObject(stub);
       expect(await ledgers(testEnv).ledger.state(id), `ledger in shard ${holders[index]}`).toEqual({
         version: 5,
