@@ -127,8 +127,9 @@ export interface ProjectionHealth {
   readonly status: ProjectionStatus | null;
   /**
    * Events of its types in the log after the last position it applied (up
-   * to 1,000 read). Over a sharded log: exactly the events of its types
-   * after its position in each shard, summed over shards (`shards`).
+   * to 1,000 read). Over a sharded log: the events of its types after its
+   * position in each shard (up to 1,000 D1 rows read per shard), summed
+   * over shards (`shards`).
    */
   readonly lagEvents: number | null;
   /** Age of the oldest of those events, in ms (0 when caught up). */

@@ -272,18 +272,25 @@ export class EventsTable {
   /**
    * How many events of `types` (stored type names) lie after position
    * `after`, and the commit time of the oldest of them (null when none).
-   * Reads only the rows after `after` (the primary key), each event once.
+   * Reads only the rows after `after` (the primary key), each event once,
+   * and at most `maxRows` of them: a reader far behind costs a bounded read
+   * (the count is then a lower bound), not the rest of the log.
    */
-  async countAfter(after: number, types: readonly string[]): Promise<{ events: number; oldest: number | null }> {
+  async countAfter(
+    after: number,
+    types: readonly string[],
+    maxRows = 1_000,
+  ): Promise<{ events: number; oldest: number | null }> {
     const row = await this.db
       .prepare(
         `SELECT COUNT(*) AS events, MIN(json_extract(e.value, '$.timestamp')) AS oldest
-         FROM ${this.name} AS t, json_each(t.events) AS e
-         WHERE t.position >= COALESCE((SELECT position FROM ${this.name} WHERE position <= ?1 ORDER BY position DESC LIMIT 1), 0)
-           AND t.position + e.key > ?1
+         FROM (SELECT position, events FROM ${this.name}
+               WHERE position >= COALESCE((SELECT position FROM ${this.name} WHERE position <= ?1 ORDER BY position DESC LIMIT 1), 0)
+               ORDER BY position LIMIT ?3) AS t, json_each(t.events) AS e
+         WHERE t.position + e.key > ?1
            AND json_extract(e.value, '$.type') IN (SELECT value FROM json_each(?2))`,
       )
-      .bind(after, JSON.stringify(types))
+      .bind(after, JSON.stringify(types), maxRows)
       .first<{ events: number; oldest: number | null }>();
     return { events: row?.events ?? 0, oldest: row?.oldest ?? null };
   }
