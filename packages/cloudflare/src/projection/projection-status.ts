@@ -81,7 +81,14 @@ export async function readStatus(db: D1Database, projection: string, shardCount 
       .bind(projection),
     selectStuckStreams(db, PROJECTION_FAILURES, projection),
     db.prepare('SELECT * FROM escf_projection_rebuilds WHERE projection = ?1').bind(projection),
-    db.prepare('SELECT shard, position FROM escf_projection_shard_positions WHERE projection = ?1').bind(projection),
+    // Only a sharded store's positions are recorded: no statement for the others.
+    ...(shardCount > 1
+      ? [
+          db
+            .prepare('SELECT shard, position FROM escf_projection_shard_positions WHERE projection = ?1')
+            .bind(projection),
+        ]
+      : []),
   ]);
   const head = summary!.results[0] as { position: number; streams: number };
   return {
@@ -90,8 +97,8 @@ export async function readStatus(db: D1Database, projection: string, shardCount 
     streams: head.streams,
     stuck: stuckStreamsOf(failures!.results),
     rebuild: rebuildStatusOf(rebuild!.results[0] as RebuildRow | undefined),
-    ...(shardCount > 1
-      ? { shardPositions: shardPositionsOf(shards!.results as { shard: number; position: number }[], shardCount) }
+    ...(shards
+      ? { shardPositions: shardPositionsOf(shards.results as { shard: number; position: number }[], shardCount) }
       : {}),
   };
 }
